@@ -1,0 +1,32 @@
+#include "boot_config.h"
+
+#include <time.h>
+
+#include <nlohmann/json.hpp>
+
+#include "errors.h"
+
+namespace kiln::cli {
+
+uint64_t unix_time_ns() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+std::string boot_json(const BootConfig& config) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  if (config.probe) j["probe"] = true;
+  if (!config.args.empty()) j["args"] = config.args;
+  if (!config.env.empty()) j["env"] = config.env;
+  if (!config.hostname.empty()) j["hostname"] = config.hostname;
+  if (config.verbose) j["verbose"] = true;
+  if (config.time_ns) j["time"] = *config.time_ns;
+  try {
+    return j.dump();
+  } catch (const nlohmann::json::exception&) {
+    throw UsageError("run: program arguments and environment must be valid UTF-8");
+  }
+}
+
+}  // namespace kiln::cli

@@ -1,0 +1,26 @@
+// The boot configuration JSON handed to the kernel on its command line
+// (docs/internals.md, "Boot configuration").
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kiln::cli {
+
+struct BootConfig {
+  std::vector<std::string> args;  // argv[1...]
+  std::vector<std::string> env;   // NAME=VALUE
+  std::string hostname;           // "" = kernel default
+  bool verbose = false;
+  bool probe = false;
+  std::optional<uint64_t> time_ns;  // wall clock at launch
+};
+
+// Compact JSON; throws UsageError if a string is not valid UTF-8.
+std::string boot_json(const BootConfig& config);
+
+uint64_t unix_time_ns();
+
+}  // namespace kiln::cli

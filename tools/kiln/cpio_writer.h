@@ -1,0 +1,32 @@
+// Writes cpio archives in the SVR4 "newc" format (magic 070701), the format
+// of the baked payload (docs/internals.md). Entries go out in the order they
+// are added; finish() appends the TRAILER!!! entry.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "util.h"
+
+namespace kiln::cli {
+
+class CpioWriter {
+ public:
+  explicit CpioWriter(uint32_t mtime) : m_mtime(mtime) {}
+
+  void add_directory(std::string_view name, uint32_t mode = 040755);
+  void add_file(std::string_view name, const Bytes& data, uint32_t mode = 0100644);
+  void add_file(std::string_view name, std::string_view text, uint32_t mode = 0100644);
+  Bytes finish();
+
+ private:
+  void add_entry(std::string_view name, uint32_t mode, uint32_t nlink, const uint8_t* data, size_t size);
+  void pad4();
+
+  Bytes m_out;
+  uint32_t m_mtime;
+  uint32_t m_next_ino = 1;
+};
+
+}  // namespace kiln::cli

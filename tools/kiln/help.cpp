@@ -1,0 +1,171 @@
+#include "help.h"
+
+namespace kiln::cli {
+
+namespace {
+
+constexpr std::string_view kMain = R"(usage: kiln COMMAND [ARGS...]
+
+kiln turns an ordinary static x86_64 Linux program into a unikernel image and
+runs it as a virtual machine.
+
+Commands:
+  bake      embed a program into a kernel image (kiln bake CONFIG OUT IN)
+  run       boot an image under QEMU (kiln run qemu -i hello.img)
+  ps        list the guests started in the background
+  logs      print the console output of a background guest
+  stop      stop a background guest (Rumprun's rumpstop)
+  help      show the usage of a command (kiln help run)
+
+Options:
+  -h, --help     show this help
+  --version      print the kiln version
+
+Environment:
+  KILN_KERNEL_DIR   where the unbaked kernels are
+                    (default: <dir of kiln>/../share/kiln/kernel)
+  KILN_QEMU         the QEMU binary (default: qemu-system-x86_64 from PATH)
+  KILN_ACCEL        tcg or kvm: force the accelerator of 'kiln run qemu'
+
+Exit status: 0 on success, 1 when the work failed, 2 on a usage error;
+'kiln run -i' exits with the guest program's own status (125 if the guest
+stopped without reporting one).
+
+Typical workflow:
+  x86_64-kiln-linux-gcc -o hello hello.c
+  kiln bake hw_virtio hello.img hello
+  kiln run qemu -i hello.img
+)";
+
+constexpr std::string_view kBake = R"(usage: kiln bake list
+       kiln bake describe CONFIG
+       kiln bake [--print-files] [--config CONFIG] TARGET OUT IN
+
+Embeds the static x86_64 Linux program IN into the kernel of TARGET and
+writes the bootable image OUT (mode 0755, written atomically).
+
+TARGET is a configuration (see 'kiln bake list'), or a platform (hw, and its
+launcher names qemu, kvm, tcg), which picks the platform's default
+configuration unless --config names one.
+
+IN must be a statically linked ELF64 x86_64 executable (ET_EXEC or
+static-pie); build it with -static or with x86_64-kiln-linux-gcc. Dynamic
+programs are refused for now.
+
+Subcommands:
+  list               list the configurations, one line each
+  describe CONFIG    show the platform, kernel file and components of CONFIG
+
+Options:
+  --print-files      after baking, list the files of the image's payload
+                     (mode, size, path)
+  --config CONFIG    the configuration to use when TARGET is a platform
+  -h, --help         show this help
+
+Example:
+  kiln bake hw_virtio hello.img hello
+)";
+
+constexpr std::string_view kRun = R"(usage: kiln run [-h] [-D] PLATFORM [GUEST OPTIONS] [--] IMAGE [ARGS...]
+
+Boots the baked IMAGE under QEMU (microvm machine). ARGS become the
+program's arguments (argv[1...]); argv[0] is the program's name.
+
+Launcher options (before PLATFORM):
+  -h, --help        show this help
+  -D, --dry-run     print the QEMU command line instead of running it
+
+Platforms:
+  qemu   QEMU with the best accelerator that works: KVM if a probe boot
+         proves a guest really runs under it on this machine, else TCG.
+         The probe result is cached in $XDG_CACHE_HOME/kiln (~/.cache/kiln).
+         KILN_ACCEL=tcg or KILN_ACCEL=kvm overrides the choice.
+  kvm    QEMU with KVM (-cpu host); fails if KVM cannot run a guest here
+  tcg    QEMU with software emulation (-cpu max), never KVM (kiln extension)
+
+Guest options (after PLATFORM, before IMAGE):
+  -M MB             guest memory in MiB (default 64)
+  -e VAR=VAL        set an environment variable of the program; repeatable
+  -N NAME           name the instance (for ps, logs, stop) and set the guest
+                    hostname to NAME (default name: kiln-<launcher pid>)
+  -i                interactive: QEMU in the foreground, console on stdout,
+                    kiln exits with the program's exit status; Ctrl-C and
+                    SIGTERM stop the guest. Without -i the guest starts in the
+                    background and kiln prints its handle, qemu:PID
+  -d                destroy the guest when it halts (always the case under
+                    QEMU; accepted for Rumprun compatibility)
+  -p                create the guest paused (QEMU -S)
+  -D PORT           start a gdb server on TCP PORT, guest paused at its first
+                    instruction (QEMU -gdb tcp::PORT -S)
+  -g ARGS           extra QEMU arguments, split like a shell would; repeatable
+  -v                verbose: the kernel prints boot messages
+  -h                show this help
+
+The boot configuration (docs/internals.md) is passed to the kernel as JSON:
+"args", "env", "hostname", "verbose" and "time" (the launch time).
+
+Files of an instance are in ${XDG_RUNTIME_DIR:-/tmp}/kiln-UID/NAME:
+pid, image, cmd (the QEMU command), console.log, qemu.log, status.
+
+Exit status: with -i, the program's exit status (125 if the guest stopped
+without reporting one, e.g. a triple fault or a killed QEMU); without -i, 0
+once the guest is started. 2 on a usage error, 1 if the launch failed.
+
+Examples:
+  kiln run qemu -i hello.img
+  kiln run kvm -M 128 -e TZ=UTC -N web -i -- server.img -p 8080
+  kiln run -D tcg -D 1234 -i hello.img      (print the command; gdb on :1234)
+)";
+
+constexpr std::string_view kPs = R"(usage: kiln ps [-h]
+
+Lists the guests started by 'kiln run' (in the background or with -i):
+NAME, HANDLE (qemu:PID), STATE (running, or exited N once the guest has
+ended), UPTIME and IMAGE. Entries whose QEMU died without a status are
+removed.
+
+Options:
+  -h, --help     show this help
+)";
+
+constexpr std::string_view kLogs = R"(usage: kiln logs [-h] NAME|HANDLE
+
+Prints the console output of the guest NAME (or HANDLE, qemu:PID), running
+or ended, from its console.log; QEMU's own messages (qemu.log) follow on
+stderr if there are any.
+
+Options:
+  -h, --help     show this help
+)";
+
+constexpr std::string_view kStop = R"(usage: kiln stop [-h] [-t SECONDS] NAME|HANDLE...
+
+Stops guests started by 'kiln run' (Rumprun's rumpstop): sends SIGTERM to
+QEMU, then SIGKILL if it has not exited after the grace period, and removes
+the instance's run directory. Also cleans up a guest that has already ended.
+
+Options:
+  -t SECONDS     grace period before SIGKILL (default 5)
+  -h, --help     show this help
+)";
+
+constexpr std::string_view kHelp = R"(usage: kiln help [COMMAND]
+
+Shows the usage of COMMAND (bake, run, ps, logs, stop), or of kiln itself.
+)";
+
+}  // namespace
+
+std::string_view main_help() { return kMain; }
+
+std::string_view command_help(std::string_view command) {
+  if (command == "bake") return kBake;
+  if (command == "run") return kRun;
+  if (command == "ps") return kPs;
+  if (command == "logs") return kLogs;
+  if (command == "stop") return kStop;
+  if (command == "help") return kHelp;
+  return {};
+}
+
+}  // namespace kiln::cli

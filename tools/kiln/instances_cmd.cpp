@@ -1,0 +1,131 @@
+// `kiln ps`, `kiln logs` and `kiln stop`: the guests behind the run
+// directories (instances.h).
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+
+#include "args.h"
+#include "commands.h"
+#include "errors.h"
+#include "help.h"
+#include "instances.h"
+#include "process.h"
+
+namespace kiln::cli {
+
+namespace {
+
+constexpr OptionSpec kHelpOnly[] = {{'h', "help", false}};
+constexpr OptionSpec kStopOptions[] = {{'h', "help", false}, {'t', "", true}};
+
+// A directory without a live QEMU and without a status is stale, unless it is
+// so young that its `kiln run` may still be starting QEMU.
+constexpr std::time_t kStaleAfterSeconds = 10;
+
+std::string format_uptime(std::time_t seconds) {
+  char buf[32];
+  if (seconds < 60) std::snprintf(buf, sizeof buf, "%lds", static_cast<long>(seconds));
+  else if (seconds < 3600) std::snprintf(buf, sizeof buf, "%ldm%02lds", static_cast<long>(seconds / 60), static_cast<long>(seconds % 60));
+  else if (seconds < 86400) std::snprintf(buf, sizeof buf, "%ldh%02ldm", static_cast<long>(seconds / 3600), static_cast<long>(seconds / 60 % 60));
+  else std::snprintf(buf, sizeof buf, "%ldd%02ldh", static_cast<long>(seconds / 86400), static_cast<long>(seconds / 3600 % 24));
+  return buf;
+}
+
+// True if the caller asked for help (printed); throws on any other option.
+bool help_only(const Args& args, size_t& pos, const char* command) {
+  auto parsed = parse_options(args, pos, kHelpOnly, command);
+  if (!parsed.options.empty()) {
+    std::cout << command_help(command);
+    return true;
+  }
+  return false;
+}
+
+Instance require_instance(const std::string& key, const char* command) {
+  auto inst = find_instance(key);
+  if (!inst) throw Failure(std::string(command) + ": no kiln guest named " + key + " (see 'kiln ps')");
+  return *inst;
+}
+
+}  // namespace
+
+int cmd_ps(const Args& args) {
+  size_t pos = 0;
+  if (help_only(args, pos, "ps")) return 0;
+  if (pos < args.size()) throw UsageError("ps: unexpected argument '" + args[pos] + "'");
+  std::time_t now = std::time(nullptr);
+  std::vector<Instance> shown;
+  for (auto& inst : list_instances()) {
+    if (inst.state == Instance::State::Stale) {
+      if (now - inst.started >= kStaleAfterSeconds) remove_run_dir(inst.dir);
+      continue;
+    }
+    shown.push_back(inst);
+  }
+  std::printf("%-20s %-14s %-10s %-8s %s\n", "NAME", "HANDLE", "STATE", "UPTIME", "IMAGE");
+  for (const auto& inst : shown) {
+    bool running = inst.state == Instance::State::Running;
+    std::string state = running ? "running" : "exited " + std::to_string(inst.status);
+    std::string uptime = running ? format_uptime(now - inst.started) : "-";
+    std::printf("%-20s %-14s %-10s %-8s %s\n", inst.name.c_str(), inst.handle().c_str(), state.c_str(),
+                uptime.c_str(), inst.image.c_str());
+  }
+  return 0;
+}
+
+int cmd_logs(const Args& args) {
+  size_t pos = 0;
+  if (help_only(args, pos, "logs")) return 0;
+  if (pos >= args.size()) throw UsageError("logs: missing NAME (see 'kiln ps')");
+  if (pos + 1 < args.size()) throw UsageError("logs: one guest at a time");
+  Instance inst = require_instance(args[pos], "logs");
+  fs::path console = inst.dir / "console.log";
+  std::error_code ec;
+  if (!fs::exists(console, ec))
+    throw Failure("logs: guest " + inst.name + " runs interactively (-i): its console is on the terminal that started it");
+  std::string text = read_text(console);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fflush(stdout);
+  std::string qemu_log = read_text(inst.dir / "qemu.log");
+  if (!qemu_log.empty()) std::fwrite(qemu_log.data(), 1, qemu_log.size(), stderr);
+  return 0;
+}
+
+int cmd_stop(const Args& args) {
+  size_t pos = 0;
+  auto parsed = parse_options(args, pos, kStopOptions, "stop");
+  uint64_t grace = 5;
+  for (const auto& opt : parsed.options) {
+    if (opt.key == 'h') {
+      std::cout << command_help("stop");
+      return 0;
+    }
+    if (opt.key == 't' && !parse_uint(opt.value, 0, 3600, grace))
+      throw UsageError("stop: -t wants a number of seconds (0-3600), not '" + opt.value + "'");
+  }
+  if (pos >= args.size()) throw UsageError("stop: missing NAME or HANDLE (see 'kiln ps')");
+
+  // Check every name first, so a typo stops nothing.
+  std::vector<Instance> targets;
+  for (size_t i = pos; i < args.size(); ++i) targets.push_back(require_instance(args[i], "stop"));
+
+  for (const auto& inst : targets) {
+    if (inst.state == Instance::State::Running) {
+      ::kill(inst.pid, SIGTERM);
+      for (uint64_t waited = 0; process_alive(inst.pid) && waited < grace * 100; ++waited) ::usleep(10000);
+      if (process_alive(inst.pid)) {
+        ::kill(inst.pid, SIGKILL);
+        for (int waited = 0; process_alive(inst.pid) && waited < 200; ++waited) ::usleep(10000);
+      }
+      if (process_alive(inst.pid))
+        throw Failure("stop: " + inst.name + " (" + inst.handle() + ") did not die even after SIGKILL");
+    }
+    remove_run_dir(inst.dir);
+  }
+  return 0;
+}
+
+}  // namespace kiln::cli

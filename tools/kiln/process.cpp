@@ -1,0 +1,114 @@
+#include "process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "errors.h"
+
+namespace kiln::cli {
+
+std::string signal_name(int sig) {
+  const char* name = sigabbrev_np(sig);
+  return name ? std::string("SIG") + name : "signal " + std::to_string(sig);
+}
+
+std::string ExitInfo::describe() const {
+  if (!signaled) return "exited with status " + std::to_string(code);
+  return "killed by " + signal_name(code);
+}
+
+pid_t spawn(const std::vector<std::string>& argv, const SpawnOptions& options) {
+  std::vector<char*> cargv;
+  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+  cargv.push_back(nullptr);
+
+  // The child reports a failed exec through a close-on-exec pipe: EOF means
+  // the exec worked.
+  int report[2];
+  if (::pipe2(report, O_CLOEXEC) != 0) throw Failure("cannot run " + argv[0] + ": " + errno_string(errno));
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    int err = errno;
+    ::close(report[0]);
+    ::close(report[1]);
+    throw Failure("cannot run " + argv[0] + ": " + errno_string(err));
+  }
+  if (pid == 0) {
+    ::close(report[0]);
+    auto die = [&](int err) {
+      ssize_t ignored = ::write(report[1], &err, sizeof err);
+      (void)ignored;
+      ::_exit(127);
+    };
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::signal(SIGINT, SIG_DFL);
+    ::signal(SIGTERM, SIG_DFL);
+    ::signal(SIGHUP, SIG_DFL);
+    if (options.new_session && ::setsid() < 0) die(errno);
+    if (options.stdin_path) {
+      int fd = ::open(options.stdin_path->c_str(), O_RDONLY);
+      if (fd < 0 || ::dup2(fd, 0) < 0) die(errno);
+      ::close(fd);
+    }
+    if (options.output_path) {
+      int fd = ::open(options.output_path->c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      if (fd < 0 || ::dup2(fd, 1) < 0 || ::dup2(fd, 2) < 0) die(errno);
+      ::close(fd);
+    }
+    ::execvp(cargv[0], cargv.data());
+    die(errno);
+  }
+  ::close(report[1]);
+  int err = 0;
+  ssize_t n;
+  do n = ::read(report[0], &err, sizeof err);
+  while (n < 0 && errno == EINTR);
+  ::close(report[0]);
+  if (n == sizeof err) {
+    ::waitpid(pid, nullptr, 0);
+    throw Failure("cannot run " + argv[0] + ": " + errno_string(err));
+  }
+  return pid;
+}
+
+std::optional<ExitInfo> wait_child(pid_t pid, int timeout_ms) {
+  timespec start{};
+  ::clock_gettime(CLOCK_MONOTONIC, &start);
+  for (;;) {
+    int wstatus = 0;
+    pid_t got = ::waitpid(pid, &wstatus, timeout_ms < 0 ? 0 : WNOHANG);
+    if (got == pid) {
+      if (WIFSIGNALED(wstatus)) return ExitInfo{true, WTERMSIG(wstatus)};
+      return ExitInfo{false, WEXITSTATUS(wstatus)};
+    }
+    if (got < 0 && errno != EINTR) return ExitInfo{false, -1};
+    if (timeout_ms < 0) continue;
+    timespec now{};
+    ::clock_gettime(CLOCK_MONOTONIC, &now);
+    long elapsed = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+    if (elapsed >= timeout_ms) return std::nullopt;
+    timespec nap{0, 2 * 1000 * 1000};  // 2 ms: fast enough for a 30 ms boot
+    ::nanosleep(&nap, nullptr);
+  }
+}
+
+bool process_alive(pid_t pid) {
+  if (pid <= 0 || (::kill(pid, 0) != 0 && errno == ESRCH)) return false;
+  // A zombie still answers kill(0); its state in /proc/PID/stat is 'Z'.
+  std::string stat = read_text("/proc/" + std::to_string(pid) + "/stat");
+  auto paren = stat.rfind(')');
+  if (paren == std::string::npos || paren + 2 >= stat.size()) return !stat.empty();
+  return stat[paren + 2] != 'Z' && stat[paren + 2] != 'X';
+}
+
+std::string process_cmdline(pid_t pid) { return read_text("/proc/" + std::to_string(pid) + "/cmdline"); }
+
+}  // namespace kiln::cli

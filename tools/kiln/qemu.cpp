@@ -1,0 +1,70 @@
+#include "qemu.h"
+
+#include <cstdio>
+
+#include "kiln/image.h"
+
+namespace kiln::cli {
+
+const char* accel_name(Accel accel) { return accel == Accel::Kvm ? "kvm" : "tcg"; }
+
+std::string qemu_binary() {
+  if (auto q = getenv_view("KILN_QEMU"); !q.empty()) return std::string(q);
+  return "qemu-system-x86_64";
+}
+
+namespace {
+
+std::string hex(unsigned value) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%x", value);
+  return buf;
+}
+
+// QEMU's option parser treats ',' as a separator inside -chardev values;
+// a literal comma in a path is written twice.
+std::string qemu_escape(const std::string& value) {
+  std::string out;
+  for (char c : value) {
+    out += c;
+    if (c == ',') out += ',';
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> qemu_argv(const QemuLaunch& l) {
+  std::vector<std::string> argv = {
+      l.qemu,
+      // microvm: no PCI, no firmware tables to wade through, no option ROMs;
+      // the RTC gives the kernel a wall clock when "time" is absent.
+      "-M", "microvm,x-option-roms=off,rtc=on",
+      "-accel", accel_name(l.accel),
+      "-cpu", l.accel == Accel::Kvm ? "host" : "max",
+      "-m", std::to_string(l.memory_mb),
+      "-smp", "1",
+      "-nodefaults", "-no-user-config",
+      "-display", "none",
+      "-no-reboot",
+  };
+  if (l.console_stdio) {
+    argv.insert(argv.end(), {"-chardev", "stdio,id=con,signal=on"});
+  } else {
+    argv.insert(argv.end(), {"-chardev", "file,id=con,path=" + qemu_escape(l.console_path.string())});
+  }
+  argv.insert(argv.end(), {"-serial", "chardev:con"});
+  // The exit protocol: "exit N\n" on the debugcon port into the status file,
+  // then N on isa-debug-exit, which ends QEMU at once.
+  argv.insert(argv.end(),
+              {"-device", "isa-debug-exit,iobase=" + hex(image::kDebugExitPort) + ",iosize=4",
+               "-chardev", "file,id=kilnstatus,path=" + qemu_escape(l.status_path.string()),
+               "-device", "isa-debugcon,iobase=" + hex(image::kStatusPort) + ",chardev=kilnstatus"});
+  argv.insert(argv.end(), {"-kernel", l.image.string(), "-append", l.append});
+  if (l.gdb_port) argv.insert(argv.end(), {"-gdb", "tcp::" + std::to_string(l.gdb_port)});
+  if (l.paused || l.gdb_port) argv.push_back("-S");
+  argv.insert(argv.end(), l.extra.begin(), l.extra.end());
+  return argv;
+}
+
+}  // namespace kiln::cli
