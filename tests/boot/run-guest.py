@@ -66,8 +66,13 @@ def run_with_timeout(cmd, timeout, env=None, preexec=None, merge_stderr=False):
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, err = proc.communicate()
+        # SIGTERM first: the launcher forwards it to QEMU and cleans up.
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            out, err = proc.communicate(timeout=5)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            out, err = proc.communicate()
         raise Failure(f"TIMEOUT: no exit after {timeout} s: {' '.join(cmd)}\n"
                       + "----- output so far -----\n" + decode(out)
                       + ("\n----- stderr so far -----\n" + decode(err) if err else ""))
