@@ -83,8 +83,7 @@ int cmd_logs(const Args& args) {
   if (pos + 1 < args.size()) throw UsageError("logs: one guest at a time");
   Instance inst = require_instance(args[pos], "logs");
   fs::path console = inst.dir / "console.log";
-  std::error_code ec;
-  if (!fs::exists(console, ec))
+  if (read_text(inst.dir / "cmd").find("stdio,id=con") != std::string::npos)
     throw Failure("logs: guest " + inst.name + " runs interactively (-i): its console is on the terminal that started it");
   std::string text = read_text(console);
   std::fwrite(text.data(), 1, text.size(), stdout);
