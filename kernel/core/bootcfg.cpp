@@ -1,0 +1,150 @@
+#include "core/bootcfg.h"
+
+#include "lib/json.h"
+#include "lib/mem.h"
+
+namespace kiln {
+namespace {
+
+constexpr size_t kMaxTokens = 1024;
+
+char* dup_string(const json::Value& v, void* (*alloc)(size_t)) {
+  size_t n = v.string_length();
+  auto s = static_cast<char*>(alloc(n + 1));
+  if (s && !v.copy_string(s, n + 1)) return nullptr;
+  return s;
+}
+
+bool string_list(const json::Value& v, const char** out, size_t max, size_t* count,
+                 void* (*alloc)(size_t), const char** error) {
+  if (v.is_string()) {  // Rumprun passed a single "env" as a plain string
+    out[0] = dup_string(v, alloc);
+    *count = 1;
+    return out[0] != nullptr;
+  }
+  if (v.type() != json::Type::Array) {
+    *error = "expected an array of strings";
+    return false;
+  }
+  if (v.size() > max) {
+    *error = "too many entries";
+    return false;
+  }
+  for (size_t i = 0; i < v.size(); i++) {
+    json::Value e = v.at(i);
+    if (!e.is_string()) {
+      *error = "expected an array of strings";
+      return false;
+    }
+    out[i] = dup_string(e, alloc);
+    if (!out[i]) return false;
+  }
+  *count = v.size();
+  return true;
+}
+
+}  // namespace
+
+int split_cmdline(const char* s, char** words, int max, void* (*alloc)(size_t)) {
+  size_t len = strlen(s);
+  int n = 0;
+  const char* p = s;
+  while (*p) {
+    while (*p == ' ' || *p == '\t' || *p == '\n') p++;
+    if (!*p) break;
+    if (n == max) return -1;
+    auto w = static_cast<char*>(alloc(len + 1));
+    if (!w) return -1;
+    size_t k = 0;
+    char quote = 0;
+    for (; *p; p++) {
+      if (quote) {
+        if (*p == quote) quote = 0;
+        else if (*p == '\\' && quote == '"' && p[1]) w[k++] = *++p;
+        else w[k++] = *p;
+      } else if (*p == '\'' || *p == '"') {
+        quote = *p;
+      } else if (*p == '\\' && p[1]) {
+        w[k++] = *++p;
+      } else if (*p == ' ' || *p == '\t' || *p == '\n') {
+        break;
+      } else {
+        w[k++] = *p;
+      }
+    }
+    w[k] = 0;
+    words[n++] = w;
+  }
+  return n;
+}
+
+bool parse_boot_config(const char* text, size_t len, BootConfig* out, void* (*alloc)(size_t),
+                       const char** error) {
+  *out = BootConfig{};
+  if (len == 0) return true;
+  auto tokens = static_cast<json::Token*>(alloc(sizeof(json::Token) * kMaxTokens));
+  if (!tokens) {
+    *error = "out of memory";
+    return false;
+  }
+  json::Document doc;
+  json::Error e = doc.parse(text, len, tokens, kMaxTokens);
+  if (e != json::Error::None) {
+    *error = json::error_string(e);
+    return false;
+  }
+  json::Value root = doc.root();
+  if (root.type() != json::Type::Object) {
+    *error = "the configuration is not a JSON object";
+    return false;
+  }
+  for (size_t i = 0; i < root.size(); i++) {
+    json::Value key = root.key_at(i);
+    json::Value v = root.at(i);
+    if (key.equals("args")) {
+      if (!string_list(v, out->args, BootConfig::kMaxArgs, &out->nargs, alloc, error))
+        return false;
+    } else if (key.equals("cmdline")) {
+      char* line = v.is_string() ? dup_string(v, alloc) : nullptr;
+      if (!line) {
+        *error = "\"cmdline\" must be a string";
+        return false;
+      }
+      int n = split_cmdline(line, const_cast<char**>(out->args), BootConfig::kMaxArgs, alloc);
+      if (n < 0) {
+        *error = "too many words in \"cmdline\"";
+        return false;
+      }
+      out->nargs = size_t(n);
+      out->has_argv0 = n > 0;
+    } else if (key.equals("env")) {
+      if (!string_list(v, out->env, BootConfig::kMaxEnv, &out->nenv, alloc, error)) return false;
+    } else if (key.equals("hostname")) {
+      out->hostname = v.is_string() ? dup_string(v, alloc) : nullptr;
+      if (!out->hostname) {
+        *error = "\"hostname\" must be a string";
+        return false;
+      }
+    } else if (key.equals("time")) {
+      if (!v.as_int(&out->time_ns)) {
+        *error = "\"time\" must be an integer";
+        return false;
+      }
+    } else if (key.equals("verbose")) {
+      if (!v.as_bool(&out->verbose)) {
+        *error = "\"verbose\" must be true or false";
+        return false;
+      }
+    } else if (key.equals("probe")) {
+      if (!v.as_bool(&out->probe)) {
+        *error = "\"probe\" must be true or false";
+        return false;
+      }
+    } else {
+      if (out->nunknown < BootConfig::kMaxUnknown) out->unknown[out->nunknown++] = dup_string(key, alloc);
+    }
+  }
+  return true;
+}
+
+}  // namespace kiln

@@ -1,0 +1,35 @@
+// The launcher's JSON boot configuration (docs/internals.md), parsed once
+// at boot into plain strings the rest of the kernel can use.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace kiln {
+
+struct BootConfig {
+  static constexpr size_t kMaxArgs = 256, kMaxEnv = 256;
+  const char* args[kMaxArgs];  // argv after argv[0]; or the whole argv if has_argv0
+  size_t nargs = 0;
+  bool has_argv0 = false;      // "cmdline" gave argv[0] too
+  const char* env[kMaxEnv];
+  size_t nenv = 0;
+  const char* hostname = nullptr;
+  int64_t time_ns = 0;         // 0: not given
+  bool verbose = false;
+  bool probe = false;
+  static constexpr size_t kMaxUnknown = 8;
+  const char* unknown[kMaxUnknown];  // keys this kernel does not know, to report
+  size_t nunknown = 0;
+};
+
+// Parses `text` (the kernel command line). Strings are copied into storage
+// from `alloc`. On error returns false and sets *error.
+bool parse_boot_config(const char* text, size_t len, BootConfig* out,
+                       void* (*alloc)(size_t), const char** error);
+
+// Splits a Rumprun-style command line on blanks, honouring '', "" and \.
+// Returns the number of words, or -1 if there are more than `max`.
+int split_cmdline(const char* s, char** words, int max, void* (*alloc)(size_t));
+
+}  // namespace kiln

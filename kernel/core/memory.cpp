@@ -1,0 +1,54 @@
+#include "core/memory.h"
+
+#include "core/console.h"
+#include "lib/mem.h"
+
+namespace kiln {
+namespace {
+
+PageAllocator g_pages;
+uint64_t g_total_ram;
+
+}  // namespace
+
+PageAllocator& page_allocator() { return g_pages; }
+uint64_t total_ram_bytes() { return g_total_ram; }
+
+void init_physical_memory(const RamRegion* regions, size_t count, uint64_t reserved_end) {
+  uint64_t top = 0;
+  for (size_t i = 0; i < count; i++) {
+    if (regions[i].base + regions[i].size > top) top = regions[i].base + regions[i].size;
+    g_total_ram += regions[i].size;
+  }
+  uint64_t frames = top / kPageSize;
+  // The bitmap lives in the first free frames above the reserved area;
+  // the boot page tables map the first GiB, which is where that is.
+  uint64_t bitmap_pa = page_align_up(reserved_end);
+  uint64_t bitmap_bytes = page_align_up(PageAllocator::bitmap_words(frames) * 8);
+  g_pages.init(static_cast<uint64_t*>(phys_to_virt(bitmap_pa)), frames);
+  uint64_t first_free = (bitmap_pa + bitmap_bytes) / kPageSize;
+  for (size_t i = 0; i < count; i++) {
+    uint64_t lo = page_align_up(regions[i].base) / kPageSize;
+    uint64_t hi = page_align_down(regions[i].base + regions[i].size) / kPageSize;
+    if (lo < first_free) lo = first_free;
+    if (hi > lo) g_pages.free_range(lo, hi - lo);
+  }
+}
+
+uint64_t alloc_frame() {
+  uint64_t f;
+  if (!g_pages.alloc(&f)) return 0;
+  uint64_t pa = f * kPageSize;
+  memset(phys_to_virt(pa), 0, kPageSize);
+  return pa;
+}
+
+uint64_t alloc_frames(uint64_t count) {
+  uint64_t f;
+  if (!g_pages.alloc_contiguous(count, &f)) return 0;
+  return f * kPageSize;
+}
+
+void free_frames(uint64_t pa, uint64_t count) { g_pages.free(pa / kPageSize, count); }
+
+}  // namespace kiln

@@ -1,0 +1,258 @@
+#include "core/thread.h"
+
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/descriptors.h"
+#include "arch/x86_64/fpu.h"
+#include "arch/x86_64/apic.h"
+#include "arch/x86_64/paging.h"
+#include "arch/x86_64/trap.h"
+#include "core/clock.h"
+#include "core/heap.h"
+#include "core/memory.h"
+#include "core/panic.h"
+#include "lib/mem.h"
+
+namespace kiln {
+namespace {
+
+constexpr uint64_t kStackPages = 4;  // 16 KiB, with an unmapped guard page below
+constexpr uint64_t kStackRegion = 0xffffc00000000000ull;
+constexpr uint64_t kSliceNs = 10'000'000;
+
+using SleepList = List<Thread, &Thread::sleep_node>;
+using AllList = List<Thread, &Thread::all_node>;
+
+Thread* g_current;
+WaitList g_run_queue;
+SleepList g_sleepers;
+AllList g_all;
+Thread* g_reap;  // a dead thread whose stack is freed once we are off it
+uint64_t g_next_stack = kStackRegion;
+uint64_t g_free_stacks[64];
+int g_free_stack_count;
+uint64_t g_slice_end;
+int g_next_tid = 1;
+bool g_idle;
+
+bool alloc_stack(Thread* t) {
+  uint64_t base;
+  if (g_free_stack_count) {
+    base = g_free_stacks[--g_free_stack_count];
+  } else {
+    base = g_next_stack + kPageSize;  // guard page stays unmapped
+    for (uint64_t i = 0; i < kStackPages; i++) {
+      uint64_t pa = alloc_frame();
+      if (!pa || !paging::map(base + i * kPageSize, pa,
+                              paging::kPresent | paging::kWritable | paging::kNoExecute))
+        return false;
+    }
+    g_next_stack += (kStackPages + 1) * kPageSize;
+  }
+  t->stack_base = base;
+  t->stack_top = base + kStackPages * kPageSize;
+  return true;
+}
+
+void release(Thread* t) {
+  if (g_free_stack_count < 64) {
+    g_free_stacks[g_free_stack_count++] = t->stack_base;
+  } else {
+    for (uint64_t i = 0; i < kStackPages; i++) {
+      uint64_t old = paging::unmap(t->stack_base + i * kPageSize);
+      if (old) free_frames(old & paging::kAddrMask);
+    }
+  }
+  kfree(t->fpu_state);
+  delete t;
+}
+
+Thread* new_thread(void (*fn)(void*), void* arg, uint64_t* frame_slot) {
+  auto t = new Thread;
+  if (!t) return nullptr;
+  t->fpu_state = kmalloc(fpu::state_size());
+  if (!t->fpu_state || !alloc_stack(t)) {
+    kfree(t->fpu_state);
+    delete t;
+    return nullptr;
+  }
+  t->tid = g_next_tid++;
+  // Stack, from the top: a TrapFrame, then the frame switch_context pops.
+  uint64_t frame_at = t->stack_top - sizeof(TrapFrame);
+  auto s = reinterpret_cast<uint64_t*>(frame_at) - 7;
+  s[0] = 0;                                   // r15
+  s[1] = 0;                                   // r14
+  s[2] = reinterpret_cast<uint64_t>(arg);     // r13
+  s[3] = reinterpret_cast<uint64_t>(fn);      // r12
+  s[4] = 0;                                   // rbx
+  s[5] = 0;                                   // rbp
+  s[6] = reinterpret_cast<uint64_t>(&thread_trampoline);
+  t->saved_rsp = reinterpret_cast<uint64_t>(s);
+  *frame_slot = frame_at;
+  g_all.push_back(t);
+  return t;
+}
+
+void user_thread_start(void*) {}
+
+void arm_timer() {
+  uint64_t now = monotonic_ns();
+  uint64_t next = ~0ull;
+  if (!g_sleepers.empty()) next = g_sleepers.front()->wake_at;
+  if (!g_run_queue.empty() && g_slice_end < next) next = g_slice_end;
+  if (next == ~0ull) return;
+  apic::arm_timer_ns(next > now ? next - now : 1);
+}
+
+void wake_expired() {
+  uint64_t now = monotonic_ns();
+  while (Thread* t = g_sleepers.front()) {
+    if (t->wake_at > now) break;
+    t->timed_out = true;
+    wake_thread(t);
+  }
+}
+
+void switch_to(Thread* next) {
+  Thread* prev = g_current;
+  if (next == prev) return;
+  fpu::save(prev->fpu_state);
+  prev->fs_base = cpu::rdmsr(cpu::msr::kFsBase);
+  prev->gs_base = cpu::rdmsr(cpu::msr::kGsBase);
+  g_current = next;
+  fpu::restore(next->fpu_state);
+  cpu::wrmsr(cpu::msr::kFsBase, next->fs_base);
+  cpu::wrmsr(cpu::msr::kGsBase, next->gs_base);
+  arch::set_kernel_stack(next->stack_top);
+  g_slice_end = monotonic_ns() + kSliceNs;
+  switch_context(&prev->saved_rsp, next->saved_rsp);
+  // Back on prev's stack: free whoever died before us.
+  if (g_reap && g_reap != g_current) {
+    release(g_reap);
+    g_reap = nullptr;
+  }
+}
+
+// Picks the next runnable thread, idling with hlt until there is one.
+void schedule() {
+  while (g_run_queue.empty()) {
+    g_idle = true;
+    arm_timer();
+    cpu::sti_hlt();
+    g_idle = false;
+    wake_expired();
+  }
+  Thread* next = g_run_queue.pop_front();
+  switch_to(next);
+}
+
+}  // namespace
+
+Thread* current_thread() { return g_current; }
+int thread_count() { return int(g_all.size()); }
+
+Thread* thread_create_kernel(void (*fn)(void*), void* arg) {
+  uint64_t frame;
+  Thread* t = new_thread(fn, arg, &frame);
+  if (!t) return nullptr;
+  fpu::init_state(t->fpu_state);
+  g_run_queue.push_back(t);
+  if (g_current) arm_timer();
+  return t;
+}
+
+Thread* thread_create_user(const TrapFrame& frame, uint64_t fs_base) {
+  uint64_t slot;
+  Thread* t = new_thread(user_thread_start, nullptr, &slot);
+  if (!t) return nullptr;
+  memcpy(reinterpret_cast<void*>(slot), &frame, sizeof frame);
+  // Linux gives the child a copy of the parent's FPU state.
+  fpu::save(t->fpu_state);
+  t->fs_base = fs_base;
+  t->gs_base = cpu::rdmsr(cpu::msr::kGsBase);
+  g_run_queue.push_back(t);
+  arm_timer();
+  return t;
+}
+
+void scheduler_start() {
+  Thread* first = g_run_queue.pop_front();
+  if (!first) panic("no thread to run");
+  g_current = first;
+  fpu::restore(first->fpu_state);
+  arch::set_kernel_stack(first->stack_top);
+  g_slice_end = monotonic_ns() + kSliceNs;
+  uint64_t discard;
+  switch_context(&discard, first->saved_rsp);
+  __builtin_unreachable();
+}
+
+void yield() {
+  if (g_run_queue.empty()) return;
+  g_run_queue.push_back(g_current);
+  schedule();
+}
+
+bool wait_on(WaitList& list, uint64_t deadline_ns) {
+  Thread* t = g_current;
+  t->state = ThreadState::Blocked;
+  t->timed_out = false;
+  list.push_back(t);
+  t->wait_list = &list;
+  if (deadline_ns) {
+    t->wake_at = deadline_ns;
+    Thread* pos = g_sleepers.front();
+    while (pos && pos->wake_at <= deadline_ns) pos = g_sleepers.next_of(pos);
+    g_sleepers.insert_before_elem(pos, t);
+  }
+  schedule();
+  return !t->timed_out;
+}
+
+void sleep_until(uint64_t deadline_ns) {
+  WaitList never_woken;
+  while (monotonic_ns() < deadline_ns) wait_on(never_woken, deadline_ns);
+}
+
+void wake_thread(Thread* t) {
+  if (t->state != ThreadState::Blocked) return;
+  if (t->wait_list) {
+    static_cast<WaitList*>(t->wait_list)->remove(t);
+    t->wait_list = nullptr;
+  }
+  if (t->sleep_node.linked()) g_sleepers.remove(t);
+  t->wake_at = 0;
+  t->state = ThreadState::Runnable;
+  g_run_queue.push_back(t);
+  if (!g_idle) arm_timer();  // the running thread now has a slice to end
+}
+
+int wake_list(WaitList& list, int n) {
+  int woken = 0;
+  while ((n < 0 || woken < n) && !list.empty()) {
+    Thread* t = list.front();
+    t->timed_out = false;
+    wake_thread(t);
+    woken++;
+  }
+  return woken;
+}
+
+void thread_exit() {
+  Thread* t = g_current;
+  t->state = ThreadState::Dead;
+  g_all.remove(t);
+  g_reap = t;
+  schedule();
+  panic("a dead thread was scheduled");
+}
+
+void scheduler_tick(bool from_user) {
+  apic::eoi();
+  wake_expired();
+  if (from_user && !g_idle && monotonic_ns() >= g_slice_end && !g_run_queue.empty()) {
+    yield();
+  }
+  if (!g_idle) arm_timer();
+}
+
+}  // namespace kiln

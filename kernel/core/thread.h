@@ -1,0 +1,66 @@
+// Threads and the scheduler: one CPU, round robin, preemptive for user code
+// (a timer tick ends a 10 ms slice), cooperative inside the kernel, which
+// runs with interrupts off and only switches when a thread blocks or yields.
+#pragma once
+
+#include <stdint.h>
+
+#include "core/list.h"
+
+namespace kiln {
+
+struct TrapFrame;
+
+enum class ThreadState : uint8_t { Runnable, Blocked, Dead };
+
+struct Thread {
+  int tid = 0;
+  ThreadState state = ThreadState::Runnable;
+  uint64_t saved_rsp = 0;
+  uint64_t stack_base = 0;  // lowest mapped byte of the kernel stack
+  uint64_t stack_top = 0;
+  void* fpu_state = nullptr;
+  uint64_t fs_base = 0, gs_base = 0;
+
+  ListNode run_node;    // run queue, or the wait list it blocks on
+  void* wait_list = nullptr;  // the WaitList holding run_node while blocked
+  ListNode sleep_node;  // timed sleepers, by deadline
+  ListNode all_node;    // every live thread
+  uint64_t wake_at = 0;  // monotonic ns; 0 = no deadline
+  bool timed_out = false;
+
+  // Linux thread state kept by the posix layer.
+  TrapFrame* syscall_frame = nullptr;  // the syscall in progress
+  bool syscall_iret = false;           // its frame was rewritten: leave by iretq
+  uint64_t clear_child_tid = 0;
+  uint64_t robust_list = 0;
+  uint64_t signal_mask = 0;
+  uint64_t altstack_sp = 0, altstack_size = 0;
+  int altstack_flags = 2;  // SS_DISABLE
+};
+
+using WaitList = List<Thread, &Thread::run_node>;
+
+// Kernel threads run fn(arg) and must end with thread_exit().
+Thread* thread_create_kernel(void (*fn)(void*), void* arg);
+// A user thread that starts by returning to user mode with `frame`.
+Thread* thread_create_user(const TrapFrame& frame, uint64_t fs_base);
+Thread* current_thread();
+int thread_count();
+
+// Starts the first thread; never returns.
+[[noreturn]] void scheduler_start();
+void yield();
+// Blocks on `list` until woken or until `deadline_ns` (0 = forever).
+// Returns false on timeout.
+bool wait_on(WaitList& list, uint64_t deadline_ns);
+void sleep_until(uint64_t deadline_ns);
+void wake_thread(Thread* t);
+// Wakes up to n threads (all if n < 0) and returns how many.
+int wake_list(WaitList& list, int n);
+[[noreturn]] void thread_exit();
+
+// Timer interrupt: wakes sleepers; in user mode, may end the slice.
+void scheduler_tick(bool from_user);
+
+}  // namespace kiln

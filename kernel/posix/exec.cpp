@@ -1,0 +1,217 @@
+#include "posix/exec.h"
+
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/fpu.h"
+#include "arch/x86_64/paging.h"
+#include "arch/x86_64/trap.h"
+#include "core/memory.h"
+#include "core/random.h"
+#include "lib/mem.h"
+#include "posix/process.h"
+#include "posix/vm.h"
+
+namespace kiln {
+namespace {
+
+constexpr uint64_t kPieBase = 0x555555554000ull;  // where Linux puts PIE programs (no ASLR)
+constexpr uint64_t kStackTop = 0x7ffffffff000ull;
+constexpr uint64_t kStackSize = 8ull << 20;       // RLIMIT_STACK default
+constexpr uint64_t kMmapTop = kStackTop - kStackSize - (1ull << 30);
+constexpr size_t kMaxStrings = 512;
+constexpr uint32_t kPtLoad = 1, kPtPhdr = 6, kPfX = 1, kPfW = 2, kPfR = 4;
+
+enum : uint64_t {
+  AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7,
+  AT_FLAGS = 8, AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14,
+  AT_PLATFORM = 15, AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25,
+  AT_HWCAP2 = 26, AT_EXECFN = 31, AT_MINSIGSTKSZ = 51,
+};
+
+uint32_t prot_of(uint32_t pflags) {
+  return ((pflags & kPfR) ? kProtRead : 0) | ((pflags & kPfW) ? kProtWrite : 0) |
+         ((pflags & kPfX) ? kProtExec : 0);
+}
+
+// Writes into the program's memory through the direct map, so that
+// read-only pages (text) can be filled too.
+bool poke(uint64_t va, const void* src, size_t n) {
+  auto s = static_cast<const uint8_t*>(src);
+  while (n) {
+    uint64_t* pte = paging::lookup(page_align_down(va));
+    if (!pte) return false;
+    uint64_t off = va & (kPageSize - 1);
+    size_t chunk = kPageSize - off < n ? kPageSize - off : n;
+    memcpy(static_cast<uint8_t*>(phys_to_virt(*pte & paging::kAddrMask)) + off, s, chunk);
+    va += chunk;
+    s += chunk;
+    n -= chunk;
+  }
+  return true;
+}
+
+bool load_segments(Process& p, uint64_t bias, const char** error) {
+  for (size_t i = 0; i < p.elf.segment_count(); i++) {
+    elf::Segment s = p.elf.segment(i);
+    if (s.type != kPtLoad || s.memsz == 0) continue;
+    uint64_t start = page_align_down(bias + s.vaddr);
+    uint64_t end = page_align_up(bias + s.vaddr + s.memsz);
+    if (end > kMmapTop || start < 0x1000) {
+      *error = "a segment lies outside the program's address range";
+      return false;
+    }
+    uint32_t prot = prot_of(s.flags);
+    // Segments may share a page at their edges: that page gets both protections.
+    for (uint64_t va = start; va < end; va += kPageSize) {
+      if (const Vma* v = p.vmas.find(va)) {
+        uint32_t both = v->prot | prot;
+        p.vmas.protect(va, va + kPageSize, both);
+      } else if (vm_map_anonymous(va, va + kPageSize, prot, 0) < 0) {
+        *error = "too many memory areas";
+        return false;
+      }
+    }
+    if (!vm_populate(start, end)) {
+      *error = "out of memory loading the program";
+      return false;
+    }
+    if (!poke(bias + s.vaddr, p.image + s.offset, s.filesz)) {
+      *error = "cannot write the program's segments";
+      return false;
+    }
+    if (end > p.brk_start) p.brk_start = end;
+  }
+  // Protections of shared edge pages changed after population: refresh the PTEs.
+  for (size_t i = 0; i < p.vmas.size(); i++) {
+    const Vma& v = p.vmas.at(i);
+    sys_mprotect(v.start, v.end - v.start, v.prot);
+  }
+  return true;
+}
+
+struct StackWriter {
+  uint64_t sp;
+  bool ok = true;
+  uint64_t push_bytes(const void* data, size_t n) {
+    sp -= n;
+    ok &= poke(sp, data, n);
+    return sp;
+  }
+  uint64_t push_string(const char* s) { return push_bytes(s, strlen(s) + 1); }
+};
+
+bool build_stack(Process& p, const ExecArgs& a, uint64_t entry, uint64_t phdr,
+                 TrapFrame* frame) {
+  if (vm_map_anonymous(kStackTop - kStackSize, kStackTop, kProtRead | kProtWrite, kVmaStack) < 0)
+    return false;
+  // Populate the top 64 KiB; the rest arrives on first touch.
+  if (!vm_populate(kStackTop - 65536, kStackTop)) return false;
+  StackWriter w{kStackTop};
+  w.push_bytes("\0\0\0\0\0\0\0", 8);
+  uint64_t execfn = w.push_string(a.execfn);
+  uint64_t platform = w.push_string("x86_64");
+  uint8_t rnd[16];
+  random_bytes(rnd, sizeof rnd);
+  uint64_t random = w.push_bytes(rnd, sizeof rnd);
+  uint64_t argv_at[kMaxStrings], env_at[kMaxStrings];
+  if (a.argc > kMaxStrings || a.envc > kMaxStrings) return false;
+  for (size_t i = a.envc; i-- > 0;) env_at[i] = w.push_string(a.envp[i]);
+  for (size_t i = a.argc; i-- > 0;) argv_at[i] = w.push_string(a.argv[i]);
+
+  const uint64_t auxv[][2] = {
+      {AT_PHDR, phdr},
+      {AT_PHENT, p.elf.phentsize()},
+      {AT_PHNUM, p.elf.phnum()},
+      {AT_PAGESZ, kPageSize},
+      {AT_BASE, 0},
+      {AT_FLAGS, 0},
+      {AT_ENTRY, entry},
+      {AT_UID, 0},
+      {AT_EUID, 0},
+      {AT_GID, 0},
+      {AT_EGID, 0},
+      {AT_SECURE, 0},
+      {AT_CLKTCK, 100},
+      {AT_HWCAP, cpu::cpuid(1).edx},
+      {AT_HWCAP2, 0},
+      {AT_PLATFORM, platform},
+      {AT_RANDOM, random},
+      {AT_EXECFN, execfn},
+      {AT_MINSIGSTKSZ, fpu::state_size() + 1024},
+      {AT_NULL, 0},
+  };
+  size_t words = 1 + a.argc + 1 + a.envc + 1 + sizeof(auxv) / 8;
+  w.sp = (w.sp - words * 8) & ~uint64_t(15);
+  uint64_t sp = w.sp;
+  auto put = [&](uint64_t v) {
+    w.ok &= poke(w.sp, &v, 8);
+    w.sp += 8;
+  };
+  put(a.argc);
+  for (size_t i = 0; i < a.argc; i++) put(argv_at[i]);
+  put(0);
+  for (size_t i = 0; i < a.envc; i++) put(env_at[i]);
+  put(0);
+  for (const auto& pair : auxv) {
+    put(pair[0]);
+    put(pair[1]);
+  }
+  if (!w.ok) return false;
+
+  memset(frame, 0, sizeof *frame);
+  frame->rip = entry;
+  frame->rsp = sp;
+  frame->cs = kUserCs;
+  frame->ss = kUserDs;
+  frame->rflags = 0x202;  // IF
+  p.stack_top = kStackTop;
+  return true;
+}
+
+}  // namespace
+
+bool exec_load(const uint8_t* image, size_t size, const ExecArgs& args, TrapFrame* frame,
+               const char** error) {
+  Process& p = process();
+  p.image = image;
+  p.image_size = size;
+  elf::Error e = p.elf.parse(image, size);
+  if (e != elf::Error::None) {
+    *error = elf::error_string(e);
+    return false;
+  }
+  const char* interp;
+  size_t interp_len;
+  if (p.elf.interp(&interp, &interp_len)) {
+    *error = "the program is dynamically linked; this kernel runs static programs";
+    return false;
+  }
+  uint64_t bias = p.elf.is_dyn() ? kPieBase - page_align_down(p.elf.min_vaddr()) : 0;
+  p.load_bias = bias;
+  p.mmap_top = kMmapTop;
+  if (!load_segments(p, bias, error)) return false;
+  p.brk_end = p.brk_start;
+
+  // AT_PHDR: PT_PHDR if present, else the headers inside the first segment.
+  uint64_t phdr = 0;
+  for (size_t i = 0; i < p.elf.segment_count(); i++) {
+    elf::Segment s = p.elf.segment(i);
+    if (s.type == kPtPhdr) phdr = bias + s.vaddr;
+  }
+  for (size_t i = 0; !phdr && i < p.elf.segment_count(); i++) {
+    elf::Segment s = p.elf.segment(i);
+    if (s.type == kPtLoad && s.offset <= p.elf.phdr_offset() &&
+        p.elf.phdr_offset() < s.offset + s.filesz)
+      phdr = bias + s.vaddr + (p.elf.phdr_offset() - s.offset);
+  }
+  size_t n = strlen(args.execfn);
+  if (n >= sizeof p.exe_path) n = sizeof p.exe_path - 1;
+  memcpy(p.exe_path, args.execfn, n);
+  p.exe_path[n] = 0;
+  if (!build_stack(p, args, bias + p.elf.entry(), phdr, frame)) {
+    *error = "out of memory building the program's stack";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace kiln

@@ -1,0 +1,26 @@
+// Loads a static ELF program (ET_EXEC or static-pie ET_DYN) into the
+// program's address space and builds its initial stack, as Linux's
+// binfmt_elf does: argc, argv, envp, auxv.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace kiln {
+
+struct TrapFrame;
+
+struct ExecArgs {
+  const char* const* argv;
+  size_t argc;
+  const char* const* envp;
+  size_t envc;
+  const char* execfn;  // AT_EXECFN and /proc/self/exe
+};
+
+// On success fills `frame` so that returning to user mode starts the
+// program; on failure returns false with a message in *error.
+bool exec_load(const uint8_t* image, size_t size, const ExecArgs& args, TrapFrame* frame,
+               const char** error);
+
+}  // namespace kiln

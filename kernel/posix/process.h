@@ -1,0 +1,42 @@
+// The one program a kiln guest runs: its memory map, its threads' shared
+// state, signal dispositions and identity. (No fork: there is exactly one.)
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/elf.h"
+#include "posix/vma.h"
+
+namespace kiln {
+
+struct SigAction {
+  uint64_t handler;  // SIG_DFL = 0, SIG_IGN = 1
+  uint64_t flags;
+  uint64_t restorer;
+  uint64_t mask;
+};
+
+struct Process {
+  int pid = 1;
+  VmaSet vmas;
+  uint64_t brk_start = 0, brk_end = 0;
+  uint64_t mmap_top = 0;      // mappings without a hint go below this
+  uint64_t stack_top = 0;
+
+  // The program image, kept for /proc/self/exe and symbolized backtraces.
+  const uint8_t* image = nullptr;
+  size_t image_size = 0;
+  elf::Image elf;
+  uint64_t load_bias = 0;
+  char exe_path[256] = "/";
+
+  SigAction actions[65] = {};
+  uint32_t umask = 022;
+  char hostname[65] = "kiln";
+  uint64_t rlimits[16][2] = {};
+};
+
+Process& process();
+
+}  // namespace kiln

@@ -1,0 +1,66 @@
+#include "posix/syscall_table.h"
+
+#include "posix/vm.h"
+
+namespace kiln {
+namespace {
+
+// Adapters: the memory calls keep their typed signatures in vm.h.
+long mmap6(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e, uint64_t f) {
+  return sys_mmap(a, b, c, d, e, f);
+}
+long munmap6(uint64_t a, uint64_t b, uint64_t, uint64_t, uint64_t, uint64_t) {
+  return sys_munmap(a, b);
+}
+long mprotect6(uint64_t a, uint64_t b, uint64_t c, uint64_t, uint64_t, uint64_t) {
+  return sys_mprotect(a, b, c);
+}
+long mremap6(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e, uint64_t) {
+  return sys_mremap(a, b, c, d, e);
+}
+long brk6(uint64_t a, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) { return sys_brk(a); }
+long madvise6(uint64_t a, uint64_t b, uint64_t c, uint64_t, uint64_t, uint64_t) {
+  return sys_madvise(a, b, c);
+}
+
+struct Entry {
+  uint16_t nr;
+  SyscallHandler fn;
+};
+
+constexpr Entry kEntries[] = {
+    {0, sys_read}, {1, sys_write}, {2, sys_open}, {3, sys_close}, {4, sys_stat},
+    {5, sys_fstat}, {6, sys_lstat}, {8, sys_lseek}, {9, mmap6}, {10, mprotect6},
+    {11, munmap6}, {12, brk6}, {13, sys_rt_sigaction}, {14, sys_rt_sigprocmask},
+    {15, sys_rt_sigreturn}, {16, sys_ioctl}, {17, sys_pread64}, {18, sys_pwrite64},
+    {19, sys_readv}, {20, sys_writev}, {21, sys_access}, {24, sys_sched_yield},
+    {25, mremap6}, {28, madvise6}, {32, sys_dup}, {33, sys_dup2}, {35, sys_nanosleep},
+    {39, sys_getpid}, {56, sys_clone}, {60, sys_exit}, {62, sys_kill}, {63, sys_uname},
+    {72, sys_fcntl}, {79, sys_getcwd}, {89, sys_readlink}, {95, sys_umask},
+    {96, sys_gettimeofday}, {97, sys_getrlimit}, {98, sys_getrusage}, {99, sys_sysinfo},
+    {100, sys_times}, {102, sys_getuid}, {104, sys_getgid}, {107, sys_geteuid},
+    {108, sys_getegid}, {110, sys_getppid}, {111, sys_getpgrp}, {121, sys_getpgid},
+    {124, sys_getsid}, {131, sys_sigaltstack}, {157, sys_prctl}, {158, sys_arch_prctl},
+    {160, sys_setrlimit}, {170, sys_sethostname}, {186, sys_gettid}, {200, sys_tkill},
+    {201, sys_time}, {202, sys_futex}, {203, sys_sched_setaffinity},
+    {204, sys_sched_getaffinity}, {218, sys_set_tid_address}, {228, sys_clock_gettime},
+    {229, sys_clock_getres}, {230, sys_clock_nanosleep}, {231, sys_exit_group},
+    {234, sys_tgkill}, {257, sys_openat}, {262, sys_newfstatat}, {267, sys_readlinkat},
+    {269, sys_faccessat}, {273, sys_set_robust_list}, {274, sys_get_robust_list},
+    {292, sys_dup3}, {302, sys_prlimit64}, {309, sys_getcpu}, {318, sys_getrandom},
+    {332, sys_statx}, {334, sys_rseq}, {435, sys_clone3}, {439, sys_faccessat2},
+};
+
+struct Table {
+  SyscallHandler fn[452] = {};
+  constexpr Table() {
+    for (const Entry& e : kEntries) fn[e.nr] = e.fn;
+  }
+};
+constexpr Table kTable;
+
+}  // namespace
+
+const SyscallHandler* syscall_table() { return kTable.fn; }
+
+}  // namespace kiln

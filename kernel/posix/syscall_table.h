@@ -1,0 +1,35 @@
+// The table from syscall number to handler.
+#pragma once
+
+#include "posix/syscall.h"
+
+namespace kiln {
+
+const SyscallHandler* syscall_table();
+
+// Handlers, by family (each defined in posix/sys_<family>.cpp).
+#define KILN_SYSCALL(name) long sys_##name(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t)
+KILN_SYSCALL(read); KILN_SYSCALL(write); KILN_SYSCALL(readv); KILN_SYSCALL(writev);
+KILN_SYSCALL(pread64); KILN_SYSCALL(pwrite64); KILN_SYSCALL(close); KILN_SYSCALL(fstat);
+KILN_SYSCALL(newfstatat); KILN_SYSCALL(ioctl); KILN_SYSCALL(lseek); KILN_SYSCALL(fcntl);
+KILN_SYSCALL(dup); KILN_SYSCALL(dup2); KILN_SYSCALL(dup3); KILN_SYSCALL(readlink);
+KILN_SYSCALL(readlinkat); KILN_SYSCALL(open); KILN_SYSCALL(openat); KILN_SYSCALL(access);
+KILN_SYSCALL(faccessat); KILN_SYSCALL(faccessat2); KILN_SYSCALL(stat); KILN_SYSCALL(lstat);
+KILN_SYSCALL(getcwd); KILN_SYSCALL(statx);
+KILN_SYSCALL(clone); KILN_SYSCALL(clone3); KILN_SYSCALL(exit); KILN_SYSCALL(exit_group);
+KILN_SYSCALL(set_tid_address); KILN_SYSCALL(set_robust_list); KILN_SYSCALL(get_robust_list);
+KILN_SYSCALL(gettid); KILN_SYSCALL(arch_prctl); KILN_SYSCALL(sched_yield);
+KILN_SYSCALL(sched_getaffinity); KILN_SYSCALL(sched_setaffinity); KILN_SYSCALL(futex);
+KILN_SYSCALL(rseq); KILN_SYSCALL(getcpu);
+KILN_SYSCALL(clock_gettime); KILN_SYSCALL(clock_getres); KILN_SYSCALL(gettimeofday);
+KILN_SYSCALL(time); KILN_SYSCALL(nanosleep); KILN_SYSCALL(clock_nanosleep); KILN_SYSCALL(times);
+KILN_SYSCALL(rt_sigaction); KILN_SYSCALL(rt_sigprocmask); KILN_SYSCALL(sigaltstack);
+KILN_SYSCALL(kill); KILN_SYSCALL(tkill); KILN_SYSCALL(tgkill); KILN_SYSCALL(rt_sigreturn);
+KILN_SYSCALL(uname); KILN_SYSCALL(sysinfo); KILN_SYSCALL(prlimit64); KILN_SYSCALL(getrlimit);
+KILN_SYSCALL(setrlimit); KILN_SYSCALL(getpid); KILN_SYSCALL(getppid); KILN_SYSCALL(getuid);
+KILN_SYSCALL(geteuid); KILN_SYSCALL(getgid); KILN_SYSCALL(getegid); KILN_SYSCALL(getrandom);
+KILN_SYSCALL(umask); KILN_SYSCALL(prctl); KILN_SYSCALL(getrusage); KILN_SYSCALL(getpgrp);
+KILN_SYSCALL(getpgid); KILN_SYSCALL(getsid); KILN_SYSCALL(sethostname);
+#undef KILN_SYSCALL
+
+}  // namespace kiln

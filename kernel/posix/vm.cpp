@@ -1,0 +1,273 @@
+#include "posix/vm.h"
+
+#include "arch/x86_64/paging.h"
+#include "core/console.h"
+#include "core/memory.h"
+#include "posix/errno.h"
+#include "posix/process.h"
+
+namespace kiln {
+namespace {
+
+// A frame kept under a PROT_NONE page: not present, but its contents stay.
+constexpr uint64_t kHeld = 1ull << 9;
+constexpr uint64_t kMinAddr = 0x10000;  // vm.mmap_min_addr
+constexpr uint32_t kMapShared = 1, kMapPrivate = 2, kMapSharedValidate = 3, kMapFixed = 0x10,
+                   kMapAnonymous = 0x20, kMapPopulate = 0x8000, kMapFixedNoReplace = 0x100000;
+constexpr uint32_t kMremapMayMove = 1, kMremapFixed = 2;
+constexpr uint64_t kMadvDontNeed = 4, kMadvFree = 8, kMadvRemove = 9;
+
+uint64_t g_resident;
+
+uint64_t pte_flags(uint32_t prot) {
+  uint64_t f = paging::kPresent | paging::kUser;
+  if (prot & kProtWrite) f |= paging::kWritable;
+  if (!(prot & kProtExec)) f |= paging::kNoExecute;
+  return f;
+}
+
+bool page_aligned(uint64_t v) { return (v & (kPageSize - 1)) == 0; }
+
+// Calls fn(va, pte) for every page in [start, end) that has a frame,
+// skipping quickly over ranges without page tables.
+template <typename Fn>
+void for_each_frame(uint64_t start, uint64_t end, Fn fn) {
+  for (uint64_t va = start; va < end;) {
+    uint64_t* pte = paging::lookup(va);
+    if (!pte) {
+      va = (va + (1ull << 21)) & ~((1ull << 21) - 1);
+      continue;
+    }
+    if (*pte & (paging::kPresent | kHeld)) fn(va, pte);
+    va += kPageSize;
+  }
+}
+
+void release_frames(uint64_t start, uint64_t end) {
+  for_each_frame(start, end, [](uint64_t va, uint64_t* pte) {
+    uint64_t pa = *pte & paging::kAddrMask;
+    bool present = *pte & paging::kPresent;
+    *pte = 0;
+    if (present) paging::flush(va);
+    free_frames(pa);
+    g_resident--;
+  });
+}
+
+void apply_protection(uint64_t start, uint64_t end, uint32_t prot) {
+  for_each_frame(start, end, [prot](uint64_t va, uint64_t* pte) {
+    uint64_t pa = *pte & paging::kAddrMask;
+    *pte = pa | (prot ? pte_flags(prot) : kHeld);
+    paging::flush(va);
+  });
+}
+
+void on_removed(const Vma& v, void*) { release_frames(v.start, v.end); }
+
+// Linux's heuristic overcommit: refuse a single request larger than RAM.
+bool too_big(uint64_t len) {
+  if (len <= total_ram_bytes()) return false;
+  kprintf("kiln: out of memory: a %lu MiB mapping exceeds the guest's %lu MiB\n", len >> 20,
+          total_ram_bytes() >> 20);
+  return true;
+}
+
+uint64_t pick_address(uint64_t hint, uint64_t len) {
+  Process& p = process();
+  if (hint && page_aligned(hint) && hint >= kMinAddr && hint + len <= p.mmap_top &&
+      !p.vmas.overlaps(hint, hint + len))
+    return hint;
+  uint64_t at;
+  return p.vmas.find_gap(len, kMinAddr, p.mmap_top, &at) ? at : 0;
+}
+
+}  // namespace
+
+uint64_t vm_resident_pages() { return g_resident; }
+
+void vm_report_oom(uint64_t addr) {
+  kprintf("kiln: out of memory: no frame for address %#lx (%lu MiB resident, %lu MiB of RAM)\n",
+          addr, (g_resident * kPageSize) >> 20, total_ram_bytes() >> 20);
+}
+
+FaultResult handle_user_fault(uint64_t addr, bool write, bool exec) {
+  if (addr >= paging::kUserTop) return FaultResult::Segv;
+  const Vma* v = process().vmas.find(addr);
+  if (!v || v->prot == 0) return FaultResult::Segv;
+  if ((write && !(v->prot & kProtWrite)) || (exec && !(v->prot & kProtExec)))
+    return FaultResult::Segv;
+  uint64_t page = page_align_down(addr);
+  uint64_t* pte = paging::lookup(page);
+  if (pte && (*pte & paging::kPresent)) {
+    // Present and allowed: another thread mapped it first (or a stale TLB).
+    paging::flush(page);
+    return FaultResult::Handled;
+  }
+  if (pte && (*pte & kHeld)) {
+    *pte = (*pte & paging::kAddrMask) | pte_flags(v->prot);
+    paging::flush(page);
+    return FaultResult::Handled;
+  }
+  uint64_t pa = alloc_frame();
+  if (!pa) return FaultResult::OutOfMemory;
+  if (!paging::map(page, pa, pte_flags(v->prot))) {
+    free_frames(pa);
+    return FaultResult::OutOfMemory;
+  }
+  g_resident++;
+  return FaultResult::Handled;
+}
+
+long vm_map_anonymous(uint64_t start, uint64_t end, uint32_t prot, uint32_t vma_flags) {
+  if (!process().vmas.insert(Vma{start, end, prot, vma_flags})) return -ENOMEM;
+  return 0;
+}
+
+bool vm_populate(uint64_t start, uint64_t end) {
+  const Vma* v = process().vmas.find(start);
+  if (!v) return false;
+  for (uint64_t va = page_align_down(start); va < end; va += kPageSize) {
+    uint64_t* pte = paging::lookup(va);
+    if (pte && (*pte & (paging::kPresent | kHeld))) continue;
+    uint64_t pa = alloc_frame();
+    if (!pa || !paging::map(va, pa, v->prot ? pte_flags(v->prot) : 0)) return false;
+    if (!v->prot) *paging::lookup(va) = pa | kHeld;
+    g_resident++;
+  }
+  return true;
+}
+
+long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64_t fd,
+              uint64_t off) {
+  Process& p = process();
+  uint32_t type = flags & 3;
+  if (!len || !page_aligned(off)) return -EINVAL;
+  if (type != kMapShared && type != kMapPrivate && type != kMapSharedValidate) return -EINVAL;
+  if (prot & ~uint64_t(kProtRead | kProtWrite | kProtExec)) return -EINVAL;
+  uint64_t size = page_align_up(len);
+  if (size < len || size > paging::kUserTop) return -ENOMEM;
+  if (!(flags & kMapAnonymous)) {
+    // File mappings arrive with the VFS; the console cannot be mapped.
+    return int64_t(fd) >= 0 && fd <= 2 ? -ENODEV : -EBADF;
+  }
+  if (!(flags & kMapShared) && too_big(size)) return -ENOMEM;
+  uint64_t at;
+  if (flags & (kMapFixed | kMapFixedNoReplace)) {
+    if (!page_aligned(addr)) return -EINVAL;
+    if (addr < kMinAddr || addr + size > paging::kUserTop || addr + size < addr) return -EPERM;
+    if (p.vmas.overlaps(addr, addr + size)) {
+      if (flags & kMapFixedNoReplace) return -EEXIST;
+      if (!p.vmas.remove(addr, addr + size, on_removed)) return -ENOMEM;
+    }
+    at = addr;
+  } else {
+    at = pick_address(addr, size);
+    if (!at) return -ENOMEM;
+  }
+  uint32_t vflags = (flags & kMapShared) ? kVmaShared : 0;
+  if (!p.vmas.insert(Vma{at, at + size, uint32_t(prot), vflags})) return -ENOMEM;
+  if ((flags & kMapPopulate) && !vm_populate(at, at + size)) {
+    vm_report_oom(at);
+  }
+  return int64_t(at);
+}
+
+long sys_munmap(uint64_t addr, uint64_t len) {
+  if (!page_aligned(addr) || !len) return -EINVAL;
+  uint64_t end = addr + page_align_up(len);
+  if (end > paging::kUserTop || end < addr) return -EINVAL;
+  if (!process().vmas.remove(addr, end, on_removed)) return -ENOMEM;
+  return 0;
+}
+
+long sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot) {
+  if (!page_aligned(addr)) return -EINVAL;
+  if (prot & ~uint64_t(kProtRead | kProtWrite | kProtExec | 0x01000000 /*GROWSDOWN*/))
+    return -EINVAL;
+  prot &= 7;
+  uint64_t end = addr + page_align_up(len);
+  if (end < addr || end > paging::kUserTop) return -ENOMEM;
+  if (addr == end) return 0;
+  if (!process().vmas.protect(addr, end, uint32_t(prot))) return -ENOMEM;
+  apply_protection(addr, end, uint32_t(prot));
+  return 0;
+}
+
+long sys_mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t flags,
+                uint64_t new_addr) {
+  Process& p = process();
+  if (!page_aligned(old_addr) || flags & ~uint64_t(7)) return -EINVAL;
+  if ((flags & kMremapFixed) && !(flags & kMremapMayMove)) return -EINVAL;
+  uint64_t old_size = page_align_up(old_len), new_size = page_align_up(new_len);
+  if (!new_size) return -EINVAL;
+  const Vma* v = p.vmas.find(old_addr);
+  if (!v || old_addr + old_size > v->end) return -EFAULT;
+  Vma area = *v;
+  if (!(flags & kMremapFixed)) {
+    if (new_size <= old_size) {
+      if (new_size < old_size) p.vmas.remove(old_addr + new_size, old_addr + old_size, on_removed);
+      return int64_t(old_addr);
+    }
+    // Grow in place when the room after it is free.
+    uint64_t tail = old_addr + old_size;
+    if (tail == area.end && tail + (new_size - old_size) <= p.mmap_top &&
+        !p.vmas.overlaps(tail, old_addr + new_size)) {
+      if (too_big(new_size)) return -ENOMEM;
+      if (!p.vmas.insert(Vma{tail, old_addr + new_size, area.prot, area.flags})) return -ENOMEM;
+      return int64_t(old_addr);
+    }
+    if (!(flags & kMremapMayMove)) return -ENOMEM;
+    new_addr = pick_address(0, new_size);
+    if (!new_addr) return -ENOMEM;
+  } else {
+    if (!page_aligned(new_addr) || new_addr + new_size > paging::kUserTop) return -EINVAL;
+    if (new_addr < old_addr + old_size && old_addr < new_addr + new_size) return -EINVAL;
+    p.vmas.remove(new_addr, new_addr + new_size, on_removed);
+  }
+  if (!p.vmas.insert(Vma{new_addr, new_addr + new_size, area.prot, area.flags})) return -ENOMEM;
+  // Move the frames, not their contents.
+  uint64_t moved = old_size < new_size ? old_size : new_size;
+  for (uint64_t off = 0; off < moved; off += kPageSize) {
+    uint64_t* pte = paging::lookup(old_addr + off);
+    if (!pte || !(*pte & (paging::kPresent | kHeld))) continue;
+    uint64_t entry = *pte;
+    *pte = 0;
+    paging::flush(old_addr + off);
+    if (!paging::map(new_addr + off, entry & paging::kAddrMask, entry & ~paging::kAddrMask)) {
+      free_frames(entry & paging::kAddrMask);
+      g_resident--;
+    }
+  }
+  p.vmas.remove(old_addr, old_addr + old_size, on_removed);
+  return int64_t(new_addr);
+}
+
+long sys_brk(uint64_t addr) {
+  Process& p = process();
+  if (addr < p.brk_start) return int64_t(p.brk_end);
+  uint64_t old_top = page_align_up(p.brk_end), new_top = page_align_up(addr);
+  if (new_top > old_top) {
+    if (p.vmas.overlaps(old_top, new_top) || new_top > p.mmap_top) return int64_t(p.brk_end);
+    if (too_big(new_top - p.brk_start)) return int64_t(p.brk_end);
+    if (!p.vmas.insert(Vma{old_top, new_top, kProtRead | kProtWrite, kVmaHeap}))
+      return int64_t(p.brk_end);
+  } else if (new_top < old_top) {
+    p.vmas.remove(new_top, old_top, on_removed);
+  }
+  p.brk_end = addr;
+  return int64_t(addr);
+}
+
+long sys_madvise(uint64_t addr, uint64_t len, uint64_t advice) {
+  if (!page_aligned(addr)) return -EINVAL;
+  uint64_t end = addr + page_align_up(len);
+  if (end < addr) return -EINVAL;
+  if (!process().vmas.covered(addr, end)) return -ENOMEM;
+  if (advice == kMadvDontNeed || advice == kMadvFree || advice == kMadvRemove) {
+    // Private anonymous memory: the next touch sees zeros, as on Linux.
+    release_frames(addr, end);
+  }
+  return 0;
+}
+
+}  // namespace kiln

@@ -1,0 +1,29 @@
+// The program's memory: VMAs backed lazily by zeroed frames on first touch.
+#pragma once
+
+#include <stdint.h>
+
+namespace kiln {
+
+enum class FaultResult { Handled, Segv, OutOfMemory };
+
+// A page fault at a user address. `write`/`exec` describe the access.
+FaultResult handle_user_fault(uint64_t addr, bool write, bool exec);
+// Maps [start, end) as an anonymous area (used by the ELF loader, the stack).
+long vm_map_anonymous(uint64_t start, uint64_t end, uint32_t prot, uint32_t vma_flags);
+// Fills the page at `addr` now (loader): returns false when out of memory.
+bool vm_populate(uint64_t start, uint64_t end);
+uint64_t vm_resident_pages();
+// One line describing memory use, for out-of-memory reports.
+void vm_report_oom(uint64_t addr);
+
+long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64_t fd,
+              uint64_t off);
+long sys_munmap(uint64_t addr, uint64_t len);
+long sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot);
+long sys_mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t flags,
+                uint64_t new_addr);
+long sys_brk(uint64_t addr);
+long sys_madvise(uint64_t addr, uint64_t len, uint64_t advice);
+
+}  // namespace kiln

@@ -1,0 +1,58 @@
+// The program's virtual memory areas: a sorted set of non-overlapping
+// [start, end) ranges with protections. Pure bookkeeping, portable and
+// unit-tested on the host; the page tables follow it in vm.cpp.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace kiln {
+
+// PROT_* and MAP_* bits as Linux defines them.
+inline constexpr uint32_t kProtRead = 1, kProtWrite = 2, kProtExec = 4;
+
+struct Vma {
+  uint64_t start, end;
+  uint32_t prot;
+  uint32_t flags;  // kVma* below
+};
+
+inline constexpr uint32_t kVmaStack = 1;    // grows down (the main stack)
+inline constexpr uint32_t kVmaHeap = 2;     // brk area
+inline constexpr uint32_t kVmaShared = 4;   // MAP_SHARED anonymous
+
+class VmaSet {
+ public:
+  static constexpr size_t kMax = 4096;  // Linux's vm.max_map_count is 65530
+
+  const Vma* find(uint64_t addr) const;  // the area containing addr
+  // Any area overlapping [start, end)?
+  bool overlaps(uint64_t start, uint64_t end) const;
+  // Highest free gap of `len` bytes ending at or below `top`, above `bottom`.
+  bool find_gap(uint64_t len, uint64_t bottom, uint64_t top, uint64_t* out) const;
+  // Adds an area; the range must be free. Merges with equal neighbours.
+  bool insert(const Vma& v);
+  // Removes [start, end) from every area it touches, splitting as needed;
+  // `removed` (if given) is called for each removed piece.
+  bool remove(uint64_t start, uint64_t end, void (*removed)(const Vma&, void*) = nullptr,
+              void* ctx = nullptr);
+  // Sets protections on [start, end); every byte must be mapped.
+  bool protect(uint64_t start, uint64_t end, uint32_t prot);
+  // Is all of [start, end) mapped?
+  bool covered(uint64_t start, uint64_t end) const;
+
+  size_t size() const { return count_; }
+  const Vma& at(size_t i) const { return v_[i]; }
+
+ private:
+  size_t lower_bound(uint64_t addr) const;  // first area with end > addr
+  bool insert_at(size_t i, const Vma& v);
+  void erase_at(size_t i);
+  void merge_around(size_t i);
+  bool split(uint64_t addr);  // makes addr an area boundary
+
+  Vma v_[kMax];
+  size_t count_ = 0;
+};
+
+}  // namespace kiln
