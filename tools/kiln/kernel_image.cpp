@@ -1,9 +1,11 @@
 #include "kernel_image.h"
 
+#include <cxxabi.h>
 #include <elf.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 #include "elf_file.h"
 #include "errors.h"
@@ -14,6 +16,19 @@ namespace kiln::cli {
 namespace {
 
 namespace img = kiln::image;
+
+// C++ names are demangled on the host, where it is cheap, so the kernel's
+// backtraces read "kiln::panic(char const*)+0x12"; the kernel takes NAME to
+// be the rest of the line, blanks included.
+std::string demangle(const std::string& name) {
+  if (!name.starts_with("_Z")) return name;
+  int status = 0;
+  char* out = abi::__cxa_demangle(name.c_str(), nullptr, nullptr, &status);
+  if (status != 0 || !out) return name;
+  std::string result(out);
+  std::free(out);
+  return result;
+}
 
 uint64_t align_up(uint64_t value, uint64_t align) { return (value + align - 1) / align * align; }
 
@@ -73,7 +88,7 @@ std::string kernel_symbols(Bytes& kernel) {
     std::snprintf(line, sizeof line, "%016llx %llx ", static_cast<unsigned long long>(sym.addr),
                   static_cast<unsigned long long>(sym.size));
     out += line;
-    out += sym.name;
+    out += demangle(sym.name);
     out += '\n';
   }
   return out;
