@@ -41,8 +41,7 @@ void check_program(const std::string& name, const Bytes& data) {
   }
   if (std::string why = ElfFile::check(data); !why.empty()) refuse("is " + (why.starts_with("not") ? why : "a " + why));
 
-  Bytes& mutable_data = const_cast<Bytes&>(data);  // ElfFile is a view; nothing is written
-  ElfFile elf(mutable_data);
+  ElfFile elf(data);
   Elf64_Ehdr eh = elf.header();
   if (eh.e_type == ET_REL) refuse("is a relocatable object (.o), not a program: link it first");
   if (eh.e_type == ET_CORE) refuse("is a core dump, not a program");

@@ -38,13 +38,7 @@ std::string ElfFile::check(const Bytes& data) {
   return {};
 }
 
-Elf64_Phdr ElfFile::phdr(size_t i) const {
-  return load<Elf64_Phdr>(header().e_phoff + i * sizeof(Elf64_Phdr));
-}
-
-void ElfFile::set_phdr(size_t i, const Elf64_Phdr& ph) {
-  store(header().e_phoff + i * sizeof(Elf64_Phdr), ph);
-}
+Elf64_Phdr ElfFile::phdr(size_t i) const { return load<Elf64_Phdr>(phdr_offset(i)); }
 
 Elf64_Shdr ElfFile::shdr(size_t i) const {
   return load<Elf64_Shdr>(header().e_shoff + i * sizeof(Elf64_Shdr));

@@ -1,6 +1,7 @@
-// A bounds-checked view of a 64-bit ELF file held in memory, for the host.
-// It reads and patches raw Elf64 headers (<elf.h>); nothing here trusts the
-// file: every offset and count is checked against the buffer first.
+// A bounds-checked, read-only view of a 64-bit ELF file held in memory, for
+// the host, over the raw Elf64 structures of <elf.h>. Nothing here trusts the
+// file: every offset and count is checked against the buffer first. (Writers
+// patch the bytes themselves with store(), see kernel_image.cpp.)
 #pragma once
 
 #include <elf.h>
@@ -30,12 +31,12 @@ class ElfFile {
   // little-endian file, else why not ("not an ELF file", "truncated ...").
   static std::string check(const Bytes& data);
 
-  explicit ElfFile(Bytes& data) : m_data(data) {}
+  explicit ElfFile(const Bytes& data) : m_data(data) {}
 
   Elf64_Ehdr header() const { return load<Elf64_Ehdr>(0); }
   size_t phdr_count() const { return header().e_phnum; }
   Elf64_Phdr phdr(size_t i) const;
-  void set_phdr(size_t i, const Elf64_Phdr& ph);
+  uint64_t phdr_offset(size_t i) const { return header().e_phoff + i * sizeof(Elf64_Phdr); }
 
   size_t shdr_count() const { return header().e_shnum; }
   Elf64_Shdr shdr(size_t i) const;
@@ -47,12 +48,10 @@ class ElfFile {
 
   template <typename T>
   T load(uint64_t off) const;
-  template <typename T>
-  void store(uint64_t off, const T& value);
 
  private:
   std::string string_at(const Elf64_Shdr& strtab, uint64_t off) const;
-  Bytes& m_data;
+  const Bytes& m_data;
 };
 
 template <typename T>
@@ -63,10 +62,11 @@ T ElfFile::load(uint64_t off) const {
   return value;
 }
 
+// Overwrites sizeof(T) bytes of DATA at OFF (bounds-checked).
 template <typename T>
-void ElfFile::store(uint64_t off, const T& value) {
-  if (off > m_data.size() || m_data.size() - off < sizeof(T)) throw std::out_of_range("ELF write past the end");
-  std::memcpy(m_data.data() + off, &value, sizeof(T));
+void store(Bytes& data, uint64_t off, const T& value) {
+  if (off > data.size() || data.size() - off < sizeof(T)) throw std::out_of_range("ELF write past the end");
+  std::memcpy(data.data() + off, &value, sizeof(T));
 }
 
 }  // namespace kiln::cli

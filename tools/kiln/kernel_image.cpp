@@ -38,7 +38,7 @@ struct KernelLayout {
   uint64_t phys_end;      // highest physical byte of the kernel's segments, + 1
 };
 
-KernelLayout inspect(const std::string& name, Bytes& kernel) {
+KernelLayout inspect(const std::string& name, const Bytes& kernel) {
   auto refuse = [&](const std::string& why) { throw Failure("bake: kernel " + name + " " + why); };
   if (std::string why = ElfFile::check(kernel); !why.empty()) refuse("is " + (why.starts_with("not") ? why : "a " + why));
   ElfFile elf(kernel);
@@ -75,12 +75,9 @@ KernelLayout inspect(const std::string& name, Bytes& kernel) {
 
 }  // namespace
 
-void check_kernel(const std::string& name, const Bytes& kernel) {
-  Bytes copy = kernel;
-  inspect(name, copy);
-}
+void check_kernel(const std::string& name, const Bytes& kernel) { inspect(name, kernel); }
 
-std::string kernel_symbols(Bytes& kernel) {
+std::string kernel_symbols(const Bytes& kernel) {
   ElfFile elf(kernel);
   std::string out;
   char line[64];
@@ -96,7 +93,6 @@ std::string kernel_symbols(Bytes& kernel) {
 
 Bytes bake_kernel(const std::string& name, Bytes kernel, const Bytes& payload) {
   KernelLayout layout = inspect(name, kernel);
-  ElfFile elf(kernel);
 
   uint64_t file_off = align_up(kernel.size(), img::kPageSize);
   uint64_t paddr = align_up(layout.phys_end, img::kPageSize);
@@ -110,10 +106,10 @@ Bytes bake_kernel(const std::string& name, Bytes kernel, const Bytes& payload) {
   ph.p_filesz = payload.size();
   ph.p_memsz = payload.size();
   ph.p_align = img::kPageSize;
-  elf.set_phdr(layout.spare_phdr, ph);
+  store(kernel, ElfFile(kernel).phdr_offset(layout.spare_phdr), ph);
 
   img::PayloadInfo info{img::kPayloadMagic, paddr, payload.size(), 0};
-  elf.store(layout.payload_sh.sh_offset, info);
+  store(kernel, layout.payload_sh.sh_offset, info);
 
   kernel.resize(file_off, 0);
   kernel.insert(kernel.end(), payload.begin(), payload.end());

@@ -15,7 +15,7 @@ void check_kernel(const std::string& name, const Bytes& kernel);
 
 // The kernel's function symbols as ".kiln/kernel.sym" wants them: one
 // "ADDR SIZE NAME" line each (hex, no 0x), sorted by address.
-std::string kernel_symbols(Bytes& kernel);
+std::string kernel_symbols(const Bytes& kernel);
 
 // Returns KERNEL with PAYLOAD appended page-aligned, the spare PT_NULL header
 // rewritten into a PT_LOAD for it, and the PayloadInfo filled in.

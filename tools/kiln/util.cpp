@@ -23,14 +23,16 @@ std::string_view getenv_view(const char* name) {
 }
 
 Bytes read_file(const fs::path& path, std::string_view what) {
+  auto fail = [&](const std::string& why) -> Failure {
+    return Failure(std::string(what) + " " + path.string() + ": " + why);
+  };
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw Failure(std::string(what) + " " + path.string() + ": " + errno_string(errno));
+  if (fd < 0) throw fail(errno_string(errno));
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     int err = errno;
     ::close(fd);
-    throw Failure(std::string(what) + " " + path.string() + ": " +
-                  (S_ISDIR(st.st_mode) ? "is a directory" : S_ISREG(st.st_mode) ? errno_string(err) : "not a regular file"));
+    throw fail(S_ISDIR(st.st_mode) ? "is a directory" : st.st_mode ? "not a regular file" : errno_string(err));
   }
   Bytes data(static_cast<size_t>(st.st_size));
   size_t done = 0;
@@ -38,9 +40,9 @@ Bytes read_file(const fs::path& path, std::string_view what) {
     ssize_t n = ::read(fd, data.data() + done, data.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      int err = n < 0 ? errno : EIO;
+      int err = n < 0 ? errno : EIO;  // EOF early: the file shrank under us
       ::close(fd);
-      throw Failure(std::string(what) + " " + path.string() + ": " + errno_string(err));
+      throw fail(errno_string(err));
     }
     done += static_cast<size_t>(n);
   }
