@@ -1,5 +1,8 @@
 // kiln: the command-line front end. Dispatches to the subcommands and turns
 // every failure into one line on stderr (see errors.h for the exit codes).
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <exception>
 #include <iostream>
@@ -46,11 +49,26 @@ int dispatch(const Args& argv) {
   throw UsageError("unknown command '" + cmd + "' (see 'kiln --help')");
 }
 
+// QEMU's stdio console reads fd 0: if we were started with 0, 1 or 2 closed
+// (some CI runners do that), the next open() would take its place and QEMU
+// would read the image as its input. /dev/null fills the holes.
+void open_standard_fds() {
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (::fcntl(fd, F_GETFD) != -1) continue;
+    int opened = ::open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+    if (opened >= 0 && opened != fd) {
+      ::dup2(opened, fd);
+      ::close(opened);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace kiln::cli
 
 int main(int argc, char** argv) {
   using namespace kiln::cli;
+  open_standard_fds();
   try {
     return dispatch(Args(argv + 1, argv + argc));
   } catch (const UsageError& e) {
