@@ -29,7 +29,7 @@ install: build
 	cmake --install $(BUILD)
 
 bench: build
-	bench/run-boot.sh $(BUILD)
+	bench/boot.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)
