@@ -103,6 +103,9 @@ def test_usage_errors(t):
     expect_error(t.kiln_run("run", "qemu"), 2, "missing IMAGE")
     expect_error(t.kiln_run("run"), 2, "missing PLATFORM")
     expect_error(t.kiln_run("run", "tcg", "-i", t.path("missing.img")), 1, "missing.img", "No such file")
+    prog = t.write("prog", elf64_header(62) + bytes(64), 0o755)
+    expect_error(t.kiln_run("run", "tcg", "-i", prog), 1, "not a kiln image", "kiln bake")
+    expect_error(t.kiln_run("run", "tcg", "-i", t.write("text", "text")), 1, "not a kiln image")
     expect_error(t.kiln_run("bake"), 2, "missing CONFIG OUT IN")
     expect_error(t.kiln_run("bake", "hw_virtio", "out.img"), 2, "missing IN")
     expect_error(t.kiln_run("bake", "nosuchconfig", "o", "i"), 2, "nosuchconfig")
@@ -136,6 +139,19 @@ def test_bake_list_describe(t):
     expect(all(len(line.split(None, 1)) == 2 for line in out.splitlines()), f"list lines lack descriptions:\n{out}")
     expect_ok(t.kiln_run("bake", "describe", "hw_virtio"), "platform:", "hw", "hw_virtio.elf", "components:")
     expect_error(t.kiln_run("bake", "describe", "nope"), 2, "nope")
+
+
+def fake_image():
+    """The smallest file kiln run takes for an image: an x86_64 ELF with a
+    .kiln_payload section (QEMU is faked or not run, so nothing boots it)."""
+    names = b"\0.shstrtab\0.kiln_payload\0"
+    shoff = 64 + len(names) + 32
+    ehdr = b"\x7fELF" + bytes([2, 1, 1, 0]) + bytes(8) + struct.pack(
+        "<HHIQQQIHHHHHH", 2, 62, 1, 0x100000, 0, shoff, 0, 64, 56, 0, 64, 3, 1)
+    null = bytes(64)
+    shstrtab = struct.pack("<IIQQQQIIQQ", 1, 3, 0, 0, 64, len(names), 0, 0, 1, 0)
+    payload = struct.pack("<IIQQQQIIQQ", 11, 1, 3, 0, 64 + len(names), 32, 0, 0, 8, 0)
+    return ehdr + names + bytes(32) + null + shstrtab + payload
 
 
 def elf64_header(machine, etype=2, phnum=0):
@@ -269,7 +285,7 @@ def option_value(argv, flag, contains=""):
 
 def test_dry_run(t):
     import json
-    image = t.write("x.img", b"not booted in a dry run")
+    image = t.write("x.img", fake_image())
     argv = dry_run(t, "-D", "tcg", "-M", "128", "-e", "TZ=UTC", "-e", "A=b c", "-N", "web-1", "-v", "-p",
                    "-g", "-device 'virtio-rng-device' -name \"a b\"", "--", image, "one", "two words", "-x")
     expect(os.path.basename(argv[0]).startswith("qemu-system-x86_64"), f"not QEMU: {argv[0]}")
@@ -316,7 +332,7 @@ def test_kvm_probe_failure(t):
     kdir = os.path.join(t.tmp, "kernels")
     os.makedirs(kdir)
     t.write("kernels/hw_virtio.elf", b"probe kernel stand-in")
-    image = t.write("x.img", b"image")
+    image = t.write("x.img", fake_image())
     env = {"KILN_KERNEL_DIR": kdir, "KILN_QEMU": "/bin/false"}
     expect_error(t.kiln_run("run", "-D", "kvm", image, env=env), 1,
                  "KVM cannot run a guest on this machine (", "use 'kiln run qemu'")
@@ -346,7 +362,7 @@ esac
 def test_exit_protocol(t):
     """-i exits with the status the guest wrote, 125 without one; no run directory remains."""
     qemu = t.write("fake-qemu", FAKE_QEMU, 0o755)
-    image = t.write("x.img", b"image")
+    image = t.write("x.img", fake_image())
     for status in ["0", "42", "200"]:
         rc, out, err = t.kiln_run("run", "tcg", "-i", image, env={"KILN_QEMU": qemu, "FAKE_QEMU_MODE": "exit",
                                                                "FAKE_QEMU_STATUS": status})
@@ -363,7 +379,7 @@ def test_exit_protocol(t):
 def test_background(t):
     """Without -i: a handle, a run directory, ps, logs, stop."""
     qemu = t.write("fake-qemu", FAKE_QEMU, 0o755)
-    image = t.write("x.img", b"image")
+    image = t.write("x.img", fake_image())
     env = {"KILN_QEMU": qemu, "FAKE_QEMU_MODE": "sleep"}
     out = expect_ok(t.kiln_run("run", "tcg", "-N", "sleeper", image, env=env), "qemu:")
     handle = out.strip()
@@ -405,7 +421,7 @@ def test_background(t):
 
 def test_background_qemu_error(t):
     """A QEMU that rejects its command line is reported, not handed out as a handle."""
-    image = t.write("x.img", b"image")
+    image = t.write("x.img", fake_image())
     expect_error(t.kiln_run("run", "tcg", "-g", "-no-such-qemu-option", image,
                             env={"KILN_QEMU": "/bin/false"}), 1, "QEMU exited with status 1")
 

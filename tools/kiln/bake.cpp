@@ -94,6 +94,9 @@ struct PayloadEntry {
 };
 
 int bake_image(const BakeConfig& config, const fs::path& out, const fs::path& in, bool print_files) {
+  std::error_code same_ec;
+  if (fs::equivalent(in, out, same_ec))
+    throw UsageError("bake: OUT and IN are the same file (" + out.string() + ")");
   Bytes program = read_file(in, "bake: cannot read program");
   check_program(in.string(), program);
 

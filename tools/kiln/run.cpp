@@ -10,11 +10,13 @@
 #include "accel.h"
 #include "args.h"
 #include "boot_config.h"
+#include "elf_file.h"
 #include "commands.h"
 #include "errors.h"
 #include "help.h"
 #include "instances.h"
 #include "process.h"
+#include "kiln/image.h"
 #include "qemu.h"
 
 namespace kiln::cli {
@@ -134,6 +136,19 @@ Accel pick_accel(const RunRequest& req, const std::string& qemu) {
   throw Failure("KVM cannot run a guest on this machine (" + probe.why + "); use 'kiln run qemu'");
 }
 
+// Catches the classic slip of running the program instead of its image
+// (QEMU would fail with a less helpful message, or boot it as a kernel).
+void check_image(const fs::path& image) {
+  Bytes data = read_file(image, "run: cannot read image");
+  std::string name = image.string();
+  if (!ElfFile::check(data).empty())
+    throw Failure("run: " + name + " is not a kiln image (not an ELF64 file); make one with 'kiln bake'");
+  ElfFile elf(data);
+  if (elf.header().e_machine != EM_X86_64 || !elf.find_section(image::kPayloadSection))
+    throw Failure("run: " + name + " is not a kiln image; bake it first: kiln bake hw_virtio " + name +
+                  ".img " + name);
+}
+
 volatile sig_atomic_t g_child_pid = 0;
 volatile sig_atomic_t g_forwarded = 0;
 
@@ -197,12 +212,7 @@ int cmd_run(const Args& args) {
     return 0;
   }
   std::error_code ec;
-  if (!fs::is_regular_file(req->image, ec)) {
-    throw Failure("run: image " + req->image.string() + ": " +
-                  (fs::exists(req->image, ec) ? "not a regular file" : "No such file or directory"));
-  }
-  if (::access(req->image.c_str(), R_OK) != 0)
-    throw Failure("run: image " + req->image.string() + ": " + errno_string(errno));
+  check_image(req->image);
 
   std::string name = req->name.empty() ? "kiln-" + std::to_string(::getpid()) : req->name;
   BootConfig boot{.args = req->args, .env = req->env, .hostname = req->name, .verbose = req->verbose,
