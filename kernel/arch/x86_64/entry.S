@@ -43,6 +43,7 @@
 .endm
 
     .text
+    .altmacro
 // Exceptions that push an error code: 8, 10-14, 17, 21, 29, 30.
 .macro ISR vec
     .p2align 4
@@ -76,9 +77,12 @@ trap_return:
     .p2align 3
     .globl isr_table
 isr_table:
+.macro ISR_ADDR vec
+    .quad isr_\vec
+.endm
 .set v, 0
 .rept 256
-    .quad isr_%v
+    ISR_ADDR %v
     .set v, v + 1
 .endr
 
