@@ -6,6 +6,7 @@
 
 #include "elf_file.h"
 #include "errors.h"
+#include "lib/elf.h"
 
 namespace kiln::cli {
 
@@ -29,6 +30,10 @@ std::string machine_name(unsigned machine) {
 void check_program(const std::string& name, const Bytes& data) {
   auto refuse = [&](const std::string& why) { throw Failure("bake: " + name + " " + why); };
 
+  // First the mistakes worth a specific message: not ELF, another machine,
+  // an object file, a kiln image. Then the kernel's own ELF reader
+  // (kernel/lib/elf.h) decides, so that what bakes is what the kernel's
+  // loader accepts.
   if (data.size() < SELFMAG || std::memcmp(data.data(), ELFMAG, SELFMAG) != 0)
     refuse("is not an ELF program (no ELF magic); kiln bakes x86_64 Linux executables");
   // e_machine sits at the same offset in ELF32 and ELF64 headers.
@@ -41,29 +46,24 @@ void check_program(const std::string& name, const Bytes& data) {
   }
   if (std::string why = ElfFile::check(data); !why.empty()) refuse("is " + (why.starts_with("not") ? why : "a " + why));
 
-  ElfFile elf(data);
-  Elf64_Ehdr eh = elf.header();
+  ElfFile raw(data);
+  Elf64_Ehdr eh = raw.header();
   if (eh.e_type == ET_REL) refuse("is a relocatable object (.o), not a program: link it first");
   if (eh.e_type == ET_CORE) refuse("is a core dump, not a program");
-  if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN) refuse("is not an executable ELF (type " + std::to_string(eh.e_type) + ")");
-  if (eh.e_phnum == 0) refuse("has no program headers: it is not a loadable program");
+  if (raw.find_section(".kiln_payload")) refuse("is a kiln kernel or image, not a program; bake the program itself");
 
-  if (elf.find_section(".kiln_payload"))
-    refuse("is a kiln kernel or image, not a program; bake the program itself");
-
-  bool has_load = false;
-  for (size_t i = 0; i < elf.phdr_count(); ++i) {
-    Elf64_Phdr ph = elf.phdr(i);
-    if (ph.p_type == PT_LOAD) has_load = true;
-    if (ph.p_type != PT_INTERP) continue;
-    std::string interp(reinterpret_cast<const char*>(data.data() + ph.p_offset), ph.p_filesz);
-    interp = interp.c_str();  // drop the terminating NUL and anything after it
+  kiln::elf::Image elf;
+  if (auto err = elf.parse(data.data(), data.size()); err != kiln::elf::Error::None)
+    refuse(std::string("is not a program kiln can load: ") + kiln::elf::error_string(err));
+  for (size_t i = 0; i < elf.segment_count(); ++i) {
+    if (elf.segment(i).type != kiln::elf::kPtInterp) continue;
+    const char* path = nullptr;
+    size_t len = 0;
+    std::string interp = elf.interp(&path, &len) ? std::string(path, len) : "unreadable";
     refuse("is dynamically linked (interpreter " + interp +
            "); kiln bakes static programs for now: rebuild with -static or x86_64-kiln-linux-gcc");
   }
-  if (!has_load) refuse("has no loadable segment: it is not a program");
-  if (eh.e_type == ET_DYN && eh.e_entry == 0)
-    refuse("is a shared library (no entry point), not a program");
+  if (elf.is_dyn() && elf.entry() == 0) refuse("is a shared library (no entry point), not a program");
 }
 
 }  // namespace kiln::cli
