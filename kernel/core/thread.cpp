@@ -124,6 +124,7 @@ void switch_to(Thread* next) {
   cpu::wrmsr(cpu::msr::kGsBase, next->gs_base);
   arch::set_kernel_stack(next->stack_top);
   g_slice_end = monotonic_ns() + kSliceNs;
+  arm_timer();  // the next sleeper's deadline, or the end of this slice
   switch_context(&prev->saved_rsp, next->saved_rsp);
   // Back on prev's stack: free whoever died before us.
   if (g_reap && g_reap != g_current) {

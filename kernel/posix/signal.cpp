@@ -53,6 +53,11 @@ void symbolize_user(uint64_t addr, char* buf, size_t cap) {
   }
 }
 
+bool is_code(uint64_t addr) {
+  const Vma* v = process().vmas.find(addr);
+  return v && (v->prot & kProtExec);
+}
+
 }  // namespace
 
 const char* signal_name(int sig) {
@@ -86,9 +91,18 @@ void user_fault(const TrapFrame& f, int sig, uint64_t fault_addr, const char* wh
   kprintf("  rflags %08lx error %#lx thread %d\n", f.rflags, f.error, current_thread()->tid);
   kprintf("  backtrace:\n");
   kprintf("  #0 %016lx %s\n", f.rip, sym);
+  int depth = 1;
+  // A fault before the function saved rbp (its prologue, or a leaf without
+  // a frame) leaves the return address on top of the stack, not in the chain.
+  uint64_t top, chained = 0;
+  if (copy_from_user(&top, f.rsp, sizeof top) && is_code(top) &&
+      !(copy_from_user(&chained, f.rbp + 8, sizeof chained) && chained == top)) {
+    symbolize_user(top - 1, sym, sizeof sym);
+    kprintf("  #%d %016lx %s\n", depth++, top, sym);
+  }
   // Follow the frame-pointer chain while it stays on sane, readable stack.
   uint64_t rbp = f.rbp;
-  for (int depth = 1; depth < 32 && rbp && !(rbp & 7) && rbp >= f.rsp; depth++) {
+  for (; depth < 32 && rbp && !(rbp & 7) && rbp >= f.rsp; depth++) {
     uint64_t frame[2];
     if (!copy_from_user(frame, rbp, sizeof frame) || frame[1] < 0x1000) break;
     symbolize_user(frame[1] - 1, sym, sizeof sym);

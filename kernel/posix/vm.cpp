@@ -13,7 +13,7 @@ namespace {
 constexpr uint64_t kHeld = 1ull << 9;
 constexpr uint64_t kMinAddr = 0x10000;  // vm.mmap_min_addr
 constexpr uint32_t kMapShared = 1, kMapPrivate = 2, kMapSharedValidate = 3, kMapFixed = 0x10,
-                   kMapAnonymous = 0x20, kMapPopulate = 0x8000, kMapFixedNoReplace = 0x100000;
+                   kMapAnonymous = 0x20, kMapNoReserve = 0x4000, kMapPopulate = 0x8000, kMapFixedNoReplace = 0x100000;
 constexpr uint32_t kMremapMayMove = 1, kMremapFixed = 2;
 constexpr uint64_t kMadvDontNeed = 4, kMadvFree = 8, kMadvRemove = 9;
 
@@ -150,7 +150,10 @@ long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64
     // File mappings arrive with the VFS; the console cannot be mapped.
     return int64_t(fd) >= 0 && fd <= 2 ? -ENODEV : -EBADF;
   }
-  if (!(flags & kMapShared) && too_big(size)) return -ENOMEM;
+  // Like Linux, only writable private memory counts against RAM: PROT_NONE
+  // reservations (glibc's arenas, thread stack guards) are free.
+  bool accounted = (prot & kProtWrite) && !(flags & (kMapShared | kMapNoReserve));
+  if (accounted && too_big(size)) return -ENOMEM;
   uint64_t at;
   if (flags & (kMapFixed | kMapFixedNoReplace)) {
     if (!page_aligned(addr)) return -EINVAL;
@@ -259,7 +262,9 @@ long sys_brk(uint64_t addr) {
 }
 
 long sys_madvise(uint64_t addr, uint64_t len, uint64_t advice) {
-  if (!page_aligned(addr)) return -EINVAL;
+  // The advice values Linux 6.1 knows (MADV_NORMAL .. MADV_COLLAPSE).
+  bool known = advice <= 4 || (advice >= 8 && advice <= 25);
+  if (!known || !page_aligned(addr)) return -EINVAL;
   uint64_t end = addr + page_align_up(len);
   if (end < addr) return -EINVAL;
   if (!process().vmas.covered(addr, end)) return -ENOMEM;
