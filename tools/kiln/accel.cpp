@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -114,6 +115,21 @@ ProbeResult kvm_probe(const std::string& qemu) {
   char name[32];
   std::snprintf(name, sizeof name, "accel-%016llx", static_cast<unsigned long long>(fnv1a(key)));
   fs::path cache = cache_dir();
+  // Launchers started together (ctest -j) probe once: the first holds the
+  // lock while it probes, the others then find its verdict in the cache.
+  int lock_fd = -1;
+  if (!cache.empty()) {
+    std::error_code mkdir_ec;
+    fs::create_directories(cache, mkdir_ec);
+    lock_fd = ::open((cache / (std::string(name) + ".lock")).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (lock_fd >= 0) ::flock(lock_fd, LOCK_EX);
+  }
+  struct Unlock {
+    int fd;
+    ~Unlock() {
+      if (fd >= 0) ::close(fd);  // closing drops the flock
+    }
+  } unlock{lock_fd};
   if (!cache.empty()) {
     std::string cached = read_text(cache / name);
     // Line 1: the key (guards against hash collisions); line 2: "kvm" or "tcg REASON".
@@ -128,7 +144,6 @@ ProbeResult kvm_probe(const std::string& qemu) {
   ProbeResult result = have_kvm ? run_probe(qemu, kernel) : ProbeResult{false, "/dev/kvm does not exist"};
   if (!cache.empty()) {
     try {
-      fs::create_directories(cache);
       write_text(cache / name, key + "\n" + (result.kvm_works ? "kvm" : "tcg " + result.why) + "\n");
     } catch (...) {
       // A cache we cannot write only costs a probe next time.
