@@ -26,6 +26,8 @@ Environment:
                     (default: <dir of kiln>/../share/kiln/kernel)
   KILN_QEMU         the QEMU binary (default: qemu-system-x86_64 from PATH)
   KILN_ACCEL        tcg or kvm: force the accelerator of 'kiln run qemu'
+  XDG_RUNTIME_DIR   where the guests' run directories go (default /tmp)
+  XDG_CACHE_HOME    where the KVM probe verdict is cached (default ~/.cache)
 
 Exit status: 0 on success, 1 when the work failed, 2 on a usage error;
 'kiln run -i' exits with the guest program's own status (125 if the guest
@@ -61,6 +63,10 @@ Options:
                      (mode, size, path)
   --config CONFIG    the configuration to use when TARGET is a platform
   -h, --help         show this help
+
+Environment:
+  KILN_KERNEL_DIR    where the unbaked kernels are (hw_virtio.elf, ...)
+  SOURCE_DATE_EPOCH  the file times recorded in the image (reproducible builds)
 
 Example:
   kiln bake hw_virtio hello.img hello
