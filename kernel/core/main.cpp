@@ -187,12 +187,12 @@ extern "C" [[noreturn]] void kernel_main(uint32_t start_info_pa) {
   init_memory();
   fpu::init();
   clock_init(apic::init());
-  bool hw_entropy = random_init();
-  load_config();
   const uint8_t* syms;
   size_t syms_len;
   if (payload_find(image::kKernelSymbols, &syms, &syms_len))
     kernel_symbols_init(reinterpret_cast<const char*>(syms), syms_len);
+  bool hw_entropy = random_init();
+  load_config();
   if (g_config.verbose) {
     kprintf("kiln: %lu MiB RAM, TSC %lu MHz, %s entropy\n", total_ram_bytes() >> 20,
             tsc_frequency() / 1000000, hw_entropy ? "hardware" : "timer-jitter");
