@@ -10,6 +10,7 @@
 #include "core/heap.h"
 #include "core/memory.h"
 #include "core/panic.h"
+#include "core/run_queue.h"
 #include "lib/mem.h"
 
 namespace kiln {
@@ -19,12 +20,10 @@ constexpr uint64_t kStackPages = 4;  // 16 KiB, with an unmapped guard page belo
 constexpr uint64_t kStackRegion = 0xffffc00000000000ull;
 constexpr uint64_t kSliceNs = 10'000'000;
 
-using SleepList = List<Thread, &Thread::sleep_node>;
 using AllList = List<Thread, &Thread::all_node>;
 
 Thread* g_current;
-WaitList g_run_queue;
-SleepList g_sleepers;
+RunQueue g_queue;
 AllList g_all;
 Thread* g_reap;  // a dead thread whose stack is freed once we are off it
 uint64_t g_next_stack = kStackRegion;
@@ -95,18 +94,15 @@ Thread* new_thread(void (*fn)(void*), void* arg, uint64_t* frame_slot) {
 void user_thread_start(void*) {}
 
 void arm_timer() {
+  uint64_t next = g_queue.next_event(g_slice_end);
+  if (next == RunQueue::kNever) return;
   uint64_t now = monotonic_ns();
-  uint64_t next = ~0ull;
-  if (!g_sleepers.empty()) next = g_sleepers.front()->wake_at;
-  if (!g_run_queue.empty() && g_slice_end < next) next = g_slice_end;
-  if (next == ~0ull) return;
   apic::arm_timer_ns(next > now ? next - now : 1);
 }
 
 void wake_expired() {
   uint64_t now = monotonic_ns();
-  while (Thread* t = g_sleepers.front()) {
-    if (t->wake_at > now) break;
+  while (Thread* t = g_queue.pop_expired(now)) {
     t->timed_out = true;
     wake_thread(t);
   }
@@ -135,15 +131,14 @@ void switch_to(Thread* next) {
 
 // Picks the next runnable thread, idling with hlt until there is one.
 void schedule() {
-  while (g_run_queue.empty()) {
+  while (!g_queue.has_ready()) {
     g_idle = true;
     arm_timer();
     cpu::sti_hlt();
     g_idle = false;
     wake_expired();
   }
-  Thread* next = g_run_queue.pop_front();
-  switch_to(next);
+  switch_to(g_queue.take_next());
 }
 
 }  // namespace
@@ -156,7 +151,7 @@ Thread* thread_create_kernel(void (*fn)(void*), void* arg) {
   Thread* t = new_thread(fn, arg, &frame);
   if (!t) return nullptr;
   fpu::init_state(t->fpu_state);
-  g_run_queue.push_back(t);
+  g_queue.make_ready(t);
   if (g_current) arm_timer();
   return t;
 }
@@ -170,13 +165,13 @@ Thread* thread_create_user(const TrapFrame& frame, uint64_t fs_base) {
   fpu::save(t->fpu_state);
   t->fs_base = fs_base;
   t->gs_base = cpu::rdmsr(cpu::msr::kGsBase);
-  g_run_queue.push_back(t);
+  g_queue.make_ready(t);
   arm_timer();
   return t;
 }
 
 void scheduler_start() {
-  Thread* first = g_run_queue.pop_front();
+  Thread* first = g_queue.take_next();
   if (!first) panic("no thread to run");
   g_current = first;
   fpu::restore(first->fpu_state);
@@ -188,8 +183,8 @@ void scheduler_start() {
 }
 
 void yield() {
-  if (g_run_queue.empty()) return;
-  g_run_queue.push_back(g_current);
+  if (!g_queue.has_ready()) return;
+  g_queue.make_ready(g_current);
   schedule();
 }
 
@@ -199,12 +194,7 @@ bool wait_on(WaitList& list, uint64_t deadline_ns) {
   t->timed_out = false;
   list.push_back(t);
   t->wait_list = &list;
-  if (deadline_ns) {
-    t->wake_at = deadline_ns;
-    Thread* pos = g_sleepers.front();
-    while (pos && pos->wake_at <= deadline_ns) pos = g_sleepers.next_of(pos);
-    g_sleepers.insert_before_elem(pos, t);
-  }
+  if (deadline_ns) g_queue.add_sleeper(t, deadline_ns);
   schedule();
   return !t->timed_out;
 }
@@ -220,10 +210,9 @@ void wake_thread(Thread* t) {
     static_cast<WaitList*>(t->wait_list)->remove(t);
     t->wait_list = nullptr;
   }
-  if (t->sleep_node.linked()) g_sleepers.remove(t);
-  t->wake_at = 0;
+  g_queue.remove_sleeper(t);
   t->state = ThreadState::Runnable;
-  g_run_queue.push_back(t);
+  g_queue.make_ready(t);
   if (!g_idle) arm_timer();  // the running thread now has a slice to end
 }
 
@@ -250,7 +239,7 @@ void thread_exit() {
 void scheduler_tick(bool from_user) {
   apic::eoi();
   wake_expired();
-  if (from_user && !g_idle && monotonic_ns() >= g_slice_end && !g_run_queue.empty()) {
+  if (from_user && !g_idle && monotonic_ns() >= g_slice_end && g_queue.has_ready()) {
     yield();
   }
   if (!g_idle) arm_timer();
