@@ -24,7 +24,9 @@ void init() {
   cpu::outb(kData, 0x01);
   cpu::outb(kIer, 0x00);
   cpu::outb(kLcr, 0x03);  // 8N1
-  cpu::outb(kFcr, 0xc7);  // FIFOs on, cleared
+  // FIFOs stay off: turning them on clears input that arrived before boot,
+  // and QEMU holds further input back until the byte waiting is read.
+  cpu::outb(kFcr, 0x00);
   cpu::outb(kMcr, 0x03);  // DTR, RTS
 }
 
