@@ -20,6 +20,9 @@ Checks (all that are given must hold):
   --expect-regex RE       re.search(RE, output, re.M) (repeatable)
   --kiln-substr S / --kiln-regex RE   the same, in kiln mode only (the
                           kernel's fault reports have no native counterpart)
+  --kiln-once S           in kiln mode, the output contains S exactly once
+  --ignore-line RE        drop lines matching RE before --expect-out and the
+                          diff comparison (the other checks see every line)
 
 Exit status: 0 pass, 1 fail, 2 usage or set-up error.
 """
@@ -156,7 +159,9 @@ def filter_lines(text, patterns):
     return "".join(l for l in lines if not any(r.search(l) for r in regexes))
 
 
-def check(args, mode, status, out):
+def check(args, mode, status, raw):
+    """Applies the checks to the console text `raw` (exit line removed)."""
+    out = filter_lines(raw, args.ignore_line)
     problems = []
     if args.expect_nonzero:
         if status == 0:
@@ -179,16 +184,20 @@ def check(args, mode, status, out):
         substrs += args.kiln_substr
         regexes += args.kiln_regex
     for s in substrs:
-        if s not in out:
+        if s not in raw:
             problems.append(f"output lacks {s!r}")
     for s in args.forbid_substr:
-        if s in out:
+        if s in raw:
             problems.append(f"output contains forbidden {s!r}")
     for r in regexes:
-        if not re.search(r, out, re.M):
+        if not re.search(r, raw, re.M):
             problems.append(f"output does not match /{r}/")
+    if mode == "kiln":
+        for s in args.kiln_once:
+            if raw.count(s) != 1:
+                problems.append(f"output contains {s!r} {raw.count(s)} times, not once")
+    show(f"{mode} output", raw)
     if problems:
-        show(f"{mode} output", out)
         raise Failure("\n".join(problems))
 
 
@@ -212,6 +221,7 @@ def main():
     p.add_argument("--expect-regex", action="append", default=[])
     p.add_argument("--kiln-substr", action="append", default=[])
     p.add_argument("--kiln-regex", action="append", default=[])
+    p.add_argument("--kiln-once", action="append", default=[])
     p.add_argument("--ignore-line", action="append", default=[], metavar="RE",
                    help="drop output lines matching RE before checking (diff mode: both sides)")
     p.add_argument("args", nargs="*", help="program arguments (after --)")
@@ -227,18 +237,18 @@ def main():
     try:
         if args.mode == "native":
             status, out = run_native(args)
-            check(args, "native", status, filter_lines(out, args.ignore_line))
+            check(args, "native", status, out)
         elif args.mode == "kiln":
             status, out = run_kiln(args)
-            check(args, "kiln", status, filter_lines(out, args.ignore_line))
+            check(args, "kiln", status, out)
         else:
             nstatus, nout = run_native(args)
             kstatus, kout = run_kiln(args)
-            nout = filter_lines(nout, args.ignore_line)
-            kout = filter_lines(kout, args.ignore_line)
-            if nout != kout or nstatus != kstatus:
-                diff = difflib.unified_diff(nout.splitlines(keepends=True),
-                                            kout.splitlines(keepends=True), "native", "kiln")
+            nfilt = filter_lines(nout, args.ignore_line)
+            kfilt = filter_lines(kout, args.ignore_line)
+            if nfilt != kfilt or nstatus != kstatus:
+                diff = difflib.unified_diff(nfilt.splitlines(keepends=True),
+                                            kfilt.splitlines(keepends=True), "native", "kiln")
                 print("".join(l if l.endswith("\n") else l + "\n\\ no newline\n" for l in diff))
                 raise Failure(f"native and kiln differ (status native {nstatus}, kiln {kstatus})")
             check(args, "kiln", kstatus, kout)
