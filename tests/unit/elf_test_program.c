@@ -1,0 +1,2 @@
+// A static program for the ELF reader tests.
+int main(void) { return 0; }
