@@ -14,9 +14,9 @@ struct PageHeader {
   uint32_t size_class;  // object size for small pages; 0 for large runs
   size_t pages;         // length of a large run
   size_t requested;     // bytes asked for (large runs)
-  uint64_t pad;         // keeps objects 16-byte aligned
+  uint64_t pad[5];      // large runs start 64-byte aligned (XSAVE areas need it)
 };
-static_assert(sizeof(PageHeader) == 32);
+static_assert(sizeof(PageHeader) == 64);
 constexpr uint32_t kMagic = 0x4b484541;  // "KHEA"
 
 int class_of(size_t size) {
@@ -42,7 +42,7 @@ void* Heap::alloc(size_t size) {
       return nullptr;
     }
     auto h = static_cast<PageHeader*>(run);
-    *h = PageHeader{kMagic, 0, pages, size, 0};
+    *h = PageHeader{kMagic, 0, pages, size, {}};
     stats_.pages_held += pages;
     stats_.bytes_in_use += size;
     stats_.allocations++;
@@ -58,9 +58,8 @@ void* Heap::alloc(size_t size) {
     stats_.pages_held++;
     auto h = static_cast<PageHeader*>(page);
     size_t obj = size_t(16) << c;
-    *h = PageHeader{kMagic, uint32_t(obj), 1, 0, 0};
-    // The first object slot holds the header (objects of 16 and 32 bytes
-    // start right after it; larger ones at their first aligned slot).
+    *h = PageHeader{kMagic, uint32_t(obj), 1, 0, {}};
+    // Objects start at the first slot past the header, aligned to their size.
     size_t first = (sizeof(PageHeader) + obj - 1) / obj * obj;
     for (size_t off = first; off + obj <= kPage; off += obj) {
       auto o = reinterpret_cast<FreeObject*>(static_cast<char*>(page) + off);

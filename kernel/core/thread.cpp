@@ -144,6 +144,15 @@ void schedule() {
 }  // namespace
 
 Thread* current_thread() { return g_current; }
+
+Thread* thread_first() { return g_all.front(); }
+Thread* thread_next(Thread* t) { return g_all.next_of(t); }
+
+Thread* thread_find(int tid) {
+  for (Thread* t = g_all.front(); t; t = g_all.next_of(t))
+    if (t->tid == tid) return t;
+  return nullptr;
+}
 int thread_count() { return int(g_all.size()); }
 
 Thread* thread_create_kernel(void (*fn)(void*), void* arg) {
@@ -192,6 +201,7 @@ bool wait_on(WaitList& list, uint64_t deadline_ns) {
   Thread* t = g_current;
   t->state = ThreadState::Blocked;
   t->timed_out = false;
+  t->interrupted = false;
   list.push_back(t);
   t->wait_list = &list;
   if (deadline_ns) g_queue.add_sleeper(t, deadline_ns);

@@ -35,6 +35,13 @@ struct Thread {
   uint64_t clear_child_tid = 0;
   uint64_t robust_list = 0;
   uint64_t signal_mask = 0;
+  uint64_t pending_signals = 0;  // bit sig-1
+  struct PendingInfo {
+    int32_t code;   // si_code
+    int32_t pid;    // sender, for SI_USER / SI_TKILL
+    uint64_t addr;  // fault address, for SIGSEGV / SIGBUS / SIGILL / SIGFPE
+  } signal_info[64] = {};
+  bool interrupted = false;  // woken from a wait by a signal
   uint64_t altstack_sp = 0, altstack_size = 0;
   int altstack_flags = 2;  // SS_DISABLE
 };
@@ -46,6 +53,10 @@ Thread* thread_create_kernel(void (*fn)(void*), void* arg);
 // A user thread that starts by returning to user mode with `frame`.
 Thread* thread_create_user(const TrapFrame& frame, uint64_t fs_base);
 Thread* current_thread();
+Thread* thread_find(int tid);
+// Every live thread, in creation order.
+Thread* thread_first();
+Thread* thread_next(Thread* t);
 int thread_count();
 
 // Starts the first thread; never returns.

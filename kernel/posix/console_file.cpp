@@ -5,6 +5,7 @@
 #include "drivers/serial.h"
 #include "posix/errno.h"
 #include "posix/file.h"
+#include "posix/signal.h"
 #include "posix/uaccess.h"
 
 namespace kiln {
@@ -41,7 +42,9 @@ class ConsoleFile final : public File {
         return copy_to_user(buf, tmp, got) ? long(got) : -EFAULT;
       }
       if (status_flags & 04000) return -EAGAIN;  // O_NONBLOCK
-      sleep_until(monotonic_ns() + 10'000'000);
+      if (signal_pending()) return -EINTR;
+      WaitList poll_later;
+      wait_on(poll_later, monotonic_ns() + 10'000'000);
     }
   }
 

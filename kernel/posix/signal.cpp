@@ -4,23 +4,27 @@
 #include "core/console.h"
 #include "core/panic.h"
 #include "core/thread.h"
+#include "lib/format.h"
+#include "lib/mem.h"
 #include "posix/errno.h"
 #include "posix/process.h"
 #include "posix/syscall_table.h"
 #include "posix/uaccess.h"
-#include "lib/format.h"
-#include "lib/mem.h"
 
 namespace kiln {
 namespace {
 
-constexpr int SIGKILL = 9, SIGCHLD = 17, SIGCONT = 18, SIGSTOP = 19, SIGTSTP = 20,
-              SIGTTIN = 21, SIGTTOU = 22, SIGURG = 23, SIGWINCH = 28;
-constexpr uint64_t SIG_IGN = 1;
+constexpr int SIGCHLD = 17, SIGCONT = 18, SIGTSTP = 20, SIGTTIN = 21, SIGTTOU = 22,
+              SIGURG = 23, SIGWINCH = 28;
+constexpr uint64_t SIG_DFL = 0, SIG_IGN = 1;
 constexpr int SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
 constexpr int SS_ONSTACK = 1, SS_DISABLE = 2;
+constexpr uint64_t SA_RESETHAND = 0x80000000;
 constexpr uint64_t kMinSigStackSize = 2048;
 constexpr uint64_t kUnblockable = (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1));
+constexpr uint64_t kSynchronous = (1ull << (SIGSEGV - 1)) | (1ull << (SIGBUS - 1)) |
+                                  (1ull << (SIGILL - 1)) | (1ull << (SIGFPE - 1)) |
+                                  (1ull << (SIGTRAP - 1));
 
 const char* const kNames[32] = {
     nullptr,   "SIGHUP",  "SIGINT",    "SIGQUIT", "SIGILL",    "SIGTRAP", "SIGABRT",
@@ -29,9 +33,15 @@ const char* const kNames[32] = {
     "SIGTTIN", "SIGTTOU", "SIGURG",    "SIGXCPU", "SIGXFSZ",   "SIGVTALRM", "SIGPROF",
     "SIGWINCH", "SIGIO",  "SIGPWR",    "SIGSYS"};
 
+// Stop signals are ignored too: there is no job control in a unikernel.
 bool ignored_by_default(int sig) {
   return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT ||
          sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+bool is_ignored(int sig) {
+  uint64_t h = process().actions[sig].handler;
+  return sig != SIGKILL && (h == SIG_IGN || (h == SIG_DFL && ignored_by_default(sig)));
 }
 
 [[noreturn]] void terminate(int sig) {
@@ -58,28 +68,8 @@ bool is_code(uint64_t addr) {
   return v && (v->prot & kProtExec);
 }
 
-}  // namespace
-
-const char* signal_name(int sig) {
-  if (sig > 0 && sig < 32) return kNames[sig];
-  return sig >= 32 && sig <= 64 ? "SIGRT" : "?";
-}
-
-long send_signal_to_self(int sig) {
-  if (sig < 0 || sig > 64) return -EINVAL;
-  if (sig == 0) return 0;
-  const SigAction& a = process().actions[sig];
-  if (sig != SIGKILL && sig != SIGSTOP) {
-    if (a.handler == SIG_IGN) return 0;
-    if (a.handler == 0 && ignored_by_default(sig)) return 0;
-    if (a.handler > SIG_IGN)
-      kprintf("kiln: %s has a handler, but kiln does not deliver signals yet\n",
-              signal_name(sig));
-  }
-  terminate(sig);
-}
-
-void user_fault(const TrapFrame& f, int sig, uint64_t fault_addr, const char* what) {
+[[noreturn]] void report_fault(const TrapFrame& f, int sig, uint64_t fault_addr,
+                               const char* what) {
   char sym[160];
   kprintf("kiln: program received %s: %s at address %#lx\n", signal_name(sig), what, fault_addr);
   symbolize_user(f.rip, sym, sizeof sym);
@@ -113,6 +103,74 @@ void user_fault(const TrapFrame& f, int sig, uint64_t fault_addr, const char* wh
   terminate(sig);
 }
 
+// kill(): a process-directed signal goes to a thread that does not block it.
+Thread* pick_thread(int sig) {
+  Thread* self = current_thread();
+  if (!(self->signal_mask & signal_bit(sig))) return self;
+  for (Thread* t = thread_first(); t; t = thread_next(t))
+    if (!(t->signal_mask & signal_bit(sig))) return t;
+  return self;  // every thread blocks it: it stays pending on the caller
+}
+
+}  // namespace
+
+const char* signal_name(int sig) {
+  if (sig > 0 && sig < 32) return kNames[sig];
+  return sig >= 32 && sig <= 64 ? "SIGRT" : "?";
+}
+
+void send_signal(Thread* t, int sig, int code, int sender_pid, uint64_t addr) {
+  if (is_ignored(sig)) return;
+  if (sig == SIGKILL || (process().actions[sig].handler == SIG_DFL &&
+                         !(t->signal_mask & signal_bit(sig)))) {
+    terminate(sig);  // nothing in the program can observe it first
+  }
+  t->pending_signals |= signal_bit(sig);
+  t->signal_info[sig - 1] = Thread::PendingInfo{code, sender_pid, addr};
+  if (t->state == ThreadState::Blocked && !(t->signal_mask & signal_bit(sig))) {
+    t->interrupted = true;
+    wake_thread(t);
+  }
+}
+
+bool signal_pending() {
+  Thread* t = current_thread();
+  return t->pending_signals & ~t->signal_mask;
+}
+
+bool deliver_signals(TrapFrame& f) {
+  Thread* t = current_thread();
+  uint64_t ready = t->pending_signals & ~t->signal_mask;
+  if (!ready) return false;
+  int sig = __builtin_ctzll(ready) + 1;
+  t->pending_signals &= ~signal_bit(sig);
+  SigAction& a = process().actions[sig];
+  if (a.handler == SIG_IGN) return false;
+  if (a.handler == SIG_DFL) {
+    if (ignored_by_default(sig)) return false;
+    terminate(sig);
+  }
+  if (!push_signal_frame(f, sig)) {
+    kprintf("kiln: cannot write the frame for %s on the program's stack\n", signal_name(sig));
+    terminate(SIGSEGV);
+  }
+  if (a.flags & SA_RESETHAND) a.handler = SIG_DFL;
+  return true;
+}
+
+void fault_signal(TrapFrame& f, int sig, int code, uint64_t fault_addr, const char* what) {
+  Thread* t = current_thread();
+  const SigAction& a = process().actions[sig];
+  // Caught only by a handler that is not blocked; a fault while its own
+  // handler runs (or while blocked) is fatal, as on Linux.
+  if (a.handler > SIG_IGN && !(t->signal_mask & signal_bit(sig))) {
+    t->pending_signals |= signal_bit(sig);
+    t->signal_info[sig - 1] = Thread::PendingInfo{code, 0, fault_addr};
+    return;  // delivered on the way back to user mode
+  }
+  report_fault(f, sig, fault_addr, what);
+}
+
 long sys_rt_sigaction(uint64_t sig, uint64_t act, uint64_t oact, uint64_t size, uint64_t,
                       uint64_t) {
   if (size != 8) return -EINVAL;
@@ -125,6 +183,8 @@ long sys_rt_sigaction(uint64_t sig, uint64_t act, uint64_t oact, uint64_t size, 
     if (!get_user(&next, act)) return -EFAULT;
     next.mask &= ~kUnblockable;
     cur = next;
+    // Setting SIG_IGN discards what is pending (POSIX).
+    if (is_ignored(int(sig))) current_thread()->pending_signals &= ~signal_bit(int(sig));
   }
   if (oact && !put_user(oact, old)) return -EFAULT;
   return 0;
@@ -150,6 +210,39 @@ long sys_rt_sigprocmask(uint64_t how, uint64_t set, uint64_t oset, uint64_t size
   return 0;
 }
 
+long sys_rt_sigpending(uint64_t uset, uint64_t size, uint64_t, uint64_t, uint64_t, uint64_t) {
+  if (size > 8) return -EINVAL;
+  uint64_t pending = current_thread()->pending_signals & current_thread()->signal_mask;
+  return copy_to_user(uset, &pending, size) ? 0 : -EFAULT;
+}
+
+long sys_rt_sigsuspend(uint64_t umask, uint64_t size, uint64_t, uint64_t, uint64_t, uint64_t) {
+  if (size != 8) return -EINVAL;
+  uint64_t mask;
+  if (!get_user(&mask, umask)) return -EFAULT;
+  Thread* t = current_thread();
+  uint64_t saved = t->signal_mask;
+  t->signal_mask = mask & ~kUnblockable;
+  WaitList never_woken;
+  while (!signal_pending()) wait_on(never_woken, 0);
+  // The handler runs under the temporary mask; its sigreturn restores `saved`.
+  TrapFrame& f = *syscall_frame();
+  f.rax = uint64_t(-EINTR);
+  if (deliver_signals(f)) {
+    syscall_request_iret();
+    if (!set_frame_sigmask(f, saved)) t->signal_mask = saved;
+  } else {
+    t->signal_mask = saved;
+  }
+  return -EINTR;
+}
+
+long sys_pause(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
+  WaitList never_woken;
+  while (!signal_pending()) wait_on(never_woken, 0);
+  return -EINTR;
+}
+
 long sys_sigaltstack(uint64_t uss, uint64_t uold, uint64_t, uint64_t, uint64_t, uint64_t) {
   struct StackT {
     uint64_t sp;
@@ -158,9 +251,14 @@ long sys_sigaltstack(uint64_t uss, uint64_t uold, uint64_t, uint64_t, uint64_t, 
   };
   Thread* t = current_thread();
   StackT old{t->altstack_sp, t->altstack_flags, 0, t->altstack_size};
+  uint64_t rsp = syscall_frame()->rsp;
+  bool on_stack = t->altstack_size && rsp > t->altstack_sp &&
+                  rsp <= t->altstack_sp + t->altstack_size;
+  if (on_stack) old.flags = SS_ONSTACK;
   if (uss) {
     StackT ss;
     if (!get_user(&ss, uss)) return -EFAULT;
+    if (on_stack) return -EPERM;
     if (ss.flags & ~(SS_DISABLE | SS_ONSTACK | int32_t(0x80000000))) return -EINVAL;
     if (ss.flags & SS_DISABLE) {
       t->altstack_sp = t->altstack_size = 0;
@@ -178,24 +276,29 @@ long sys_sigaltstack(uint64_t uss, uint64_t uold, uint64_t, uint64_t, uint64_t, 
 
 long sys_kill(uint64_t pid, uint64_t sig, uint64_t, uint64_t, uint64_t, uint64_t) {
   int p = int(pid);
+  if (int(sig) < 0 || sig > 64) return -EINVAL;
   if (p != 0 && p != -1 && p != process().pid && p != -process().pid) return -ESRCH;
-  return send_signal_to_self(int(sig));
-}
-
-long sys_tkill(uint64_t tid, uint64_t sig, uint64_t, uint64_t, uint64_t, uint64_t) {
-  if (int(tid) <= 0) return -EINVAL;
-  return send_signal_to_self(int(sig));
+  if (sig) send_signal(pick_thread(int(sig)), int(sig), SI_USER, process().pid, 0);
+  return 0;
 }
 
 long sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t sig, uint64_t, uint64_t, uint64_t) {
-  if (int(tgid) <= 0 || int(tid) <= 0) return -EINVAL;
-  if (int(tgid) != process().pid) return -ESRCH;
-  return send_signal_to_self(int(sig));
+  if (int(tgid) <= 0 || int(tid) <= 0 || int(sig) < 0 || sig > 64) return -EINVAL;
+  Thread* t = thread_find(int(tid));
+  if (int(tgid) != process().pid || !t) return -ESRCH;
+  if (sig) send_signal(t, int(sig), SI_TKILL, process().pid, 0);
+  return 0;
+}
+
+long sys_tkill(uint64_t tid, uint64_t sig, uint64_t, uint64_t, uint64_t, uint64_t) {
+  return sys_tgkill(uint64_t(process().pid), tid, sig, 0, 0, 0);
 }
 
 long sys_rt_sigreturn(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
-  // No signal frame was ever pushed (handlers are not run yet).
-  user_fault(*syscall_frame(), 11, 0, "rt_sigreturn without a signal frame");
+  TrapFrame& f = *syscall_frame();
+  syscall_request_iret();
+  if (!pop_signal_frame(f)) report_fault(f, SIGSEGV, f.rsp, "bad signal frame in rt_sigreturn");
+  return 0;
 }
 
 }  // namespace kiln

@@ -1,5 +1,6 @@
-// Signals. Dispositions are recorded as Linux does; a signal whose action
-// is to terminate ends the program with status 128+N and says why.
+// Signals: dispositions, masks, pending sets and delivery to handlers
+// through a Linux-compatible rt_sigframe. A signal whose default action is
+// to terminate ends the program with status 128+N and says why.
 #pragma once
 
 #include <stdint.h>
@@ -7,13 +8,33 @@
 namespace kiln {
 
 struct TrapFrame;
+struct Thread;
 
-// Sends `sig` to the program itself (kill, tgkill, raise, abort).
-long send_signal_to_self(int sig);
-// A CPU fault in user code: report registers and a symbolized backtrace,
-// then terminate with 128+sig.
-[[noreturn]] void user_fault(const TrapFrame& frame, int sig, uint64_t fault_addr,
-                             const char* what);
+inline constexpr int SIGILL = 4, SIGTRAP = 5, SIGABRT = 6, SIGBUS = 7, SIGFPE = 8,
+                     SIGKILL = 9, SIGSEGV = 11, SIGSTOP = 19;
+inline constexpr int SI_USER = 0, SI_KERNEL = 0x80, SI_TKILL = -6, SEGV_MAPERR = 1,
+                     SEGV_ACCERR = 2;
+
+inline uint64_t signal_bit(int sig) { return 1ull << (sig - 1); }
+
+// Queues `sig` for thread t (waking it from an interruptible wait) or
+// drops it when ignored. Terminates at once when the default action is to.
+void send_signal(Thread* t, int sig, int code, int sender_pid, uint64_t addr);
+// A signal is pending and not blocked for the current thread.
+bool signal_pending();
+// Before returning to user mode: runs the first deliverable signal's
+// action. Returns true when the frame now enters a handler (leave by iretq).
+bool deliver_signals(TrapFrame& frame);
+// A CPU fault in user code: delivered to the program's handler if it has
+// one for `sig` (and does not block it); otherwise reports registers and a
+// symbolized backtrace and terminates with 128+sig.
+void fault_signal(TrapFrame& frame, int sig, int code, uint64_t fault_addr, const char* what);
 const char* signal_name(int sig);
+
+// signal_frame.cpp: the handler's stack frame and rt_sigreturn.
+bool push_signal_frame(TrapFrame& frame, int sig);
+bool pop_signal_frame(TrapFrame& frame);
+// The mask sigreturn will restore, in the frame just pushed (sigsuspend).
+bool set_frame_sigmask(const TrapFrame& frame, uint64_t mask);
 
 }  // namespace kiln

@@ -2,6 +2,7 @@
 #include "core/clock.h"
 #include "core/thread.h"
 #include "posix/errno.h"
+#include "posix/signal.h"
 #include "posix/syscall_table.h"
 #include "posix/time_util.h"
 #include "posix/uaccess.h"
@@ -39,9 +40,19 @@ bool clock_now(int id, int64_t* ns) {
   }
 }
 
-// Sleeps until the monotonic deadline; writes the remainder on early wake.
-long sleep_to(uint64_t deadline) {
-  sleep_until(deadline);
+// Sleeps until the monotonic deadline. A signal ends it early with -EINTR
+// and, for relative sleeps, the time left written to `urem`.
+long sleep_to(uint64_t deadline, uint64_t urem) {
+  WaitList never_woken;
+  while (monotonic_ns() < deadline) {
+    if (signal_pending()) {
+      uint64_t now = monotonic_ns();
+      Timespec left = ns_timespec(int64_t(deadline > now ? deadline - now : 0));
+      if (urem && !put_user(urem, left)) return -EFAULT;
+      return -EINTR;
+    }
+    wait_on(never_woken, deadline);
+  }
   return 0;
 }
 
@@ -81,14 +92,14 @@ long sys_time(uint64_t ut, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
   return s;
 }
 
-long sys_nanosleep(uint64_t ureq, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
+long sys_nanosleep(uint64_t ureq, uint64_t urem, uint64_t, uint64_t, uint64_t, uint64_t) {
   Timespec req;
   if (!get_user(&req, ureq)) return -EFAULT;
   if (!timespec_valid(req)) return -EINVAL;
-  return sleep_to(monotonic_ns() + timespec_ns(req));
+  return sleep_to(monotonic_ns() + timespec_ns(req), urem);
 }
 
-long sys_clock_nanosleep(uint64_t id, uint64_t flags, uint64_t ureq, uint64_t, uint64_t,
+long sys_clock_nanosleep(uint64_t id, uint64_t flags, uint64_t ureq, uint64_t urem, uint64_t,
                          uint64_t) {
   int64_t now;
   if (!clock_now(int(id), &now)) return -EINVAL;
@@ -100,7 +111,8 @@ long sys_clock_nanosleep(uint64_t id, uint64_t flags, uint64_t ureq, uint64_t, u
   bool realtime = id == CLOCK_REALTIME || id == CLOCK_REALTIME_ALARM || id == CLOCK_TAI;
   uint64_t deadline = (flags & TIMER_ABSTIME) ? absolute_to_monotonic(ns, realtime)
                                               : monotonic_ns() + ns;
-  return sleep_to(deadline);
+  // An absolute sleep has no remainder to report.
+  return sleep_to(deadline, (flags & TIMER_ABSTIME) ? 0 : urem);
 }
 
 long sys_times(uint64_t ubuf, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {

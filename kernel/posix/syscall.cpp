@@ -4,6 +4,7 @@
 #include "core/console.h"
 #include "core/thread.h"
 #include "posix/errno.h"
+#include "posix/signal.h"
 #include "posix/syscall_table.h"
 
 namespace kiln {
@@ -56,5 +57,7 @@ extern "C" int syscall_dispatch(TrapFrame* f) {
     ret = -ENOSYS;
   }
   if (!t->syscall_iret) f->rax = uint64_t(ret);
+  // A signal that arrived meanwhile runs its handler before the program goes on.
+  if (deliver_signals(*f)) t->syscall_iret = true;
   return t->syscall_iret;
 }

@@ -60,4 +60,27 @@ void restore(const void* area) {
 
 void init_state(void* area) { memcpy(area, g_initial, g_size); }
 
+void load_initial() { restore(g_initial); }
+
+void load_sanitized(void* area) {
+  auto bytes = static_cast<uint8_t*>(area);
+  uint32_t mask, mxcsr;
+  memcpy(&mask, g_initial + 28, 4);  // MXCSR_MASK as this CPU reports it
+  if (!mask) mask = 0xffbf;
+  memcpy(&mxcsr, bytes + 24, 4);
+  mxcsr &= mask;
+  memcpy(bytes + 24, &mxcsr, 4);
+  if (g_xsave) {
+    uint64_t header[8];  // XSTATE_BV, XCOMP_BV, reserved
+    memcpy(header, bytes + 512, sizeof header);
+    header[0] &= g_xcr0;
+    for (int i = 1; i < 8; i++) header[i] = 0;
+    memcpy(bytes + 512, header, sizeof header);
+  }
+  restore(area);
+}
+
+bool uses_xsave() { return g_xsave; }
+uint64_t features() { return g_xcr0; }
+
 }  // namespace kiln::fpu

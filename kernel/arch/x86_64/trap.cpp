@@ -8,12 +8,14 @@
 #include "posix/signal.h"
 #include "posix/uaccess.h"
 #include "posix/vm.h"
+#include "posix/process.h"
 
 using namespace kiln;
 
 namespace {
 
-constexpr int SIGILL = 4, SIGTRAP = 5, SIGBUS = 7, SIGFPE = 8, SIGSEGV = 11;
+// Linux's si_code values for the faults below.
+constexpr int ILL_ILLOPN = 2, FPE_INTDIV = 1, FPE_FLTINV = 7, TRAP_BRKPT = 1, BUS_ADRALN = 1;
 
 void page_fault(TrapFrame* f) {
   uint64_t addr = cpu::read_cr2();
@@ -31,10 +33,31 @@ void page_fault(TrapFrame* f) {
       if (uaccess_fixup(&f->rip)) return;
       panic_trap(*f);
     }
-    user_fault(*f, SIGSEGV, addr, write ? "invalid write" : exec ? "invalid execution"
-                                                                 : "invalid read");
+    bool mapped = process().vmas.find(addr) != nullptr;
+    fault_signal(*f, SIGSEGV, mapped ? SEGV_ACCERR : SEGV_MAPERR, addr,
+                 write ? "invalid write" : exec ? "invalid execution" : "invalid read");
+    return;
   }
   panic_trap(*f);
+}
+
+// Exceptions from user mode become signals.
+void user_exception(TrapFrame* f) {
+  switch (f->vector) {
+    case 0: return fault_signal(*f, SIGFPE, FPE_INTDIV, f->rip, "integer divide by zero");
+    case 3: return fault_signal(*f, SIGTRAP, TRAP_BRKPT, f->rip, "breakpoint");
+    case 6: return fault_signal(*f, SIGILL, ILL_ILLOPN, f->rip, "invalid opcode");
+    case 13: return fault_signal(*f, SIGSEGV, SI_KERNEL, 0, "general protection fault");
+    case 16:
+    case 19: return fault_signal(*f, SIGFPE, FPE_FLTINV, f->rip, "floating point exception");
+    case 17: return fault_signal(*f, SIGBUS, BUS_ADRALN, f->rip, "alignment check");
+    default:
+      if (f->vector >= 32) {  // a device interrupt nobody claimed
+        apic::eoi();
+        return;
+      }
+      fault_signal(*f, SIGSEGV, SI_KERNEL, f->rip, "unexpected exception");
+  }
 }
 
 }  // namespace
@@ -43,29 +66,15 @@ extern "C" void trap_dispatch(TrapFrame* f) {
   switch (f->vector) {
     case kVectorTimer:
       scheduler_tick(f->from_user());
-      return;
+      break;
     case kVectorSpurious:
-      return;
+      break;
     case 14:
       page_fault(f);
-      return;
-    default:
       break;
-  }
-  if (!f->from_user()) panic_trap(*f);
-  switch (f->vector) {
-    case 0: user_fault(*f, SIGFPE, f->rip, "integer divide by zero");
-    case 3: user_fault(*f, SIGTRAP, f->rip, "breakpoint");
-    case 6: user_fault(*f, SIGILL, f->rip, "invalid opcode");
-    case 13: user_fault(*f, SIGSEGV, 0, "general protection fault");
-    case 16:
-    case 19: user_fault(*f, SIGFPE, f->rip, "floating point exception");
-    case 17: user_fault(*f, SIGBUS, f->rip, "alignment check");
     default:
-      if (f->vector >= 32) {  // a device interrupt nobody claimed
-        apic::eoi();
-        return;
-      }
-      user_fault(*f, SIGSEGV, f->rip, "unexpected exception");
+      if (!f->from_user()) panic_trap(*f);
+      user_exception(f);
   }
+  if (f->from_user()) deliver_signals(*f);
 }
