@@ -7,7 +7,13 @@
 
 namespace kiln {
 
+namespace {
+bool g_verbose;
+}  // namespace
+
 void console_write(const char* s, size_t n) { serial::write(s, n); }
+void set_verbose(bool on) { g_verbose = on; }
+bool verbose() { return g_verbose; }
 
 void kprintf(const char* fmt, ...) {
   char buf[512];

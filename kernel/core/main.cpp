@@ -163,8 +163,9 @@ void start_program(TrapFrame* frame) {
     kprintf("kiln: cannot start %s: %s\n", prog.path, error);
     machine_exit(126);
   }
-  if (g_config.verbose)
-    kprintf("kiln: starting %s (%lu bytes)\n", prog.path, uint64_t(size));
+  if (verbose())
+    kprintf("kiln: starting %s (%lu bytes) %lu us after the clock started\n", prog.path,
+            uint64_t(size), monotonic_ns() / 1000);
 }
 
 void open_console_fds() {
@@ -193,7 +194,8 @@ extern "C" [[noreturn]] void kernel_main(uint32_t start_info_pa) {
     kernel_symbols_init(reinterpret_cast<const char*>(syms), syms_len);
   bool hw_entropy = random_init();
   load_config();
-  if (g_config.verbose) {
+  set_verbose(g_config.verbose);
+  if (verbose()) {
     kprintf("kiln: %lu MiB RAM, TSC %lu MHz, %s entropy\n", total_ram_bytes() >> 20,
             tsc_frequency() / 1000000, hw_entropy ? "hardware" : "timer-jitter");
   }

@@ -5,6 +5,8 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/trap.h"
 #include "core/console.h"
+#include "core/clock.h"
+#include "core/heap.h"
 #include "core/memory.h"
 #include "core/symbols.h"
 #include "kiln/image.h"
@@ -77,6 +79,13 @@ void panic_trap(const TrapFrame& f) {
 void machine_exit(int status) {
   cpu::cli();
   status &= 0xff;
+  if (verbose()) {
+    const HeapStats& h = kernel_heap().stats();
+    kprintf("kiln: exit after %lu us; %lu KiB free of %lu MiB; kernel heap %lu KiB in %lu "
+            "allocations\n",
+            monotonic_ns() / 1000, page_allocator().free_frames() * 4, total_ram_bytes() >> 20,
+            uint64_t(h.bytes_in_use >> 10), uint64_t(h.allocations));
+  }
   kprintf("=== exit(%d) ===\n", status);
   char line[16];
   size_t n = format(line, sizeof line, "exit %d\n", status);

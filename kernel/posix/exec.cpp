@@ -1,5 +1,7 @@
 #include "posix/exec.h"
 
+#include "posix/errno.h"
+
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/paging.h"
@@ -49,7 +51,15 @@ bool poke(uint64_t va, const void* src, size_t n) {
   return true;
 }
 
+// A read-only segment whose bytes all come from the file is mapped straight
+// from the payload (no copy, no RAM of its own); anything else is copied
+// into fresh pages, with its bss zeroed.
+bool map_in_place(const elf::Segment& s, uint64_t image_pa) {
+  return image_pa && !(image_pa & (kPageSize - 1)) && !(s.flags & kPfW) && s.memsz == s.filesz;
+}
+
 bool load_segments(Process& p, uint64_t bias, const char** error) {
+  uint64_t image_pa = virt_to_phys(p.image);
   for (size_t i = 0; i < p.elf.segment_count(); i++) {
     elf::Segment s = p.elf.segment(i);
     if (s.type != kPtLoad || s.memsz == 0) continue;
@@ -60,25 +70,44 @@ bool load_segments(Process& p, uint64_t bias, const char** error) {
       return false;
     }
     uint32_t prot = prot_of(s.flags);
-    // Segments may share a page at their edges: that page gets both protections.
+    bool in_place = map_in_place(s, image_pa);
+    // ELF makes vaddr and offset congruent modulo the page size.
+    uint64_t backing = image_pa + page_align_down(s.offset);
+    // Segments may share a page at their edges: that page gets both
+    // protections, and unless it already maps the same file page, this
+    // segment's bytes are written into it below.
+    bool copy_needed = !in_place;
     for (uint64_t va = start; va < end; va += kPageSize) {
+      long r;
       if (const Vma* v = p.vmas.find(va)) {
-        uint32_t both = v->prot | prot;
-        p.vmas.protect(va, va + kPageSize, both);
-      } else if (vm_map_anonymous(va, va + kPageSize, prot, 0) < 0) {
+        copy_needed |= !v->backing;
+        r = p.vmas.protect(va, va + kPageSize, v->prot | prot) ? 0 : -ENOMEM;
+      } else {
+        r = in_place ? vm_map_backed(va, va + kPageSize, prot, 0, backing + (va - start))
+                     : vm_map_anonymous(va, va + kPageSize, prot, 0);
+      }
+      if (r < 0) {
         *error = "too many memory areas";
         return false;
       }
     }
+    if (end > p.brk_start) p.brk_start = end;
+    if (!copy_needed) continue;
     if (!vm_populate(start, end)) {
       *error = "out of memory loading the program";
       return false;
     }
-    if (!poke(bias + s.vaddr, p.image + s.offset, s.filesz)) {
+    // A page shared with an in-place segment starts as a copy of the file
+    // page: the bss part of it must read as zeros.
+    uint64_t file_end = bias + s.vaddr + s.filesz;
+    uint64_t zero_end = bias + s.vaddr + s.memsz;
+    if (zero_end > page_align_up(file_end)) zero_end = page_align_up(file_end);
+    static const uint8_t zeros[kPageSize] = {};
+    if (!poke(bias + s.vaddr, p.image + s.offset, s.filesz) ||
+        !poke(file_end, zeros, zero_end - file_end)) {
       *error = "cannot write the program's segments";
       return false;
     }
-    if (end > p.brk_start) p.brk_start = end;
   }
   // Protections of shared edge pages changed after population: refresh the PTEs.
   for (size_t i = 0; i < p.vmas.size(); i++) {

@@ -5,12 +5,16 @@
 #include "core/memory.h"
 #include "posix/errno.h"
 #include "posix/process.h"
+#include "lib/mem.h"
 
 namespace kiln {
 namespace {
 
 // A frame kept under a PROT_NONE page: not present, but its contents stay.
 constexpr uint64_t kHeld = 1ull << 9;
+// A frame of the payload mapped in place (read-only program text): never
+// freed, never written; a write gets a private copy.
+constexpr uint64_t kBorrowed = 1ull << 10;
 constexpr uint64_t kMinAddr = 0x10000;  // vm.mmap_min_addr
 constexpr uint32_t kMapShared = 1, kMapPrivate = 2, kMapSharedValidate = 3, kMapFixed = 0x10,
                    kMapAnonymous = 0x20, kMapNoReserve = 0x4000, kMapPopulate = 0x8000, kMapFixedNoReplace = 0x100000;
@@ -46,9 +50,10 @@ void for_each_frame(uint64_t start, uint64_t end, Fn fn) {
 void release_frames(uint64_t start, uint64_t end) {
   for_each_frame(start, end, [](uint64_t va, uint64_t* pte) {
     uint64_t pa = *pte & paging::kAddrMask;
-    bool present = *pte & paging::kPresent;
+    bool present = *pte & paging::kPresent, borrowed = *pte & kBorrowed;
     *pte = 0;
     if (present) paging::flush(va);
+    if (borrowed) return;
     free_frames(pa);
     g_resident--;
   });
@@ -57,9 +62,25 @@ void release_frames(uint64_t start, uint64_t end) {
 void apply_protection(uint64_t start, uint64_t end, uint32_t prot) {
   for_each_frame(start, end, [prot](uint64_t va, uint64_t* pte) {
     uint64_t pa = *pte & paging::kAddrMask;
-    *pte = pa | (prot ? pte_flags(prot) : kHeld);
+    uint64_t borrowed = *pte & kBorrowed;
+    uint64_t flags = prot ? pte_flags(prot) : kHeld;
+    if (borrowed) flags &= ~paging::kWritable;  // the first write copies it
+    *pte = pa | flags | borrowed;
     paging::flush(va);
   });
+}
+
+// The page's own copy of a payload frame (copy-on-write of program text).
+FaultResult map_private_copy(uint64_t page, uint64_t src_pa, uint32_t prot) {
+  uint64_t pa = alloc_frame();
+  if (!pa) return FaultResult::OutOfMemory;
+  memcpy(phys_to_virt(pa), phys_to_virt(src_pa), kPageSize);
+  if (!paging::map(page, pa, pte_flags(prot))) {
+    free_frames(pa);
+    return FaultResult::OutOfMemory;
+  }
+  g_resident++;
+  return FaultResult::Handled;
 }
 
 void on_removed(const Vma& v, void*) { release_frames(v.start, v.end); }
@@ -98,10 +119,20 @@ FaultResult handle_user_fault(uint64_t addr, bool write, bool exec) {
     return FaultResult::Segv;
   uint64_t page = page_align_down(addr);
   uint64_t* pte = paging::lookup(page);
+  if (pte && (*pte & kBorrowed) && write) {
+    uint64_t src = *pte & paging::kAddrMask;
+    return map_private_copy(page, src, v->prot);
+  }
   if (pte && (*pte & paging::kPresent)) {
     // Present and allowed: another thread mapped it first (or a stale TLB).
     paging::flush(page);
     return FaultResult::Handled;
+  }
+  if (v->backing) {
+    uint64_t src = v->backing + (page - v->start);
+    if (v->prot & kProtWrite) return map_private_copy(page, src, v->prot);
+    return paging::map(page, src, pte_flags(v->prot) | kBorrowed) ? FaultResult::Handled
+                                                                 : FaultResult::OutOfMemory;
   }
   if (pte && (*pte & kHeld)) {
     *pte = (*pte & paging::kAddrMask) | pte_flags(v->prot);
@@ -119,19 +150,31 @@ FaultResult handle_user_fault(uint64_t addr, bool write, bool exec) {
 }
 
 long vm_map_anonymous(uint64_t start, uint64_t end, uint32_t prot, uint32_t vma_flags) {
-  if (!process().vmas.insert(Vma{start, end, prot, vma_flags})) return -ENOMEM;
+  return vm_map_backed(start, end, prot, vma_flags, 0);
+}
+
+long vm_map_backed(uint64_t start, uint64_t end, uint32_t prot, uint32_t vma_flags,
+                   uint64_t backing) {
+  if (!process().vmas.insert(Vma{start, end, prot, vma_flags, backing})) return -ENOMEM;
   return 0;
 }
 
 bool vm_populate(uint64_t start, uint64_t end) {
-  const Vma* v = process().vmas.find(start);
-  if (!v) return false;
   for (uint64_t va = page_align_down(start); va < end; va += kPageSize) {
+    const Vma* v = process().vmas.find(va);
+    if (!v) return false;
     uint64_t* pte = paging::lookup(va);
-    if (pte && (*pte & (paging::kPresent | kHeld))) continue;
-    uint64_t pa = alloc_frame();
-    if (!pa || !paging::map(va, pa, v->prot ? pte_flags(v->prot) : 0)) return false;
-    if (!v->prot) *paging::lookup(va) = pa | kHeld;
+    bool writable = v->prot & kProtWrite;
+    if (pte && (*pte & (paging::kPresent | kHeld)) && !(writable && (*pte & kBorrowed)))
+      continue;
+    if (v->prot) {
+      // As if the program touched it (a write, where it may write).
+      if (handle_user_fault(va, writable, false) != FaultResult::Handled) return false;
+      continue;
+    }
+    uint64_t pa = alloc_frame();  // PROT_NONE: a frame held for later
+    if (!pa || !paging::map(va, pa, 0)) return false;
+    *paging::lookup(va) = pa | kHeld;
     g_resident++;
   }
   return true;
@@ -227,7 +270,9 @@ long sys_mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t 
     if (new_addr < old_addr + old_size && old_addr < new_addr + new_size) return -EINVAL;
     p.vmas.remove(new_addr, new_addr + new_size, on_removed);
   }
-  if (!p.vmas.insert(Vma{new_addr, new_addr + new_size, area.prot, area.flags})) return -ENOMEM;
+  uint64_t backing = area.backing ? area.backing + (old_addr - area.start) : 0;
+  if (!p.vmas.insert(Vma{new_addr, new_addr + new_size, area.prot, area.flags, backing}))
+    return -ENOMEM;
   // Move the frames, not their contents.
   uint64_t moved = old_size < new_size ? old_size : new_size;
   for (uint64_t off = 0; off < moved; off += kPageSize) {
@@ -236,7 +281,8 @@ long sys_mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t 
     uint64_t entry = *pte;
     *pte = 0;
     paging::flush(old_addr + off);
-    if (!paging::map(new_addr + off, entry & paging::kAddrMask, entry & ~paging::kAddrMask)) {
+    if (!paging::map(new_addr + off, entry & paging::kAddrMask, entry & ~paging::kAddrMask) &&
+        !(entry & kBorrowed)) {
       free_frames(entry & paging::kAddrMask);
       g_resident--;
     }

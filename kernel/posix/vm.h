@@ -11,7 +11,11 @@ enum class FaultResult { Handled, Segv, OutOfMemory };
 FaultResult handle_user_fault(uint64_t addr, bool write, bool exec);
 // Maps [start, end) as an anonymous area (used by the ELF loader, the stack).
 long vm_map_anonymous(uint64_t start, uint64_t end, uint32_t prot, uint32_t vma_flags);
-// Fills the page at `addr` now (loader): returns false when out of memory.
+// Maps [start, end) onto physical memory starting at `backing` (the
+// payload): read-only pages are used in place, writable ones copied on touch.
+long vm_map_backed(uint64_t start, uint64_t end, uint32_t prot, uint32_t vma_flags,
+                   uint64_t backing);
+// Fills [start, end) now, as first touches would: false when out of memory.
 bool vm_populate(uint64_t start, uint64_t end);
 uint64_t vm_resident_pages();
 // One line describing memory use, for out-of-memory reports.

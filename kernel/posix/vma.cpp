@@ -71,7 +71,8 @@ void VmaSet::erase_at(size_t i) {
 
 void VmaSet::merge_around(size_t i) {
   auto same = [](const Vma& a, const Vma& b) {
-    return a.end == b.start && a.prot == b.prot && a.flags == b.flags;
+    bool backing = a.backing ? b.backing == a.backing + (a.end - a.start) : b.backing == 0;
+    return a.end == b.start && a.prot == b.prot && a.flags == b.flags && backing;
   };
   if (i + 1 < count_ && same(v_[i], v_[i + 1])) {
     v_[i].end = v_[i + 1].end;
@@ -96,6 +97,7 @@ bool VmaSet::split(uint64_t addr) {
   if (i >= count_ || v_[i].start >= addr) return true;  // already a boundary
   Vma upper = v_[i];
   upper.start = addr;
+  if (upper.backing) upper.backing += addr - v_[i].start;
   if (count_ == kMax) return false;
   v_[i].end = addr;
   return insert_at(i + 1, upper);

@@ -14,7 +14,8 @@ inline constexpr uint32_t kProtRead = 1, kProtWrite = 2, kProtExec = 4;
 struct Vma {
   uint64_t start, end;
   uint32_t prot;
-  uint32_t flags;  // kVma* below
+  uint32_t flags;        // kVma* below
+  uint64_t backing = 0;  // physical address of the byte at `start`; 0: anonymous
 };
 
 inline constexpr uint32_t kVmaStack = 1;    // grows down (the main stack)

@@ -243,6 +243,8 @@ def test_bake_format(t):
     entries = {name: (mode, body) for name, mode, body in read_cpio(payload)}
     expect(entries["bin/hello"][0] == 0o100755, "bin/hello is not mode 0100755")
     expect(entries["bin/hello"][1] == open(prog, "rb").read(), "bin/hello differs from the program")
+    expect(payload.find(entries["bin/hello"][1]) % 4096 == 0,
+           "the program's data does not start on a page boundary of the payload")
     import json
     manifest = json.loads(entries[".kiln/manifest.json"][1])
     expect(manifest == {"version": 1, "config": "hw_virtio", "programs": [{"path": "/bin/hello", "argv0": "hello"}]},

@@ -129,6 +129,9 @@ int bake_image(const BakeConfig& config, const fs::path& out, const fs::path& in
   cpio.add_file(image::kKernelSymbols, symbols);
   entries.push_back({image::kKernelSymbols, 0100644, symbols.size()});
   dir("bin");
+  // Page-aligned, so the kernel maps read-only segments straight from the payload.
+  cpio.align_next_data("bin/" + base, image::kPageSize);
+  entries.push_back({".kiln/pad", 0100644, 0});
   cpio.add_file("bin/" + base, program, 0100755);
   entries.push_back({"bin/" + base, 0100755, program.size()});
   Bytes payload = cpio.finish();

@@ -37,6 +37,17 @@ void CpioWriter::add_file(std::string_view name, std::string_view text, uint32_t
   add_entry(name, mode, 1, reinterpret_cast<const uint8_t*>(text.data()), text.size());
 }
 
+void CpioWriter::align_next_data(std::string_view next_name, size_t alignment) {
+  constexpr std::string_view kPad = ".kiln/pad";
+  constexpr size_t kHeader = 110;
+  auto align4 = [](size_t v) { return (v + 3) & ~size_t(3); };
+  // Where the next entry's data would start after an empty padding entry.
+  size_t next_header = align4(align4(m_out.size() + kHeader + kPad.size() + 1));
+  size_t next_data = align4(next_header + kHeader + next_name.size() + 1);
+  Bytes fill((alignment - next_data % alignment) % alignment, 0);
+  add_file(kPad, fill);
+}
+
 Bytes CpioWriter::finish() {
   add_entry("TRAILER!!!", 0, 1, nullptr, 0);
   return std::move(m_out);

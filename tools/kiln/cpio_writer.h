@@ -18,6 +18,9 @@ class CpioWriter {
   void add_directory(std::string_view name, uint32_t mode = 040755);
   void add_file(std::string_view name, const Bytes& data, uint32_t mode = 0100644);
   void add_file(std::string_view name, std::string_view text, uint32_t mode = 0100644);
+  // Adds a padding entry so that the data of the entry added next, named
+  // `next_name`, starts at a multiple of `alignment` from the archive's start.
+  void align_next_data(std::string_view next_name, size_t alignment);
   Bytes finish();
 
  private:
