@@ -1,0 +1,60 @@
+// The boundary between network drivers and the stack. A driver (virtio-net,
+// the loopback, a simulated link in host tests) implements NetDevice; the
+// stack hands it finished Ethernet frames and receives frames through
+// NetStack::input(). Portable: no kernel headers.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace kiln::net {
+
+struct MacAddr {
+  uint8_t b[6];
+};
+
+class NetDevice {
+ public:
+  virtual ~NetDevice() = default;
+  // Queues one Ethernet frame (no FCS); the device copies it. Returns false
+  // when the transmit ring is full (the stack drops or retries later).
+  virtual bool transmit(const uint8_t* frame, size_t len) = 0;
+  // Makes queued frames go out: drivers batch notifications (one kick for
+  // many frames), and the stack calls this once per burst.
+  virtual void flush() {}
+  virtual MacAddr mac() const = 0;
+  virtual uint32_t mtu() const { return 1500; }
+  // The transmit path may hand over frames whose TCP/UDP checksum is left
+  // for the device (partial checksum): only when the device offers it.
+  virtual bool checksum_offload() const { return false; }
+
+  // Received frames reach the stack through the receiver it installs.
+  // Drivers never call it from an interrupt handler: the handler only wakes
+  // the network thread, which calls poll(); poll() delivers what arrived
+  // (and reclaims finished transmit buffers).
+  using Receiver = void (*)(void* ctx, NetDevice* dev, const uint8_t* frame, size_t len);
+  void set_receiver(Receiver r, void* ctx) {
+    rx_ = r;
+    rx_ctx_ = ctx;
+  }
+  virtual void poll() {}
+
+  // Counters for the benchmark's kicks and interrupts per packet.
+  struct Stats {
+    uint64_t rx_frames, tx_frames, rx_dropped, tx_dropped, kicks, interrupts;
+  };
+  const Stats& stats() const { return stats_; }
+
+ protected:
+  void deliver(const uint8_t* frame, size_t len) {
+    stats_.rx_frames++;
+    if (rx_) rx_(rx_ctx_, this, frame, len);
+  }
+  Stats stats_ = {};
+
+ private:
+  Receiver rx_ = nullptr;
+  void* rx_ctx_ = nullptr;
+};
+
+}  // namespace kiln::net
