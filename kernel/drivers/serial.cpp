@@ -34,6 +34,8 @@ void write(const char* s, size_t n) {
   for (size_t i = 0; i < n; i++) put(s[i]);
 }
 
+bool input_ready() { return cpu::inb(kLsr) & kLsrDataReady; }
+
 int read_byte() {
   if (!(cpu::inb(kLsr) & kLsrDataReady)) return -1;
   return cpu::inb(kData);

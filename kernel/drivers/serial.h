@@ -9,5 +9,6 @@ void init();
 void write(const char* s, size_t n);
 // Non-blocking: a received byte, or -1 when none is waiting.
 int read_byte();
+bool input_ready();
 
 }  // namespace kiln::serial

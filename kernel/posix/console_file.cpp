@@ -41,7 +41,7 @@ class ConsoleFile final : public File {
         if (termios_.lflag & kEcho) console_write(tmp, got);
         return copy_to_user(buf, tmp, got) ? long(got) : -EFAULT;
       }
-      if (status_flags & 04000) return -EAGAIN;  // O_NONBLOCK
+      if (nonblocking()) return -EAGAIN;
       if (signal_pending()) return -EINTR;
       WaitList poll_later;
       wait_on(poll_later, monotonic_ns() + 10'000'000);
@@ -58,6 +58,11 @@ class ConsoleFile final : public File {
       done += chunk;
     }
     return long(n);
+  }
+
+  bool pollable() const override { return true; }
+  uint32_t poll_events() override {
+    return kPollOut | kPollWrNorm | (serial::input_ready() ? kPollIn | kPollRdNorm : 0);
   }
 
   long stat(LinuxStat* st) override {

@@ -1,13 +1,54 @@
 #include "posix/file.h"
 
+#include "core/thread.h"
 #include "posix/errno.h"
+#include "posix/signal.h"
 
 namespace kiln {
 namespace {
 
 FdTable g_fds;
 
+void wake_owner(PollWatch* w) { wake_thread(static_cast<Thread*>(w->ctx)); }
+
 }  // namespace
+
+File::~File() {
+  while (PollWatch* w = watches_.pop_front())
+    if (w->closed) w->closed(w);
+}
+
+void File::notify_watchers() {
+  // A callback may unlink its own watch: step past it first.
+  for (PollWatch* w = watches_.front(); w;) {
+    PollWatch* next = watches_.next_of(w);
+    if (w->notify) w->notify(w);
+    w = next;
+  }
+}
+
+long wait_for_file(File* f, uint32_t events, uint64_t deadline_ns) {
+  PollWatch w;
+  w.notify = wake_owner;
+  w.ctx = current_thread();
+  f->add_watch(&w);
+  long result = 0;
+  WaitList parked;
+  for (;;) {
+    uint32_t ready = f->poll_events() & (events | kPollErr | kPollHup);
+    if (ready) {
+      result = ready;
+      break;
+    }
+    if (signal_pending()) {
+      result = -EINTR;
+      break;
+    }
+    if (!wait_on(parked, deadline_ns)) break;  // timed out
+  }
+  f->remove_watch(&w);
+  return result;
+}
 
 FdTable& fd_table() { return g_fds; }
 

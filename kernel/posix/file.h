@@ -5,23 +5,65 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/list.h"
+
 namespace kiln {
 
 struct LinuxStat;
 
+// Readiness bits: Linux's POLL* / EPOLL* values.
+inline constexpr uint32_t kPollIn = 0x001, kPollPri = 0x002, kPollOut = 0x004,
+                          kPollErr = 0x008, kPollHup = 0x010, kPollNval = 0x020,
+                          kPollRdNorm = 0x040, kPollWrNorm = 0x100, kPollRdHup = 0x2000;
+inline constexpr uint32_t kOpenNonblock = 04000, kOpenAppend = 02000, kOpenCloexec = 02000000;
+
+// Someone interested in a file's readiness: a thread in poll(), an epoll
+// item. notify() runs whenever readiness may have changed; closed() when the
+// file goes away underneath it.
+struct PollWatch {
+  ListNode node;
+  void (*notify)(PollWatch* w) = nullptr;
+  void (*closed)(PollWatch* w) = nullptr;
+  void* ctx = nullptr;
+};
+
+// For the few calls that need a particular kind of file (epoll_ctl, sockets).
+enum class FileKind : uint8_t { Other, Epoll, Socket };
+
 class File {
  public:
-  virtual ~File() = default;
+  virtual ~File();
+  virtual FileKind kind() const { return FileKind::Other; }
   // Byte counts or -errno. Buffers are user addresses.
   virtual long read(uint64_t buf, size_t n) = 0;
   virtual long write(uint64_t buf, size_t n) = 0;
   virtual long stat(LinuxStat* st) = 0;
   virtual long ioctl(uint64_t cmd, uint64_t arg) = 0;
   virtual long seek(int64_t, int) { return -29; }  // ESPIPE
+  // Current readiness (kPoll* bits); plain files are always ready.
+  virtual uint32_t poll_events() { return kPollIn | kPollOut | kPollRdNorm | kPollWrNorm; }
+  // Whether readiness can change (epoll refuses files where it cannot: EPERM).
+  virtual bool pollable() const { return false; }
+
+  void add_watch(PollWatch* w) { watches_.push_back(w); }
+  void remove_watch(PollWatch* w) {
+    if (w->node.linked()) watches_.remove(w);
+  }
+  // Wakes whoever waits for this file (blocked readers and writers too).
+  void notify_watchers();
+  bool nonblocking() const { return status_flags & kOpenNonblock; }
 
   int refs = 1;
   uint32_t status_flags = 0;  // O_APPEND, O_NONBLOCK, access mode
+
+ private:
+  List<PollWatch, &PollWatch::node> watches_;
 };
+
+// Blocks the calling thread until `f` reports one of `events` (or error or
+// hang-up), the deadline passes (0: none) or a signal arrives. Returns the
+// ready events, 0 on timeout, -EINTR on a signal.
+long wait_for_file(File* f, uint32_t events, uint64_t deadline_ns);
 
 struct FdTable {
   static constexpr int kMax = 1024;  // RLIMIT_NOFILE

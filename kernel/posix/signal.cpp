@@ -216,6 +216,22 @@ long sys_rt_sigpending(uint64_t uset, uint64_t size, uint64_t, uint64_t, uint64_
   return copy_to_user(uset, &pending, size) ? 0 : -EFAULT;
 }
 
+long end_temporary_sigmask(long ret, uint64_t saved) {
+  Thread* t = current_thread();
+  if (ret == -EINTR) {
+    // The handler runs under the temporary mask; its sigreturn restores `saved`.
+    TrapFrame& f = *syscall_frame();
+    f.rax = uint64_t(ret);
+    if (deliver_signals(f)) {
+      syscall_request_iret();
+      if (!set_frame_sigmask(f, saved)) t->signal_mask = saved;
+      return ret;
+    }
+  }
+  t->signal_mask = saved;
+  return ret;
+}
+
 long sys_rt_sigsuspend(uint64_t umask, uint64_t size, uint64_t, uint64_t, uint64_t, uint64_t) {
   if (size != 8) return -EINVAL;
   uint64_t mask;
@@ -225,16 +241,7 @@ long sys_rt_sigsuspend(uint64_t umask, uint64_t size, uint64_t, uint64_t, uint64
   t->signal_mask = mask & ~kUnblockable;
   WaitList never_woken;
   while (!signal_pending()) wait_on(never_woken, 0);
-  // The handler runs under the temporary mask; its sigreturn restores `saved`.
-  TrapFrame& f = *syscall_frame();
-  f.rax = uint64_t(-EINTR);
-  if (deliver_signals(f)) {
-    syscall_request_iret();
-    if (!set_frame_sigmask(f, saved)) t->signal_mask = saved;
-  } else {
-    t->signal_mask = saved;
-  }
-  return -EINTR;
+  return end_temporary_sigmask(-EINTR, saved);
 }
 
 long sys_pause(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {

@@ -11,7 +11,7 @@ struct TrapFrame;
 struct Thread;
 
 inline constexpr int SIGILL = 4, SIGTRAP = 5, SIGABRT = 6, SIGBUS = 7, SIGFPE = 8,
-                     SIGKILL = 9, SIGSEGV = 11, SIGSTOP = 19;
+                     SIGKILL = 9, SIGSEGV = 11, SIGPIPE = 13, SIGSTOP = 19;
 inline constexpr int SI_USER = 0, SI_KERNEL = 0x80, SI_TKILL = -6, SEGV_MAPERR = 1,
                      SEGV_ACCERR = 2;
 
@@ -30,6 +30,9 @@ bool deliver_signals(TrapFrame& frame);
 // symbolized backtrace and terminates with 128+sig.
 void fault_signal(TrapFrame& frame, int sig, int code, uint64_t fault_addr, const char* what);
 const char* signal_name(int sig);
+// ppoll, pselect6, epoll_pwait, sigsuspend: after waiting under a temporary
+// mask, restore `saved` — through the signal frame when a handler runs.
+long end_temporary_sigmask(long ret, uint64_t saved);
 
 // signal_frame.cpp: the handler's stack frame and rt_sigreturn.
 bool push_signal_frame(TrapFrame& frame, int sig);

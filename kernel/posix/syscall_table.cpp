@@ -30,10 +30,11 @@ struct Entry {
 
 constexpr Entry kEntries[] = {
     {0, sys_read}, {1, sys_write}, {2, sys_open}, {3, sys_close}, {4, sys_stat},
-    {5, sys_fstat}, {6, sys_lstat}, {8, sys_lseek}, {9, mmap6}, {10, mprotect6},
+    {5, sys_fstat}, {6, sys_lstat}, {7, sys_poll}, {8, sys_lseek}, {9, mmap6}, {10, mprotect6},
     {11, munmap6}, {12, brk6}, {13, sys_rt_sigaction}, {14, sys_rt_sigprocmask},
     {15, sys_rt_sigreturn}, {16, sys_ioctl}, {17, sys_pread64}, {18, sys_pwrite64},
-    {19, sys_readv}, {20, sys_writev}, {21, sys_access}, {24, sys_sched_yield},
+    {19, sys_readv}, {20, sys_writev}, {21, sys_access}, {22, sys_pipe}, {23, sys_select},
+    {24, sys_sched_yield},
     {25, mremap6}, {28, madvise6}, {32, sys_dup}, {33, sys_dup2}, {34, sys_pause}, {35, sys_nanosleep},
     {39, sys_getpid}, {56, sys_clone}, {60, sys_exit}, {62, sys_kill}, {63, sys_uname},
     {72, sys_fcntl}, {79, sys_getcwd}, {89, sys_readlink}, {95, sys_umask},
@@ -49,6 +50,9 @@ constexpr Entry kEntries[] = {
     {234, sys_tgkill}, {257, sys_openat}, {262, sys_newfstatat}, {267, sys_readlinkat},
     {269, sys_faccessat}, {273, sys_set_robust_list}, {274, sys_get_robust_list},
     {292, sys_dup3}, {302, sys_prlimit64}, {309, sys_getcpu}, {318, sys_getrandom},
+    {213, sys_epoll_create}, {232, sys_epoll_wait}, {233, sys_epoll_ctl},
+    {270, sys_pselect6}, {271, sys_ppoll}, {281, sys_epoll_pwait}, {284, sys_eventfd},
+    {290, sys_eventfd2}, {291, sys_epoll_create1}, {293, sys_pipe2}, {441, sys_epoll_pwait2},
     {332, sys_statx}, {334, sys_rseq}, {435, sys_clone3}, {439, sys_faccessat2},
 };
 

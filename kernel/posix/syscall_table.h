@@ -31,6 +31,10 @@ KILN_SYSCALL(setrlimit); KILN_SYSCALL(getpid); KILN_SYSCALL(getppid); KILN_SYSCA
 KILN_SYSCALL(geteuid); KILN_SYSCALL(getgid); KILN_SYSCALL(getegid); KILN_SYSCALL(getrandom);
 KILN_SYSCALL(umask); KILN_SYSCALL(prctl); KILN_SYSCALL(getrusage); KILN_SYSCALL(getpgrp);
 KILN_SYSCALL(getpgid); KILN_SYSCALL(getsid); KILN_SYSCALL(sethostname);
+KILN_SYSCALL(poll); KILN_SYSCALL(ppoll); KILN_SYSCALL(select); KILN_SYSCALL(pselect6);
+KILN_SYSCALL(pipe); KILN_SYSCALL(pipe2); KILN_SYSCALL(eventfd); KILN_SYSCALL(eventfd2);
+KILN_SYSCALL(epoll_create); KILN_SYSCALL(epoll_create1); KILN_SYSCALL(epoll_ctl);
+KILN_SYSCALL(epoll_wait); KILN_SYSCALL(epoll_pwait); KILN_SYSCALL(epoll_pwait2);
 #undef KILN_SYSCALL
 
 }  // namespace kiln

@@ -1,0 +1,140 @@
+// Descriptors that are not files on a disk: pipes, eventfds, epoll.
+#include "core/clock.h"
+#include "core/thread.h"
+#include "posix/epoll.h"
+#include "posix/errno.h"
+#include "posix/eventfd.h"
+#include "posix/file.h"
+#include "posix/pipe.h"
+#include "posix/signal.h"
+#include "posix/syscall_table.h"
+#include "posix/time_util.h"
+#include "posix/uaccess.h"
+
+namespace kiln {
+namespace {
+
+constexpr uint32_t O_DIRECT = 040000;
+constexpr int kMaxEpollEvents = 0x7fffffff / 12;
+
+// Installs a new file, or releases it when the table is full.
+long install(File* f, bool cloexec) {
+  if (!f) return -ENOMEM;
+  int fd = fd_table().install(f, 0, cloexec);
+  if (fd < 0) release_file(f);
+  return fd;
+}
+
+long epoll_wait_common(uint64_t epfd, uint64_t uevents, uint64_t max, uint64_t deadline) {
+  File* ep = fd_table().get(int64_t(epfd));
+  if (!ep) return -EBADF;
+  if (ep->kind() != FileKind::Epoll) return -EINVAL;
+  if (int(max) <= 0 || int(max) > kMaxEpollEvents) return -EINVAL;
+  return epoll_wait_events(ep, uevents, int(max), deadline);
+}
+
+uint64_t deadline_ms(uint64_t timeout) {
+  int ms = int(timeout);
+  if (ms < 0) return 0;
+  return ms == 0 ? ~0ull : monotonic_ns() + uint64_t(ms) * 1000000;
+}
+
+long with_mask(uint64_t umask, uint64_t size, uint64_t* saved) {
+  Thread* t = current_thread();
+  *saved = t->signal_mask;
+  if (!umask) return 0;
+  if (size != 8) return -EINVAL;
+  uint64_t mask;
+  if (!get_user(&mask, umask)) return -EFAULT;
+  t->signal_mask = mask & ~(signal_bit(SIGKILL) | signal_bit(SIGSTOP));
+  return 0;
+}
+
+}  // namespace
+
+long sys_pipe2(uint64_t ufds, uint64_t flags, uint64_t, uint64_t, uint64_t, uint64_t) {
+  if (flags & ~uint64_t(kOpenNonblock | kOpenCloexec | O_DIRECT)) return -EINVAL;
+  File *r, *w;
+  long err = make_pipe(&r, &w);
+  if (err) return err;
+  r->status_flags |= flags & kOpenNonblock;
+  w->status_flags |= flags & kOpenNonblock;
+  bool cloexec = flags & kOpenCloexec;
+  FdTable& t = fd_table();
+  int rfd = t.install(r, 0, cloexec);
+  int wfd = rfd < 0 ? rfd : t.install(w, 0, cloexec);
+  if (wfd < 0) {
+    if (rfd >= 0) t.close(rfd); else release_file(r);
+    release_file(w);
+    return -EMFILE;
+  }
+  int32_t fds[2] = {rfd, wfd};
+  if (!copy_to_user(ufds, fds, sizeof fds)) {
+    t.close(rfd);
+    t.close(wfd);
+    return -EFAULT;
+  }
+  return 0;
+}
+
+long sys_pipe(uint64_t ufds, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
+  return sys_pipe2(ufds, 0, 0, 0, 0, 0);
+}
+
+long sys_eventfd2(uint64_t initval, uint64_t flags, uint64_t, uint64_t, uint64_t, uint64_t) {
+  if (flags & ~uint64_t(kOpenNonblock | kOpenCloexec | 1)) return -EINVAL;
+  return install(make_eventfd(uint32_t(initval), uint32_t(flags)), flags & kOpenCloexec);
+}
+
+long sys_eventfd(uint64_t initval, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
+  return sys_eventfd2(initval, 0, 0, 0, 0, 0);
+}
+
+long sys_epoll_create1(uint64_t flags, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
+  if (flags & ~uint64_t(kOpenCloexec)) return -EINVAL;
+  return install(make_epoll(uint32_t(flags)), flags & kOpenCloexec);
+}
+
+long sys_epoll_create(uint64_t size, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
+  if (int(size) <= 0) return -EINVAL;
+  return sys_epoll_create1(0, 0, 0, 0, 0, 0);
+}
+
+long sys_epoll_ctl(uint64_t epfd, uint64_t op, uint64_t fd, uint64_t uevent, uint64_t,
+                   uint64_t) {
+  File* ep = fd_table().get(int64_t(epfd));
+  File* target = fd_table().get(int64_t(fd));
+  if (!ep || !target) return -EBADF;
+  if (ep->kind() != FileKind::Epoll) return -EINVAL;
+  return epoll_control(ep, int(op), int(fd), target, uevent);
+}
+
+long sys_epoll_wait(uint64_t epfd, uint64_t uevents, uint64_t max, uint64_t timeout, uint64_t,
+                    uint64_t) {
+  return epoll_wait_common(epfd, uevents, max, deadline_ms(timeout));
+}
+
+long sys_epoll_pwait(uint64_t epfd, uint64_t uevents, uint64_t max, uint64_t timeout,
+                     uint64_t umask, uint64_t size) {
+  uint64_t saved;
+  if (long err = with_mask(umask, size, &saved)) return err;
+  return end_temporary_sigmask(epoll_wait_common(epfd, uevents, max, deadline_ms(timeout)),
+                               saved);
+}
+
+long sys_epoll_pwait2(uint64_t epfd, uint64_t uevents, uint64_t max, uint64_t uts,
+                      uint64_t umask, uint64_t size) {
+  uint64_t deadline = 0;
+  if (uts) {
+    Timespec ts;
+    if (!get_user(&ts, uts)) return -EFAULT;
+    if (!timespec_valid(ts)) return -EINVAL;
+    uint64_t ns = timespec_ns(ts);
+    deadline = ns ? monotonic_ns() + ns : ~0ull;
+  }
+  uint64_t saved;
+  if (long err = with_mask(umask, size, &saved)) return err;
+  return end_temporary_sigmask(epoll_wait_common(epfd, uevents, max, deadline), saved);
+}
+
+}  // namespace kiln
