@@ -4,6 +4,7 @@
 #include "posix/errno.h"
 #include "posix/file.h"
 #include "posix/process.h"
+#include "posix/socket.h"
 #include "posix/syscall_table.h"
 #include "posix/uaccess.h"
 
@@ -151,6 +152,19 @@ long sys_faccessat(uint64_t, uint64_t upath, uint64_t, uint64_t, uint64_t, uint6
 }
 long sys_faccessat2(uint64_t, uint64_t upath, uint64_t, uint64_t, uint64_t, uint64_t) {
   return path_lookup_stat(upath);
+}
+
+// Until the VFS arrives, the only names that can be unlinked are unix sockets'.
+long sys_unlinkat(uint64_t, uint64_t upath, uint64_t flags, uint64_t, uint64_t, uint64_t) {
+  if (flags & ~uint64_t(0x200)) return -EINVAL;  // AT_REMOVEDIR
+  char path[4096];
+  long n = copy_string_from_user(path, upath, sizeof path);
+  if (n < 0) return n;
+  return !(flags & 0x200) && unix_unlink_path(path) ? 0 : -ENOENT;
+}
+
+long sys_unlink(uint64_t upath, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
+  return sys_unlinkat(uint64_t(AT_FDCWD), upath, 0, 0, 0, 0);
 }
 
 long sys_getcwd(uint64_t buf, uint64_t size, uint64_t, uint64_t, uint64_t, uint64_t) {

@@ -15,7 +15,7 @@ KILN_SYSCALL(newfstatat); KILN_SYSCALL(ioctl); KILN_SYSCALL(lseek); KILN_SYSCALL
 KILN_SYSCALL(dup); KILN_SYSCALL(dup2); KILN_SYSCALL(dup3); KILN_SYSCALL(readlink);
 KILN_SYSCALL(readlinkat); KILN_SYSCALL(open); KILN_SYSCALL(openat); KILN_SYSCALL(access);
 KILN_SYSCALL(faccessat); KILN_SYSCALL(faccessat2); KILN_SYSCALL(stat); KILN_SYSCALL(lstat);
-KILN_SYSCALL(getcwd); KILN_SYSCALL(statx);
+KILN_SYSCALL(getcwd); KILN_SYSCALL(statx); KILN_SYSCALL(unlink); KILN_SYSCALL(unlinkat);
 KILN_SYSCALL(clone); KILN_SYSCALL(clone3); KILN_SYSCALL(exit); KILN_SYSCALL(exit_group);
 KILN_SYSCALL(set_tid_address); KILN_SYSCALL(set_robust_list); KILN_SYSCALL(get_robust_list);
 KILN_SYSCALL(gettid); KILN_SYSCALL(arch_prctl); KILN_SYSCALL(sched_yield);
@@ -35,6 +35,11 @@ KILN_SYSCALL(poll); KILN_SYSCALL(ppoll); KILN_SYSCALL(select); KILN_SYSCALL(psel
 KILN_SYSCALL(pipe); KILN_SYSCALL(pipe2); KILN_SYSCALL(eventfd); KILN_SYSCALL(eventfd2);
 KILN_SYSCALL(epoll_create); KILN_SYSCALL(epoll_create1); KILN_SYSCALL(epoll_ctl);
 KILN_SYSCALL(epoll_wait); KILN_SYSCALL(epoll_pwait); KILN_SYSCALL(epoll_pwait2);
+KILN_SYSCALL(socket); KILN_SYSCALL(socketpair); KILN_SYSCALL(bind); KILN_SYSCALL(listen);
+KILN_SYSCALL(accept); KILN_SYSCALL(accept4); KILN_SYSCALL(connect); KILN_SYSCALL(sendto);
+KILN_SYSCALL(recvfrom); KILN_SYSCALL(sendmsg); KILN_SYSCALL(recvmsg); KILN_SYSCALL(sendmmsg);
+KILN_SYSCALL(recvmmsg); KILN_SYSCALL(shutdown); KILN_SYSCALL(getsockname);
+KILN_SYSCALL(getpeername); KILN_SYSCALL(setsockopt); KILN_SYSCALL(getsockopt);
 #undef KILN_SYSCALL
 
 }  // namespace kiln
