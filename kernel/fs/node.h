@@ -1,0 +1,125 @@
+// The VFS's view of a file system: nodes (inodes) and file systems. Every
+// file system (tmpfs, devfs, procfs, iso9660, ext2) implements these; the
+// VFS (vfs.cpp) resolves paths across mounts and the syscall layer turns
+// them into open files. Portable: no kernel headers, so file systems are
+// unit-tested and fuzzed on the host. Errors are negative Linux errno values.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "posix/errno.h"
+
+namespace kiln::fs {
+
+// File type bits of st_mode (S_IF*).
+inline constexpr uint32_t kTypeMask = 0170000, kTypeSocket = 0140000, kTypeSymlink = 0120000,
+                          kTypeRegular = 0100000, kTypeBlock = 0060000, kTypeDir = 0040000,
+                          kTypeChar = 0020000, kTypeFifo = 0010000;
+
+struct Time {
+  int64_t sec = 0;
+  int64_t nsec = 0;
+};
+
+struct Attr {
+  uint64_t ino = 0;
+  uint32_t mode = 0;  // type and permission bits
+  uint32_t nlink = 1, uid = 0, gid = 0;
+  uint64_t size = 0;
+  uint64_t blocks = 0;  // 512-byte units
+  uint64_t rdev = 0;    // device number of a device node: (major << 8) | minor
+  uint32_t blksize = 4096;
+  Time atime, mtime, ctime;
+};
+
+// Which fields setattr() changes.
+inline constexpr uint32_t kSetMode = 1, kSetUid = 2, kSetGid = 4, kSetSize = 8,
+                          kSetAtime = 16, kSetMtime = 32, kSetCtime = 64;
+
+struct StatFs {
+  uint64_t type;  // f_type magic (TMPFS_MAGIC, EXT2_SUPER_MAGIC, ISOFS_SUPER_MAGIC ...)
+  uint64_t block_size, blocks, blocks_free, blocks_avail, files, files_free;
+  uint64_t name_max;
+  bool read_only;
+};
+
+class FileSystem;
+
+class Node {
+ public:
+  virtual ~Node() = default;
+
+  virtual long getattr(Attr* out) = 0;
+  virtual long setattr(const Attr& in, uint32_t which) { (void)in, (void)which; return -EPERM; }
+
+  // Regular files: kernel buffers; return bytes moved or -errno.
+  virtual long read(uint64_t offset, void* buf, size_t n) { (void)offset, (void)buf, (void)n; return -EISDIR; }
+  virtual long write(uint64_t offset, const void* buf, size_t n) { (void)offset, (void)buf, (void)n; return -EISDIR; }
+  virtual long sync() { return 0; }
+
+  // Directories. Names are not NUL-terminated; len <= 255.
+  virtual long lookup(const char* name, size_t len, Node** out) { (void)name, (void)len, (void)out; return -ENOTDIR; }
+  // Creates a node of `mode`'s type (regular, dir, fifo, socket, char/block device with rdev).
+  virtual long create(const char* name, size_t len, uint32_t mode, uint64_t rdev, Node** out) {
+    (void)name, (void)len, (void)mode, (void)rdev, (void)out;
+    return -ENOTDIR;
+  }
+  virtual long symlink(const char* name, size_t len, const char* target, size_t target_len) {
+    (void)name, (void)len, (void)target, (void)target_len;
+    return -ENOTDIR;
+  }
+  virtual long link(const char* name, size_t len, Node* target) { (void)name, (void)len, (void)target; return -ENOTDIR; }
+  // Removes an entry: `dir` selects rmdir (must be an empty directory) or unlink (must not be a directory).
+  virtual long remove(const char* name, size_t len, bool dir) { (void)name, (void)len, (void)dir; return -ENOTDIR; }
+  // Moves this directory's entry `name` to `to_dir`/`to_name`, replacing a
+  // compatible target (Linux rename rules); to_dir is on the same file system.
+  virtual long rename(const char* name, size_t len, Node* to_dir, const char* to_name, size_t to_len) {
+    (void)name, (void)len, (void)to_dir, (void)to_name, (void)to_len;
+    return -ENOTDIR;
+  }
+  // Calls emit(ctx, ino, type (DT_*), name, len, next_cookie) for entries
+  // from *cookie on, until emit returns false; updates *cookie. "." and ".."
+  // included.
+  using Emit = bool (*)(void* ctx, uint64_t ino, uint8_t type, const char* name, size_t len,
+                        uint64_t next_cookie);
+  virtual long readdir(uint64_t* cookie, Emit emit, void* ctx) { (void)cookie, (void)emit, (void)ctx; return -ENOTDIR; }
+
+  // Symlinks: the target, not NUL-terminated; returns its length.
+  virtual long readlink(char* buf, size_t cap) { (void)buf, (void)cap; return -EINVAL; }
+
+  // Reference counting: the VFS holds nodes while files are open or paths
+  // are being resolved. A file system may cache and reuse nodes.
+  void get() { refs_++; }
+  void put() {
+    if (--refs_ == 0) release();
+  }
+
+  FileSystem* fs = nullptr;
+
+ protected:
+  // Called when the last reference goes; the default deletes the node.
+  virtual void release() { delete this; }
+
+ private:
+  int refs_ = 1;
+};
+
+class FileSystem {
+ public:
+  virtual ~FileSystem() = default;
+  // The root directory, with a reference for the caller.
+  virtual Node* root() = 0;
+  virtual long statfs(StatFs* out) = 0;
+  // Writes everything dirty to the device (sync, syncfs, unmount).
+  virtual long sync() { return 0; }
+  virtual bool read_only() const { return false; }
+  virtual const char* type_name() const = 0;  // "tmpfs", "ext2", "iso9660" ...
+};
+
+// DT_* values for readdir.
+inline constexpr uint8_t kDtUnknown = 0, kDtFifo = 1, kDtChr = 2, kDtDir = 4, kDtBlk = 6,
+                         kDtReg = 8, kDtLnk = 10, kDtSock = 12;
+inline uint8_t dtype_of(uint32_t mode) { return uint8_t((mode & kTypeMask) >> 12); }
+
+}  // namespace kiln::fs
