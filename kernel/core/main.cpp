@@ -24,6 +24,7 @@
 #include "posix/exec.h"
 #include "posix/file.h"
 #include "posix/process.h"
+#include "posix/vfs.h"
 #include "posix/vm.h"
 
 extern "C" char _kernel_end[];
@@ -153,7 +154,7 @@ void start_program(TrapFrame* frame) {
   const char* name = prog.path[0] == '/' ? prog.path + 1 : prog.path;
   if (!payload_find(name, &image, &size)) panic("the program %s is missing from the image", name);
 
-  const char* argv[BootConfig::kMaxArgs + 1];
+  static const char* argv[BootConfig::kMaxArgs + 1];  // /proc/self/cmdline keeps it
   size_t argc = 0;
   if (!g_config.has_argv0) argv[argc++] = prog.argv0;
   for (size_t i = 0; i < g_config.nargs; i++) argv[argc++] = g_config.args[i];
@@ -166,6 +167,12 @@ void start_program(TrapFrame* frame) {
   if (verbose())
     kprintf("kiln: starting %s (%lu bytes) %lu us after the clock started\n", prog.path,
             uint64_t(size), monotonic_ns() / 1000);
+}
+
+void mount_root() {
+  uint64_t pa, size;
+  payload_location(&pa, &size);
+  vfs_init(static_cast<const uint8_t*>(phys_to_virt(pa)), size);
 }
 
 void open_console_fds() {
@@ -200,6 +207,7 @@ extern "C" [[noreturn]] void kernel_main(uint32_t start_info_pa) {
             tsc_frequency() / 1000000, hw_entropy ? "hardware" : "timer-jitter");
   }
 
+  mount_root();
   TrapFrame frame;
   if (g_config.probe)
     start_probe(&frame);

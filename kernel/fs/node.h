@@ -96,6 +96,9 @@ class Node {
   }
 
   FileSystem* fs = nullptr;
+  // The inode number, when the file system sets it (0: ask getattr). The
+  // VFS recognizes mount points by (fs, ino).
+  uint64_t ino = 0;
 
  protected:
   // Called when the last reference goes; the default deletes the node.

@@ -236,6 +236,10 @@ bool exec_load(const uint8_t* image, size_t size, const ExecArgs& args, TrapFram
   if (n >= sizeof p.exe_path) n = sizeof p.exe_path - 1;
   memcpy(p.exe_path, args.execfn, n);
   p.exe_path[n] = 0;
+  p.argv = args.argv;
+  p.argc = args.argc;
+  p.envp = args.envp;
+  p.envc = args.envc;
   if (!build_stack(p, args, bias + p.elf.entry(), phdr, frame)) {
     *error = "out of memory building the program's stack";
     return false;

@@ -3,6 +3,7 @@
 #include "core/thread.h"
 #include "posix/errno.h"
 #include "posix/signal.h"
+#include "lib/format.h"
 
 namespace kiln {
 namespace {
@@ -16,6 +17,16 @@ void wake_owner(PollWatch* w) { wake_thread(static_cast<Thread*>(w->ctx)); }
 File::~File() {
   while (PollWatch* w = watches_.pop_front())
     if (w->closed) w->closed(w);
+}
+
+void File::describe(char* buf, size_t cap) {
+  LinuxStat st;
+  const char* kind = "anon_inode";
+  if (stat(&st) == 0) {
+    uint32_t type = st.mode & 0170000;
+    kind = type == 0010000 ? "pipe" : type == 0140000 ? "socket" : "anon_inode";
+  }
+  format(buf, cap, "%s:[%lu]", kind, stat(&st) == 0 ? st.ino : 0);
 }
 
 void File::notify_watchers() {
@@ -67,9 +78,10 @@ int FdTable::install(File* f, int min, bool close_on_exec) {
   return -EMFILE;
 }
 
-long FdTable::close(int64_t fd) {
-  File* f = get(fd);
+long FdTable::close(int64_t raw) {
+  File* f = get(raw);
   if (!f) return -EBADF;
+  int32_t fd = int32_t(raw);
   files[fd] = nullptr;
   cloexec[fd] = false;
   release_file(f);

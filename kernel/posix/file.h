@@ -9,6 +9,9 @@
 
 namespace kiln {
 
+namespace fs {
+class Node;
+}
 struct LinuxStat;
 
 // Readiness bits: Linux's POLL* / EPOLL* values.
@@ -40,6 +43,15 @@ class File {
   virtual long stat(LinuxStat* st) = 0;
   virtual long ioctl(uint64_t cmd, uint64_t arg) = 0;
   virtual long seek(int64_t, int) { return -29; }  // ESPIPE
+  virtual long pread(uint64_t, size_t, uint64_t) { return -29; }   // ESPIPE
+  virtual long pwrite(uint64_t, size_t, uint64_t) { return -29; }  // ESPIPE
+  virtual long getdents(uint64_t, size_t) { return -20; }          // ENOTDIR
+  virtual long sync() { return -22; }                             // EINVAL
+  virtual long truncate(uint64_t) { return -22; }                 // EINVAL
+  // The VFS node behind a file opened by path (nullptr for pipes, sockets...).
+  virtual fs::Node* node() { return nullptr; }
+  // What /proc/self/fd/N shows: a path, or "pipe:[ino]", "socket:[ino]"...
+  virtual void describe(char* buf, size_t cap);
   // Current readiness (kPoll* bits); plain files are always ready.
   virtual uint32_t poll_events() { return kPollIn | kPollOut | kPollRdNorm | kPollWrNorm; }
   // Whether readiness can change (epoll refuses files where it cannot: EPERM).
@@ -70,7 +82,11 @@ struct FdTable {
   File* files[kMax] = {};
   bool cloexec[kMax] = {};
 
-  File* get(int64_t fd) const { return fd >= 0 && fd < kMax ? files[fd] : nullptr; }
+  // Descriptors are C ints: only the low 32 bits of the register count.
+  File* get(int64_t raw) const {
+    int32_t fd = int32_t(raw);
+    return fd >= 0 && fd < kMax ? files[fd] : nullptr;
+  }
   // Lowest free descriptor >= min, or -EMFILE.
   int install(File* f, int min = 0, bool close_on_exec = false);
   long close(int64_t fd);

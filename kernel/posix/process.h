@@ -30,6 +30,11 @@ struct Process {
   elf::Image elf;
   uint64_t load_bias = 0;
   char exe_path[256] = "/";
+  // The command line and environment it started with (/proc/self/cmdline, environ).
+  const char* const* argv = nullptr;
+  size_t argc = 0;
+  const char* const* envp = nullptr;
+  size_t envc = 0;
 
   SigAction actions[65] = {};
   uint32_t umask = 022;

@@ -40,6 +40,17 @@ KILN_SYSCALL(accept); KILN_SYSCALL(accept4); KILN_SYSCALL(connect); KILN_SYSCALL
 KILN_SYSCALL(recvfrom); KILN_SYSCALL(sendmsg); KILN_SYSCALL(recvmsg); KILN_SYSCALL(sendmmsg);
 KILN_SYSCALL(recvmmsg); KILN_SYSCALL(shutdown); KILN_SYSCALL(getsockname);
 KILN_SYSCALL(getpeername); KILN_SYSCALL(setsockopt); KILN_SYSCALL(getsockopt);
+KILN_SYSCALL(creat); KILN_SYSCALL(mkdir); KILN_SYSCALL(mkdirat); KILN_SYSCALL(mknod);
+KILN_SYSCALL(mknodat); KILN_SYSCALL(rmdir); KILN_SYSCALL(rename); KILN_SYSCALL(renameat);
+KILN_SYSCALL(renameat2); KILN_SYSCALL(link); KILN_SYSCALL(linkat); KILN_SYSCALL(symlink);
+KILN_SYSCALL(symlinkat); KILN_SYSCALL(chdir); KILN_SYSCALL(fchdir); KILN_SYSCALL(truncate);
+KILN_SYSCALL(ftruncate); KILN_SYSCALL(chmod); KILN_SYSCALL(fchmod); KILN_SYSCALL(fchmodat);
+KILN_SYSCALL(chown); KILN_SYSCALL(fchown); KILN_SYSCALL(lchown); KILN_SYSCALL(fchownat);
+KILN_SYSCALL(utimensat); KILN_SYSCALL(statfs); KILN_SYSCALL(fstatfs); KILN_SYSCALL(sync);
+KILN_SYSCALL(syncfs); KILN_SYSCALL(fsync); KILN_SYSCALL(fdatasync); KILN_SYSCALL(getdents64);
+KILN_SYSCALL(fallocate); KILN_SYSCALL(sendfile); KILN_SYSCALL(copy_file_range);
+KILN_SYSCALL(preadv); KILN_SYSCALL(pwritev); KILN_SYSCALL(preadv2); KILN_SYSCALL(pwritev2);
+KILN_SYSCALL(close_range); KILN_SYSCALL(flock);
 #undef KILN_SYSCALL
 
 }  // namespace kiln

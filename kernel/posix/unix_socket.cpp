@@ -9,6 +9,7 @@
 #include "posix/signal.h"
 #include "posix/socket.h"
 #include "posix/uaccess.h"
+#include "posix/vfs.h"
 
 namespace kiln {
 namespace {
@@ -100,6 +101,17 @@ UnixSocket::UnixSocket(int t) {
   g_all.push_back(this);
 }
 
+// No socket answers at `addr`: ENOENT if nothing is at that path, else
+// ECONNREFUSED (a stale socket file, or an abstract name nobody holds).
+long absent(const SockAddr& addr) {
+  if (addr.len <= 2 || addr.bytes[2] == 0) return -ECONNREFUSED;
+  char path[sizeof addr.bytes];
+  size_t n = addr.len - 2;
+  memcpy(path, addr.bytes + 2, n);
+  path[n] = 0;
+  return vfs_exists(path) ? -ECONNREFUSED : -ENOENT;
+}
+
 bool same_name(const SockAddr& a, const SockAddr& b) {
   return a.len == b.len && memcmp(a.bytes, b.bytes, a.len) == 0;
 }
@@ -176,6 +188,12 @@ long UnixSocket::bind(const SockAddr& addr) {
   if (addr.len == 2) return -EINVAL;  // autobind is not offered
   SockAddr n = normalize(addr);
   if (lookup(n)) return -EADDRINUSE;
+  if (n.bytes[2]) {  // a path name: the socket appears in the file tree
+    char path[sizeof n.bytes];
+    memcpy(path, n.bytes + 2, n.len - 2);
+    path[n.len - 2] = 0;
+    if (long r = vfs_make_socket_node(path)) return r;
+  }
   name_ = n;
   bound_ = true;
   g_bound.push_back(this);
@@ -212,14 +230,14 @@ long UnixSocket::connect(const SockAddr& addr) {
       peer_ = nullptr;
       return 0;
     }
-    if (!target) return addr.bytes[2] ? -ENOENT : -ECONNREFUSED;
+    if (!target) return absent(addr);
     if (target->type != type) return -EPROTOTYPE;
     peer_ = target;
     return 0;
   }
   if (connected_) return -EISCONN;
   if (listening_) return -EINVAL;
-  if (!target) return addr.len > 2 && addr.bytes[2] ? -ENOENT : -ECONNREFUSED;
+  if (!target) return absent(addr);
   if (!target->listening_ || target->type != type) return -ECONNREFUSED;
   while (int(target->pending_.size()) > target->backlog_) {
     long r = wait(kPollOut, nonblocking());
@@ -315,7 +333,7 @@ long UnixSocket::send_dgram(Message& m, int flags) {
   UnixSocket* dest = peer_;
   if (m.name && m.name->len) {
     dest = lookup(*m.name);
-    if (!dest) return m.name->len > 2 && m.name->bytes[2] ? -ENOENT : -ECONNREFUSED;
+    if (!dest) return absent(*m.name);
   }
   if (!dest) return -ENOTCONN;
   if (dest->type != type) return -EPROTOTYPE;

@@ -1,0 +1,21 @@
+// tmpfs: files in memory. The root file system (populated from the
+// payload), /tmp, /dev/shm, and the skeleton of devfs.
+#pragma once
+
+#include "fs/node.h"
+
+namespace kiln::fs {
+
+// Current time for new and changed nodes; set once by the kernel (and by tests).
+void set_clock(Time (*now)());
+Time fs_now();
+
+// A fresh, empty tmpfs; `max_bytes` bounds its file data (0: no bound).
+FileSystem* tmpfs_create(uint64_t max_bytes, const char* type_name = "tmpfs");
+
+// Makes an empty tmpfs regular file show `data` (which must outlive the
+// file system, e.g. the baked payload) without copying it; the first change
+// to the file copies it into the file's own pages.
+long tmpfs_adopt(Node* file, const uint8_t* data, uint64_t size);
+
+}  // namespace kiln::fs

@@ -1,0 +1,69 @@
+// The mount table and path resolution: symlinks (at most 40 per lookup),
+// "." and "..", and mount crossings in both directions. Portable.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/list.h"
+#include "fs/node.h"
+
+namespace kiln::fs {
+
+struct Mount {
+  FileSystem* fs = nullptr;
+  Node* root = nullptr;        // the file system's root (a reference)
+  Mount* parent = nullptr;     // nullptr for "/"
+  Node* mountpoint = nullptr;  // the directory it covers, in parent (a reference)
+  char path[256] = {};         // where it is mounted, for /proc/mounts
+  char source[64] = {};        // "/dev/vda", "tmpfs", ...
+  ListNode node;
+};
+
+// A place in the tree: a node, and the mount it was reached through. The
+// holder owns one reference to `node`.
+struct Location {
+  Mount* mnt = nullptr;
+  Node* node = nullptr;
+};
+
+// Resolution flags.
+inline constexpr int kFollow = 1;     // follow a symlink in the last component
+inline constexpr int kParent = 2;     // stop at the parent of the last component
+inline constexpr int kMustDir = 4;    // the result must be a directory
+
+class Vfs {
+ public:
+  long mount_root(FileSystem* fs, const char* source);
+  // Mounts `fs` on the directory `at` (which stays referenced by the mount).
+  long mount(const Location& at, FileSystem* fs, const char* source, const char* path);
+  Location root();  // with a reference
+
+  // Resolves `path` from `base` (used for relative paths). With kParent,
+  // *out is the parent directory and `last` (256 bytes) receives the final
+  // component, NUL-terminated, which need not exist ("." for "/" or a path
+  // ending in a slash). Returns 0 or -errno.
+  long resolve(const Location& base, const char* path, int flags, Location* out,
+               char* last = nullptr);
+  // Looks up one name in a directory, crossing mounts and handling "..".
+  long step(const Location& dir, const char* name, size_t len, Location* out);
+
+  // Mounts, parents before children (for /proc/mounts, sync and unmount).
+  Mount* first_mount() const { return mounts_.front(); }
+  Mount* next_mount(Mount* m) const { return mounts_.next_of(m); }
+  // Syncs every file system, children first; returns the first error.
+  long sync_all();
+
+ private:
+  long walk(Location cur, const char* path, int flags, int* links, Location* out, char* last);
+  Mount* covering(Mount* parent, Node* node);
+
+  List<Mount, &Mount::node> mounts_;
+};
+
+void location_put(Location& l);
+Location location_dup(const Location& l);
+uint64_t node_ino(Node* n);
+uint32_t node_mode(Node* n);
+
+}  // namespace kiln::fs
