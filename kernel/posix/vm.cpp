@@ -5,6 +5,8 @@
 #include "core/memory.h"
 #include "posix/errno.h"
 #include "posix/process.h"
+#include "posix/file.h"
+#include "fs/node.h"
 #include "lib/mem.h"
 
 namespace kiln {
@@ -22,6 +24,28 @@ constexpr uint32_t kMremapMayMove = 1, kMremapFixed = 2;
 constexpr uint64_t kMadvDontNeed = 4, kMadvFree = 8, kMadvRemove = 9;
 
 uint64_t g_resident;
+
+// A file behind mappings: one reference per VMA piece (VmaSet hooks).
+struct MappedFile {
+  fs::Node* node;
+  int refs;
+};
+
+void file_ref(const Vma& v) { reinterpret_cast<MappedFile*>(v.file)->refs++; }
+void file_unref(const Vma& v) {
+  auto mf = reinterpret_cast<MappedFile*>(v.file);
+  if (--mf->refs == 0) {
+    mf->node->put();
+    delete mf;
+  }
+}
+
+void install_hooks() {
+  static bool done;
+  if (done) return;
+  process().vmas.set_hooks(VmaSet::Hooks{file_ref, file_unref});
+  done = true;
+}
 
 uint64_t pte_flags(uint32_t prot) {
   uint64_t f = paging::kPresent | paging::kUser;
@@ -83,7 +107,10 @@ FaultResult map_private_copy(uint64_t page, uint64_t src_pa, uint32_t prot) {
   return FaultResult::Handled;
 }
 
-void on_removed(const Vma& v, void*) { release_frames(v.start, v.end); }
+void on_removed(const Vma& v, void*) {
+  release_frames(v.start, v.end);
+  if (v.file) file_unref(v);
+}
 
 // Linux's heuristic overcommit: refuse a single request larger than RAM.
 bool too_big(uint64_t len) {
@@ -91,6 +118,42 @@ bool too_big(uint64_t len) {
   kprintf("kiln: out of memory: a %lu MiB mapping exceeds the guest's %lu MiB\n", len >> 20,
           total_ram_bytes() >> 20);
   return true;
+}
+
+// The area [start, end) would be if `area` extended over it: same memory
+// or file behind it at the matching offset (a new reference to the file).
+Vma continuation(const Vma& area, uint64_t start, uint64_t end) {
+  Vma v{start, end, area.prot, area.flags, 0, area.file, 0};
+  if (area.backing) v.backing = area.backing + (start - area.start);
+  if (area.file) {
+    v.file_offset = area.file_offset + (start - area.start);
+    file_ref(v);
+  }
+  return v;
+}
+
+// The file behind a non-anonymous mmap, checked as Linux checks it.
+// /dev/zero turns the request into an anonymous one.
+long mappable_file(uint64_t fd, uint64_t prot, uint64_t* flags, fs::Node** out) {
+  File* f = fd_table().get(int64_t(fd));
+  if (!f) return -EBADF;
+  fs::Node* node = f->node();
+  fs::Attr a;
+  if (!node || node->getattr(&a) < 0) return -ENODEV;
+  uint32_t type = a.mode & fs::kTypeMask;
+  if (type == fs::kTypeChar && a.rdev == 0x105) {
+    *flags |= kMapAnonymous;
+    return 0;
+  }
+  if (type != fs::kTypeRegular) return -ENODEV;
+  uint32_t access = f->status_flags & 3;
+  if (access == 1) return -EACCES;  // O_WRONLY
+  if ((*flags & kMapShared) && (prot & kProtWrite)) {
+    if (access != 2) return -EACCES;
+    return -ENODEV;  // shared writable file mappings are not offered
+  }
+  *out = node;
+  return 0;
 }
 
 uint64_t pick_address(uint64_t hint, uint64_t len) {
@@ -126,6 +189,19 @@ FaultResult handle_user_fault(uint64_t addr, bool write, bool exec) {
   if (pte && (*pte & paging::kPresent)) {
     // Present and allowed: another thread mapped it first (or a stale TLB).
     paging::flush(page);
+    return FaultResult::Handled;
+  }
+  if (v->file) {
+    // A file page: this mapping's private copy, read on first touch.
+    uint64_t pa = alloc_frame();
+    if (!pa) return FaultResult::OutOfMemory;
+    auto mf = reinterpret_cast<MappedFile*>(v->file);
+    mf->node->read(v->file_offset + (page - v->start), phys_to_virt(pa), kPageSize);
+    if (!paging::map(page, pa, pte_flags(v->prot))) {
+      free_frames(pa);
+      return FaultResult::OutOfMemory;
+    }
+    g_resident++;
     return FaultResult::Handled;
   }
   if (v->backing) {
@@ -183,15 +259,17 @@ bool vm_populate(uint64_t start, uint64_t end) {
 long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64_t fd,
               uint64_t off) {
   Process& p = process();
+  install_hooks();
   uint32_t type = flags & 3;
   if (!len || !page_aligned(off)) return -EINVAL;
   if (type != kMapShared && type != kMapPrivate && type != kMapSharedValidate) return -EINVAL;
   if (prot & ~uint64_t(kProtRead | kProtWrite | kProtExec)) return -EINVAL;
   uint64_t size = page_align_up(len);
   if (size < len || size > paging::kUserTop) return -ENOMEM;
+  fs::Node* file = nullptr;
   if (!(flags & kMapAnonymous)) {
-    // File mappings arrive with the VFS; the console cannot be mapped.
-    return int64_t(fd) >= 0 && fd <= 2 ? -ENODEV : -EBADF;
+    long r = mappable_file(fd, prot, &flags, &file);
+    if (r < 0) return r;
   }
   // Like Linux, only writable private memory counts against RAM: PROT_NONE
   // reservations (glibc's arenas, thread stack guards) are free.
@@ -211,7 +289,14 @@ long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64
     if (!at) return -ENOMEM;
   }
   uint32_t vflags = (flags & kMapShared) ? kVmaShared : 0;
-  if (!p.vmas.insert(Vma{at, at + size, uint32_t(prot), vflags})) return -ENOMEM;
+  MappedFile* mf = file ? new MappedFile{file, 1} : nullptr;
+  if (file && !mf) return -ENOMEM;
+  if (mf) file->get();
+  Vma v{at, at + size, uint32_t(prot), vflags, 0, reinterpret_cast<uint64_t>(mf), off};
+  if (!p.vmas.insert(v)) {
+    if (mf) file_unref(v);
+    return -ENOMEM;
+  }
   if ((flags & kMapPopulate) && !vm_populate(at, at + size)) {
     vm_report_oom(at);
   }
@@ -234,6 +319,14 @@ long sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot) {
   uint64_t end = addr + page_align_up(len);
   if (end < addr || end > paging::kUserTop) return -ENOMEM;
   if (addr == end) return 0;
+  if (prot & kProtWrite) {
+    // A shared file mapping stays read-only (the file cannot be written through it).
+    const VmaSet& set = process().vmas;
+    for (size_t i = 0; i < set.size(); i++) {
+      const Vma& v = set.at(i);
+      if (v.end > addr && v.start < end && v.file && (v.flags & kVmaShared)) return -EACCES;
+    }
+  }
   if (!process().vmas.protect(addr, end, uint32_t(prot))) return -ENOMEM;
   apply_protection(addr, end, uint32_t(prot));
   return 0;
@@ -259,7 +352,11 @@ long sys_mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t 
     if (tail == area.end && tail + (new_size - old_size) <= p.mmap_top &&
         !p.vmas.overlaps(tail, old_addr + new_size)) {
       if (too_big(new_size)) return -ENOMEM;
-      if (!p.vmas.insert(Vma{tail, old_addr + new_size, area.prot, area.flags})) return -ENOMEM;
+      Vma grown = continuation(area, tail, old_addr + new_size);
+      if (!p.vmas.insert(grown)) {
+        if (grown.file) file_unref(grown);
+        return -ENOMEM;
+      }
       return int64_t(old_addr);
     }
     if (!(flags & kMremapMayMove)) return -ENOMEM;
@@ -270,9 +367,13 @@ long sys_mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t 
     if (new_addr < old_addr + old_size && old_addr < new_addr + new_size) return -EINVAL;
     p.vmas.remove(new_addr, new_addr + new_size, on_removed);
   }
-  uint64_t backing = area.backing ? area.backing + (old_addr - area.start) : 0;
-  if (!p.vmas.insert(Vma{new_addr, new_addr + new_size, area.prot, area.flags, backing}))
+  Vma dest = continuation(area, old_addr, old_addr + new_size);
+  dest.start = new_addr;
+  dest.end = new_addr + new_size;
+  if (!p.vmas.insert(dest)) {
+    if (dest.file) file_unref(dest);
     return -ENOMEM;
+  }
   // Move the frames, not their contents.
   uint64_t moved = old_size < new_size ? old_size : new_size;
   for (uint64_t off = 0; off < moved; off += kPageSize) {

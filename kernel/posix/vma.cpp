@@ -71,14 +71,18 @@ void VmaSet::erase_at(size_t i) {
 
 void VmaSet::merge_around(size_t i) {
   auto same = [](const Vma& a, const Vma& b) {
-    bool backing = a.backing ? b.backing == a.backing + (a.end - a.start) : b.backing == 0;
-    return a.end == b.start && a.prot == b.prot && a.flags == b.flags && backing;
+    uint64_t len = a.end - a.start;
+    bool backing = a.backing ? b.backing == a.backing + len : b.backing == 0;
+    bool file = a.file == b.file && (!a.file || b.file_offset == a.file_offset + len);
+    return a.end == b.start && a.prot == b.prot && a.flags == b.flags && backing && file;
   };
   if (i + 1 < count_ && same(v_[i], v_[i + 1])) {
+    if (v_[i].file && hooks_.drop) hooks_.drop(v_[i + 1]);
     v_[i].end = v_[i + 1].end;
     erase_at(i + 1);
   }
   if (i > 0 && same(v_[i - 1], v_[i])) {
+    if (v_[i].file && hooks_.drop) hooks_.drop(v_[i]);
     v_[i - 1].end = v_[i].end;
     erase_at(i);
   }
@@ -98,9 +102,12 @@ bool VmaSet::split(uint64_t addr) {
   Vma upper = v_[i];
   upper.start = addr;
   if (upper.backing) upper.backing += addr - v_[i].start;
+  if (upper.file) upper.file_offset += addr - v_[i].start;
   if (count_ == kMax) return false;
   v_[i].end = addr;
-  return insert_at(i + 1, upper);
+  if (!insert_at(i + 1, upper)) return false;
+  if (upper.file && hooks_.dup) hooks_.dup(upper);
+  return true;
 }
 
 bool VmaSet::remove(uint64_t start, uint64_t end, void (*removed)(const Vma&, void*),

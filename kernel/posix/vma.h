@@ -16,6 +16,11 @@ struct Vma {
   uint32_t prot;
   uint32_t flags;        // kVma* below
   uint64_t backing = 0;  // physical address of the byte at `start`; 0: anonymous
+  // A mapped file: an owner-defined handle (0: none) and the file offset of
+  // `start`. The set tells its owner when pieces are duplicated or merged
+  // away (VmaSet::Hooks), so the owner can count references.
+  uint64_t file = 0;
+  uint64_t file_offset = 0;
 };
 
 inline constexpr uint32_t kVmaStack = 1;    // grows down (the main stack)
@@ -25,6 +30,11 @@ inline constexpr uint32_t kVmaShared = 4;   // MAP_SHARED anonymous
 class VmaSet {
  public:
   static constexpr size_t kMax = 4096;  // Linux's vm.max_map_count is 65530
+  struct Hooks {
+    void (*dup)(const Vma& piece) = nullptr;   // a split made a second piece of a file mapping
+    void (*drop)(const Vma& piece) = nullptr;  // a merge absorbed a piece
+  };
+  void set_hooks(Hooks h) { hooks_ = h; }
 
   const Vma* find(uint64_t addr) const;  // the area containing addr
   // Any area overlapping [start, end)?
@@ -54,6 +64,7 @@ class VmaSet {
 
   Vma v_[kMax];
   size_t count_ = 0;
+  Hooks hooks_;
 };
 
 }  // namespace kiln
