@@ -1,6 +1,7 @@
 #include "core/memory.h"
 
 #include "core/console.h"
+#include "core/panic.h"
 #include "lib/mem.h"
 
 namespace kiln {
@@ -49,6 +50,9 @@ uint64_t alloc_frames(uint64_t count) {
   return f * kPageSize;
 }
 
-void free_frames(uint64_t pa, uint64_t count) { g_pages.free(pa / kPageSize, count); }
+void free_frames(uint64_t pa, uint64_t count) {
+  if (!g_pages.free(pa / kPageSize, count))
+    panic("double free of physical frame %#lx (%lu frames)", pa, count);
+}
 
 }  // namespace kiln

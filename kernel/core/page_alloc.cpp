@@ -77,12 +77,16 @@ bool PageAllocator::alloc_contiguous(uint64_t count, uint64_t* first) {
   return false;
 }
 
-void PageAllocator::free(uint64_t first, uint64_t count) {
+bool PageAllocator::free(uint64_t first, uint64_t count) {
+  // Freeing what is free (or outside RAM) would hand a frame out twice later.
+  for (uint64_t f = first; f < first + count; f++)
+    if (f >= frames_ || is_free(f)) return false;
   for (uint64_t f = first; f < first + count; f++) {
     set_free(f, true);
     free_++;
   }
   if (first / 64 < hint_) hint_ = first / 64;
+  return true;
 }
 
 }  // namespace kiln

@@ -17,7 +17,8 @@ class PageAllocator {
 
   bool alloc(uint64_t* frame);
   bool alloc_contiguous(uint64_t count, uint64_t* first);
-  void free(uint64_t first, uint64_t count = 1);
+  // False (and nothing freed) if a frame is already free: a double free.
+  [[nodiscard]] bool free(uint64_t first, uint64_t count = 1);
 
   uint64_t free_frames() const { return free_; }
   uint64_t managed_frames() const { return managed_; }

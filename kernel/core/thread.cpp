@@ -68,7 +68,9 @@ void release(Thread* t) {
 Thread* new_thread(void (*fn)(void*), void* arg, uint64_t* frame_slot) {
   auto t = new Thread;
   if (!t) return nullptr;
-  t->fpu_state = kmalloc(fpu::state_size());
+  // Zeroed: XSAVE leaves the header bytes past XSTATE_BV as they were,
+  // and XRSTOR faults on garbage there.
+  t->fpu_state = kzalloc(fpu::state_size());
   if (!t->fpu_state || !alloc_stack(t)) {
     kfree(t->fpu_state);
     delete t;

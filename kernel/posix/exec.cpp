@@ -11,6 +11,8 @@
 #include "lib/mem.h"
 #include "posix/process.h"
 #include "posix/vm.h"
+#include "posix/vfs.h"
+#include "core/heap.h"
 
 namespace kiln {
 namespace {
@@ -58,10 +60,13 @@ bool map_in_place(const elf::Segment& s, uint64_t image_pa) {
   return image_pa && !(image_pa & (kPageSize - 1)) && !(s.flags & kPfW) && s.memsz == s.filesz;
 }
 
-bool load_segments(Process& p, uint64_t bias, const char** error) {
-  uint64_t image_pa = virt_to_phys(p.image);
-  for (size_t i = 0; i < p.elf.segment_count(); i++) {
-    elf::Segment s = p.elf.segment(i);
+// Maps every PT_LOAD of `img` (whose bytes are `data`) at `bias`. Payload
+// images (in_place) lend their read-only pages; others are copied.
+bool load_segments(Process& p, const elf::Image& img, const uint8_t* data, uint64_t bias,
+                   bool in_place_ok, uint64_t* end_out, const char** error) {
+  uint64_t image_pa = in_place_ok ? virt_to_phys(data) : 0;
+  for (size_t i = 0; i < img.segment_count(); i++) {
+    elf::Segment s = img.segment(i);
     if (s.type != kPtLoad || s.memsz == 0) continue;
     uint64_t start = page_align_down(bias + s.vaddr);
     uint64_t end = page_align_up(bias + s.vaddr + s.memsz);
@@ -91,7 +96,7 @@ bool load_segments(Process& p, uint64_t bias, const char** error) {
         return false;
       }
     }
-    if (end > p.brk_start) p.brk_start = end;
+    if (end > *end_out) *end_out = end;
     if (!copy_needed) continue;
     if (!vm_populate(start, end)) {
       *error = "out of memory loading the program";
@@ -103,7 +108,7 @@ bool load_segments(Process& p, uint64_t bias, const char** error) {
     uint64_t zero_end = bias + s.vaddr + s.memsz;
     if (zero_end > page_align_up(file_end)) zero_end = page_align_up(file_end);
     static const uint8_t zeros[kPageSize] = {};
-    if (!poke(bias + s.vaddr, p.image + s.offset, s.filesz) ||
+    if (!poke(bias + s.vaddr, data + s.offset, s.filesz) ||
         !poke(file_end, zeros, zero_end - file_end)) {
       *error = "cannot write the program's segments";
       return false;
@@ -128,8 +133,10 @@ struct StackWriter {
   uint64_t push_string(const char* s) { return push_bytes(s, strlen(s) + 1); }
 };
 
+// The initial stack; the program starts at `start` (its entry, or the
+// interpreter's, loaded at `interp_base`).
 bool build_stack(Process& p, const ExecArgs& a, uint64_t entry, uint64_t phdr,
-                 TrapFrame* frame) {
+                 uint64_t interp_base, uint64_t start, TrapFrame* frame) {
   if (vm_map_anonymous(kStackTop - kStackSize, kStackTop, kProtRead | kProtWrite, kVmaStack) < 0)
     return false;
   // Populate the top 64 KiB; the rest arrives on first touch.
@@ -151,7 +158,7 @@ bool build_stack(Process& p, const ExecArgs& a, uint64_t entry, uint64_t phdr,
       {AT_PHENT, p.elf.phentsize()},
       {AT_PHNUM, p.elf.phnum()},
       {AT_PAGESZ, kPageSize},
-      {AT_BASE, 0},
+      {AT_BASE, interp_base},
       {AT_FLAGS, 0},
       {AT_ENTRY, entry},
       {AT_UID, 0},
@@ -187,13 +194,91 @@ bool build_stack(Process& p, const ExecArgs& a, uint64_t entry, uint64_t phdr,
   if (!w.ok) return false;
 
   memset(frame, 0, sizeof *frame);
-  frame->rip = entry;
+  frame->rip = start;
   frame->rsp = sp;
   frame->cs = kUserCs;
   frame->ss = kUserDs;
   frame->rflags = 0x202;  // IF
   p.stack_top = kStackTop;
   return true;
+}
+
+// Reads the program interpreter (PT_INTERP, e.g. /lib64/ld-linux-x86-64.so.2)
+// from the file tree into a kernel buffer.
+long read_interpreter(const char* path, size_t len, uint8_t** out, size_t* size) {
+  char name[256];
+  if (len == 0 || len >= sizeof name) return -ENAMETOOLONG;
+  memcpy(name, path, len);
+  name[len] = 0;
+  fs::Location loc;
+  long r = vfs().resolve(vfs().root(), name, fs::kFollow, &loc);
+  if (r < 0) return r;
+  fs::Attr a;
+  r = loc.node->getattr(&a);
+  if (r == 0 && (a.mode & fs::kTypeMask) != fs::kTypeRegular) r = -EACCES;
+  if (r == 0 && a.size > (64u << 20)) r = -E2BIG;
+  uint8_t* buf = r == 0 ? static_cast<uint8_t*>(kmalloc(a.size ? a.size : 1)) : nullptr;
+  if (r == 0 && !buf) r = -ENOMEM;
+  if (r == 0) {
+    long n = loc.node->read(0, buf, a.size);
+    r = n == long(a.size) ? 0 : (n < 0 ? n : -EIO);
+  }
+  fs::location_put(loc);
+  if (r < 0) {
+    kfree(buf);
+    return r;
+  }
+  *out = buf;
+  *size = a.size;
+  return 0;
+}
+
+uint64_t find_phdr(const elf::Image& img, uint64_t bias) {
+  // AT_PHDR: PT_PHDR if present, else the headers inside the first segment.
+  for (size_t i = 0; i < img.segment_count(); i++) {
+    elf::Segment s = img.segment(i);
+    if (s.type == kPtPhdr) return bias + s.vaddr;
+  }
+  for (size_t i = 0; i < img.segment_count(); i++) {
+    elf::Segment s = img.segment(i);
+    if (s.type == kPtLoad && s.offset <= img.phdr_offset() &&
+        img.phdr_offset() < s.offset + s.filesz)
+      return bias + s.vaddr + (img.phdr_offset() - s.offset);
+  }
+  return 0;
+}
+
+// Loads the interpreter below the mmap area's top, as Linux places ld.so;
+// returns its base (AT_BASE) and entry, or false with *error set.
+bool load_interpreter(Process& p, const char* path, size_t len, uint64_t* base,
+                      uint64_t* entry, const char** error) {
+  uint8_t* data;
+  size_t size;
+  if (read_interpreter(path, len, &data, &size) < 0) {
+    *error = "cannot read the program interpreter (bake the program with its libraries)";
+    return false;
+  }
+  elf::Image img;
+  bool ok = false;
+  const char* interp;
+  size_t interp_len;
+  if (img.parse(data, size) != elf::Error::None || !img.is_dyn() ||
+      img.interp(&interp, &interp_len)) {
+    *error = "the program interpreter is not a usable ELF shared object";
+  } else {
+    uint64_t span = page_align_up(img.max_vaddr()) - page_align_down(img.min_vaddr());
+    uint64_t at;
+    if (!p.vmas.find_gap(span, 0x10000, p.mmap_top, &at)) {
+      *error = "no room for the program interpreter";
+    } else {
+      *base = at - page_align_down(img.min_vaddr());
+      uint64_t end = 0;
+      ok = load_segments(p, img, data, *base, false, &end, error);
+      *entry = *base + img.entry();
+    }
+  }
+  kfree(data);
+  return ok;
 }
 
 }  // namespace
@@ -208,30 +293,20 @@ bool exec_load(const uint8_t* image, size_t size, const ExecArgs& args, TrapFram
     *error = elf::error_string(e);
     return false;
   }
-  const char* interp;
-  size_t interp_len;
-  if (p.elf.interp(&interp, &interp_len)) {
-    *error = "the program is dynamically linked; this kernel runs static programs";
-    return false;
-  }
   uint64_t bias = p.elf.is_dyn() ? kPieBase - page_align_down(p.elf.min_vaddr()) : 0;
   p.load_bias = bias;
   p.mmap_top = kMmapTop;
-  if (!load_segments(p, bias, error)) return false;
-  p.brk_end = p.brk_start;
+  uint64_t end = 0;
+  if (!load_segments(p, p.elf, image, bias, true, &end, error)) return false;
+  p.brk_start = p.brk_end = end;
 
-  // AT_PHDR: PT_PHDR if present, else the headers inside the first segment.
-  uint64_t phdr = 0;
-  for (size_t i = 0; i < p.elf.segment_count(); i++) {
-    elf::Segment s = p.elf.segment(i);
-    if (s.type == kPtPhdr) phdr = bias + s.vaddr;
-  }
-  for (size_t i = 0; !phdr && i < p.elf.segment_count(); i++) {
-    elf::Segment s = p.elf.segment(i);
-    if (s.type == kPtLoad && s.offset <= p.elf.phdr_offset() &&
-        p.elf.phdr_offset() < s.offset + s.filesz)
-      phdr = bias + s.vaddr + (p.elf.phdr_offset() - s.offset);
-  }
+  uint64_t entry = bias + p.elf.entry(), start = entry, interp_base = 0;
+  const char* interp;
+  size_t interp_len;
+  if (p.elf.interp(&interp, &interp_len) &&
+      !load_interpreter(p, interp, interp_len, &interp_base, &start, error))
+    return false;
+
   size_t n = strlen(args.execfn);
   if (n >= sizeof p.exe_path) n = sizeof p.exe_path - 1;
   memcpy(p.exe_path, args.execfn, n);
@@ -240,7 +315,7 @@ bool exec_load(const uint8_t* image, size_t size, const ExecArgs& args, TrapFram
   p.argc = args.argc;
   p.envp = args.envp;
   p.envc = args.envc;
-  if (!build_stack(p, args, bias + p.elf.entry(), phdr, frame)) {
+  if (!build_stack(p, args, entry, find_phdr(p.elf, bias), interp_base, start, frame)) {
     *error = "out of memory building the program's stack";
     return false;
   }
