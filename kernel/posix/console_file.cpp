@@ -5,6 +5,7 @@
 #include "drivers/serial.h"
 #include "posix/errno.h"
 #include "posix/file.h"
+#include "lib/format.h"
 #include "posix/signal.h"
 #include "posix/uaccess.h"
 
@@ -61,6 +62,7 @@ class ConsoleFile final : public File {
   }
 
   bool pollable() const override { return true; }
+  void describe(char* buf, size_t cap) override { format(buf, cap, "/dev/console"); }
   uint32_t poll_events() override {
     return kPollOut | kPollWrNorm | (serial::input_ready() ? kPollIn | kPollRdNorm : 0);
   }
