@@ -147,21 +147,33 @@ void schedule() {
 
 Thread* current_thread() { return g_current; }
 
-Thread* thread_first() { return g_all.front(); }
-Thread* thread_next(Thread* t) { return g_all.next_of(t); }
+Thread* thread_first() {
+  Thread* t = g_all.front();
+  return t && t->kernel_only ? thread_next(t) : t;
+}
+Thread* thread_next(Thread* t) {
+  do t = g_all.next_of(t);
+  while (t && t->kernel_only);
+  return t;
+}
 
 Thread* thread_find(int tid) {
-  for (Thread* t = g_all.front(); t; t = g_all.next_of(t))
+  for (Thread* t = thread_first(); t; t = thread_next(t))
     if (t->tid == tid) return t;
   return nullptr;
 }
-int thread_count() { return int(g_all.size()); }
+int thread_count() {
+  int n = 0;
+  for (Thread* t = g_all.front(); t; t = g_all.next_of(t)) n += !t->kernel_only;
+  return n;
+}
 
 Thread* thread_create_kernel(void (*fn)(void*), void* arg) {
   uint64_t frame;
   Thread* t = new_thread(fn, arg, &frame);
   if (!t) return nullptr;
   fpu::init_state(t->fpu_state);
+  t->kernel_only = true;
   g_queue.make_ready(t);
   if (g_current) arm_timer();
   return t;

@@ -16,6 +16,7 @@ enum class ThreadState : uint8_t { Runnable, Blocked, Dead };
 struct Thread {
   int tid = 0;
   ThreadState state = ThreadState::Runnable;
+  bool kernel_only = false;  // a kernel thread: never runs program code
   uint64_t saved_rsp = 0;
   uint64_t stack_base = 0;  // lowest mapped byte of the kernel stack
   uint64_t stack_top = 0;
@@ -57,7 +58,7 @@ Thread* thread_find(int tid);
 // Every live thread, in creation order.
 Thread* thread_first();
 Thread* thread_next(Thread* t);
-int thread_count();
+int thread_count();  // the program's threads (kernel threads not counted)
 
 // Starts the first thread; never returns.
 [[noreturn]] void scheduler_start();

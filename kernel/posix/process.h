@@ -36,6 +36,15 @@ struct Process {
   const char* const* envp = nullptr;
   size_t envc = 0;
 
+  // Credentials: the program starts as root and may drop privileges
+  // (memcached -u, nginx user ...), with Linux's rules.
+  struct Credentials {
+    uint32_t ruid = 0, euid = 0, suid = 0, fsuid = 0;
+    uint32_t rgid = 0, egid = 0, sgid = 0, fsgid = 0;
+    uint32_t groups[32] = {};
+    size_t ngroups = 0;
+  } cred;
+
   SigAction actions[65] = {};
   uint32_t umask = 022;
   char hostname[65] = "kiln";

@@ -122,11 +122,6 @@ long sys_getpgid(uint64_t pid, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t)
 long sys_getsid(uint64_t pid, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
   return pid && int(pid) != process().pid ? -ESRCH : process().pid;
 }
-// The program runs as root: there is nobody else on the machine.
-long sys_getuid(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) { return 0; }
-long sys_geteuid(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) { return 0; }
-long sys_getgid(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) { return 0; }
-long sys_getegid(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) { return 0; }
 
 long sys_umask(uint64_t mask, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
   uint32_t old = process().umask;

@@ -51,6 +51,10 @@ KILN_SYSCALL(syncfs); KILN_SYSCALL(fsync); KILN_SYSCALL(fdatasync); KILN_SYSCALL
 KILN_SYSCALL(fallocate); KILN_SYSCALL(sendfile); KILN_SYSCALL(copy_file_range);
 KILN_SYSCALL(preadv); KILN_SYSCALL(pwritev); KILN_SYSCALL(preadv2); KILN_SYSCALL(pwritev2);
 KILN_SYSCALL(close_range); KILN_SYSCALL(flock);
+KILN_SYSCALL(setuid); KILN_SYSCALL(setgid); KILN_SYSCALL(setreuid); KILN_SYSCALL(setregid);
+KILN_SYSCALL(setresuid); KILN_SYSCALL(setresgid); KILN_SYSCALL(getresuid); KILN_SYSCALL(getresgid);
+KILN_SYSCALL(setfsuid); KILN_SYSCALL(setfsgid); KILN_SYSCALL(getgroups); KILN_SYSCALL(setgroups);
+KILN_SYSCALL(setitimer); KILN_SYSCALL(getitimer); KILN_SYSCALL(alarm);
 #undef KILN_SYSCALL
 
 }  // namespace kiln
