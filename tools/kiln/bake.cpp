@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "configs.h"
 #include "cpio_writer.h"
+#include "needed.h"
 #include "elf_check.h"
 #include "errors.h"
 #include "help.h"
@@ -133,6 +134,15 @@ int bake_image(const BakeConfig& config, const fs::path& out, const fs::path& in
   cpio.align_next_data("bin/" + base, image::kPageSize);
   entries.push_back({".kiln/pad", 0100644, 0});
   cpio.add_file("bin/" + base, program, 0100755);
+  // A dynamic program brings its interpreter and libraries, at the paths the
+  // interpreter will look for them.
+  for (const Dependency& dep : find_dependencies(in, program)) {
+    std::string name = dep.guest_path.substr(dep.guest_path.find_first_not_of('/'));
+    Bytes lib = read_file(dep.host_path, "bake: cannot read library");
+    cpio.align_next_data(name, image::kPageSize);
+    cpio.add_file(name, lib, 0100755);
+    entries.push_back({dep.guest_path, 0100755, lib.size()});
+  }
   entries.push_back({"bin/" + base, 0100755, program.size()});
   Bytes payload = cpio.finish();
 

@@ -55,14 +55,6 @@ void check_program(const std::string& name, const Bytes& data) {
   kiln::elf::Image elf;
   if (auto err = elf.parse(data.data(), data.size()); err != kiln::elf::Error::None)
     refuse(std::string("is not a program kiln can load: ") + kiln::elf::error_string(err));
-  for (size_t i = 0; i < elf.segment_count(); ++i) {
-    if (elf.segment(i).type != kiln::elf::kPtInterp) continue;
-    const char* path = nullptr;
-    size_t len = 0;
-    std::string interp = elf.interp(&path, &len) ? std::string(path, len) : "unreadable";
-    refuse("is dynamically linked (interpreter " + interp +
-           "); kiln bakes static programs for now: rebuild with -static or x86_64-kiln-linux-gcc");
-  }
   if (elf.is_dyn() && elf.entry() == 0) refuse("is a shared library (no entry point), not a program");
 }
 
