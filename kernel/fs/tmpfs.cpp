@@ -71,8 +71,9 @@ struct Entry {
 
 class TmpFs final : public FileSystem {
  public:
-  TmpFs(uint64_t max_bytes, const char* name) : max_bytes_(max_bytes), name_(name) {
-    root_ = new TmpNode(this, next_ino_++, kTypeDir | 01777, 0);
+  TmpFs(uint64_t max_bytes, const char* name, uint32_t root_mode)
+      : max_bytes_(max_bytes), name_(name) {
+    root_ = new TmpNode(this, next_ino_++, kTypeDir | root_mode, 0);
     if (root_) root_->parent_ = root_;
   }
   ~TmpFs() override { if (root_) root_->put(); }
@@ -468,8 +469,8 @@ long tmpfs_adopt(Node* file, const uint8_t* data, uint64_t size) {
   return 0;
 }
 
-FileSystem* tmpfs_create(uint64_t max_bytes, const char* type_name) {
-  auto fs = new TmpFs(max_bytes ? max_bytes : ~0ull >> 1, type_name);
+FileSystem* tmpfs_create(uint64_t max_bytes, const char* type_name, uint32_t root_mode) {
+  auto fs = new TmpFs(max_bytes ? max_bytes : ~0ull >> 1, type_name, root_mode & 07777);
   if (fs && !fs->valid()) {
     delete fs;
     return nullptr;

@@ -11,7 +11,9 @@ void set_clock(Time (*now)());
 Time fs_now();
 
 // A fresh, empty tmpfs; `max_bytes` bounds its file data (0: no bound).
-FileSystem* tmpfs_create(uint64_t max_bytes, const char* type_name = "tmpfs");
+// Its root directory has `root_mode` (01777 suits /tmp, 0755 suits / and /dev).
+FileSystem* tmpfs_create(uint64_t max_bytes, const char* type_name = "tmpfs",
+                         uint32_t root_mode = 01777);
 
 // Makes an empty tmpfs regular file show `data` (which must outlive the
 // file system, e.g. the baked payload) without copying it; the first change

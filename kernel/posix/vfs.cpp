@@ -151,7 +151,7 @@ void mount_at(const char* path, fs::FileSystem* f, const char* source) {
 
 // /dev: device nodes Linux programs open by name.
 fs::FileSystem* make_devfs() {
-  fs::FileSystem* dev = fs::tmpfs_create(0, "devtmpfs");
+  fs::FileSystem* dev = fs::tmpfs_create(0, "devtmpfs", 0755);
   if (!dev) return nullptr;
   fs::Node* root = dev->root();
   struct Device {
@@ -184,7 +184,7 @@ fs::Location& cwd() { return g_cwd; }
 
 void vfs_init(const uint8_t* archive, size_t size) {
   fs::set_clock(now);
-  fs::FileSystem* root = fs::tmpfs_create(0, "rootfs");
+  fs::FileSystem* root = fs::tmpfs_create(0, "rootfs", 0755);
   if (!root || g_vfs.mount_root(root, "rootfs") < 0) panic("out of memory creating /");
   cpio::Reader reader(archive, size);
   cpio::Entry e;
