@@ -41,6 +41,13 @@ void print_kernel_backtrace(uint64_t rbp) {
   }
 }
 
+void print_registers(const TrapFrame& f) {
+  kprintf("  rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", f.rax, f.rbx, f.rcx, f.rdx);
+  kprintf("  rsi %016lx rdi %016lx rbp %016lx rsp %016lx\n", f.rsi, f.rdi, f.rbp, f.rsp);
+  kprintf("  r8  %016lx r9  %016lx r10 %016lx r11 %016lx\n", f.r8, f.r9, f.r10, f.r11);
+  kprintf("  r12 %016lx r13 %016lx r14 %016lx r15 %016lx\n", f.r12, f.r13, f.r14, f.r15);
+}
+
 void panic(const char* fmt, ...) {
   cpu::cli();
   if (g_panicking) machine_exit(255);
@@ -66,10 +73,7 @@ void panic_trap(const TrapFrame& f) {
   char sym[128];
   kernel_symbolize(f.rip, sym, sizeof sym);
   kprintf("  rip %016lx %s\n", f.rip, sym);
-  kprintf("  rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", f.rax, f.rbx, f.rcx, f.rdx);
-  kprintf("  rsi %016lx rdi %016lx rbp %016lx rsp %016lx\n", f.rsi, f.rdi, f.rbp, f.rsp);
-  kprintf("  r8  %016lx r9  %016lx r10 %016lx r11 %016lx\n", f.r8, f.r9, f.r10, f.r11);
-  kprintf("  r12 %016lx r13 %016lx r14 %016lx r15 %016lx\n", f.r12, f.r13, f.r14, f.r15);
+  print_registers(f);
   kprintf("  rflags %08lx cs %lx ss %lx\n", f.rflags, f.cs, f.ss);
   kprintf("  backtrace:\n");
   print_kernel_backtrace(f.rbp);

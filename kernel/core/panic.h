@@ -13,7 +13,8 @@ struct TrapFrame;
 [[noreturn]] void panic_trap(const TrapFrame& frame);
 // Prints "=== exit(N) ===", reports N to the monitor and powers off.
 [[noreturn]] void machine_exit(int status);
-// Hooks run by machine_exit before the status line (disk sync later on).
 void print_kernel_backtrace(uint64_t rbp);
+// The general registers of a trap frame, four to a line.
+void print_registers(const TrapFrame& f);
 
 }  // namespace kiln

@@ -74,10 +74,7 @@ bool is_code(uint64_t addr) {
   kprintf("kiln: program received %s: %s at address %#lx\n", signal_name(sig), what, fault_addr);
   symbolize_user(f.rip, sym, sizeof sym);
   kprintf("  rip %016lx %s\n", f.rip, sym);
-  kprintf("  rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", f.rax, f.rbx, f.rcx, f.rdx);
-  kprintf("  rsi %016lx rdi %016lx rbp %016lx rsp %016lx\n", f.rsi, f.rdi, f.rbp, f.rsp);
-  kprintf("  r8  %016lx r9  %016lx r10 %016lx r11 %016lx\n", f.r8, f.r9, f.r10, f.r11);
-  kprintf("  r12 %016lx r13 %016lx r14 %016lx r15 %016lx\n", f.r12, f.r13, f.r14, f.r15);
+  print_registers(f);
   kprintf("  rflags %08lx error %#lx thread %d\n", f.rflags, f.error, current_thread()->tid);
   kprintf("  backtrace:\n");
   kprintf("  #0 %016lx %s\n", f.rip, sym);
@@ -214,6 +211,17 @@ long sys_rt_sigpending(uint64_t uset, uint64_t size, uint64_t, uint64_t, uint64_
   if (size > 8) return -EINVAL;
   uint64_t pending = current_thread()->pending_signals & current_thread()->signal_mask;
   return copy_to_user(uset, &pending, size) ? 0 : -EFAULT;
+}
+
+long begin_temporary_sigmask(uint64_t umask, uint64_t size, uint64_t* saved) {
+  Thread* t = current_thread();
+  *saved = t->signal_mask;
+  if (!umask) return 0;
+  if (size != 8) return -EINVAL;
+  uint64_t mask;
+  if (!get_user(&mask, umask)) return -EFAULT;
+  t->signal_mask = mask & ~kUnblockable;
+  return 0;
 }
 
 long end_temporary_sigmask(long ret, uint64_t saved) {

@@ -39,17 +39,6 @@ uint64_t deadline_ms(uint64_t timeout) {
   return ms == 0 ? ~0ull : monotonic_ns() + uint64_t(ms) * 1000000;
 }
 
-long with_mask(uint64_t umask, uint64_t size, uint64_t* saved) {
-  Thread* t = current_thread();
-  *saved = t->signal_mask;
-  if (!umask) return 0;
-  if (size != 8) return -EINVAL;
-  uint64_t mask;
-  if (!get_user(&mask, umask)) return -EFAULT;
-  t->signal_mask = mask & ~(signal_bit(SIGKILL) | signal_bit(SIGSTOP));
-  return 0;
-}
-
 }  // namespace
 
 long sys_pipe2(uint64_t ufds, uint64_t flags, uint64_t, uint64_t, uint64_t, uint64_t) {
@@ -117,23 +106,16 @@ long sys_epoll_wait(uint64_t epfd, uint64_t uevents, uint64_t max, uint64_t time
 long sys_epoll_pwait(uint64_t epfd, uint64_t uevents, uint64_t max, uint64_t timeout,
                      uint64_t umask, uint64_t size) {
   uint64_t saved;
-  if (long err = with_mask(umask, size, &saved)) return err;
+  if (long err = begin_temporary_sigmask(umask, size, &saved)) return err;
   return end_temporary_sigmask(epoll_wait_common(epfd, uevents, max, deadline_ms(timeout)),
                                saved);
 }
 
 long sys_epoll_pwait2(uint64_t epfd, uint64_t uevents, uint64_t max, uint64_t uts,
                       uint64_t umask, uint64_t size) {
-  uint64_t deadline = 0;
-  if (uts) {
-    Timespec ts;
-    if (!get_user(&ts, uts)) return -EFAULT;
-    if (!timespec_valid(ts)) return -EINVAL;
-    uint64_t ns = timespec_ns(ts);
-    deadline = ns ? monotonic_ns() + ns : ~0ull;
-  }
-  uint64_t saved;
-  if (long err = with_mask(umask, size, &saved)) return err;
+  uint64_t deadline, saved;
+  if (long r = read_timeout(uts, &deadline)) return r;
+  if (long err = begin_temporary_sigmask(umask, size, &saved)) return err;
   return end_temporary_sigmask(epoll_wait_common(epfd, uevents, max, deadline), saved);
 }
 

@@ -72,7 +72,6 @@ long do_poll(PollFd* fds, size_t n, uint64_t deadline) {
   return ready;
 }
 
-uint64_t deadline_after(uint64_t ns) { return ns ? monotonic_ns() + ns : ~0ull; }
 
 long poll_common(uint64_t ufds, uint64_t nfds, uint64_t deadline) {
   if (nfds > uint64_t(FdTable::kMax)) return -EINVAL;
@@ -144,17 +143,6 @@ long select_common(uint64_t nfds, uint64_t uin, uint64_t uout, uint64_t uex,
   return r;
 }
 
-// The temporary signal mask of ppoll and pselect6; false on a bad pointer.
-bool swap_mask(uint64_t umask, uint64_t size, uint64_t* saved) {
-  Thread* t = current_thread();
-  *saved = t->signal_mask;
-  if (!umask) return true;
-  uint64_t mask;
-  if (size != 8 || !get_user(&mask, umask)) return false;
-  t->signal_mask = mask & ~(signal_bit(SIGKILL) | signal_bit(SIGSTOP));
-  return true;
-}
-
 }  // namespace
 
 long sys_poll(uint64_t ufds, uint64_t nfds, uint64_t timeout_ms, uint64_t, uint64_t, uint64_t) {
@@ -165,15 +153,9 @@ long sys_poll(uint64_t ufds, uint64_t nfds, uint64_t timeout_ms, uint64_t, uint6
 
 long sys_ppoll(uint64_t ufds, uint64_t nfds, uint64_t uts, uint64_t umask, uint64_t size,
                uint64_t) {
-  uint64_t deadline = 0;
-  if (uts) {
-    Timespec ts;
-    if (!get_user(&ts, uts)) return -EFAULT;
-    if (!timespec_valid(ts)) return -EINVAL;
-    deadline = deadline_after(timespec_ns(ts));
-  }
-  uint64_t saved;
-  if (!swap_mask(umask, size, &saved)) return umask && size != 8 ? -EINVAL : -EFAULT;
+  uint64_t deadline, saved;
+  if (long r = read_timeout(uts, &deadline)) return r;
+  if (long r = begin_temporary_sigmask(umask, size, &saved)) return r;
   return end_temporary_sigmask(poll_common(ufds, nfds, deadline), saved);
 }
 
@@ -198,17 +180,11 @@ long sys_select(uint64_t nfds, uint64_t uin, uint64_t uout, uint64_t uex, uint64
 
 long sys_pselect6(uint64_t nfds, uint64_t uin, uint64_t uout, uint64_t uex, uint64_t uts,
                   uint64_t usig) {
-  uint64_t deadline = 0;
-  if (uts) {
-    Timespec ts;
-    if (!get_user(&ts, uts)) return -EFAULT;
-    if (!timespec_valid(ts)) return -EINVAL;
-    deadline = deadline_after(timespec_ns(ts));
-  }
+  uint64_t deadline, saved;
+  if (long r = read_timeout(uts, &deadline)) return r;
   uint64_t sig[2] = {0, 0};  // {const sigset_t* ss, size_t ss_len}
   if (usig && !copy_from_user(sig, usig, sizeof sig)) return -EFAULT;
-  uint64_t saved;
-  if (!swap_mask(sig[0], sig[1], &saved)) return sig[1] != 8 ? -EINVAL : -EFAULT;
+  if (long r = begin_temporary_sigmask(sig[0], sig[1], &saved)) return r;
   return end_temporary_sigmask(select_common(nfds, uin, uout, uex, deadline), saved);
 }
 

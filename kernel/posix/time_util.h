@@ -4,6 +4,8 @@
 #include <stdint.h>
 
 #include "core/clock.h"
+#include "posix/errno.h"
+#include "posix/uaccess.h"
 
 namespace kiln {
 
@@ -30,6 +32,22 @@ inline uint64_t absolute_to_monotonic(uint64_t abs_ns, bool realtime) {
   int64_t delta = int64_t(abs_ns) - realtime_ns();
   uint64_t now = monotonic_ns();
   return delta <= 0 ? now : now + uint64_t(delta);
+}
+
+// A deadline for a wait of `ns` from now: 0 means "do not wait" (~0 is
+// returned, which the poll family reads as "look once"); see user_timeout.
+inline uint64_t deadline_after(uint64_t ns) { return ns ? monotonic_ns() + ns : ~0ull; }
+
+// A struct timespec timeout from user memory (0: wait forever) as a
+// deadline for the poll family; 0 or -errno.
+inline long read_timeout(uint64_t uts, uint64_t* deadline) {
+  *deadline = 0;
+  if (!uts) return 0;
+  Timespec ts;
+  if (!get_user(&ts, uts)) return -EFAULT;
+  if (!timespec_valid(ts)) return -EINVAL;
+  *deadline = deadline_after(timespec_ns(ts));
+  return 0;
 }
 
 }  // namespace kiln
