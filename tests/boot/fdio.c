@@ -20,15 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CHECK(label, expr) report(label, (long)(expr))
+#include "check.h"
 
-static void report(const char *label, long r)
-{
-    if (r < 0)
-        printf("%s: -1 %s\n", label, strerrorname_np(errno));
-    else
-        printf("%s: %ld\n", label, r);
-}
+
 
 static void sleep_ms(int ms)
 {

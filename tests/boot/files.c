@@ -14,16 +14,10 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#define CHECK(label, expr) report(label, (long)(expr))
+#include "check.h"
+
 #define D "/tmp/kiln-files-test"
 
-static void report(const char *label, long r)
-{
-    if (r < 0)
-        printf("%-44s -1 %s\n", label, strerrorname_np(errno));
-    else
-        printf("%-44s %ld\n", label, r);
-}
 
 static void show_stat(const char *label, const char *path, int follow)
 {

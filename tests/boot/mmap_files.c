@@ -10,15 +10,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define CHECK(label, expr) report(label, (long)(expr))
+#include "check.h"
 
-static void report(const char *label, long r)
-{
-    if (r < 0)
-        printf("%-40s -1 %s\n", label, strerrorname_np(errno));
-    else
-        printf("%-40s %ld\n", label, r);
-}
+
 
 static long ok(void *p) { return p == MAP_FAILED ? -1 : 0; }
 

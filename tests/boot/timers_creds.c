@@ -12,15 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CHECK(label, expr) report(label, (long)(expr))
+#include "check.h"
 
-static void report(const char *label, long r)
-{
-    if (r < 0)
-        printf("%-36s -1 %s\n", label, strerrorname_np(errno));
-    else
-        printf("%-36s %ld\n", label, r);
-}
+
 
 static volatile sig_atomic_t alarms;
 static void on_alarm(int sig) { (void)sig; alarms++; }

@@ -18,15 +18,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define CHECK(label, expr) report(label, (long)(expr))
+#include "check.h"
 
-static void report(const char *label, long r)
-{
-    if (r < 0)
-        printf("%s: -1 %s\n", label, strerrorname_np(errno));
-    else
-        printf("%s: %ld\n", label, r);
-}
+
 
 static socklen_t abstract_addr(struct sockaddr_un *a, const char *name)
 {
