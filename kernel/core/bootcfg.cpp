@@ -16,8 +16,8 @@ char* dup_string(const json::Value& v, void* (*alloc)(size_t)) {
 }
 
 bool string_list(const json::Value& v, const char** out, size_t max, size_t* count,
-                 void* (*alloc)(size_t), const char** error) {
-  if (v.is_string()) {  // Rumprun passed a single "env" as a plain string
+                 void* (*alloc)(size_t), const char** error, bool one_string_ok = false) {
+  if (v.is_string() && one_string_ok) {  // Rumprun passed a single "env" as a plain string
     out[0] = dup_string(v, alloc);
     *count = 1;
     return out[0] != nullptr;
@@ -118,7 +118,8 @@ bool parse_boot_config(const char* text, size_t len, BootConfig* out, void* (*al
       out->nargs = size_t(n);
       out->has_argv0 = n > 0;
     } else if (key.equals("env")) {
-      if (!string_list(v, out->env, BootConfig::kMaxEnv, &out->nenv, alloc, error)) return false;
+      if (!string_list(v, out->env, BootConfig::kMaxEnv, &out->nenv, alloc, error, true))
+        return false;
     } else if (key.equals("hostname")) {
       out->hostname = v.is_string() ? dup_string(v, alloc) : nullptr;
       if (!out->hostname) {

@@ -100,12 +100,4 @@ size_t Heap::size_of(const void* p) const {
   return h->size_class;
 }
 
-void* kmalloc(size_t size) { return kernel_heap().alloc(size); }
-void* kzalloc(size_t size) {
-  void* p = kmalloc(size);
-  if (p) memset(p, 0, size);
-  return p;
-}
-void kfree(void* p) { kernel_heap().free(p); }
-
 }  // namespace kiln

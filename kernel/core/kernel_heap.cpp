@@ -1,6 +1,7 @@
 // The kernel heap over physical frames, and C++ new/delete on top of it.
 #include "core/heap.h"
 #include "core/memory.h"
+#include "lib/mem.h"
 
 namespace kiln {
 namespace {
@@ -16,6 +17,14 @@ Heap g_heap({frames_alloc, frames_free});
 }  // namespace
 
 Heap& kernel_heap() { return g_heap; }
+
+void* kmalloc(size_t size) { return g_heap.alloc(size); }
+void* kzalloc(size_t size) {
+  void* p = kmalloc(size);
+  if (p) memset(p, 0, size);
+  return p;
+}
+void kfree(void* p) { g_heap.free(p); }
 
 }  // namespace kiln
 
