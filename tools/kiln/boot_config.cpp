@@ -22,6 +22,12 @@ std::string boot_json(const BootConfig& config) {
   if (!config.hostname.empty()) j["hostname"] = config.hostname;
   if (config.verbose) j["verbose"] = true;
   if (config.time_ns) j["time"] = *config.time_ns;
+  for (const auto& b : config.blk) {
+    nlohmann::ordered_json e = {{"dev", b.dev}, {"path", "/dev/" + b.dev}, {"fstype", b.fstype},
+                                {"ro", b.read_only}};
+    if (!b.mountpoint.empty()) e["mountpoint"] = b.mountpoint;
+    j["blk"].push_back(e);
+  }
   try {
     return j.dump();
   } catch (const nlohmann::json::exception&) {

@@ -9,6 +9,14 @@
 
 namespace kiln::cli {
 
+// One -b device as the kernel sees it: /dev/vdX, where to mount it.
+struct BlockSpec {
+  std::string dev;         // "vda", "vdb", ...
+  std::string mountpoint;  // "" = an unmounted raw device
+  std::string fstype;      // "iso9660", "ext2", "raw"
+  bool read_only = false;
+};
+
 struct BootConfig {
   std::vector<std::string> args;  // argv[1...]
   std::vector<std::string> env;   // NAME=VALUE
@@ -16,6 +24,7 @@ struct BootConfig {
   bool verbose = false;
   bool probe = false;
   std::optional<uint64_t> time_ns;  // wall clock at launch
+  std::vector<BlockSpec> blk;
 };
 
 // Compact JSON; throws UsageError if a string is not valid UTF-8.

@@ -40,6 +40,8 @@ std::vector<std::string> qemu_argv(const QemuLaunch& l) {
       // microvm: no PCI, no firmware tables to wade through, no option ROMs;
       // the RTC gives the kernel a wall clock when "time" is absent.
       "-M", "microvm,x-option-roms=off,rtc=on",
+      // virtio 1.x devices (version 2 registers), not the legacy interface.
+      "-global", "virtio-mmio.force-legacy=false",
       "-accel", accel_name(l.accel),
       "-cpu", l.accel == Accel::Kvm ? "host" : "max",
       "-m", std::to_string(l.memory_mb),
@@ -54,6 +56,16 @@ std::vector<std::string> qemu_argv(const QemuLaunch& l) {
     argv.insert(argv.end(), {"-chardev", "file,id=con,path=" + qemu_escape(l.console_path.string())});
   }
   argv.insert(argv.end(), {"-serial", "chardev:con"});
+  // Disks: the serial tells the kernel which is vda, vdb... (microvm fills
+  // its virtio-mmio slots from the top, so their order says nothing).
+  for (size_t i = 0; i < l.disks.size(); i++) {
+    std::string id = "kilnblk" + std::to_string(i);
+    std::string drive = "if=none,id=" + id + ",format=raw,file=" + qemu_escape(l.disks[i].file.string());
+    if (l.disks[i].read_only) drive += ",readonly=on";
+    argv.insert(argv.end(), {"-drive", drive, "-device",
+                             "virtio-blk-device,drive=" + id + ",serial=kiln-vd" + std::string(1, char('a' + i))});
+  }
+
   // The exit protocol: "exit N\n" on the debugcon port into the status file,
   // then N on isa-debug-exit, which ends QEMU at once.
   argv.insert(argv.end(),

@@ -25,6 +25,11 @@ struct QemuLaunch {
   fs::path image;
   std::string append;        // the boot JSON
   std::vector<std::string> extra;  // -g
+  struct Disk {
+    fs::path file;
+    bool read_only;
+  };
+  std::vector<Disk> disks;  // -b, in order: vda, vdb, ...
 };
 
 // $KILN_QEMU, else qemu-system-x86_64 (found in PATH).

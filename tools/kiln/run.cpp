@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 
 #include "accel.h"
@@ -37,8 +38,9 @@ constexpr OptionSpec kScriptOptions[] = {
 constexpr OptionSpec kGuestOptions[] = {
     {'h', "help", false}, {'M', "", true}, {'e', "", true}, {'N', "", true}, {'i', "", false},
     {'d', "", false},     {'p', "", false}, {'D', "", true}, {'g', "", true}, {'v', "", false},
+    {'b', "", true},
     // Rumprun flags kiln does not have yet: parsed so the error can say so.
-    {'b', "", true},      {'I', "", true}, {'W', "", true}, {'n', "", true}, {'S', "", false},
+    {'I', "", true}, {'W', "", true}, {'n', "", true}, {'S', "", false},
 };
 
 struct RunRequest {
@@ -54,7 +56,53 @@ struct RunRequest {
   bool verbose = false;
   fs::path image;
   std::vector<std::string> args;
+  std::vector<QemuLaunch::Disk> disks;
+  std::vector<BlockSpec> blk;
 };
+
+// What file system an image holds, by its magic numbers.
+std::string detect_fstype(const fs::path& file) {
+  std::FILE* f = std::fopen(file.c_str(), "rb");
+  if (!f) throw Failure("run: -b: cannot read " + file.string() + ": " + errno_string(errno));
+  unsigned char iso[5] = {}, ext[2] = {};
+  bool is_iso = std::fseek(f, 32769, SEEK_SET) == 0 && std::fread(iso, 1, 5, f) == 5 &&
+                std::memcmp(iso, "CD001", 5) == 0;
+  bool is_ext = std::fseek(f, 1080, SEEK_SET) == 0 && std::fread(ext, 1, 2, f) == 2 &&
+                ext[0] == 0x53 && ext[1] == 0xef;
+  std::fclose(f);
+  return is_iso ? "iso9660" : is_ext ? "ext2" : "raw";
+}
+
+// -b HOSTPATH[,MOUNTPOINT][,ro] (Rumprun's -b img[,mnt], plus read-only).
+void add_disk(RunRequest& req, const std::string& spec) {
+  std::vector<std::string> parts;
+  for (size_t at = 0;;) {
+    size_t comma = spec.find(',', at);
+    parts.push_back(spec.substr(at, comma - at));
+    if (comma == std::string::npos) break;
+    at = comma + 1;
+  }
+  if (parts[0].empty()) throw UsageError("run: -b wants HOSTPATH[,MOUNTPOINT][,ro], not '" + spec + "'");
+  BlockSpec b;
+  bool ro = false;
+  for (size_t i = 1; i < parts.size(); i++) {
+    if (parts[i] == "ro") ro = true;
+    else if (parts[i].starts_with("/") && b.mountpoint.empty()) b.mountpoint = parts[i];
+    else throw UsageError("run: -b: '" + parts[i] + "' is neither a mount point (/...) nor 'ro' in '" + spec + "'");
+  }
+  if (req.disks.size() == 26) throw UsageError("run: at most 26 -b devices");
+  fs::path file = parts[0];
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec) && !fs::is_block_file(file, ec))
+    throw Failure("run: -b: " + file.string() + " is not a file or block device");
+  b.fstype = detect_fstype(file);
+  if (!b.mountpoint.empty() && b.fstype == "raw")
+    throw Failure("run: -b: " + file.string() + " holds no file system kiln can mount (ext2 or ISO 9660); drop the mount point to attach it raw");
+  b.read_only = ro || b.fstype == "iso9660";
+  b.dev = std::string("vd") + char('a' + req.disks.size());
+  req.disks.push_back({fs::absolute(file, ec), b.read_only});
+  req.blk.push_back(b);
+}
 
 // Returns nullopt when help was asked for (and printed).
 std::optional<RunRequest> parse_run(const Args& args) {
@@ -108,7 +156,7 @@ std::optional<RunRequest> parse_run(const Args& args) {
         break;
       }
       case 'v': req.verbose = true; break;
-      case 'b': throw Failure("run: -b (block devices) is not implemented yet");
+      case 'b': add_disk(req, opt.value); break;
       case 'I':
       case 'W':
       case 'n': throw Failure("run: " + opt.spelled + " (networking) is not implemented yet");
@@ -216,7 +264,7 @@ int cmd_run(const Args& args) {
 
   std::string name = req->name.empty() ? "kiln-" + std::to_string(::getpid()) : req->name;
   BootConfig boot{.args = req->args, .env = req->env, .hostname = req->name, .verbose = req->verbose,
-                  .time_ns = unix_time_ns()};
+                  .time_ns = unix_time_ns(), .blk = req->blk};
 
   QemuLaunch launch;
   launch.qemu = qemu_binary();
@@ -226,6 +274,7 @@ int cmd_run(const Args& args) {
   launch.paused = req->paused;
   launch.gdb_port = req->gdb_port;
   launch.extra = req->extra;
+  launch.disks = req->disks;
   launch.image = fs::absolute(req->image, ec);
   launch.append = boot_json(boot);
 
