@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/console.h"
 #include "core/heap.h"
+#include "core/irq.h"
 #include "core/memory.h"
 #include "core/panic.h"
 #include "core/payload.h"
@@ -23,6 +24,7 @@
 #include "lib/mem.h"
 #include "posix/exec.h"
 #include "posix/file.h"
+#include "posix/mounts.h"
 #include "posix/process.h"
 #include "posix/vfs.h"
 #include "posix/vm.h"
@@ -195,6 +197,7 @@ extern "C" [[noreturn]] void kernel_main(uint32_t start_info_pa) {
   init_memory();
   fpu::init();
   clock_init(apic::init());
+  irq_init();
   const uint8_t* syms;
   size_t syms_len;
   if (payload_find(image::kKernelSymbols, &syms, &syms_len))
@@ -208,6 +211,7 @@ extern "C" [[noreturn]] void kernel_main(uint32_t start_info_pa) {
   }
 
   mount_root();
+  mount_block_devices(g_config);
   TrapFrame frame;
   if (g_config.probe)
     start_probe(&frame);

@@ -9,8 +9,8 @@ namespace kiln::apic {
 namespace {
 
 constexpr uint64_t kApicBasePa = 0xfee00000;
-constexpr uint32_t kRegSvr = 0xf0, kRegEoi = 0xb0, kRegLvtTimer = 0x320, kRegLint0 = 0x350,
-                   kRegLint1 = 0x360, kRegLvtError = 0x370, kRegInitCount = 0x380,
+constexpr uint32_t kRegId = 0x20, kRegSvr = 0xf0, kRegEoi = 0xb0, kRegLvtTimer = 0x320,
+                   kRegLint0 = 0x350, kRegLint1 = 0x360, kRegLvtError = 0x370, kRegInitCount = 0x380,
                    kRegCurCount = 0x390, kRegDivide = 0x3e0, kRegTpr = 0x80;
 constexpr uint32_t kMasked = 1u << 16;
 constexpr uint64_t kPitHz = 1193182;
@@ -85,5 +85,7 @@ void arm_timer_ns(uint64_t ns) {
 }
 
 void eoi() { write(kRegEoi, 0); }
+
+uint32_t id() { return read(kRegId) >> 24; }
 
 }  // namespace kiln::apic

@@ -11,5 +11,7 @@ uint64_t init();
 // One-shot timer interrupt on kVectorTimer after `ns` nanoseconds.
 void arm_timer_ns(uint64_t ns);
 void eoi();
+// This CPU's local APIC id (the destination for routed interrupts).
+uint32_t id();
 
 }  // namespace kiln::apic

@@ -3,6 +3,7 @@
 
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
+#include "core/irq.h"
 #include "core/panic.h"
 #include "core/thread.h"
 #include "posix/signal.h"
@@ -73,6 +74,12 @@ extern "C" void trap_dispatch(TrapFrame* f) {
       page_fault(f);
       break;
     default:
+      if (irq_dispatch(f->vector)) {
+        // A device woke a thread while the program ran: let it run now
+        // rather than at the end of the slice.
+        if (f->from_user()) yield();
+        break;
+      }
       if (!f->from_user()) panic_trap(*f);
       user_exception(f);
   }
