@@ -43,6 +43,37 @@ bool string_list(const json::Value& v, const char** out, size_t max, size_t* cou
   return true;
 }
 
+// "blk": [{"dev":"vda","path":"/dev/vda","fstype":"ext2","ro":false,"mountpoint":"/data"}]
+bool block_list(const json::Value& v, BootConfig* out, void* (*alloc)(size_t), const char** error) {
+  if (v.type() != json::Type::Array || v.size() > BootConfig::kMaxBlock) {
+    *error = "\"blk\" must be an array of at most 26 devices";
+    return false;
+  }
+  for (size_t i = 0; i < v.size(); i++) {
+    json::Value e = v.at(i);
+    BlockEntry& b = out->blk[i];
+    json::Value dev = e.get("dev"), fstype = e.get("fstype"), mnt = e.get("mountpoint");
+    if (!dev.is_string() || !fstype.is_string() || (mnt.valid() && !mnt.is_string())) {
+      *error = "a \"blk\" entry needs \"dev\" and \"fstype\" strings";
+      return false;
+    }
+    b.dev = dup_string(dev, alloc);
+    b.fstype = dup_string(fstype, alloc);
+    b.mountpoint = mnt.valid() ? dup_string(mnt, alloc) : nullptr;
+    json::Value ro = e.get("ro");
+    if (ro.valid() && !ro.as_bool(&b.read_only)) {
+      *error = "\"ro\" must be true or false";
+      return false;
+    }
+    if (!b.dev || !b.fstype || (mnt.valid() && !b.mountpoint)) {
+      *error = "out of memory";
+      return false;
+    }
+  }
+  out->nblk = v.size();
+  return true;
+}
+
 }  // namespace
 
 int split_cmdline(const char* s, char** words, int max, void* (*alloc)(size_t)) {
@@ -136,6 +167,8 @@ bool parse_boot_config(const char* text, size_t len, BootConfig* out, void* (*al
         *error = "\"verbose\" must be true or false";
         return false;
       }
+    } else if (key.equals("blk")) {
+      if (!block_list(v, out, alloc, error)) return false;
     } else if (key.equals("probe")) {
       if (!v.as_bool(&out->probe)) {
         *error = "\"probe\" must be true or false";

@@ -7,8 +7,16 @@
 
 namespace kiln {
 
+// A -b device: which disk, where to mount it, which file system.
+struct BlockEntry {
+  const char* dev = nullptr;         // "vda"
+  const char* mountpoint = nullptr;  // nullptr: a raw device only
+  const char* fstype = nullptr;      // "ext2", "iso9660", "raw"
+  bool read_only = false;
+};
+
 struct BootConfig {
-  static constexpr size_t kMaxArgs = 256, kMaxEnv = 256;
+  static constexpr size_t kMaxArgs = 256, kMaxEnv = 256, kMaxBlock = 26;
   const char* args[kMaxArgs];  // argv after argv[0]; or the whole argv if has_argv0
   size_t nargs = 0;
   bool has_argv0 = false;      // "cmdline" gave argv[0] too
@@ -18,6 +26,8 @@ struct BootConfig {
   int64_t time_ns = 0;         // 0: not given
   bool verbose = false;
   bool probe = false;
+  BlockEntry blk[kMaxBlock];
+  size_t nblk = 0;
   static constexpr size_t kMaxUnknown = 8;
   const char* unknown[kMaxUnknown];  // keys this kernel does not know, to report
   size_t nunknown = 0;

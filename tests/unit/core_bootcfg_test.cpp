@@ -55,11 +55,26 @@ TEST(BootConfig, RumprunCmdlineAndSingleEnv) {
 }
 
 TEST(BootConfig, UnknownKeysAreCollectedNotFatal) {
-  Parsed p(R"({"net":[],"blk":[],"probe":true})");
+  Parsed p(R"({"net":[],"colour":"blue","probe":true})");
   ASSERT_TRUE(p.ok);
   EXPECT_TRUE(p.cfg.probe);
   EXPECT_EQ(p.cfg.nunknown, 2u);
   EXPECT_STREQ(p.cfg.unknown[0], "net");
+}
+
+TEST(BootConfig, BlockDevices) {
+  Parsed p(R"({"blk":[{"dev":"vda","path":"/dev/vda","fstype":"iso9660","ro":true,"mountpoint":"/data"},
+                      {"dev":"vdb","path":"/dev/vdb","fstype":"raw","ro":false}]})");
+  ASSERT_TRUE(p.ok) << p.error;
+  ASSERT_EQ(p.cfg.nblk, 2u);
+  EXPECT_STREQ(p.cfg.blk[0].dev, "vda");
+  EXPECT_STREQ(p.cfg.blk[0].mountpoint, "/data");
+  EXPECT_STREQ(p.cfg.blk[0].fstype, "iso9660");
+  EXPECT_TRUE(p.cfg.blk[0].read_only);
+  EXPECT_EQ(p.cfg.blk[1].mountpoint, nullptr);
+  EXPECT_FALSE(p.cfg.blk[1].read_only);
+  Parsed bad(R"({"blk":[{"dev":"vda"}]})");
+  EXPECT_FALSE(bad.ok);
 }
 
 TEST(BootConfig, BadValuesAreErrors) {
