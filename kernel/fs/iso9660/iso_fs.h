@@ -1,0 +1,127 @@
+// The ISO 9660 file system object and its directory reader, shared by the
+// node code (iso_node.cpp) and the mount code (iso_fs.cpp).
+//
+// Ownership: the file system holds one reference to the root node; every
+// directory node holds one reference to its parent (for ".."), so a node
+// keeps its ancestors alive and nothing refers downwards. Nodes are
+// immutable once made, so threads that block in a device read and resume
+// never see one half-built.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fs/iso9660/block_cache.h"
+#include "fs/iso9660/format.h"
+#include "fs/iso9660/rock_ridge.h"
+#include "fs/node.h"
+
+namespace kiln::fs::iso9660 {
+
+inline constexpr uint32_t kCacheBlocks = 32;
+inline constexpr uint32_t kMaxSections = 100;  // multi-extent files, as Linux bounds them
+inline constexpr int kDirectIoBlocks = 64;     // largest uncached read, in blocks
+
+enum class Naming : uint8_t { Plain, Joliet, RockRidge };
+
+class IsoFs;
+class IsoNode;
+
+// Reads the records of a directory extent in order. Records never cross a
+// block; a zero length byte pads to the next block.
+class DirCursor {
+ public:
+  DirCursor(IsoFs* fs, uint32_t start, uint64_t size, uint64_t pos)
+      : fs_(fs), start_(start), size_(size), pos_(pos) {}
+  // 1 and the next record (valid until the next call), 0 at the end, or -errno.
+  long next(Record* rec);
+  // After a record with kFlagMultiExtent: moves past the sections that
+  // continue it (the last one has the flag clear).
+  long skip_sections();
+  uint64_t pos() const { return pos_; }
+
+ private:
+  IsoFs* fs_;
+  uint32_t start_;
+  uint64_t size_, pos_;
+  BlockRef block_;
+};
+
+// A directory entry decoded: its name as shown, and its Rock Ridge entries.
+struct Entry {
+  RockRidge rr;  // meaningful with Naming::RockRidge
+  const char* name = nullptr;
+  size_t name_len = 0;
+  bool hidden = false;  // "." and "..", associated files, relocated directories, bad names
+  char buf[kNameMax + 1];
+};
+
+class IsoFs final : public FileSystem {
+ public:
+  explicit IsoFs(BlockDevice* dev) : cache_(dev, kCacheBlocks) {}
+  ~IsoFs() override;
+
+  Node* root() override;
+  long statfs(StatFs* out) override;
+  bool read_only() const override { return true; }
+  const char* type_name() const override { return "iso9660"; }
+
+  long init(const char** why);
+
+  // Decodes the record into *e (names per the volume's naming, Rock Ridge).
+  long decode(const Record& rec, Entry* e);
+  // The inode number and DT_* type of a decoded entry, as readdir shows them.
+  uint64_t entry_ino(const Record& rec, const Entry& e);
+  uint8_t entry_type(const Record& rec, const Entry& e);
+  // Makes the node of the record the cursor reads next; `parent` is its
+  // directory (nullptr: the root).
+  long make_node(IsoNode* parent, DirCursor* cur, IsoNode** out);
+
+  long read_su(const Record& rec, RockRidge* rr, char* link = nullptr);
+
+  BlockCache cache_;
+  uint32_t volume_blocks_ = 0;    // readable blocks: the volume, cut to the device
+  uint32_t recorded_blocks_ = 0;  // the volume space size it records
+  Naming naming_ = Naming::Plain;
+  SuspContext susp_{&cache_, 0, 0};
+  bool px_ino_ = false;  // PX entries carry serial numbers: they are the inode numbers
+  IsoNode* root_ = nullptr;
+
+ private:
+  long make_root(uint32_t start, uint32_t size, const char** why);
+  uint64_t location_ino(uint64_t pos) const;
+};
+
+struct Section {
+  uint32_t start;  // first data block
+  uint32_t size;   // bytes
+};
+
+class IsoNode final : public Node {
+ public:
+  IsoNode(IsoFs* owner, IsoNode* parent);
+  ~IsoNode() override;
+
+  long getattr(Attr* out) override;
+  long read(uint64_t offset, void* buf, size_t n) override;
+  long lookup(const char* name, size_t len, Node** out) override;
+  long readdir(uint64_t* cookie, Emit emit, void* ctx) override;
+  long readlink(char* buf, size_t cap) override;
+
+  bool is_dir() const { return (attr_.mode & kTypeMask) == kTypeDir; }
+
+  Attr attr_;
+  Section first_{0, 0};
+  Section* more_ = nullptr;  // the sections after the first
+  uint32_t more_count_ = 0;
+  char* link_ = nullptr;  // symlinks: the target, attr_.size bytes
+
+ private:
+  long find(const char* name, size_t len, uint64_t* pos);
+  long read_section(const Section& s, uint64_t offset, uint8_t* out, size_t n);
+
+  IsoFs* owner_;
+  IsoNode* parent_;  // a reference; nullptr for the root
+};
+
+}  // namespace kiln::fs::iso9660
