@@ -3,7 +3,9 @@
 
     cli_test.py --bindir BUILD/bin --kernel-dir BUILD/share/kiln/kernel CASE
 
-Each CASE is one function below (test_CASE); tests/cli/CMakeLists.txt
+Each CASE is one function test_CASE, below or in cli_bake_tree.py (bake
+--file/--rootfs) and cli_run_devices.py (run -b/-I/-W/-n/-p), with shared
+helpers in clilib.py; tests/cli/CMakeLists.txt
 registers one ctest per case (label cli). Exit 0 = pass, 1 = fail, 77 = skip.
 QEMU is replaced by a small fake (fake_qemu) where a case needs a "guest":
 it writes the status file the way the kernel would, so the launcher's exit
@@ -11,77 +13,15 @@ protocol, run directories, ps, logs and stop are exercised without booting.
 """
 import argparse
 import os
-import shlex
 import struct
 import subprocess
 import sys
-import tempfile
 import time
 
-SKIP = 77
-
-
-class Fail(Exception):
-    pass
-
-
-class Env:
-    """Paths plus a private runtime/cache dir, so tests never share state."""
-
-    def __init__(self, bindir, kernel_dir):
-        self.bindir = os.path.abspath(bindir)
-        self.kiln = os.path.join(self.bindir, "kiln")
-        self.kernel_dir = os.path.abspath(kernel_dir)
-        self.tmp = tempfile.mkdtemp(prefix="kiln-cli-test-")
-        self.env = dict(os.environ)
-        self.env.update({
-            "XDG_RUNTIME_DIR": os.path.join(self.tmp, "run"),
-            "XDG_CACHE_HOME": os.path.join(self.tmp, "cache"),
-            "KILN_KERNEL_DIR": self.kernel_dir,
-        })
-        self.env.pop("KILN_ACCEL", None)
-        self.env.pop("KILN_QEMU", None)
-        os.makedirs(self.env["XDG_RUNTIME_DIR"], mode=0o700)
-
-    def path(self, name):
-        return os.path.join(self.tmp, name)
-
-    def write(self, name, data, mode=0o644):
-        p = self.path(name)
-        with open(p, "wb") as f:
-            f.write(data if isinstance(data, bytes) else data.encode())
-        os.chmod(p, mode)
-        return p
-
-    def kiln_run(self, *args, env=None, timeout=30):
-        e = dict(self.env)
-        e.update(env or {})
-        p = subprocess.run([self.kiln, *args], capture_output=True, text=True, env=e, timeout=timeout)
-        return p.returncode, p.stdout, p.stderr
-
-
-def expect(cond, what):
-    if not cond:
-        raise Fail(what)
-
-
-def expect_error(result, status, *substrings):
-    """A failure is exactly one line 'kiln: ...' on stderr and STATUS."""
-    rc, out, err = result
-    expect(rc == status, f"exit status {rc}, wanted {status}; stderr: {err!r}")
-    lines = err.splitlines()
-    expect(len(lines) == 1, f"wanted one line on stderr, got {len(lines)}: {err!r}")
-    expect(lines[0].startswith("kiln: "), f"stderr line does not start with 'kiln: ': {err!r}")
-    for s in substrings:
-        expect(s in lines[0], f"{s!r} not in {lines[0]!r}")
-
-
-def expect_ok(result, *substrings):
-    rc, out, err = result
-    expect(rc == 0, f"exit status {rc}; stderr: {err!r}")
-    for s in substrings:
-        expect(s in out, f"{s!r} not in the output:\n{out}")
-    return out
+import cli_bake_tree
+import cli_run_devices
+from clilib import (SKIP, Env, Fail, build_static_hello, dry_run, elf64_header, expect, expect_error, expect_ok,
+                    fake_image, option_value, read_cpio)
 
 
 # ---------------------------------------------------------------- usage
@@ -121,11 +61,14 @@ def test_help(t):
     expect("ctl" not in out.split(), "help lists ctl, which does not exist")
     run_help = expect_ok(t.kiln_run("help", "run"))
     for flag in ["-h", "-D, --dry-run", "-M MB", "-e VAR=VAL", "-N NAME", "-i", "-d", "-p", "-D PORT",
-                 "-g ARGS", "-v", "qemu", "kvm", "tcg", "KILN_ACCEL"]:
+                 "-g ARGS", "-v", "qemu", "kvm", "tcg", "KILN_ACCEL", "-b HOSTPATH[,MOUNTPOINT][,ro]",
+                 "-I TAG,tap,ifname=NAME", "-I TAG,user", "-W TAG,inet,dhcp", "inet6,auto", "-n NETSPEC",
+                 "-p [HOSTADDR:]HOSTPORT:GUESTPORT"]:
         expect(flag in run_help, f"'kiln help run' does not document {flag}")
     expect(expect_ok(t.kiln_run("run", "-h")) == run_help, "'kiln run -h' differs from 'kiln help run'")
     expect(expect_ok(t.kiln_run("run", "qemu", "-h")) == run_help, "'kiln run qemu -h' differs")
-    bake_help = expect_ok(t.kiln_run("bake", "--help"), "--print-files", "--config", "list", "describe")
+    bake_help = expect_ok(t.kiln_run("bake", "--help"), "--print-files", "--config", "list", "describe",
+                          "--file HOST[:GUEST]", "--rootfs DIR", "SOURCE_DATE_EPOCH")
     expect(expect_ok(t.kiln_run("help", "bake")) == bake_help, "'kiln help bake' differs")
     for cmd in ["ps", "logs", "stop"]:
         expect_ok(t.kiln_run(cmd, "-h"), f"usage: kiln {cmd}")
@@ -139,25 +82,6 @@ def test_bake_list_describe(t):
     expect(all(len(line.split(None, 1)) == 2 for line in out.splitlines()), f"list lines lack descriptions:\n{out}")
     expect_ok(t.kiln_run("bake", "describe", "hw_virtio"), "platform:", "hw", "hw_virtio.elf", "components:")
     expect_error(t.kiln_run("bake", "describe", "nope"), 2, "nope")
-
-
-def fake_image():
-    """The smallest file kiln run takes for an image: an x86_64 ELF with a
-    .kiln_payload section (QEMU is faked or not run, so nothing boots it)."""
-    names = b"\0.shstrtab\0.kiln_payload\0"
-    shoff = 64 + len(names) + 32
-    ehdr = b"\x7fELF" + bytes([2, 1, 1, 0]) + bytes(8) + struct.pack(
-        "<HHIQQQIHHHHHH", 2, 62, 1, 0x100000, 0, shoff, 0, 64, 56, 0, 64, 3, 1)
-    null = bytes(64)
-    shstrtab = struct.pack("<IIQQQQIIQQ", 1, 3, 0, 0, 64, len(names), 0, 0, 1, 0)
-    payload = struct.pack("<IIQQQQIIQQ", 11, 1, 3, 0, 64 + len(names), 32, 0, 0, 8, 0)
-    return ehdr + names + bytes(32) + null + shstrtab + payload
-
-
-def elf64_header(machine, etype=2, phnum=0):
-    ident = b"\x7fELF" + bytes([2, 1, 1, 0]) + bytes(8)
-    return ident + struct.pack("<HHIQQQIHHHHHH", etype, machine, 1, 0x401000, 64 if phnum else 0, 0, 0,
-                               64, 56, phnum, 64, 0, 0)
 
 
 def test_bake_bad_programs(t):
@@ -201,29 +125,6 @@ def test_bake_dynamic(t):
     os.unlink(lib)
     expect_error(t.kiln_run("bake", "hw_virtio", t.path("needs.img"), exe), 1,
                  "needs libkilnmissing.so, which was not found")
-
-
-def build_static_hello(t):
-    src = t.write("hello.c", '#include <stdio.h>\nint main(void) { puts("hello"); return 0; }\n')
-    prog = t.path("hello")
-    subprocess.run([os.path.join(t.bindir, "x86_64-kiln-linux-gcc"), "-o", prog, src], check=True)
-    return prog
-
-
-def read_cpio(data):
-    """Parses a newc archive; returns [(name, mode, bytes)], checking the format as it goes."""
-    entries, off = [], 0
-    while True:
-        expect(data[off:off + 6] == b"070701", f"bad cpio magic at {off}: {data[off:off + 6]!r}")
-        fields = [int(data[off + 6 + 8 * i: off + 14 + 8 * i], 16) for i in range(13)]
-        mode, size, namesize = fields[1], fields[6], fields[11]
-        name = data[off + 110: off + 110 + namesize - 1].decode()
-        off = (off + 110 + namesize + 3) & ~3
-        body = data[off: off + size]
-        off = (off + size + 3) & ~3
-        if name == "TRAILER!!!":
-            return entries
-        entries.append((name, mode, body))
 
 
 def test_bake_format(t):
@@ -283,21 +184,6 @@ def test_bake_format(t):
 
 
 # ---------------------------------------------------------------- run
-
-def dry_run(t, *args, env=None):
-    rc, out, err = t.kiln_run("run", *args, env=env)
-    expect(rc == 0, f"dry run failed ({rc}): {err}")
-    lines = out.splitlines()
-    expect(len(lines) == 1, f"dry run printed {len(lines)} lines")
-    return shlex.split(lines[0])
-
-
-def option_value(argv, flag, contains=""):
-    for i, word in enumerate(argv[:-1]):
-        if word == flag and contains in argv[i + 1]:
-            return argv[i + 1]
-    raise Fail(f"{flag} {contains} not in {argv}")
-
 
 def test_dry_run(t):
     import json
@@ -484,7 +370,9 @@ def main():
     p.add_argument("case", nargs="?")
     p.add_argument("--list", action="store_true")
     args = p.parse_args()
-    cases = {name[5:]: fn for name, fn in globals().items() if name.startswith("test_")}
+    cases = {}
+    for namespace in [globals(), vars(cli_bake_tree), vars(cli_run_devices)]:
+        cases.update({name[5:]: fn for name, fn in namespace.items() if name.startswith("test_")})
     if args.list or not args.case:
         print("\n".join(cases))
         return 0

@@ -60,6 +60,16 @@ OptionParse parse_options(const std::vector<std::string>& args, size_t& pos, std
         if (s.key == word[i] && s.key > ' ') spec = &s;
       std::string spelled = std::string("-") + word[i];
       if (!spec) unknown(command, spelled);
+      if (!spec->takes_value && spec->optional_value) {
+        if (i + 1 < word.size() && spec->optional_value(std::string_view(word).substr(i + 1))) {
+          out.options.push_back({spec->key, word.substr(i + 1), spelled});
+          break;
+        }
+        if (i + 1 == word.size() && pos < args.size() && spec->optional_value(args[pos])) {
+          out.options.push_back({spec->key, args[pos++], spelled});
+          break;
+        }
+      }
       if (!spec->takes_value) {
         out.options.push_back({spec->key, {}, spelled});
         continue;

@@ -15,6 +15,10 @@ struct OptionSpec {
   char key;                    // short name, or a private id for long-only options
   std::string_view long_name;  // "" if none
   bool takes_value;
+  // For a short flag without a value: it still takes one when the attached
+  // rest of the word, or else the next word, passes this test (kiln run's
+  // -p means "paused" alone, a port forward in "-p 8080:80").
+  bool (*optional_value)(std::string_view) = nullptr;
 };
 
 struct Option {

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <ctime>
+#include <optional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -12,6 +13,7 @@
 #include "configs.h"
 #include "cpio_writer.h"
 #include "needed.h"
+#include "payload_tree.h"
 #include "elf_check.h"
 #include "errors.h"
 #include "help.h"
@@ -25,10 +27,14 @@ namespace {
 
 constexpr char kOptConfig = '\x01';
 constexpr char kOptPrintFiles = '\x02';
+constexpr char kOptFile = '\x03';
+constexpr char kOptRootfs = '\x04';
 constexpr OptionSpec kBakeOptions[] = {
     {'h', "help", false},
     {kOptConfig, "config", true},
     {kOptPrintFiles, "print-files", false},
+    {kOptFile, "file", true},
+    {kOptRootfs, "rootfs", true},
 };
 
 std::string config_names() {
@@ -78,28 +84,44 @@ int bake_describe(const std::string& name) {
   return 0;
 }
 
-uint32_t archive_mtime(const fs::path& in) {
+uint32_t file_mtime(const fs::path& in) {
+  struct stat st {};
+  if (::stat(in.c_str(), &st) == 0 && st.st_mtime >= 0) return static_cast<uint32_t>(st.st_mtime);
+  return static_cast<uint32_t>(std::time(nullptr));
+}
+
+// $SOURCE_DATE_EPOCH, for reproducible images: every entry gets that time.
+std::optional<uint32_t> source_date_epoch() {
   if (auto epoch = getenv_view("SOURCE_DATE_EPOCH"); !epoch.empty()) {
     uint64_t value;
     if (parse_uint(epoch, 0, UINT32_MAX, value)) return static_cast<uint32_t>(value);
   }
-  struct stat st {};
-  if (::stat(in.c_str(), &st) == 0) return static_cast<uint32_t>(st.st_mtime);
-  return static_cast<uint32_t>(std::time(nullptr));
+  return std::nullopt;
 }
 
-struct PayloadEntry {
-  std::string path;
-  uint32_t mode;
-  size_t size;
+struct BakeRequest {
+  fs::path out, in;
+  std::vector<std::string> rootfs, files;  // --rootfs DIR, --file HOST[:GUEST], in order
+  bool print_files = false;
 };
 
-int bake_image(const BakeConfig& config, const fs::path& out, const fs::path& in, bool print_files) {
+int bake_image(const BakeConfig& config, const BakeRequest& req) {
   std::error_code same_ec;
-  if (fs::equivalent(in, out, same_ec))
-    throw UsageError("bake: OUT and IN are the same file (" + out.string() + ")");
-  Bytes program = read_file(in, "bake: cannot read program");
-  check_program(in.string(), program);
+  if (fs::equivalent(req.in, req.out, same_ec))
+    throw UsageError("bake: OUT and IN are the same file (" + req.out.string() + ")");
+  Bytes program = read_file(req.in, "bake: cannot read program");
+  check_program(req.in.string(), program);
+
+  // The root file system: the trees and files asked for, then the program
+  // and, for a dynamic one, its interpreter and libraries at the paths the
+  // interpreter will look for them.
+  uint32_t mtime = source_date_epoch().value_or(file_mtime(req.in));
+  PayloadTree tree(mtime, source_date_epoch());
+  for (const auto& dir : req.rootfs) tree.add_rootfs(dir);
+  for (const auto& file : req.files) tree.add_file(file);
+  std::string base = req.in.filename().string();
+  std::string program_path = "/" + tree.add_program(req.in, "/bin/" + base);
+  for (const Dependency& dep : find_dependencies(req.in, program)) tree.add_library(dep.host_path, dep.guest_path);
 
   fs::path kernel_path = kernel_dir() / config.kernel_file;
   std::error_code ec;
@@ -109,48 +131,36 @@ int bake_image(const BakeConfig& config, const fs::path& out, const fs::path& in
   Bytes kernel = read_file(kernel_path, "bake: cannot read kernel");
   check_kernel(kernel_path.string(), kernel);
 
-  std::string base = in.filename().string();
   nlohmann::ordered_json manifest = {
       {"version", 1},
       {"config", config.name},
-      {"programs", {{{"path", "/bin/" + base}, {"argv0", base}}}},
+      {"programs", {{{"path", program_path}, {"argv0", base}}}},
   };
   std::string manifest_text = manifest.dump() + "\n";
   std::string symbols = kernel_symbols(kernel);
 
-  std::vector<PayloadEntry> entries;
-  CpioWriter cpio(archive_mtime(in));
-  auto dir = [&](const std::string& path) {
-    cpio.add_directory(path);
-    entries.push_back({path, 040755, 0});
+  CpioWriter cpio(mtime);
+  std::vector<PayloadTree::Listed> listed = {
+      {"/.kiln", 040755, 0, {}},
+      {"/" + std::string(image::kManifestPath), 0100644, manifest_text.size(), {}},
+      {"/" + std::string(image::kKernelSymbols), 0100644, symbols.size(), {}},
   };
-  dir(".kiln");
+  cpio.add_directory(".kiln");
   cpio.add_file(image::kManifestPath, manifest_text);
-  entries.push_back({image::kManifestPath, 0100644, manifest_text.size()});
   cpio.add_file(image::kKernelSymbols, symbols);
-  entries.push_back({image::kKernelSymbols, 0100644, symbols.size()});
-  dir("bin");
-  // Page-aligned, so the kernel maps read-only segments straight from the payload.
-  cpio.align_next_data("bin/" + base, image::kPageSize);
-  entries.push_back({".kiln/pad", 0100644, 0});
-  cpio.add_file("bin/" + base, program, 0100755);
-  // A dynamic program brings its interpreter and libraries, at the paths the
-  // interpreter will look for them.
-  for (const Dependency& dep : find_dependencies(in, program)) {
-    std::string name = dep.guest_path.substr(dep.guest_path.find_first_not_of('/'));
-    Bytes lib = read_file(dep.host_path, "bake: cannot read library");
-    cpio.align_next_data(name, image::kPageSize);
-    cpio.add_file(name, lib, 0100755);
-    entries.push_back({dep.guest_path, 0100755, lib.size()});
-  }
-  entries.push_back({"bin/" + base, 0100755, program.size()});
+  for (auto& entry : tree.write(cpio)) listed.push_back(std::move(entry));
   Bytes payload = cpio.finish();
 
   Bytes image = bake_kernel(kernel_path.string(), std::move(kernel), payload);
-  write_file_atomic(out, image, 0755);
+  write_file_atomic(req.out, image, 0755);
 
-  if (print_files) {
-    for (const auto& e : entries) std::printf("%06o %10zu %s\n", e.mode, e.size, e.path.c_str());
+  if (const auto& skipped = tree.skipped(); !skipped.empty())
+    std::fprintf(stderr, "kiln: bake: left out %zu special file%s (devices, FIFOs, sockets), such as %s\n",
+                 skipped.size(), skipped.size() == 1 ? "" : "s", skipped[0].c_str());
+  if (req.print_files) {
+    for (const auto& e : listed)
+      std::printf("%06o %10zu %s%s%s\n", e.mode, e.size, e.path.c_str(), e.target.empty() ? "" : " -> ",
+                  e.target.c_str());
   }
   return 0;
 }
@@ -161,14 +171,16 @@ int cmd_bake(const Args& args) {
   size_t pos = 0;
   auto parsed = parse_options(args, pos, kBakeOptions, "bake");
   std::string config_opt;
-  bool print_files = false;
+  BakeRequest req;
   for (const auto& opt : parsed.options) {
     if (opt.key == 'h') {
       std::cout << command_help("bake");
       return 0;
     }
     if (opt.key == kOptConfig) config_opt = opt.value;
-    if (opt.key == kOptPrintFiles) print_files = true;
+    if (opt.key == kOptPrintFiles) req.print_files = true;
+    if (opt.key == kOptFile) req.files.push_back(opt.value);
+    if (opt.key == kOptRootfs) req.rootfs.push_back(opt.value);
   }
   Args rest(args.begin() + static_cast<long>(pos), args.end());
   if (rest.empty()) throw UsageError("bake: missing CONFIG OUT IN (see 'kiln help bake')");
@@ -186,7 +198,9 @@ int cmd_bake(const Args& args) {
   if (rest.size() > 3)
     throw UsageError("bake: one program per image for now (got " + std::to_string(rest.size() - 2) + ")");
   const BakeConfig& config = resolve_target(rest[0], config_opt);
-  return bake_image(config, rest[1], rest[2], print_files);
+  req.out = rest[1];
+  req.in = rest[2];
+  return bake_image(config, req);
 }
 
 }  // namespace kiln::cli

@@ -22,11 +22,22 @@ std::string boot_json(const BootConfig& config) {
   if (!config.hostname.empty()) j["hostname"] = config.hostname;
   if (config.verbose) j["verbose"] = true;
   if (config.time_ns) j["time"] = *config.time_ns;
+  for (const auto& n : config.net) {
+    nlohmann::ordered_json e = {{"if", n.ifname}, {"tag", n.tag}, {"mac", n.mac}, {"type", n.type},
+                                {"method", n.method}};
+    if (!n.addr.empty()) {
+      e["addr"] = n.addr;
+      e["mask"] = n.mask;
+    }
+    if (!n.gw.empty()) e["gw"] = n.gw;
+    j["net"].push_back(std::move(e));
+  }
   for (const auto& b : config.blk) {
-    nlohmann::ordered_json e = {{"dev", b.dev}, {"path", "/dev/" + b.dev}, {"fstype", b.fstype},
-                                {"ro", b.read_only}};
+    nlohmann::ordered_json e = {{"dev", b.dev}, {"serial", b.serial}, {"path", "/dev/" + b.dev}};
     if (!b.mountpoint.empty()) e["mountpoint"] = b.mountpoint;
-    j["blk"].push_back(e);
+    e["fstype"] = b.fstype;
+    e["ro"] = b.read_only;
+    j["blk"].push_back(std::move(e));
   }
   try {
     return j.dump();

@@ -7,15 +7,10 @@
 #include <string>
 #include <vector>
 
-namespace kiln::cli {
+#include "blk_devices.h"
+#include "net_config.h"
 
-// One -b device as the kernel sees it: /dev/vdX, where to mount it.
-struct BlockSpec {
-  std::string dev;         // "vda", "vdb", ...
-  std::string mountpoint;  // "" = an unmounted raw device
-  std::string fstype;      // "iso9660", "ext2", "raw"
-  bool read_only = false;
-};
+namespace kiln::cli {
 
 struct BootConfig {
   std::vector<std::string> args;  // argv[1...]
@@ -24,7 +19,8 @@ struct BootConfig {
   bool verbose = false;
   bool probe = false;
   std::optional<uint64_t> time_ns;  // wall clock at launch
-  std::vector<BlockSpec> blk;
+  std::vector<NetEntry> net;       // -I/-W/-n/-p
+  std::vector<BlockDevice> blk;    // -b
 };
 
 // Compact JSON; throws UsageError if a string is not valid UTF-8.

@@ -6,8 +6,8 @@ namespace {
 
 constexpr std::string_view kMain = R"(usage: kiln COMMAND [ARGS...]
 
-kiln turns an ordinary static x86_64 Linux program into a unikernel image and
-runs it as a virtual machine.
+kiln turns an ordinary x86_64 Linux program into a unikernel image and runs
+it as a virtual machine.
 
 Commands:
   bake      embed a program into a kernel image (kiln bake CONFIG OUT IN)
@@ -41,35 +41,45 @@ Typical workflow:
 
 constexpr std::string_view kBake = R"(usage: kiln bake list
        kiln bake describe CONFIG
-       kiln bake [--print-files] [--config CONFIG] TARGET OUT IN
+       kiln bake [OPTIONS] TARGET OUT IN
 
-Embeds the static x86_64 Linux program IN into the kernel of TARGET and
-writes the bootable image OUT (mode 0755, written atomically).
+Embeds the x86_64 Linux program IN into the kernel of TARGET and writes the
+bootable image OUT (mode 0755, written atomically). IN becomes /bin/<name>
+of the guest's root file system; a dynamic program brings its interpreter
+and the libraries it needs, at the paths the interpreter looks for them.
 
 TARGET is a configuration (see 'kiln bake list'), or a platform (hw, and its
 launcher names qemu, kvm, tcg), which picks the platform's default
 configuration unless --config names one.
-
-IN must be a statically linked ELF64 x86_64 executable (ET_EXEC or
-static-pie); build it with -static or with x86_64-kiln-linux-gcc. Dynamic
-programs are refused for now.
 
 Subcommands:
   list               list the configurations, one line each
   describe CONFIG    show the platform, kernel file and components of CONFIG
 
 Options:
+  --file HOST[:GUEST]  put the file HOST into the image at GUEST (an absolute
+                     path; default /<name of HOST>; a GUEST ending in / is a
+                     directory for it); repeatable
+  --rootfs DIR       put the whole tree under DIR into the image's root:
+                     directories (empty ones too), files and symlinks, with
+                     their modes and times; repeatable
   --print-files      after baking, list the files of the image's payload
                      (mode, size, path)
   --config CONFIG    the configuration to use when TARGET is a platform
   -h, --help         show this help
 
+Trees are added first, then files, then the program and its libraries. Two
+sources for one guest path are an error, unless they hold the same bytes.
+Files owned by you are owned by root in the guest; other owners are kept.
+Device nodes, FIFOs and sockets under DIR are left out (with a warning).
+
 Environment:
   KILN_KERNEL_DIR    where the unbaked kernels are (hw_virtio.elf, ...)
   SOURCE_DATE_EPOCH  the file times recorded in the image (reproducible builds)
 
-Example:
+Examples:
   kiln bake hw_virtio hello.img hello
+  kiln bake --rootfs www --file nginx.conf:/etc/nginx/ hw_virtio web.img nginx
 )";
 
 constexpr std::string_view kRun = R"(usage: kiln run [-h] [-D] PLATFORM [GUEST OPTIONS] [--] IMAGE [ARGS...]
@@ -107,8 +117,40 @@ Guest options (after PLATFORM, before IMAGE):
   -v                verbose: the kernel prints boot messages
   -h                show this help
 
+Block devices (repeatable; /dev/vda, /dev/vdb... in order):
+  -b HOSTPATH[,MOUNTPOINT][,ro]
+                    attach the image HOSTPATH as a virtio-blk device and mount
+                    it on MOUNTPOINT; the file system (ext2 or ISO 9660) is
+                    detected. Read-only with ,ro, and always for an ISO.
+                    Without MOUNTPOINT the device stays unmounted (raw)
+
+Networking (repeatable; interfaces eth0, eth1... in -I order):
+  -I TAG,tap,ifname=NAME[,vhost=on|off][,mac=MAC]
+                    an interface on the host's tap device NAME (set up by
+                    you; kiln runs no scripts)
+  -I TAG,user[,hostfwd=tcp:[ADDR]:PORT-[ADDR]:PORT...][,mac=MAC][,OPT=VAL...]
+                    an interface on QEMU's user-mode network (no privileges
+                    needed; 10.0.2.0/24, DHCP server at 10.0.2.2). OPT is one
+                    of QEMU's -netdev user options (net, host, dns, restrict,
+                    ipv6-net, guestfwd, ...)
+  -W TAG,inet,dhcp | TAG,inet,static,ADDR/MASK[,GW]
+     TAG,inet6,auto | TAG,inet6,static,ADDR/PREFIX[,GW]
+                    configure the interface TAG (one inet and one inet6 each).
+                    Without -W, a user interface uses DHCP and a tap one
+                    comes up without an address
+  -n NETSPEC        deprecated (Rumprun): a new user-mode interface
+                    configured with -W's NETSPEC; not with -I
+  -p [HOSTADDR:]HOSTPORT:GUESTPORT[/tcp|/udp]
+                    forward a host port to the guest over the first user-mode
+                    interface (one is made if there is none). -p followed by
+                    anything else still means "paused"
+
+MACs are 52:54:00 plus three bytes hashed from the instance name and the
+interface's index: the same for the same -N, different for every unnamed run.
+
 The boot configuration (docs/internals.md) is passed to the kernel as JSON:
-"args", "env", "hostname", "verbose" and "time" (the launch time).
+"args", "env", "hostname", "verbose", "time" (the launch time), "net" and
+"blk".
 
 Files of an instance are in ${XDG_RUNTIME_DIR:-/tmp}/kiln-UID/NAME:
 pid, image, cmd (the QEMU command), console.log, qemu.log, status.
@@ -120,6 +162,8 @@ once the guest is started. 2 on a usage error, 1 if the launch failed.
 Examples:
   kiln run qemu -i hello.img
   kiln run kvm -M 128 -e TZ=UTC -N web -i -- server.img -p 8080
+  kiln run qemu -i -I net0,tap,ifname=tap0 -W net0,inet,static,10.0.120.120/24 -- nc.img -l -p 3333
+  kiln run qemu -i -p 8080:80 -b data.iso,/data -b state.ext2,/var/lib/app web.img
   kiln run -D tcg -D 1234 -i hello.img      (print the command; gdb on :1234)
 )";
 

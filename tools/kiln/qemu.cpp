@@ -59,11 +59,20 @@ std::vector<std::string> qemu_argv(const QemuLaunch& l) {
   // Disks: the serial tells the kernel which is vda, vdb... (microvm fills
   // its virtio-mmio slots from the top, so their order says nothing).
   for (size_t i = 0; i < l.disks.size(); i++) {
+    const BlockDevice& d = l.disks[i];
     std::string id = "kilnblk" + std::to_string(i);
-    std::string drive = "if=none,id=" + id + ",format=raw,file=" + qemu_escape(l.disks[i].file.string());
-    if (l.disks[i].read_only) drive += ",readonly=on";
-    argv.insert(argv.end(), {"-drive", drive, "-device",
-                             "virtio-blk-device,drive=" + id + ",serial=kiln-vd" + std::string(1, char('a' + i))});
+    std::string drive = "if=none,id=" + id + ",file=" + qemu_escape(d.file.string()) + ",format=raw";
+    if (d.read_only) drive += ",readonly=on";
+    argv.insert(argv.end(), {"-drive", drive, "-device", "virtio-blk-device,drive=" + id + ",serial=" + d.serial});
+  }
+  // Network interfaces: the MAC tells the kernel which is eth0, eth1...
+  for (const NetInterface& n : l.nics) {
+    std::string netdev = n.type + ",id=" + n.tag;
+    for (const auto& opt : n.options)
+      if (!opt.starts_with("mac=")) netdev += "," + opt;
+    // kiln configures no host side: the tap device is the user's to set up.
+    if (n.type == "tap") netdev += ",script=no,downscript=no";
+    argv.insert(argv.end(), {"-netdev", netdev, "-device", "virtio-net-device,netdev=" + n.tag + ",mac=" + n.mac});
   }
 
   // The exit protocol: "exit N\n" on the debugcon port into the status file,

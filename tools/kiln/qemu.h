@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "blk_devices.h"
+#include "net_config.h"
 #include "util.h"
 
 namespace kiln::cli {
@@ -25,11 +27,8 @@ struct QemuLaunch {
   fs::path image;
   std::string append;        // the boot JSON
   std::vector<std::string> extra;  // -g
-  struct Disk {
-    fs::path file;
-    bool read_only;
-  };
-  std::vector<Disk> disks;  // -b, in order: vda, vdb, ...
+  std::vector<BlockDevice> disks;   // -b, in order: vda, vdb, ...
+  std::vector<NetInterface> nics;  // -I/-n/-p, in order: eth0, eth1, ...
 };
 
 // $KILN_QEMU, else qemu-system-x86_64 (found in PATH).

@@ -5,11 +5,11 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <cstring>
 #include <iostream>
 
 #include "accel.h"
 #include "args.h"
+#include "blk_devices.h"
 #include "boot_config.h"
 #include "elf_file.h"
 #include "commands.h"
@@ -18,6 +18,7 @@
 #include "instances.h"
 #include "process.h"
 #include "kiln/image.h"
+#include "net_config.h"
 #include "qemu.h"
 
 namespace kiln::cli {
@@ -35,12 +36,17 @@ constexpr OptionSpec kScriptOptions[] = {
     {kOptDryRun, "dry-run", false},
 };
 
+// microvm's virtio-mmio slots, shared by -b and the network interfaces.
+constexpr size_t kMaxVirtioDevices = 24;
+
 constexpr OptionSpec kGuestOptions[] = {
-    {'h', "help", false}, {'M', "", true}, {'e', "", true}, {'N', "", true}, {'i', "", false},
-    {'d', "", false},     {'p', "", false}, {'D', "", true}, {'g', "", true}, {'v', "", false},
-    {'b', "", true},
-    // Rumprun flags kiln does not have yet: parsed so the error can say so.
-    {'I', "", true}, {'W', "", true}, {'n', "", true}, {'S', "", false},
+    {'h', "help", false}, {'M', "", true},  {'e', "", true}, {'N', "", true}, {'i', "", false},
+    {'d', "", false},     {'D', "", true},  {'g', "", true}, {'v', "", false}, {'b', "", true},
+    {'I', "", true},      {'W', "", true},  {'n', "", true},
+    // -p alone: paused (Rumprun); -p 8080:80: a port forward (docs/user-guide.md).
+    {'p', "", false, looks_like_port_forward},
+    // Parsed so the error can say why there is none.
+    {'S', "", false},
 };
 
 struct RunRequest {
@@ -56,53 +62,10 @@ struct RunRequest {
   bool verbose = false;
   fs::path image;
   std::vector<std::string> args;
-  std::vector<QemuLaunch::Disk> disks;
-  std::vector<BlockSpec> blk;
+  std::string instance;  // the run directory's name: -N, else kiln-PID
+  std::vector<BlockDevice> disks;
+  NetPlan net;
 };
-
-// What file system an image holds, by its magic numbers.
-std::string detect_fstype(const fs::path& file) {
-  std::FILE* f = std::fopen(file.c_str(), "rb");
-  if (!f) throw Failure("run: -b: cannot read " + file.string() + ": " + errno_string(errno));
-  unsigned char iso[5] = {}, ext[2] = {};
-  bool is_iso = std::fseek(f, 32769, SEEK_SET) == 0 && std::fread(iso, 1, 5, f) == 5 &&
-                std::memcmp(iso, "CD001", 5) == 0;
-  bool is_ext = std::fseek(f, 1080, SEEK_SET) == 0 && std::fread(ext, 1, 2, f) == 2 &&
-                ext[0] == 0x53 && ext[1] == 0xef;
-  std::fclose(f);
-  return is_iso ? "iso9660" : is_ext ? "ext2" : "raw";
-}
-
-// -b HOSTPATH[,MOUNTPOINT][,ro] (Rumprun's -b img[,mnt], plus read-only).
-void add_disk(RunRequest& req, const std::string& spec) {
-  std::vector<std::string> parts;
-  for (size_t at = 0;;) {
-    size_t comma = spec.find(',', at);
-    parts.push_back(spec.substr(at, comma - at));
-    if (comma == std::string::npos) break;
-    at = comma + 1;
-  }
-  if (parts[0].empty()) throw UsageError("run: -b wants HOSTPATH[,MOUNTPOINT][,ro], not '" + spec + "'");
-  BlockSpec b;
-  bool ro = false;
-  for (size_t i = 1; i < parts.size(); i++) {
-    if (parts[i] == "ro") ro = true;
-    else if (parts[i].starts_with("/") && b.mountpoint.empty()) b.mountpoint = parts[i];
-    else throw UsageError("run: -b: '" + parts[i] + "' is neither a mount point (/...) nor 'ro' in '" + spec + "'");
-  }
-  if (req.disks.size() == 26) throw UsageError("run: at most 26 -b devices");
-  fs::path file = parts[0];
-  std::error_code ec;
-  if (!fs::is_regular_file(file, ec) && !fs::is_block_file(file, ec))
-    throw Failure("run: -b: " + file.string() + " is not a file or block device");
-  b.fstype = detect_fstype(file);
-  if (!b.mountpoint.empty() && b.fstype == "raw")
-    throw Failure("run: -b: " + file.string() + " holds no file system kiln can mount (ext2 or ISO 9660); drop the mount point to attach it raw");
-  b.read_only = ro || b.fstype == "iso9660";
-  b.dev = std::string("vd") + char('a' + req.disks.size());
-  req.disks.push_back({fs::absolute(file, ec), b.read_only});
-  req.blk.push_back(b);
-}
 
 // Returns nullopt when help was asked for (and printed).
 std::optional<RunRequest> parse_run(const Args& args) {
@@ -122,6 +85,7 @@ std::optional<RunRequest> parse_run(const Args& args) {
     throw UsageError("run: unknown platform '" + req.platform + "' (use qemu, kvm or tcg; see 'kiln help run')");
 
   auto guest = parse_options(args, pos, kGuestOptions, "run");
+  std::vector<std::string> disk_specs;
   for (const auto& opt : guest.options) {
     uint64_t value = 0;
     switch (opt.key) {
@@ -144,7 +108,10 @@ std::optional<RunRequest> parse_run(const Args& args) {
         break;
       case 'i': req.interactive = true; break;
       case 'd': break;  // QEMU always ends when the guest halts (-no-reboot, isa-debug-exit)
-      case 'p': req.paused = true; break;
+      case 'p':
+        if (opt.value.empty()) req.paused = true;
+        else req.net.add_port_forward(opt.value);
+        break;
       case 'D':
         if (!parse_uint(opt.value, 1, 65535, value))
           throw UsageError("run: -D wants a TCP port for gdb (1-65535), not '" + opt.value + "'");
@@ -156,10 +123,10 @@ std::optional<RunRequest> parse_run(const Args& args) {
         break;
       }
       case 'v': req.verbose = true; break;
-      case 'b': add_disk(req, opt.value); break;
-      case 'I':
-      case 'W':
-      case 'n': throw Failure("run: " + opt.spelled + " (networking) is not implemented yet");
+      case 'b': disk_specs.push_back(opt.value); break;
+      case 'I': req.net.add_interface(opt.value); break;
+      case 'W': req.net.add_address(opt.value); break;
+      case 'n': req.net.add_legacy(opt.value); break;
       case 'S': throw Failure("run: -S (sudo) is not supported; run kiln itself with the rights QEMU needs");
     }
   }
@@ -168,6 +135,15 @@ std::optional<RunRequest> parse_run(const Args& args) {
   // Rumprun accepts "IMAGE -- ARGS" as well as "-- IMAGE ARGS".
   if (!guest.saw_double_dash && pos < args.size() && args[pos] == "--") ++pos;
   req.args.assign(args.begin() + static_cast<long>(pos), args.end());
+
+  // The devices, once every flag is known: -W may precede its -I.
+  req.instance = req.name.empty() ? "kiln-" + std::to_string(::getpid()) : req.name;
+  req.net.finish(req.instance);
+  if (disk_specs.size() + req.net.interfaces().size() > kMaxVirtioDevices)
+    throw UsageError("run: at most " + std::to_string(kMaxVirtioDevices) +
+                     " block devices and network interfaces together (microvm's virtio slots)");
+  for (const auto& spec : disk_specs) req.disks.push_back(parse_block_device(spec, req.disks.size()));
+  check_block_devices(req.disks);
   return req;
 }
 
@@ -262,9 +238,9 @@ int cmd_run(const Args& args) {
   std::error_code ec;
   check_image(req->image);
 
-  std::string name = req->name.empty() ? "kiln-" + std::to_string(::getpid()) : req->name;
+  const std::string& name = req->instance;
   BootConfig boot{.args = req->args, .env = req->env, .hostname = req->name, .verbose = req->verbose,
-                  .time_ns = unix_time_ns(), .blk = req->blk};
+                  .time_ns = unix_time_ns(), .net = req->net.entries(), .blk = req->disks};
 
   QemuLaunch launch;
   launch.qemu = qemu_binary();
@@ -275,6 +251,7 @@ int cmd_run(const Args& args) {
   launch.gdb_port = req->gdb_port;
   launch.extra = req->extra;
   launch.disks = req->disks;
+  launch.nics = req->net.interfaces();
   launch.image = fs::absolute(req->image, ec);
   launch.append = boot_json(boot);
 
