@@ -3,6 +3,7 @@
 // Joliet, Rock Ridge with Joliet, and plain. Every file's content and
 // metadata is compared with the source tree.
 #include "fs_iso9660_util.h"  // first: kiln's errno names before the C library's macros
+#include "fs_iso9660_walk.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -142,6 +143,27 @@ void build_plain_tree(const std::string& r) {
   mkdirs(r + "/many");
   for (int i = 0; i < 120; i++) put(r + "/many/f" + std::to_string(i) + ".dat", std::to_string(i));
   set_mtime(r + "/readme.txt", 981173106);
+}
+
+// A little of everything, for the corruption tests.
+void build_small_tree(const std::string& r) {
+  mkdirs(r + "/sub/deeper");
+  put(r + "/hello.txt", "hello, world\n");
+  put(r + "/sub/deeper/data.bin", random_data(10000, 5));
+  put(r + "/" + kLongName, "long name\n");
+  ASSERT_EQ(::symlink("../hello.txt", (r + "/sub/up").c_str()), 0);
+  std::string target;
+  for (int i = 0; i < 40; i++) target += "/component" + std::to_string(i);
+  ASSERT_EQ(::symlink(target.c_str(), (r + "/long-link").c_str()), 0);
+  ASSERT_EQ(::link((r + "/hello.txt").c_str(), (r + "/sub/hard").c_str()), 0);
+  mkdirs(r + "/many");
+  for (int i = 0; i < 40; i++) put(r + "/many/entry-" + std::to_string(i), std::to_string(i));
+  mkdirs(r + deep_path(10));
+}
+
+std::vector<uint8_t> read_image(const std::string& path) {
+  std::string s = read_host(path);
+  return std::vector<uint8_t>(s.begin(), s.end());
 }
 
 // Compares a kiln directory tree with the host tree it was made from.
@@ -287,12 +309,14 @@ class Iso9660Images : public ::testing::Test {
     build_rr_tree(dir_ + "/rr");
     build_joliet_tree(dir_ + "/joliet");
     build_plain_tree(dir_ + "/plain");
+    build_small_tree(dir_ + "/small");
     ok_ = mkisofs("-R", image("rr"), dir_ + "/rr") &&
           mkisofs("-R --hardlinks", image("rr_hardlinks"), dir_ + "/rr") &&
           mkisofs("-R -rr_reloc_dir rr_moved", image("rr_reloc"), dir_ + "/rr") &&
           mkisofs("-R -J -joliet-long", image("rr_joliet"), dir_ + "/rr") &&
           mkisofs("--norock -J -joliet-long", image("joliet"), dir_ + "/joliet") &&
-          mkisofs("--norock", image("plain"), dir_ + "/plain");
+          mkisofs("--norock", image("plain"), dir_ + "/plain") &&
+          mkisofs("-R -J -rr_reloc_dir rr_moved", image("small"), dir_ + "/small");
   }
   static void TearDownTestSuite() {
     if (!dir_.empty() && !getenv("KILN_KEEP_TEST_FILES")) sh("rm -rf " + shell_quote(dir_));
@@ -459,6 +483,76 @@ TEST_F(Iso9660Images, ReadsGoThroughTheCache) {
   for (int i = 0; i < 100; i++) ASSERT_EQ(f->read(1, buf, 4), 4);
   EXPECT_EQ(m.dev->reads, before);
   EXPECT_EQ(std::string(buf, 4), "ello");
+}
+
+TEST_F(Iso9660Images, TruncatedImagesGiveErrors) {
+  auto img = read_image(image("small"));
+  ASSERT_GT(img.size(), 40u * 2048);
+  WalkStats whole;
+  {
+    MemBlockDevice dev(img);
+    FileSystem* fs;
+    ASSERT_EQ(iso9660_mount(&dev, &fs, nullptr), 0);
+    NodeRef root(fs->root());
+    walk_node(root.get(), 0, WalkLimits{}, &whole);
+    root.reset();
+    delete fs;
+  }
+  EXPECT_EQ(whole.errors, 0);
+  EXPECT_GT(whole.files, 40);
+  // Past the last byte of data there is only padding.
+  size_t used = img.size();
+  while (used > 0 && img[used - 1] == 0) used--;
+  int mounted = 0, failed_walks = 0;
+  for (size_t size = 0; size <= img.size(); size += 1024) {
+    MemBlockDevice dev(img.data(), size);
+    FileSystem* fs = nullptr;
+    const char* why = nullptr;
+    long r = iso9660_mount(&dev, &fs, &why);
+    if (size < 17 * 2048) {
+      EXPECT_NE(r, 0);
+    }
+    if (r) {
+      EXPECT_TRUE(r == -EINVAL || r == -EIO) << r;
+      continue;
+    }
+    mounted++;
+    NodeRef root(fs->root());
+    WalkStats st;
+    walk_node(root.get(), 0, WalkLimits{}, &st);
+    if (st.errors) failed_walks++;
+    if (size + 2048 <= used) {
+      EXPECT_TRUE(st.errors > 0 || st.bytes < whole.bytes) << "truncated at " << size;
+    }
+    root.reset();
+    delete fs;
+  }
+  EXPECT_GT(mounted, 10);
+  EXPECT_GT(failed_walks, 10);
+}
+
+TEST_F(Iso9660Images, FlippedBytesNeverCrash) {
+  auto img = read_image(image("small"));
+  std::mt19937 rng(9660);
+  int mounted = 0;
+  for (int round = 0; round < 400; round++) {
+    auto bad = img;
+    int flips = 1 + int(rng() % 8);
+    for (int i = 0; i < flips; i++) {
+      size_t at = 16 * 2048 + rng() % (40 * 2048);
+      bad[at] = uint8_t(rng() % 3 == 0 ? bad[at] ^ (1u << (rng() % 8)) : rng());
+    }
+    MemBlockDevice dev(bad);
+    FileSystem* fs = nullptr;
+    if (iso9660_mount(&dev, &fs, nullptr) != 0) continue;
+    mounted++;
+    NodeRef root(fs->root());
+    WalkStats st;
+    walk_node(root.get(), 0, WalkLimits{}, &st);
+    root.reset();
+    delete fs;
+  }
+  EXPECT_GT(mounted, 200);
 }
 
 }  // namespace
