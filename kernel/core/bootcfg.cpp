@@ -169,6 +169,11 @@ bool parse_boot_config(const char* text, size_t len, BootConfig* out, void* (*al
       }
     } else if (key.equals("blk")) {
       if (!block_list(v, out, alloc, error)) return false;
+    } else if (key.equals("selftest")) {
+      if (!v.as_bool(&out->selftest)) {
+        *error = "\"selftest\" must be true or false";
+        return false;
+      }
     } else if (key.equals("probe")) {
       if (!v.as_bool(&out->probe)) {
         *error = "\"probe\" must be true or false";

@@ -26,6 +26,7 @@ struct BootConfig {
   int64_t time_ns = 0;         // 0: not given
   bool verbose = false;
   bool probe = false;
+  bool selftest = false;       // the drivers' self-test instead of the program
   BlockEntry blk[kMaxBlock];
   size_t nblk = 0;
   static constexpr size_t kMaxUnknown = 8;

@@ -9,7 +9,7 @@ namespace {
 
 constexpr size_t kMaxLines = kLastDeviceVector - kFirstDeviceVector + 1;
 constexpr size_t kMaxHandlers = 64;
-constexpr uint32_t kStormLimit = 100000;  // unclaimed in a row before the line is masked
+constexpr uint32_t kStormLimit = 10000;  // unclaimed in a row before the line is masked
 
 struct Handler {
   IrqHandler fn;

@@ -7,6 +7,7 @@
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/trap.h"
+#include "core/boot_info.h"
 #include "core/bootcfg.h"
 #include "core/clock.h"
 #include "core/console.h"
@@ -18,6 +19,8 @@
 #include "core/random.h"
 #include "core/symbols.h"
 #include "core/thread.h"
+#include "drivers/devices.h"
+#include "drivers/selftest.h"
 #include "drivers/serial.h"
 #include "kiln/image.h"
 #include "lib/json.h"
@@ -52,6 +55,7 @@ constexpr size_t kMaxRegions = 64;
 char g_cmdline[kMaxCmdline];
 RamRegion g_ram[kMaxRegions];
 size_t g_ram_count;
+uint64_t g_rsdp;
 BootConfig g_config;
 
 // Boot data lies in the first GiB, which boot.S identity-maps.
@@ -61,6 +65,7 @@ const T* low(uint64_t pa) { return reinterpret_cast<const T*>(pa + kDirectMapBas
 void read_start_info(uint32_t info_pa) {
   auto si = low<StartInfo>(info_pa);
   if (si->magic != kStartInfoMagic) panic("not started through the PVH entry (bad magic)");
+  g_rsdp = si->rsdp_paddr;
   if (si->cmdline_paddr) {
     const char* s = low<char>(si->cmdline_paddr);
     size_t n = 0;
@@ -185,6 +190,9 @@ void open_console_fds() {
 }
 
 }  // namespace
+
+uint64_t boot_acpi_rsdp() { return g_rsdp; }
+
 }  // namespace kiln
 
 using namespace kiln;
@@ -210,6 +218,8 @@ extern "C" [[noreturn]] void kernel_main(uint32_t start_info_pa) {
             tsc_frequency() / 1000000, hw_entropy ? "hardware" : "timer-jitter");
   }
 
+  drivers::probe_all();
+  if (g_config.selftest) drivers::run_selftest();
   mount_root();
   mount_block_devices(g_config);
   TrapFrame frame;

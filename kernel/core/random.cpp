@@ -50,4 +50,20 @@ void random_bytes(void* out, size_t n) {
   memset(block, 0, sizeof block);
 }
 
+void random_add_entropy(const void* data, size_t n) {
+  // Each new key is the generator's next output XORed with up to 32 input
+  // bytes: never weaker than the key before, unpredictable when the input is.
+  auto src = static_cast<const uint8_t*>(data);
+  uint8_t block[64];
+  while (n) {
+    g_rng.block(block);
+    size_t chunk = n < 32 ? n : 32;
+    for (size_t i = 0; i < chunk; i++) block[i] ^= src[i];
+    rekey(block);
+    src += chunk;
+    n -= chunk;
+  }
+  memset(block, 0, sizeof block);
+}
+
 }  // namespace kiln

@@ -9,5 +9,7 @@ namespace kiln {
 // Returns false when the CPU offered no hardware entropy.
 bool random_init();
 void random_bytes(void* out, size_t n);
+// Mixes bytes from an entropy source (virtio-rng) into the generator's key.
+void random_add_entropy(const void* data, size_t n);
 
 }  // namespace kiln

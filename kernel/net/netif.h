@@ -38,6 +38,14 @@ class NetDevice {
     rx_ctx_ = ctx;
   }
   virtual void poll() {}
+  // How the driver wakes the network thread: it calls the notifier from its
+  // interrupt handler (interrupts off) when poll() has work, so the
+  // notifier may only wake a thread.
+  using Notifier = void (*)(void* ctx);
+  void set_notifier(Notifier n, void* ctx) {
+    notify_ = n;
+    notify_ctx_ = ctx;
+  }
 
   // Counters for the benchmark's kicks and interrupts per packet.
   struct Stats {
@@ -51,10 +59,15 @@ class NetDevice {
     if (rx_) rx_(rx_ctx_, this, frame, len);
   }
   Stats stats_ = {};
+  void notify_stack() {
+    if (notify_) notify_(notify_ctx_);
+  }
 
  private:
   Receiver rx_ = nullptr;
   void* rx_ctx_ = nullptr;
+  Notifier notify_ = nullptr;
+  void* notify_ctx_ = nullptr;
 };
 
 }  // namespace kiln::net

@@ -62,6 +62,14 @@ TEST(BootConfig, UnknownKeysAreCollectedNotFatal) {
   EXPECT_STREQ(p.cfg.unknown[0], "net");
 }
 
+TEST(BootConfig, SelfTest) {
+  Parsed p(R"({"selftest":true})");
+  ASSERT_TRUE(p.ok) << p.error;
+  EXPECT_TRUE(p.cfg.selftest);
+  Parsed bad(R"({"selftest":"yes"})");
+  EXPECT_FALSE(bad.ok);
+}
+
 TEST(BootConfig, BlockDevices) {
   Parsed p(R"({"blk":[{"dev":"vda","path":"/dev/vda","fstype":"iso9660","ro":true,"mountpoint":"/data"},
                       {"dev":"vdb","path":"/dev/vdb","fstype":"raw","ro":false}]})");
