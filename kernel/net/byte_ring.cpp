@@ -1,0 +1,113 @@
+#include "net/byte_ring.h"
+
+#include "lib/mem.h"
+#include "net/alloc.h"
+#include "net/errors.h"
+
+namespace kiln::net {
+
+long BufferSource::read(uint8_t* dst, size_t n) {
+  if (n > remaining) n = remaining;
+  memcpy(dst, p_, n);
+  p_ += n;
+  remaining -= n;
+  return long(n);
+}
+
+long BufferSink::write(const uint8_t* src, size_t n) {
+  if (n > remaining) n = remaining;
+  memcpy(p_, src, n);
+  p_ += n;
+  remaining -= n;
+  written += n;
+  return long(n);
+}
+
+ByteRing::~ByteRing() { free_bytes(buf_); }
+
+// Grows storage (a power of two, at least 4 KiB) to hold `total` bytes from
+// the head, moving the contents to the start of the new buffer.
+bool ByteRing::reserve(size_t total) {
+  if (total <= alloc_) return true;
+  size_t n = alloc_ ? alloc_ : 4096;
+  while (n < total) n *= 2;
+  uint8_t* nb = alloc_bytes(n);
+  if (!nb) return false;
+  // Stored-but-uncommitted bytes lie past len_: keep the whole old buffer.
+  for (size_t i = 0; i < alloc_; i++) nb[i] = buf_[(head_ + i) % alloc_];
+  free_bytes(buf_);
+  buf_ = nb;
+  alloc_ = n;
+  head_ = 0;
+  return true;
+}
+
+long ByteRing::append(ByteSource& src, size_t n) {
+  if (n > space()) n = space();
+  if (n == 0) return 0;
+  if (!reserve(len_ + n)) {
+    // Take what fits in the storage we have.
+    if (alloc_ <= len_) return -kENOMEM;
+    n = alloc_ - len_;
+  }
+  size_t done = 0;
+  while (done < n) {
+    size_t pos = (head_ + len_) % alloc_;
+    size_t chunk = alloc_ - pos;
+    if (chunk > n - done) chunk = n - done;
+    long r = src.read(buf_ + pos, chunk);
+    if (r < 0) return done ? long(done) : r;
+    len_ += size_t(r);
+    done += size_t(r);
+    if (size_t(r) < chunk) break;
+  }
+  return long(done);
+}
+
+bool ByteRing::store(size_t off, const uint8_t* src, size_t n) {
+  size_t end = len_ + off + n;
+  if (end > limit_ || !reserve(end)) return false;
+  size_t pos = (head_ + len_ + off) % alloc_;
+  for (size_t i = 0; i < n;) {
+    size_t chunk = alloc_ - pos;
+    if (chunk > n - i) chunk = n - i;
+    memcpy(buf_ + pos, src + i, chunk);
+    i += chunk;
+    pos = (pos + chunk) % alloc_;
+  }
+  return true;
+}
+
+void ByteRing::peek(size_t off, uint8_t* dst, size_t n) const {
+  size_t pos = alloc_ ? (head_ + off) % alloc_ : 0;
+  for (size_t i = 0; i < n;) {
+    size_t chunk = alloc_ - pos;
+    if (chunk > n - i) chunk = n - i;
+    memcpy(dst + i, buf_ + pos, chunk);
+    i += chunk;
+    pos = (pos + chunk) % alloc_;
+  }
+}
+
+long ByteRing::copy_out(ByteSink& dst, size_t off, size_t n) const {
+  size_t pos = alloc_ ? (head_ + off) % alloc_ : 0;
+  size_t done = 0;
+  while (done < n) {
+    size_t chunk = alloc_ - pos;
+    if (chunk > n - done) chunk = n - done;
+    long r = dst.write(buf_ + pos, chunk);
+    if (r < 0) return done ? long(done) : r;
+    done += size_t(r);
+    if (size_t(r) < chunk) break;
+    pos = (pos + chunk) % alloc_;
+  }
+  return long(done);
+}
+
+void ByteRing::consume(size_t n) {
+  if (n > len_) n = len_;
+  len_ -= n;
+  head_ = alloc_ ? (head_ + n) % alloc_ : 0;
+}
+
+}  // namespace kiln::net

@@ -1,0 +1,105 @@
+// ICMP (RFC 792): echo replies, error generation with a rate limit (RFC
+// 1812 §4.3.2.8), and errors reported to the transport they concern.
+#include "lib/mem.h"
+#include "net/bytes.h"
+#include "net/errors.h"
+#include "net/stack.h"
+
+namespace kiln::net {
+
+void Stack::icmp_input(Interface* ifc, const uint8_t* ip, size_t, const uint8_t* p,
+                       size_t len) {
+  (void)ifc;
+  stats.icmp_in++;
+  if (len < 8 || checksum(p, len) != 0) return;
+  Ip4 src{be32(ip + 12)}, dst{be32(ip + 16)};
+  uint8_t type = p[0], code = p[1];
+  if (type == 8 && code == 0) {
+    if (is_broadcast(dst) || dst.multicast()) return;  // no smurf amplifier
+    Packet* r = Packet::create(len);
+    if (!r) return;
+    memcpy(r->data(), p, len);
+    r->data()[0] = 0;
+    put16(r->data() + 2, 0);
+    put16(r->data() + 2, checksum(r->data(), len));
+    stats.icmp_out++;
+    ip4_output(r, dst, src, kIpProtoIcmp);
+    return;
+  }
+  if (type != 3 && type != 11 && type != 4) return;
+  // An error: the quoted header and 8 bytes name the connection.
+  const uint8_t* q = p + 8;
+  size_t qlen = len - 8;
+  if (qlen < 20 || (q[0] >> 4) != 4) return;
+  size_t qh = size_t(q[0] & 15) * 4;
+  if (qh < 20 || qlen < qh + 8) return;
+  Endpoint local{IpAddr::of(Ip4{be32(q + 12)}), be16(q + qh)};
+  Endpoint remote{IpAddr::of(Ip4{be32(q + 16)}), be16(q + qh + 2)};
+  bool hard = type == 3 && (code == 2 || code == 3);
+  int err = type == 3 ? (code == 2 || code == 3 ? kECONNREFUSED
+                         : code == 4            ? kEMSGSIZE
+                         : code == 0            ? kENETUNREACH
+                                                : kEHOSTUNREACH)
+                      : kEHOSTUNREACH;
+  if (q[9] == kIpProtoTcp) {
+    Socket* s = tcp_lookup(local, remote);
+    if (!s) return;
+    // Only errors quoting a sequence number we have in flight (RFC 5927).
+    uint32_t seq = be32(q + qh + 4);
+    if (s->tcb.state != TcpState::SynSent &&
+        (seq_lt(seq, s->tcb.snd_una) || seq_gt(seq, s->tcb.snd_max)))
+      return;
+    if (type == 3 && code == 4) {
+      uint32_t mtu = be16(p + 6);
+      if (mtu >= 576 && mtu - 40 < s->tcb.mss) s->tcb.mss = uint16_t(mtu - 40);
+      return;
+    }
+    s->tcp_icmp_error(err, hard);
+  } else if (q[9] == kIpProtoUdp) {
+    for (Socket* s = udp_.front(); s; s = udp_.next_of(s))
+      if (s->connected_ && s->local_.port == local.port && s->remote_ == remote &&
+          (s->local_.addr.any() || s->local_.addr == local.addr)) {
+        if (hard) s->udp_icmp_error(err);
+        break;
+      }
+  }
+}
+
+void Stack::icmp_error(uint8_t type, uint8_t code, const uint8_t* ip, size_t len, uint32_t extra) {
+  if (len < 20) return;
+  size_t hlen = size_t(ip[0] & 15) * 4;
+  Ip4 src{be32(ip + 12)}, dst{be32(ip + 16)};
+  // Never about a broadcast, a non-first fragment, an odd source, or an
+  // ICMP error (RFC 1122 §3.2.2).
+  if (src.any() || src.multicast() || is_broadcast(src) || dst.multicast() || is_broadcast(dst))
+    return;
+  if (be16(ip + 6) & 0x1fff) return;
+  if (ip[9] == kIpProtoIcmp && (len < hlen + 1 || (ip[hlen] != 0 && ip[hlen] != 8))) return;
+  // Token bucket.
+  uint64_t period = 1'000'000'000ull / (cfg_.icmp_rate ? cfg_.icmp_rate : 1);
+  if (now_ > icmp_refill_) {
+    uint64_t add = (now_ - icmp_refill_) / period;
+    if (add) {
+      icmp_tokens_ = icmp_tokens_ + add > cfg_.icmp_burst ? cfg_.icmp_burst : icmp_tokens_ + add;
+      icmp_refill_ += add * period;
+    }
+  } else if (icmp_refill_ == 0) {
+    icmp_refill_ = now_;
+  }
+  if (icmp_tokens_ == 0) return void(stats.icmp_limited++);
+  icmp_tokens_--;
+  size_t quote = len > 548 ? 548 : len;
+  Packet* p = Packet::create(8 + quote);
+  if (!p) return;
+  uint8_t* m = p->data();
+  m[0] = type;
+  m[1] = code;
+  put16(m + 2, 0);
+  put32(m + 4, extra);
+  memcpy(m + 8, ip, quote);
+  put16(m + 2, checksum(m, 8 + quote));
+  stats.icmp_out++;
+  ip4_output(p, is_local(dst) ? dst : Ip4{}, src, kIpProtoIcmp);
+}
+
+}  // namespace kiln::net

@@ -1,0 +1,48 @@
+// Declarations shared by the stack's own files; not part of the API.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "net/addr.h"
+#include "net/byte_ring.h"
+
+namespace kiln::net {
+
+class Socket;
+
+uint32_t ip4_pseudo_sum(Ip4 src, Ip4 dst, uint8_t proto, size_t len);
+
+long udp_send(Socket* s, ByteSource& src, const Endpoint* to, uint64_t now);
+long udp_recv(Socket* s, ByteSink& dst, int flags, Endpoint* from, int* msg_flags);
+
+long tcp_connect(Socket* s, const Endpoint& to);
+long tcp_listen(Socket* s, int backlog);
+long tcp_accept(Socket* s, Socket** out, Endpoint* peer);
+long tcp_send(Socket* s, ByteSource& src, int flags);
+long tcp_recv(Socket* s, ByteSink& dst, int flags);
+long tcp_shutdown(Socket* s, int how);
+void tcp_close(Socket* s);
+uint32_t tcp_events(const Socket* s);
+
+// TCP flags.
+inline constexpr uint8_t kFin = 0x01, kSyn = 0x02, kRst = 0x04, kPsh = 0x08, kAck = 0x10,
+                         kUrg = 0x20;
+
+// A parsed, validated incoming segment.
+struct TcpSegment {
+  Endpoint local, remote;
+  uint32_t seq, ack;
+  uint8_t flags;
+  uint32_t wnd;  // unscaled
+  const uint8_t* data;
+  uint32_t len;  // payload bytes
+  // Options.
+  bool has_mss = false, has_wscale = false, sack_permitted = false, has_ts = false;
+  uint16_t mss = 0;
+  uint8_t wscale = 0;
+  uint32_t ts_val = 0, ts_ecr = 0;
+  uint32_t seg_len() const { return len + ((flags & kSyn) ? 1 : 0) + ((flags & kFin) ? 1 : 0); }
+};
+
+}  // namespace kiln::net

@@ -1,0 +1,502 @@
+// The family-independent half of the socket API, socket registries, port
+// allocation, and options.
+#include "net/socket.h"
+
+#include "lib/mem.h"
+#include "net/errors.h"
+#include "net/proto.h"
+#include "net/stack.h"
+
+namespace kiln::net {
+namespace {
+
+constexpr uint32_t kDefaultRcvBuf = 256 * 1024, kDefaultSndBuf = 256 * 1024;
+constexpr uint32_t kMinBuf = 2048, kMaxBuf = 16 * 1024 * 1024;
+constexpr uint16_t kEphemeralLow = 32768, kEphemeralHigh = 60999;
+
+bool addr_overlap(const IpAddr& a, const IpAddr& b) { return a.any() || b.any() || a == b; }
+
+}  // namespace
+
+const char* tcp_state_name(TcpState s) {
+  static const char* const names[] = {"CLOSED",     "LISTEN",     "SYN_SENT",  "SYN_RECEIVED",
+                                      "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "CLOSE_WAIT",
+                                      "CLOSING",    "LAST_ACK",   "TIME_WAIT"};
+  return names[int(s)];
+}
+
+Socket::Socket(Stack* st, int family, bool stream)
+    : stack_(st), family_(family), stream_(stream), rcvbuf_(kDefaultRcvBuf),
+      sndbuf_(kDefaultSndBuf) {
+  snd_.set_limit(sndbuf_);
+  rcv_.set_limit(rcvbuf_);
+}
+
+Socket::~Socket() { drain(rxq_); }
+
+void Socket::wake() {
+  if (wakeup_) wakeup_(wakeup_ctx_, this);
+}
+
+long Stack::socket(int family, int type, int protocol, Socket** out) {
+  if (family != kAfInet && family != kAfInet6) return -kEAFNOSUPPORT;
+  bool stream;
+  if (type == kSockStream && (protocol == 0 || protocol == kIpProtoTcp))
+    stream = true;
+  else if (type == kSockDgram && (protocol == 0 || protocol == kIpProtoUdp))
+    stream = false;
+  else
+    return type == kSockStream || type == kSockDgram ? -kEPROTONOSUPPORT : -kEINVAL;
+  auto* s = new Socket(this, family, stream);
+  if (!s) return -kENOMEM;
+  sockets_++;
+  *out = s;
+  return 0;
+}
+
+// Unlinks the socket from every registry and frees it.
+void Stack::destroy(Socket* s) {
+  file(s, nullptr);
+  tcp_unhash(s);
+  // A listener takes its unaccepted children along.
+  while (Socket* c = s->accept_q_.pop_front()) {
+    c->in_accept_q_ = false;
+    c->listener_ = nullptr;
+    c->tcp_abort(0, true);
+    destroy(c);
+  }
+  if (s->listener_) {
+    Socket* l = s->listener_;
+    if (s->in_accept_q_) l->accept_q_.remove(s);
+    else if (l->syn_queued_) l->syn_queued_--;
+  }
+  // Children still handshaking point at a listener being freed.
+  if (s->tcb.state == TcpState::Listen)
+    for (Socket* c = tcp_conns_.front(); c;) {
+      Socket* n = tcp_conns_.next_of(c);
+      if (c->listener_ == s) {
+        c->listener_ = nullptr;
+        destroy(c);
+      }
+      c = n;
+    }
+  sockets_--;
+  delete s;
+}
+
+void Stack::file(Socket* s, List<Socket, &Socket::link>* registry) {
+  if (s->registry_) s->registry_->remove(s);
+  s->registry_ = registry;
+  if (registry) registry->push_back(s);
+}
+
+static size_t bucket_of(const Endpoint& l, const Endpoint& r) {
+  uint32_t a = l.addr.v6 ? 0 : l.addr.a4.v, b = r.addr.v6 ? 0 : r.addr.a4.v;
+  uint32_t h = (a * 31 + b) * 2654435761u ^ (uint32_t(l.port) << 16 | r.port) * 40503u;
+  return (h ^ (h >> 16)) % 256;
+}
+
+void Stack::tcp_hash(Socket* s) {
+  if (!s->hash_node.linked()) tcp_buckets_[bucket_of(s->local_, s->remote_)].push_back(s);
+}
+void Stack::tcp_unhash(Socket* s) {
+  if (s->hash_node.linked()) tcp_buckets_[bucket_of(s->local_, s->remote_)].remove(s);
+}
+
+Socket* Stack::tcp_lookup(const Endpoint& local, const Endpoint& remote) {
+  auto& b = tcp_buckets_[bucket_of(local, remote)];
+  for (Socket* s = b.front(); s; s = b.next_of(s))
+    if (s->local_ == local && s->remote_ == remote) return s;
+  return nullptr;
+}
+
+Socket* Stack::tcp_find_listener(const Endpoint& local, const Endpoint& remote) {
+  Socket* best = nullptr;
+  size_t group = 0;
+  uint32_t h = (remote.addr.a4.v * 2654435761u) ^ remote.port;
+  for (Socket* s = tcp_listen_.front(); s; s = tcp_listen_.next_of(s)) {
+    if (s->local_.port != local.port) continue;
+    if (!s->local_.addr.any() && !(s->local_.addr == local.addr)) continue;
+    if (s->family_ == kAfInet6 && s->v6only_) continue;
+    bool exact = !s->local_.addr.any();
+    if (!best || (exact && best->local_.addr.any())) {
+      best = s;
+      group = 1;
+    } else if (exact == !best->local_.addr.any()) {
+      group++;  // SO_REUSEPORT: spread connections by the peer's hash
+      if (h % group == 0) best = s;
+    }
+  }
+  return best;
+}
+
+// Whether binding `local` conflicts with an existing socket (Linux rules,
+// simplified): SO_REUSEPORT on both sides shares; SO_REUSEADDR on both
+// sides shares with anything but a listener; a TIME_WAIT or closing
+// connection never blocks a SO_REUSEADDR bind.
+bool Stack::port_in_use(bool stream, const Endpoint& local, const Socket* self,
+                        const Endpoint* remote) {
+  auto clash = [&](Socket* s) {
+    if (s == self || s->local_.port != local.port) return false;
+    if (!addr_overlap(s->local_.addr, local.addr)) return false;
+    if (remote && s->connected_ && !(s->remote_ == *remote)) return false;
+    if (self && self->reuse_port_ && s->reuse_port_) return false;
+    if (self && self->reuse_addr_) {
+      if (!stream) return !s->reuse_addr_;
+      if (s->tcb.state == TcpState::Listen) return true;
+      return !s->reuse_addr_ && s->tcb.state != TcpState::TimeWait &&
+             !s->user_closed_ ? true : false;
+    }
+    return true;
+  };
+  if (!stream) {
+    for (Socket* s = udp_.front(); s; s = udp_.next_of(s))
+      if (clash(s)) return true;
+    return false;
+  }
+  List<Socket, &Socket::link>* lists[] = {&tcp_bound_, &tcp_listen_, &tcp_conns_};
+  for (auto* l : lists)
+    for (Socket* s = l->front(); s; s = l->next_of(s))
+      if (clash(s)) return true;
+  return false;
+}
+
+uint16_t Stack::ephemeral_port(bool stream, const Endpoint& local, const Endpoint* remote) {
+  uint16_t start;
+  random(&start, sizeof start);
+  uint32_t range = kEphemeralHigh - kEphemeralLow + 1;
+  for (uint32_t i = 0; i < range; i++) {
+    Endpoint e = local;
+    e.port = uint16_t(kEphemeralLow + (start + i) % range);
+    if (!port_in_use(stream, e, nullptr, remote)) return e.port;
+  }
+  return 0;
+}
+
+long Socket::bind(const Endpoint& ep) {
+  if (bound_) return -kEINVAL;
+  Endpoint e = ep;
+  if (e.addr.v6) {
+    if (family_ != kAfInet6) return -kEAFNOSUPPORT;
+    // Our addresses are IPv4: an IPv6 socket binds :: or a mapped address.
+    if (e.addr.a6.v4_mapped())
+      e.addr = IpAddr::of(e.addr.a6.v4());
+    else if (e.addr.a6.any())
+      e.addr = IpAddr::of(Ip4{});
+    else
+      return -kEADDRNOTAVAIL;
+  }
+  Ip4 a = e.addr.a4;
+  if (!a.any() && !stack_->is_local(a) && !(stream_ ? false : stack_->is_broadcast(a)))
+    return -kEADDRNOTAVAIL;
+  if (e.port == 0) {
+    e.port = stack_->ephemeral_port(stream_, e, nullptr);
+    if (!e.port) return -kEADDRINUSE;
+  } else if (stack_->port_in_use(stream_, e, this, nullptr)) {
+    return -kEADDRINUSE;
+  }
+  local_ = e;
+  bound_ = true;
+  stack_->file(this, stream_ ? &stack_->tcp_bound_ : &stack_->udp_);
+  return 0;
+}
+
+long Socket::listen(int backlog) {
+  if (!stream_) return -kEOPNOTSUPP;
+  return tcp_listen(this, backlog);
+}
+
+long Socket::accept(Socket** out, Endpoint* peer) {
+  if (!stream_) return -kEOPNOTSUPP;
+  return tcp_accept(this, out, peer);
+}
+
+static long to_ip4_endpoint(const Socket* s, const Endpoint& in, Endpoint* out) {
+  *out = in;
+  if (in.addr.v6) {
+    if (s->family_ != kAfInet6) return -kEAFNOSUPPORT;
+    if (!in.addr.a6.v4_mapped()) return in.addr.a6.loopback() ? 0 : -kENETUNREACH;
+    out->addr = IpAddr::of(in.addr.a6.v4());
+  }
+  return 0;
+}
+
+long Socket::connect(const Endpoint& ep, uint64_t now_ns) {
+  stack_->poll_time(now_ns);
+  Endpoint e;
+  long r = to_ip4_endpoint(this, ep, &e);
+  if (r < 0) return r;
+  if (e.addr.v6) e.addr = IpAddr::of(ip4(127, 0, 0, 1));  // ::1 reaches us
+  if (e.addr.a4.any()) e.addr = IpAddr::of(ip4(127, 0, 0, 1));  // Linux: 0.0.0.0 is us
+  if (!stream_) {
+    if (!bound_) {
+      r = bind(Endpoint{});
+      if (r < 0) return r;
+    }
+    remote_ = e;
+    connected_ = true;
+    return 0;
+  }
+  r = tcp_connect(this, e);
+  stack_->flush();
+  return r;
+}
+
+long Socket::send(ByteSource& src, int flags, const Endpoint* to, uint64_t now_ns) {
+  stack_->poll_time(now_ns);
+  long r;
+  if (stream_) {
+    r = tcp_send(this, src, flags);
+  } else {
+    Endpoint e;
+    if (to) {
+      r = to_ip4_endpoint(this, *to, &e);
+      if (r < 0) return r;
+      if (e.addr.v6) e.addr = IpAddr::of(ip4(127, 0, 0, 1));
+    }
+    r = udp_send(this, src, to ? &e : nullptr, now_ns);
+  }
+  stack_->flush();
+  return r;
+}
+
+long Socket::recv(ByteSink& dst, int flags, Endpoint* from, uint64_t now_ns, int* msg_flags) {
+  stack_->poll_time(now_ns);
+  long r;
+  if (stream_) {
+    r = tcp_recv(this, dst, flags);
+    if (from && r >= 0) *from = remote_;
+  } else {
+    r = udp_recv(this, dst, flags, from, msg_flags);
+  }
+  stack_->flush();
+  return r;
+}
+
+long Socket::shutdown(int how, uint64_t now_ns) {
+  stack_->poll_time(now_ns);
+  if (how < kShutRd || how > kShutRdWr) return -kEINVAL;
+  long r;
+  if (stream_) {
+    r = tcp_shutdown(this, how);
+  } else {
+    if (!connected_) return -kENOTCONN;
+    if (how != kShutWr) shut_rd_ = true;
+    if (how != kShutRd) shut_wr_ = true;
+    wake();
+    r = 0;
+  }
+  stack_->flush();
+  return r;
+}
+
+void Socket::close(uint64_t now_ns) {
+  stack_->poll_time(now_ns);
+  wakeup_ = nullptr;
+  user_closed_ = true;
+  Stack* st = stack_;
+  if (stream_)
+    tcp_close(this);  // may keep the socket for FIN and TIME_WAIT
+  else
+    st->destroy(this);
+  st->flush();
+}
+
+long Socket::local_name(Endpoint* out) const {
+  *out = local_;
+  return 0;
+}
+
+long Socket::peer_name(Endpoint* out) const {
+  if (stream_ ? !(tcb.state >= TcpState::Established || tcb.state == TcpState::SynReceived) ||
+                    reset_
+              : !connected_)
+    return -kENOTCONN;
+  *out = remote_;
+  return 0;
+}
+
+size_t Socket::rx_available() const {
+  if (stream_) return rcv_.size();
+  return rxq_.front() ? rxq_.front()->len() : 0;
+}
+
+size_t Socket::tx_pending() const {
+  if (!stream_) return 0;
+  size_t n = snd_.size();
+  if (tcb.fin_queued && seq_le(tcb.snd_una, tcb.fin_seq)) n++;
+  return n;
+}
+
+uint32_t Socket::events() const {
+  if (stream_) return tcp_events(this);
+  uint32_t m = kEpollOut | kEpollWrNorm;
+  if (!rxq_.empty() || shut_rd_) m |= kEpollIn | kEpollRdNorm;
+  if (error_) m |= kEpollErr;
+  if (shut_rd_ && shut_wr_) m |= kEpollHup;
+  return m;
+}
+
+static long get_int(const void* val, size_t len, int* out) {
+  if (len < sizeof(int)) return -kEINVAL;
+  memcpy(out, val, sizeof(int));
+  return 0;
+}
+
+static long put_int(void* val, size_t* len, int v) {
+  size_t n = *len < sizeof v ? *len : sizeof v;
+  memcpy(val, &v, n);
+  *len = n;
+  return 0;
+}
+
+long Socket::set_option(int level, int name, const void* val, size_t len) {
+  int v;
+  if (level == kSolSocket) {
+    if (name == kSoLinger) {
+      if (len < 8) return -kEINVAL;
+      int l[2];
+      memcpy(l, val, 8);
+      linger_on_ = l[0] != 0;
+      linger_s_ = l[1] < 0 ? 0 : l[1];
+      return 0;
+    }
+    long r = get_int(val, len, &v);
+    if (r < 0) return r;
+    switch (name) {
+      case kSoReuseAddr: reuse_addr_ = v; return 0;
+      case kSoReusePort: reuse_port_ = v; return 0;
+      case kSoBroadcast: broadcast_ = v; return 0;
+      case kSoKeepAlive:
+        keepalive_ = v;
+        if (stream_) tcb.t_keep = 0, tcb.keep_probes = 0;
+        if (stream_ && v && tcb.state == TcpState::Established) {
+          tcb.t_keep = stack_->now() + uint64_t(keep_idle_s_) * 1'000'000'000ull;
+          stack_->note_timer(tcb.t_keep);
+        }
+        return 0;
+      case kSoRcvBuf:
+      case kSoSndBuf: {
+        // Linux doubles the value for bookkeeping overhead; so do we, so
+        // getsockopt shows what programs expect.
+        uint64_t b = v < 0 ? 0 : uint64_t(v) * 2;
+        if (b < kMinBuf) b = kMinBuf;
+        if (b > kMaxBuf) b = kMaxBuf;
+        if (name == kSoRcvBuf) {
+          // The window scale is fixed at the handshake: never shrink below
+          // what was advertised.
+          if (stream_ && tcb.state != TcpState::Closed && tcb.state != TcpState::Listen &&
+              b < rcvbuf_)
+            return 0;
+          rcvbuf_ = uint32_t(b);
+          rcv_.set_limit(rcvbuf_);
+        } else {
+          sndbuf_ = uint32_t(b);
+          snd_.set_limit(sndbuf_ > snd_.size() ? sndbuf_ : snd_.size());
+          wake();
+        }
+        return 0;
+      }
+      default: return -kENOPROTOOPT;
+    }
+  }
+  long r = get_int(val, len, &v);
+  if (r < 0) return r;
+  if (level == kIpProtoTcp && stream_) {
+    switch (name) {
+      case kTcpNoDelay:
+        nodelay_ = v;
+        if (v && tcb.state >= TcpState::Established) {
+          tcp_output();
+          stack_->flush();
+        }
+        return 0;
+      case kTcpMaxSeg:
+        if (v < 88 || v > 65535) return -kEINVAL;
+        user_mss_ = uint16_t(v);
+        return 0;
+      case kTcpKeepIdle:
+        if (v < 1 || v > 32767) return -kEINVAL;
+        keep_idle_s_ = uint32_t(v);
+        return 0;
+      case kTcpKeepIntvl:
+        if (v < 1 || v > 32767) return -kEINVAL;
+        keep_intvl_s_ = uint32_t(v);
+        return 0;
+      case kTcpKeepCnt:
+        if (v < 1 || v > 127) return -kEINVAL;
+        keep_cnt_ = uint32_t(v);
+        return 0;
+      default: return -kENOPROTOOPT;
+    }
+  }
+  if (level == kIpProtoIp) {
+    if (name == kIpTtl) {
+      if (v < -1 || v == 0 || v > 255) return -kEINVAL;
+      ttl_ = v < 0 ? 0 : uint8_t(v);
+      return 0;
+    }
+    if (name == kIpTos) {
+      tos_ = uint8_t(v);
+      return 0;
+    }
+    return -kENOPROTOOPT;
+  }
+  if (level == kIpProtoIpv6 && name == kIpv6V6Only && family_ == kAfInet6) {
+    if (bound_) return -kEINVAL;
+    v6only_ = v;
+    return 0;
+  }
+  return -kENOPROTOOPT;
+}
+
+long Socket::get_option(int level, int name, void* val, size_t* len) {
+  if (level == kSolSocket) {
+    switch (name) {
+      case kSoReuseAddr: return put_int(val, len, reuse_addr_);
+      case kSoReusePort: return put_int(val, len, reuse_port_);
+      case kSoBroadcast: return put_int(val, len, broadcast_);
+      case kSoKeepAlive: return put_int(val, len, keepalive_);
+      case kSoRcvBuf: return put_int(val, len, int(rcvbuf_));
+      case kSoSndBuf: return put_int(val, len, int(sndbuf_));
+      case kSoType: return put_int(val, len, type());
+      case kSoDomain: return put_int(val, len, family_);
+      case kSoProtocol: return put_int(val, len, stream_ ? kIpProtoTcp : kIpProtoUdp);
+      case kSoAcceptConn: return put_int(val, len, tcb.state == TcpState::Listen);
+      case kSoError: {
+        int e = error_;
+        error_ = 0;
+        return put_int(val, len, e);
+      }
+      case kSoLinger: {
+        int l[2] = {linger_on_, linger_s_};
+        size_t n = *len < 8 ? *len : 8;
+        memcpy(val, l, n);
+        *len = n;
+        return 0;
+      }
+      default: return -kENOPROTOOPT;
+    }
+  }
+  if (level == kIpProtoTcp && stream_) {
+    switch (name) {
+      case kTcpNoDelay: return put_int(val, len, nodelay_);
+      case kTcpMaxSeg: return put_int(val, len, tcb.state >= TcpState::Established ? tcb.mss
+                                                 : user_mss_ ? user_mss_ : 536);
+      case kTcpKeepIdle: return put_int(val, len, int(keep_idle_s_));
+      case kTcpKeepIntvl: return put_int(val, len, int(keep_intvl_s_));
+      case kTcpKeepCnt: return put_int(val, len, int(keep_cnt_));
+      default: return -kENOPROTOOPT;
+    }
+  }
+  if (level == kIpProtoIp) {
+    if (name == kIpTtl) return put_int(val, len, ttl_ ? ttl_ : stack_->config().ttl);
+    if (name == kIpTos) return put_int(val, len, tos_);
+    return -kENOPROTOOPT;
+  }
+  if (level == kIpProtoIpv6 && name == kIpv6V6Only && family_ == kAfInet6)
+    return put_int(val, len, v6only_);
+  return -kENOPROTOOPT;
+}
+
+}  // namespace kiln::net

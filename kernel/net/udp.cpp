@@ -1,0 +1,153 @@
+// UDP (RFC 768): datagram input and the datagram half of the socket API.
+#include "lib/mem.h"
+#include "net/bytes.h"
+#include "net/errors.h"
+#include "net/stack.h"
+
+namespace kiln::net {
+namespace {
+
+constexpr size_t kMaxDatagram = 65535 - 20 - 8;
+
+uint32_t pseudo_sum(Ip4 src, Ip4 dst, uint8_t proto, size_t len) {
+  uint8_t ph[12];
+  put32(ph, src.v);
+  put32(ph + 4, dst.v);
+  ph[8] = 0;
+  ph[9] = proto;
+  put16(ph + 10, uint16_t(len));
+  return csum_add(0, ph, 12);
+}
+
+}  // namespace
+
+uint32_t ip4_pseudo_sum(Ip4 src, Ip4 dst, uint8_t proto, size_t len) {
+  return pseudo_sum(src, dst, proto, len);
+}
+
+void Stack::udp_input(const uint8_t* ip, size_t hlen, const uint8_t* p, size_t len) {
+  stats.udp_in++;
+  if (len < 8) return;
+  size_t ulen = be16(p + 4);
+  if (ulen < 8 || ulen > len) return;
+  Ip4 src{be32(ip + 12)}, dst{be32(ip + 16)};
+  if (be16(p + 6) && csum_fold(csum_add(pseudo_sum(src, dst, kIpProtoUdp, ulen), p, ulen)) != 0)
+    return;
+  Endpoint from{IpAddr::of(src), be16(p)};
+  uint16_t dport = be16(p + 2);
+  if (dport == 0) return;
+  const uint8_t* data = p + 8;
+  size_t dlen = ulen - 8;
+  if (is_broadcast(dst) || dst.multicast()) {
+    for (Socket* s = udp_.front(); s; s = udp_.next_of(s))
+      if (s->local_.port == dport && s->local_.addr.any() && !s->connected_)
+        s->udp_deliver(from, data, dlen);
+    return;
+  }
+  // The most specific socket wins: connected over bound-to-address over
+  // wildcard; SO_REUSEPORT groups share by a hash of the sender.
+  Socket* best = nullptr;
+  int best_score = -1;
+  size_t group = 0;
+  uint32_t h = src.v * 2654435761u ^ from.port;
+  for (Socket* s = udp_.front(); s; s = udp_.next_of(s)) {
+    if (s->local_.port != dport) continue;
+    if (!s->local_.addr.any() && !(s->local_.addr == IpAddr::of(dst))) continue;
+    if (s->connected_ && !(s->remote_ == from)) continue;
+    if (s->family_ == kAfInet6 && s->v6only_) continue;
+    int score = (s->connected_ ? 2 : 0) + (s->local_.addr.any() ? 0 : 1);
+    if (score > best_score) {
+      best = s;
+      best_score = score;
+      group = 1;
+    } else if (score == best_score && s->reuse_port_) {
+      // Reservoir choice keyed by the hash: deterministic per sender.
+      group++;
+      if ((h % group) == 0) best = s;
+    }
+  }
+  if (best) return best->udp_deliver(from, data, dlen);
+  stats.udp_no_port++;
+  uint8_t quote[60 + 8];
+  memcpy(quote, ip, hlen);
+  memcpy(quote + hlen, p, 8);
+  icmp_error(3, 3, quote, hlen + 8);
+}
+
+void Socket::udp_deliver(const Endpoint& from, const uint8_t* p, size_t len) {
+  if (shut_rd_ || rxq_bytes_ + len > rcvbuf_) return;  // full: dropped, as on Linux
+  Packet* d = Packet::create(len, 0);
+  if (!d) return;
+  memcpy(d->data(), p, len);
+  d->from = from;
+  rxq_.push_back(d);
+  rxq_bytes_ += len;
+  wake();
+}
+
+long udp_send(Socket* s, ByteSource& src, const Endpoint* to, uint64_t now) {
+  (void)now;
+  Stack* st = s->stack_;
+  Endpoint dst;
+  if (to) {
+    dst = *to;
+  } else {
+    if (!s->connected_) return -kEDESTADDRREQ;
+    dst = s->remote_;
+  }
+  if (s->shut_wr_) return -kEPIPE;
+  if (dst.addr.v6 && !dst.addr.a6.v4_mapped()) return -kENETUNREACH;  // no IPv6 routes yet
+  Ip4 d4 = dst.addr.v6 ? dst.addr.a6.v4() : dst.addr.a4;
+  if (dst.port == 0) return -kEINVAL;
+  if (src.remaining > kMaxDatagram) return -kEMSGSIZE;
+  if (st->is_broadcast(d4) && !s->broadcast_) return -kEACCES;
+  if (!s->bound_) {
+    long r = s->bind(Endpoint{IpAddr::of(Ip4{}), 0});
+    if (r < 0) return r;
+  }
+  size_t n = src.remaining;
+  Packet* p = Packet::create(8 + n);
+  if (!p) return -kENOBUFS;
+  long got = n ? src.read(p->data() + 8, n) : 0;
+  if (got < 0) {
+    delete p;
+    return got;
+  }
+  Ip4 s4 = s->local_.addr.v6 ? s->local_.addr.a6.v4() : s->local_.addr.a4;
+  if (s4.any()) s4 = st->source_for(d4);
+  uint8_t* u = p->data();
+  put16(u, s->local_.port);
+  put16(u + 2, dst.port);
+  put16(u + 4, uint16_t(8 + n));
+  put16(u + 6, 0);
+  uint16_t c = csum_fold(csum_add(pseudo_sum(s4, d4, kIpProtoUdp, 8 + n), u, 8 + n));
+  put16(u + 6, c ? c : 0xffff);
+  long r = st->ip4_output(p, s4, d4, kIpProtoUdp, s->tos_, s->ttl_);
+  return r < 0 ? r : long(n);
+}
+
+long udp_recv(Socket* s, ByteSink& dst, int flags, Endpoint* from, int* msg_flags) {
+  Packet* d = s->rxq_.front();
+  if (!d) {
+    if (s->error_) {
+      long e = -s->error_;
+      s->error_ = 0;
+      return e;
+    }
+    return s->shut_rd_ ? 0 : -kEAGAIN;
+  }
+  size_t n = d->len() < dst.remaining ? d->len() : dst.remaining;
+  long r = n ? dst.write(d->data(), n) : 0;
+  if (r < 0) return r;
+  if (from) *from = d->from;
+  size_t full = d->len();
+  if (msg_flags && full > n) *msg_flags |= kMsgTrunc;
+  if (!(flags & kMsgPeek)) {
+    s->rxq_.remove(d);
+    s->rxq_bytes_ -= full;
+    delete d;
+  }
+  return (flags & kMsgTrunc) ? long(full) : long(n);
+}
+
+}  // namespace kiln::net

@@ -1,0 +1,777 @@
+// TCP of kernel/net between two stacks over a simulated link: handshakes,
+// transfers under loss, every state's RST, simultaneous open and close,
+// TIME_WAIT, windows, timers and options.
+#include <gtest/gtest.h>
+
+#include "net_sim.h"
+
+using namespace nettest;
+
+namespace {
+
+const Ip4 kA = ip4(10, 0, 0, 1), kB = ip4(10, 0, 0, 2);
+
+struct Conn {
+  Socket* client = nullptr;  // on A
+  Socket* server = nullptr;  // accepted, on B
+  Socket* listener = nullptr;
+};
+
+Socket* listen_on(Stack& st, uint16_t port, int backlog = 16) {
+  Socket* l = make_socket(st, kSockStream);
+  int one = 1;
+  l->set_option(kSolSocket, kSoReuseAddr, &one, sizeof one);
+  EXPECT_EQ(l->bind(ep(Ip4{}, port)), 0);
+  EXPECT_EQ(l->listen(backlog), 0);
+  return l;
+}
+
+Conn connect_pair(World& w, uint16_t port = 80) {
+  Conn c;
+  c.listener = listen_on(*w.b, port);
+  c.client = make_socket(*w.a, kSockStream);
+  EXPECT_EQ(c.client->connect(ep(kB, port), w.now), -kEINPROGRESS);
+  EXPECT_EQ(c.client->events() & kEpollOut, 0u);
+  EXPECT_TRUE(w.run([&] {
+    if (!c.server) c.listener->accept(&c.server, nullptr);
+    return c.server && (c.client->events() & kEpollOut);
+  }));
+  EXPECT_EQ(c.client->tcp_state(), TcpState::Established);
+  return c;
+}
+
+// Pumps `out` from one socket into the other and collects what arrives.
+struct Pump {
+  Socket* from;
+  Socket* to;
+  const std::vector<uint8_t>& out;
+  std::vector<uint8_t> in;
+  size_t sent = 0;
+  bool shut = false, eof = false;
+  void step(uint64_t now) {
+    while (sent < out.size()) {
+      long n = send_bytes(from, out.data() + sent, out.size() - sent, now);
+      if (n <= 0) {
+        ASSERT_EQ(n, -kEAGAIN);
+        break;
+      }
+      sent += size_t(n);
+    }
+    if (sent == out.size() && !shut) {
+      EXPECT_EQ(from->shutdown(kShutWr, now), 0);
+      shut = true;
+    }
+    uint8_t buf[16384];
+    for (;;) {
+      long n = recv_bytes(to, buf, sizeof buf, now);
+      if (n == 0) {
+        eof = true;
+        break;
+      }
+      if (n < 0) {
+        ASSERT_EQ(n, -kEAGAIN);
+        break;
+      }
+      in.insert(in.end(), buf, buf + n);
+    }
+  }
+};
+
+std::vector<uint8_t> pattern(size_t n, uint32_t seed) {
+  std::vector<uint8_t> v(n);
+  Rng r(seed);
+  for (auto& b : v) b = uint8_t(r.next());
+  return v;
+}
+
+void close_all(World& w, std::initializer_list<Socket*> socks) {
+  for (Socket* s : socks)
+    if (s) s->close(w.now);
+}
+
+TEST(NetTcp, HandshakeEchoAndOrderlyClose) {
+  World w;
+  Conn c = connect_pair(w);
+  Endpoint e;
+  EXPECT_EQ(c.client->peer_name(&e), 0);
+  EXPECT_EQ(e, ep(kB, 80));
+  EXPECT_EQ(c.server->peer_name(&e), 0);
+  EXPECT_EQ(e.addr.a4, kA);
+  EXPECT_GE(e.port, 32768);
+  c.client->local_name(&e);
+  EXPECT_EQ(e.addr.a4, kA);
+  // Options negotiated on both sides.
+  for (Socket* s : {c.client, c.server}) {
+    EXPECT_TRUE(s->tcb.ts_ok);
+    EXPECT_TRUE(s->tcb.sack_ok);
+    EXPECT_TRUE(s->tcb.wscale_ok);
+    EXPECT_EQ(s->tcb.mss, 1460);
+  }
+  EXPECT_EQ(send_bytes(c.client, "ping", 4, w.now), 4);
+  char buf[16];
+  ASSERT_TRUE(w.run([&] { return c.server->events() & kEpollIn; }));
+  EXPECT_EQ(c.server->rx_available(), 4u);
+  EXPECT_EQ(recv_bytes(c.server, buf, sizeof buf, w.now), 4);
+  EXPECT_EQ(send_bytes(c.server, "pong", 4, w.now), 4);
+  ASSERT_TRUE(w.run([&] { return c.client->events() & kEpollIn; }));
+  EXPECT_EQ(recv_bytes(c.client, buf, sizeof buf, w.now), 4);
+  EXPECT_EQ(memcmp(buf, "pong", 4), 0);
+  // The client closes first: FIN_WAIT, then TIME_WAIT; the server sees EOF.
+  c.client->close(w.now);
+  ASSERT_TRUE(w.run([&] { return c.server->events() & kEpollRdHup; }));
+  EXPECT_EQ(recv_bytes(c.server, buf, sizeof buf, w.now), 0);
+  EXPECT_EQ(c.server->tcp_state(), TcpState::CloseWait);
+  c.server->close(w.now);
+  c.listener->close(w.now);
+  ASSERT_TRUE(w.run([&] { return w.b->socket_count() == 0; }));
+  EXPECT_EQ(w.a->socket_count(), 1u);  // the client's TIME_WAIT
+  Socket* tw = w.a->tcp_conns().front();
+  ASSERT_NE(tw, nullptr);
+  EXPECT_EQ(tw->tcp_state(), TcpState::TimeWait);
+  EXPECT_TRUE(w.run([&] { return w.a->socket_count() == 0; }, 2 * w.a->config().msl_ns + kSec));
+}
+
+TEST(NetTcp, ConnectToClosedPortIsRefused) {
+  World w;
+  Socket* s = make_socket(*w.a, kSockStream);
+  EXPECT_EQ(s->connect(ep(kB, 81), w.now), -kEINPROGRESS);
+  EXPECT_EQ(s->connect(ep(kB, 81), w.now), -kEALREADY);
+  ASSERT_TRUE(w.run([&] { return s->events() & kEpollErr; }));
+  EXPECT_EQ(s->events() & (kEpollErr | kEpollHup), kEpollErr | kEpollHup);
+  int err = 0;
+  size_t len = sizeof err;
+  EXPECT_EQ(s->get_option(kSolSocket, kSoError, &err, &len), 0);
+  EXPECT_EQ(err, kECONNREFUSED);
+  char b;
+  EXPECT_EQ(send_bytes(s, "x", 1, w.now), -kEPIPE);
+  EXPECT_EQ(recv_bytes(s, &b, 1, w.now), 0);
+  s->close(w.now);
+  EXPECT_EQ(w.a->socket_count(), 0u);
+}
+
+TEST(NetTcp, ConnectTimesOutWithoutAnswer) {
+  World w;
+  w.link.tap = [](int from, std::vector<uint8_t>& f) {
+    return !(from == 1 && parse_ip4_frame(f).proto == 6);
+  };
+  Socket* s = make_socket(*w.a, kSockStream);
+  Socket* l = listen_on(*w.b, 80);
+  EXPECT_EQ(s->connect(ep(kB, 80), w.now), -kEINPROGRESS);
+  ASSERT_TRUE(w.run([&] { return s->events() & kEpollErr; }, 300 * kSec, 10 * kSec));
+  int err = 0;
+  size_t len = sizeof err;
+  s->get_option(kSolSocket, kSoError, &err, &len);
+  EXPECT_EQ(err, kETIMEDOUT);
+  close_all(w, {s, l});
+}
+
+std::string describe(Socket* s) {
+  const Tcb& t = s->tcb;
+  char buf[512];
+  snprintf(buf, sizeof buf,
+           "%s una=%u nxt=%u max=%u wnd=%u cwnd=%u ssth=%u rcv_nxt=%u rcvwnd=%u ooo=%zu "
+           "snd=%zu rcv=%zu rexmit=%llu persist=%llu backoff=%u rec=%d fin_q=%d fin_r=%d",
+           tcp_state_name(t.state), t.snd_una - t.iss, t.snd_nxt - t.iss, t.snd_max - t.iss,
+           t.snd_wnd, t.cwnd, t.ssthresh, t.rcv_nxt - t.irs, s->tcp_rcv_window(), t.ooo_count,
+           s->snd_.size(), s->rcv_.size(), (unsigned long long)t.t_rexmit,
+           (unsigned long long)t.t_persist, t.backoff, t.in_recovery, t.fin_queued,
+           t.fin_received);
+  return buf;
+}
+
+void bulk_transfer(uint64_t seed, LinkParams p, size_t bytes) {
+  World w(seed, p);
+  Conn c = connect_pair(w);
+  auto ab = pattern(bytes, uint32_t(seed));
+  auto ba = pattern(bytes, uint32_t(seed + 99));
+  Pump up{c.client, c.server, ab}, down{c.server, c.client, ba};
+  bool done = w.run(
+      [&] {
+        up.step(w.now);
+        down.step(w.now);
+        return up.eof && down.eof;
+      },
+      600 * kSec, 5 * kMs);
+  ASSERT_TRUE(done) << describe(c.client) << "\n" << describe(c.server) << "\nup " << up.sent
+                    << "/" << up.in.size() << " down " << down.sent << "/" << down.in.size();
+  EXPECT_EQ(up.in.size(), ab.size());
+  EXPECT_TRUE(up.in == ab);
+  EXPECT_EQ(down.in.size(), ba.size());
+  EXPECT_TRUE(down.in == ba);
+  close_all(w, {c.client, c.server, c.listener});
+  EXPECT_TRUE(w.run([&] { return w.a->socket_count() + w.b->socket_count() == 0; }, 60 * kSec));
+}
+
+TEST(NetTcp, BulkBothWaysCleanLink) { bulk_transfer(1, LinkParams{}, 4 << 20); }
+
+TEST(NetTcp, BulkBothWaysUnderLossDuplicationReordering) {
+  LinkParams p;
+  p.loss = 0.02;
+  p.dup = 0.01;
+  p.reorder = 0.03;
+  p.delay = 2 * kMs;
+  bulk_transfer(7, p, 3 << 20);
+}
+
+TEST(NetTcp, BulkHeavyLoss) {
+  LinkParams p;
+  p.loss = 0.10;
+  p.reorder = 0.1;
+  p.delay = 1 * kMs;
+  bulk_transfer(11, p, 1 << 20);
+}
+
+TEST(NetTcp, ResetOnAbortiveCloseInEstablished) {
+  World w;
+  Conn c = connect_pair(w);
+  int lg[2] = {1, 0};
+  ASSERT_EQ(c.client->set_option(kSolSocket, kSoLinger, lg, sizeof lg), 0);
+  c.client->close(w.now);
+  EXPECT_EQ(w.a->socket_count(), 0u);  // no TIME_WAIT after an abort
+  ASSERT_TRUE(w.run([&] { return c.server->events() & kEpollErr; }));
+  EXPECT_EQ(c.server->events() & (kEpollHup | kEpollIn | kEpollRdHup),
+            kEpollHup | kEpollIn | kEpollRdHup);
+  char b;
+  EXPECT_EQ(recv_bytes(c.server, &b, 1, w.now), -kECONNRESET);
+  EXPECT_EQ(send_bytes(c.server, "x", 1, w.now), -kEPIPE);
+  close_all(w, {c.server, c.listener});
+}
+
+TEST(NetTcp, CloseWithUnreadDataResets) {
+  World w;
+  Conn c = connect_pair(w);
+  send_bytes(c.client, "unread", 6, w.now);
+  ASSERT_TRUE(w.run([&] { return c.server->events() & kEpollIn; }));
+  c.server->close(w.now);
+  ASSERT_TRUE(w.run([&] { return c.client->events() & kEpollErr; }));
+  char b;
+  EXPECT_EQ(recv_bytes(c.client, &b, 1, w.now), -kECONNRESET);
+  close_all(w, {c.client, c.listener});
+}
+
+// Drops every TCP segment from `side` while *on is true.
+void drop_tcp_from(World& w, int side, const bool* on) {
+  w.link.tap = [side, on](int from, std::vector<uint8_t>& f) {
+    return !(*on && from == side && parse_ip4_frame(f).proto == 6);
+  };
+}
+
+TEST(NetTcp, ResetInSynReceivedReturnsToListen) {
+  World w;
+  bool drop = false;
+  Socket* l = listen_on(*w.b, 80);
+  Socket* s = make_socket(*w.a, kSockStream);
+  // A's final ACK is lost: B stays half-open.
+  w.link.tap = [&](int from, std::vector<uint8_t>& f) {
+    auto v = parse_ip4_frame(f);
+    if (from == 0 && v.proto == 6 && (v.payload[13] & 0x3f) == 0x10 && !drop) {
+      drop = true;
+      return false;
+    }
+    return true;
+  };
+  s->connect(ep(kB, 80), w.now);
+  ASSERT_TRUE(w.run([&] { return drop; }));
+  EXPECT_EQ(w.b->socket_count(), 2u);
+  int lg[2] = {1, 0};
+  s->set_option(kSolSocket, kSoLinger, lg, sizeof lg);
+  s->close(w.now);
+  ASSERT_TRUE(w.run([&] { return w.b->socket_count() == 1; }));
+  Socket* none = nullptr;
+  EXPECT_EQ(l->accept(&none, nullptr), -kEAGAIN);
+  // The listener still works.
+  Socket* s2 = make_socket(*w.a, kSockStream);
+  s2->connect(ep(kB, 80), w.now);
+  Socket* acc = nullptr;
+  ASSERT_TRUE(w.run([&] { return l->accept(&acc, nullptr) == 0; }));
+  close_all(w, {s2, acc, l});
+}
+
+TEST(NetTcp, ResetInFinWait1FinWait2CloseWaitAndLastAck) {
+  for (TcpState target : {TcpState::FinWait1, TcpState::FinWait2, TcpState::CloseWait,
+                          TcpState::LastAck, TcpState::Closing}) {
+    World w;
+    Conn c = connect_pair(w);
+    bool drop = false;
+    Socket* victim = c.client;
+    Socket* other = c.server;
+    switch (target) {
+      case TcpState::FinWait1:
+        drop_tcp_from(w, 1, &drop);  // B never acknowledges A's FIN
+        drop = true;
+        c.client->shutdown(kShutWr, w.now);
+        w.run_for(10 * kMs);
+        break;
+      case TcpState::FinWait2:
+        c.client->shutdown(kShutWr, w.now);
+        w.run([&] { return c.client->tcp_state() == TcpState::FinWait2; });
+        break;
+      case TcpState::CloseWait:
+        c.server->shutdown(kShutWr, w.now);
+        w.run([&] { return c.client->tcp_state() == TcpState::CloseWait; });
+        break;
+      case TcpState::LastAck:
+        c.server->shutdown(kShutWr, w.now);
+        w.run([&] { return c.client->tcp_state() == TcpState::CloseWait; });
+        drop_tcp_from(w, 1, &drop);
+        drop = true;
+        c.client->shutdown(kShutWr, w.now);
+        w.run_for(10 * kMs);
+        break;
+      case TcpState::Closing:
+        // Both FINs cross; the ACKs of both are lost.
+        w.link.tap = [&](int, std::vector<uint8_t>& f) {
+          auto v = parse_ip4_frame(f);
+          return !(drop && v.proto == 6 && (v.payload[13] & 0x3f) == 0x10 && v.payload.size() == 32);
+        };
+        drop = true;
+        c.client->shutdown(kShutWr, w.now);
+        c.server->shutdown(kShutWr, w.now);
+        w.run_for(5 * kMs);
+        break;
+      default:
+        break;
+    }
+    ASSERT_EQ(victim->tcp_state(), target) << tcp_state_name(target);
+    drop = false;
+    w.link.tap = nullptr;
+    // Reset from the other side, with the exact sequence number.
+    w.b->tcp_send_reset(other->local_, other->remote_, other->tcb.snd_nxt, 0, false);
+    w.run_for(10 * kMs);
+    EXPECT_EQ(victim->tcp_state(), TcpState::Closed) << tcp_state_name(target);
+    char b;
+    long r = recv_bytes(victim, &b, 1, w.now);
+    if (target == TcpState::LastAck || target == TcpState::Closing)
+      EXPECT_EQ(r, 0) << tcp_state_name(target);
+    else
+      EXPECT_EQ(r, -kECONNRESET) << tcp_state_name(target);
+    close_all(w, {c.client, c.server, c.listener});
+  }
+}
+
+TEST(NetTcp, ResetOutsideWindowIgnoredInsideChallenged) {
+  World w;
+  Conn c = connect_pair(w);
+  w.link.capture = true;
+  // Far outside the window: silently ignored.
+  w.b->tcp_send_reset(c.server->local_, c.server->remote_, c.server->tcb.snd_nxt + 0x40000000, 0,
+                      false);
+  w.run_for(10 * kMs);
+  EXPECT_EQ(c.client->tcp_state(), TcpState::Established);
+  // In the window but not exact: a challenge ACK, the connection lives.
+  size_t before = w.link.sent[0].size();
+  w.b->tcp_send_reset(c.server->local_, c.server->remote_, c.server->tcb.snd_nxt + 100, 0, false);
+  w.run_for(10 * kMs);
+  EXPECT_EQ(c.client->tcp_state(), TcpState::Established);
+  EXPECT_GT(w.link.sent[0].size(), before);
+  // A SYN on an established connection is challenged too.
+  EXPECT_EQ(send_bytes(c.client, "ok", 2, w.now), 2);
+  char buf[4];
+  ASSERT_TRUE(w.run([&] { return recv_bytes(c.server, buf, 4, w.now) == 2; }));
+  close_all(w, {c.client, c.server, c.listener});
+}
+
+TEST(NetTcp, SimultaneousOpen) {
+  World w;
+  Socket* a = make_socket(*w.a, kSockStream);
+  Socket* b = make_socket(*w.b, kSockStream);
+  ASSERT_EQ(a->bind(ep(kA, 5000)), 0);
+  ASSERT_EQ(b->bind(ep(kB, 6000)), 0);
+  // Resolve ARP first so the SYNs cross on the wire.
+  Socket* u = make_socket(*w.a, kSockDgram);
+  Endpoint d = ep(kB, 9);
+  send_bytes(u, "x", 1, w.now, &d);
+  w.run_for(10 * kMs);
+  EXPECT_EQ(a->connect(ep(kB, 6000), w.now), -kEINPROGRESS);
+  EXPECT_EQ(b->connect(ep(kA, 5000), w.now), -kEINPROGRESS);
+  ASSERT_TRUE(w.run([&] {
+    return a->tcp_state() == TcpState::Established && b->tcp_state() == TcpState::Established;
+  }));
+  EXPECT_EQ(send_bytes(a, "hi", 2, w.now), 2);
+  char buf[4];
+  ASSERT_TRUE(w.run([&] { return recv_bytes(b, buf, 4, w.now) == 2; }));
+  close_all(w, {a, b, u});
+}
+
+TEST(NetTcp, SimultaneousCloseGoesThroughClosing) {
+  World w;
+  Conn c = connect_pair(w);
+  c.client->close(w.now);
+  c.server->close(w.now);
+  EXPECT_EQ(c.client->tcp_state(), TcpState::FinWait1);
+  // Both FINs cross: CLOSING on both sides, then TIME_WAIT, then gone.
+  bool saw_closing = false;
+  ASSERT_TRUE(w.run([&] {
+    for (Stack* st : {w.a.get(), w.b.get()})
+      for (Socket* s = st->tcp_conns().front(); s; s = st->tcp_conns().next_of(s))
+        if (s->tcp_state() == TcpState::Closing) saw_closing = true;
+    return w.a->tcp_conns().front() && w.a->tcp_conns().front()->tcp_state() == TcpState::TimeWait &&
+           w.b->tcp_conns().front() && w.b->tcp_conns().front()->tcp_state() == TcpState::TimeWait;
+  }));
+  EXPECT_TRUE(saw_closing);
+  c.listener->close(w.now);
+  EXPECT_TRUE(w.run([&] { return w.a->socket_count() + w.b->socket_count() == 0; }, 10 * kSec));
+}
+
+TEST(NetTcp, TimeWaitReuseFromBothSides) {
+  World w;
+  Socket* l = listen_on(*w.b, 80);
+  int one = 1;
+  for (int round = 0; round < 3; round++) {
+    Socket* s = make_socket(*w.a, kSockStream);
+    s->set_option(kSolSocket, kSoReuseAddr, &one, sizeof one);
+    ASSERT_EQ(s->bind(ep(Ip4{}, 7000)), 0) << round;
+    ASSERT_EQ(s->connect(ep(kB, 80), w.now), -kEINPROGRESS) << round;
+    Socket* acc = nullptr;
+    ASSERT_TRUE(w.run([&] {
+      if (!acc) l->accept(&acc, nullptr);
+      return acc && s->tcp_state() == TcpState::Established;
+    })) << round;
+    // Round 0 and 2: the client closes first (TIME_WAIT on A); round 1:
+    // the server does (TIME_WAIT on B, then A's new SYN hits it).
+    Socket* first = round == 1 ? acc : s;
+    Socket* second = round == 1 ? s : acc;
+    first->close(w.now);
+    ASSERT_TRUE(w.run([&] { return second->events() & kEpollRdHup; }));
+    second->close(w.now);
+    w.run_for(50 * kMs);
+  }
+  // The listener and the last round's TIME_WAIT: each earlier one was
+  // taken over by the next round.
+  EXPECT_EQ(w.a->socket_count() + w.b->socket_count(), 2u);
+  l->close(w.now);
+}
+
+TEST(NetTcp, ZeroWindowProbeAndWindowUpdate) {
+  World w;
+  Conn c = connect_pair(w);
+  int small = 4096;
+  // The accepted socket's buffer is already negotiated; shrink the client's
+  // view instead: B stops reading, so A's data fills B's 256 KiB window.
+  (void)small;
+  auto data = pattern(1 << 20, 5);
+  size_t sent = 0;
+  w.run(
+      [&] {
+        long n = send_bytes(c.client, data.data() + sent, data.size() - sent, w.now);
+        if (n > 0) sent += size_t(n);
+        return false;
+      },
+      5 * kSec);
+  EXPECT_EQ(c.client->tcb.snd_wnd, 0u);
+  EXPECT_LT(c.server->tcp_rcv_window(), 128u);  // below the scaled window's unit
+  EXPECT_LT(sent, data.size());
+  EXPECT_EQ(send_bytes(c.client, data.data(), 1, w.now), -kEAGAIN);
+  EXPECT_EQ(c.client->events() & kEpollOut, 0u);
+  EXPECT_NE(c.client->tcb.t_persist, 0u);
+  // Now B reads: window updates reopen the flow, and everything arrives.
+  Pump p{c.client, c.server, data};
+  p.sent = sent;
+  ASSERT_TRUE(w.run(
+      [&] {
+        p.step(w.now);
+        return p.eof;
+      },
+      60 * kSec, 5 * kMs));
+  EXPECT_TRUE(p.in == data);
+  close_all(w, {c.client, c.server, c.listener});
+}
+
+TEST(NetTcp, SmallReceiveBufferSetBeforeListen) {
+  World w;
+  Socket* l = make_socket(*w.b, kSockStream);
+  int sz = 2048;
+  l->set_option(kSolSocket, kSoRcvBuf, &sz, sizeof sz);
+  l->bind(ep(Ip4{}, 80));
+  l->listen(4);
+  Socket* s = make_socket(*w.a, kSockStream);
+  s->connect(ep(kB, 80), w.now);
+  Socket* acc = nullptr;
+  ASSERT_TRUE(w.run([&] { return l->accept(&acc, nullptr) == 0 && s->events() & kEpollOut; }));
+  int got = 0;
+  size_t len = sizeof got;
+  acc->get_option(kSolSocket, kSoRcvBuf, &got, &len);
+  EXPECT_EQ(got, 4096);
+  auto data = pattern(200000, 9);
+  Pump p{s, acc, data};
+  ASSERT_TRUE(w.run(
+      [&] {
+        p.step(w.now);
+        return p.eof;
+      },
+      60 * kSec, 5 * kMs));
+  EXPECT_TRUE(p.in == data);
+  close_all(w, {s, acc, l});
+}
+
+TEST(NetTcp, ListenBacklogFullDelaysButDoesNotLoseConnections) {
+  World w;
+  Socket* l = listen_on(*w.b, 80, 1);
+  std::vector<Socket*> cl;
+  for (int i = 0; i < 3; i++) {
+    cl.push_back(make_socket(*w.a, kSockStream));
+    cl.back()->connect(ep(kB, 80), w.now);
+  }
+  w.run_for(500 * kMs);
+  EXPECT_EQ(l->accept_q_.size(), 1u);  // the others wait, half-open
+  std::vector<Socket*> acc;
+  ASSERT_TRUE(w.run(
+      [&] {
+        Socket* x;
+        while (l->accept(&x, nullptr) == 0) acc.push_back(x);
+        return acc.size() == 3;
+      },
+      30 * kSec));
+  for (Socket* s : cl) EXPECT_EQ(s->tcp_state(), TcpState::Established);
+  for (Socket* s : cl) s->close(w.now);
+  for (Socket* s : acc) s->close(w.now);
+  l->close(w.now);
+}
+
+TEST(NetTcp, ClosingListenerResetsQueuedConnections) {
+  World w;
+  Socket* l = listen_on(*w.b, 80);
+  Socket* s = make_socket(*w.a, kSockStream);
+  s->connect(ep(kB, 80), w.now);
+  ASSERT_TRUE(w.run([&] { return s->tcp_state() == TcpState::Established; }));
+  w.run_for(10 * kMs);
+  l->close(w.now);
+  EXPECT_EQ(w.b->socket_count(), 0u);
+  ASSERT_TRUE(w.run([&] { return s->events() & kEpollErr; }));
+  s->close(w.now);
+}
+
+TEST(NetTcp, BindAndListenConflicts) {
+  World w;
+  Socket* l = listen_on(*w.b, 80);
+  Socket* x = make_socket(*w.b, kSockStream);
+  EXPECT_EQ(x->bind(ep(Ip4{}, 80)), -kEADDRINUSE);
+  int one = 1;
+  x->set_option(kSolSocket, kSoReuseAddr, &one, sizeof one);
+  EXPECT_EQ(x->bind(ep(Ip4{}, 80)), -kEADDRINUSE);  // a listener holds it
+  Socket* r1 = make_socket(*w.b, kSockStream);
+  Socket* r2 = make_socket(*w.b, kSockStream);
+  r1->set_option(kSolSocket, kSoReusePort, &one, sizeof one);
+  r2->set_option(kSolSocket, kSoReusePort, &one, sizeof one);
+  EXPECT_EQ(r1->bind(ep(Ip4{}, 8080)), 0);
+  EXPECT_EQ(r2->bind(ep(Ip4{}, 8080)), 0);
+  EXPECT_EQ(r1->listen(8), 0);
+  EXPECT_EQ(r2->listen(8), 0);
+  // Connections spread over both listeners.
+  std::vector<Socket*> cl;
+  for (int i = 0; i < 16; i++) {
+    cl.push_back(make_socket(*w.a, kSockStream));
+    cl.back()->connect(ep(kB, 8080), w.now);
+  }
+  int n1 = 0, n2 = 0;
+  std::vector<Socket*> acc;
+  ASSERT_TRUE(w.run([&] {
+    Socket* x2;
+    while (r1->accept(&x2, nullptr) == 0) n1++, acc.push_back(x2);
+    while (r2->accept(&x2, nullptr) == 0) n2++, acc.push_back(x2);
+    return n1 + n2 == 16;
+  }));
+  EXPECT_GT(n1, 0);
+  EXPECT_GT(n2, 0);
+  Socket* y = make_socket(*w.b, kSockStream);
+  EXPECT_EQ(y->listen(1), 0);  // autobinds an ephemeral port
+  Endpoint e;
+  y->local_name(&e);
+  EXPECT_GE(e.port, 32768);
+  for (Socket* s : cl) s->close(w.now);
+  for (Socket* s : acc) s->close(w.now);
+  close_all(w, {l, x, r1, r2, y});
+}
+
+int count_data_segments(World& w, int side) {
+  int n = 0;
+  for (auto& f : w.link.sent[side]) {
+    auto v = parse_ip4_frame(f);
+    if (v.ok && v.proto == 6 && v.payload.size() > size_t(v.payload[12] >> 4) * 4) n++;
+  }
+  return n;
+}
+
+TEST(NetTcp, NagleCoalescesUnlessNoDelay) {
+  for (bool nodelay : {false, true}) {
+    World w;
+    Conn c = connect_pair(w);
+    int v = nodelay;
+    c.client->set_option(kIpProtoTcp, kTcpNoDelay, &v, sizeof v);
+    w.link.capture = true;
+    for (int i = 0; i < 10; i++) EXPECT_EQ(send_bytes(c.client, "0123456789", 10, w.now), 10);
+    std::vector<uint8_t> got(100);
+    Pump p{c.client, c.server, got};
+    p.sent = 100;
+    p.shut = true;
+    w.run([&] {
+      p.step(w.now);
+      return p.in.size() == 100;
+    });
+    int segs = count_data_segments(w, 0);
+    if (nodelay)
+      EXPECT_EQ(segs, 10);
+    else
+      EXPECT_EQ(segs, 2);  // the first, then the rest once it is acknowledged
+    close_all(w, {c.client, c.server, c.listener});
+  }
+}
+
+TEST(NetTcp, DelayedAckWaitsForTimerOrSecondSegment) {
+  World w;
+  Conn c = connect_pair(w);
+  w.link.capture = true;
+  uint64_t t0 = w.now;
+  send_bytes(c.client, "a", 1, w.now);
+  ASSERT_TRUE(w.run([&] { return c.client->tcb.snd_una == c.client->tcb.snd_max; }));
+  EXPECT_GE(w.now - t0, w.b->config().delack_ns);
+  EXPECT_LT(w.now - t0, w.b->config().delack_ns + 10 * kMs);
+  close_all(w, {c.client, c.server, c.listener});
+}
+
+TEST(NetTcp, ReceiverReportsSackBlocks) {
+  World w;
+  Conn c = connect_pair(w);
+  int one = 1;
+  c.client->set_option(kIpProtoTcp, kTcpNoDelay, &one, sizeof one);
+  int n = 0;
+  w.link.capture = true;
+  w.link.tap = [&](int from, std::vector<uint8_t>& f) {
+    auto v = parse_ip4_frame(f);
+    if (from == 0 && v.proto == 6 && v.payload.size() > 32) return ++n != 2;  // lose the 2nd
+    return true;
+  };
+  auto data = pattern(1448 * 4, 3);
+  EXPECT_EQ(send_bytes(c.client, data.data(), data.size(), w.now), long(data.size()));
+  std::vector<uint8_t> got;
+  Pump p{c.client, c.server, data};
+  p.sent = data.size();
+  p.shut = true;
+  ASSERT_TRUE(w.run([&] {
+    p.step(w.now);
+    return p.in.size() == data.size();
+  }));
+  EXPECT_TRUE(p.in == data);
+  bool sack = false;
+  for (auto& f : w.link.sent[1]) {
+    auto v = parse_ip4_frame(f);
+    if (!v.ok || v.proto != 6) continue;
+    size_t doff = size_t(v.payload[12] >> 4) * 4;
+    for (size_t i = 20; i + 1 < doff;) {
+      if (v.payload[i] == 1) { i++; continue; }
+      if (v.payload[i] == 5) sack = true;
+      if (v.payload[i] == 0 || v.payload[i + 1] < 2) break;
+      i += v.payload[i + 1];
+    }
+  }
+  EXPECT_TRUE(sack);
+  EXPECT_GT(w.a->stats.tcp_rexmit, 0u);
+  close_all(w, {c.client, c.server, c.listener});
+}
+
+TEST(NetTcp, KeepaliveDetectsDeadPeer) {
+  World w;
+  Conn c = connect_pair(w);
+  int one = 1, idle = 10, intvl = 2, cnt = 3;
+  c.client->set_option(kIpProtoTcp, kTcpKeepIdle, &idle, sizeof idle);
+  c.client->set_option(kIpProtoTcp, kTcpKeepIntvl, &intvl, sizeof intvl);
+  c.client->set_option(kIpProtoTcp, kTcpKeepCnt, &cnt, sizeof cnt);
+  c.client->set_option(kSolSocket, kSoKeepAlive, &one, sizeof one);
+  // A live peer answers the probes: still established after a minute.
+  w.run_for(60 * kSec);
+  EXPECT_EQ(c.client->tcp_state(), TcpState::Established);
+  // Then the peer goes silent.
+  bool drop = true;
+  drop_tcp_from(w, 1, &drop);
+  uint64_t t0 = w.now;
+  ASSERT_TRUE(w.run([&] { return c.client->events() & kEpollErr; }, 60 * kSec));
+  EXPECT_LE(w.now - t0, uint64_t(idle + intvl * cnt + 1) * kSec);
+  char b;
+  EXPECT_EQ(recv_bytes(c.client, &b, 1, w.now), -kETIMEDOUT);
+  close_all(w, {c.client, c.server, c.listener});
+}
+
+TEST(NetTcp, RetransmissionGivesUpWithTimeout) {
+  World w;
+  Conn c = connect_pair(w);
+  bool drop = true;
+  drop_tcp_from(w, 1, &drop);
+  send_bytes(c.client, "lost", 4, w.now);
+  ASSERT_TRUE(w.run([&] { return c.client->events() & kEpollErr; }, 3600 * kSec, 10 * kSec));
+  char b;
+  EXPECT_EQ(recv_bytes(c.client, &b, 1, w.now), -kETIMEDOUT);
+  close_all(w, {c.client, c.server, c.listener});
+}
+
+TEST(NetTcp, RtoFollowsMeasuredRtt) {
+  LinkParams p;
+  p.delay = 20 * kMs;
+  World w(2, p);
+  Conn c = connect_pair(w);
+  auto data = pattern(100000, 1);
+  Pump pump{c.client, c.server, data};
+  ASSERT_TRUE(w.run([&] {
+    pump.step(w.now);
+    return pump.eof;
+  }, 60 * kSec, 5 * kMs));
+  // RTT 40 ms: SRTT near it, RTO at the 200 ms floor.
+  EXPECT_NEAR(double(c.client->tcb.srtt), double(40 * kMs), double(15 * kMs));
+  EXPECT_EQ(c.client->tcb.rto, w.a->config().rto_min_ns);
+  close_all(w, {c.client, c.server, c.listener});
+}
+
+TEST(NetTcp, HalfCloseKeepsOtherDirection) {
+  World w;
+  Conn c = connect_pair(w);
+  EXPECT_EQ(c.client->shutdown(kShutWr, w.now), 0);
+  EXPECT_EQ(send_bytes(c.client, "x", 1, w.now), -kEPIPE);
+  char buf[8];
+  ASSERT_TRUE(w.run([&] { return recv_bytes(c.server, buf, 8, w.now) == 0; }));
+  EXPECT_EQ(send_bytes(c.server, "late", 4, w.now), 4);
+  ASSERT_TRUE(w.run([&] { return recv_bytes(c.client, buf, 8, w.now) == 4; }));
+  EXPECT_EQ(c.client->tcp_state(), TcpState::FinWait2);
+  close_all(w, {c.client, c.server, c.listener});
+  EXPECT_TRUE(w.run([&] { return w.a->socket_count() + w.b->socket_count() == 0; }, 10 * kSec));
+}
+
+TEST(NetTcp, LoopbackTransfer) {
+  World w;
+  Socket* l = listen_on(*w.a, 9999);
+  Socket* s = make_socket(*w.a, kSockStream);
+  EXPECT_EQ(s->connect(ep(ip4(127, 0, 0, 1), 9999), w.now), -kEINPROGRESS);
+  Socket* acc = nullptr;
+  ASSERT_TRUE(w.run([&] { return l->accept(&acc, nullptr) == 0; }));
+  auto data = pattern(2 << 20, 8);
+  Pump p{s, acc, data};
+  ASSERT_TRUE(w.run([&] {
+    p.step(w.now);
+    return p.eof;
+  }, 60 * kSec, 5 * kMs));
+  EXPECT_TRUE(p.in == data);
+  EXPECT_EQ(w.link.frames, 2u);  // nothing left the stack but the ARP announcements
+  close_all(w, {s, acc, l});
+}
+
+TEST(NetTcp, AcceptedSocketsInheritOptions) {
+  World w;
+  Socket* l = make_socket(*w.b, kSockStream);
+  int one = 1;
+  l->set_option(kIpProtoTcp, kTcpNoDelay, &one, sizeof one);
+  l->set_option(kSolSocket, kSoKeepAlive, &one, sizeof one);
+  l->bind(ep(Ip4{}, 80));
+  l->listen(4);
+  Socket* s = make_socket(*w.a, kSockStream);
+  s->connect(ep(kB, 80), w.now);
+  Socket* acc = nullptr;
+  ASSERT_TRUE(w.run([&] { return l->accept(&acc, nullptr) == 0; }));
+  int v = 0;
+  size_t len = sizeof v;
+  acc->get_option(kIpProtoTcp, kTcpNoDelay, &v, &len);
+  EXPECT_EQ(v, 1);
+  acc->get_option(kSolSocket, kSoKeepAlive, &v, &len);
+  EXPECT_EQ(v, 1);
+  EXPECT_EQ(acc->get_option(kSolSocket, 999, &v, &len), -kENOPROTOOPT);
+  close_all(w, {s, acc, l});
+}
+
+}  // namespace
