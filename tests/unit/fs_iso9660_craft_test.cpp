@@ -321,6 +321,8 @@ TEST(Iso9660Crafted, RelocatedDirectoryAppearsWhereItsChildLinkIs) {
   EXPECT_EQ(da.mode, kTypeDir | 0711);
   EXPECT_EQ(da.uid, 7u);
   EXPECT_EQ(da.ino, ents[2].ino);
+  EXPECT_EQ(da.size, 2048u);  // from the relocated directory, not the placeholder
+  EXPECT_EQ(da.blocks, 4u);
   ASSERT_EQ(lookup(deep.get(), "..", &up), 0);
   up->getattr(&ua);
   EXPECT_EQ(ua.ino, aa.ino);
@@ -660,6 +662,34 @@ TEST(Iso9660Crafted, TooManySectionsIsEio) {
   NodeRef n;
   EXPECT_EQ(lookup(m.root.get(), "many", &n), -EIO);
   EXPECT_EQ(lookup(m.root.get(), "after", &n), -EIO);
+}
+
+// Found by the fuzzer: the multi-extent flag on a symlink made its size the
+// sections' sum, and readlink read past the target.
+TEST(Iso9660Crafted, MultiExtentFlagOnlyMattersForRegularFiles) {
+  IsoBuilder b(32);
+  b.directory(18, {dot_record(18, 2048, sp()), dotdot_record(18, 2048),
+                   record(30, 3000, 0x80, "L.;1", px(0120777) + nm("link") + sl(comp(0, "target"))),
+                   record(30, 3000, 0, "L.;1", px(0120777) + nm("link")),
+                   record(20, 2048, 0x82, "D", px(040755) + nm("dir")),
+                   record(30, 9000, 0, "D", px(040755) + nm("dir"))});
+  b.directory(20, {dot_record(20, 2048), dotdot_record(18, 2048)});
+  b.primary(16, record(18, 2048, 2, std::string(1, '\0')));
+  b.terminator(17);
+  MemMounted m(b.img);
+  ASSERT_EQ(m.error, 0);
+  EXPECT_EQ(names_of(m.root.get()), (std::vector<std::string>{".", "..", "link", "dir"}));
+  NodeRef l, d;
+  ASSERT_EQ(lookup(m.root.get(), "link", &l), 0);
+  Attr a;
+  l->getattr(&a);
+  EXPECT_EQ(a.size, 6u);
+  char buf[4096];
+  ASSERT_EQ(l->readlink(buf, sizeof buf), 6);
+  EXPECT_EQ(std::string(buf, 6), "target");
+  ASSERT_EQ(lookup(m.root.get(), "dir", &d), 0);
+  d->getattr(&a);
+  EXPECT_EQ(a.size, 2048u);
 }
 
 TEST(Iso9660Crafted, FailingDeviceNeverCrashes) {

@@ -199,7 +199,9 @@ long IsoFs::make_node(IsoNode* parent, DirCursor* cur, IsoNode** out) {
     if (rr->times & kTfAccess) a.atime = rr->atime;
     if (rr->times & kTfAttributes) a.ctime = rr->ctime;
   }
-  bool multi = r == 0 && (rec.flags() & kFlagMultiExtent) && !(rr && rr->cl);
+  // Sections make sense for regular files only; other types keep the first.
+  bool multi = r == 0 && (rec.flags() & kFlagMultiExtent) && (a.mode & kTypeMask) == kTypeRegular &&
+               !(rr && rr->cl);
   if (r == 0 && (a.mode & kTypeMask) == kTypeSymlink) {
     // The target, from the entry's SL (parsed again, now with a buffer).
     size_t len = e->rr.link_len;
@@ -208,9 +210,10 @@ long IsoFs::make_node(IsoNode* parent, DirCursor* cur, IsoNode** out) {
     if (r == 0 && !node->link_) r = -ENOMEM;
     if (r == 0) r = read_su(rec, &e->rr, node->link_);
     if (r == 0 && e->rr.link_len != len) r = -EIO;
+    if (r == 0) node->link_len_ = len;
     a.size = len;
   }
-  a.blocks = (uint64_t(rec.size()) + 511) / 512;
+  a.blocks = (uint64_t(node->first_.size) + 511) / 512;  // what the records hold, as Linux counts
   if (multi) {
     // The sections of a file over 4 GiB, in the records that follow.
     node->more_ = new Section[kMaxSections - 1];
@@ -266,6 +269,7 @@ long IsoFs::make_root(uint32_t start, uint32_t size, const char** why) {
   root->more_count_ = 0;
   delete[] root->link_;
   root->link_ = nullptr;
+  root->link_len_ = 0;
   if (!(naming_ == Naming::RockRidge && px_ino_))
     root->attr_.ino = root->ino = location_ino(uint64_t(start) * kBlockSize);
   root_ = root;

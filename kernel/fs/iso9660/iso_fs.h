@@ -114,7 +114,8 @@ class IsoNode final : public Node {
   Section first_{0, 0};
   Section* more_ = nullptr;  // the sections after the first
   uint32_t more_count_ = 0;
-  char* link_ = nullptr;  // symlinks: the target, attr_.size bytes
+  char* link_ = nullptr;  // symlinks: the target, link_len_ bytes
+  size_t link_len_ = 0;
 
  private:
   long find(const char* name, size_t len, uint64_t* pos);

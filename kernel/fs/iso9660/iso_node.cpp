@@ -190,7 +190,7 @@ long IsoNode::readdir(uint64_t* cookie, Emit emit, void* ctx) {
 
 long IsoNode::readlink(char* buf, size_t cap) {
   if ((attr_.mode & kTypeMask) != kTypeSymlink) return -EINVAL;
-  size_t n = attr_.size < cap ? size_t(attr_.size) : cap;
+  size_t n = link_len_ < cap ? link_len_ : cap;
   if (n) memcpy(buf, link_, n);
   return long(n);
 }
