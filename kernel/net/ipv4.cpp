@@ -45,7 +45,7 @@ void Stack::ip4_deliver(Interface* ifc, const uint8_t* hdr, size_t hlen, const u
     case kIpProtoIcmp:
       return icmp_input(ifc, hdr, hlen, payload, plen);
     case kIpProtoUdp:
-      return udp_input(hdr, hlen, payload, plen);
+      return udp_input(ifc, hdr, hlen, payload, plen);
     case kIpProtoTcp:
       return tcp_input(hdr, hlen, payload, plen);
     default: {
@@ -62,7 +62,7 @@ void Stack::ip4_deliver(Interface* ifc, const uint8_t* hdr, size_t hlen, const u
 }
 
 long Stack::ip4_output(Packet* p, Ip4 src, Ip4 dst, uint8_t proto, uint8_t tos, uint8_t ttl,
-                       bool df) {
+                       bool df, Interface* via) {
   Interface* ifc;
   Ip4 next_hop = dst;
   if (is_local(dst)) {
@@ -70,14 +70,11 @@ long Stack::ip4_output(Packet* p, Ip4 src, Ip4 dst, uint8_t proto, uint8_t tos, 
   } else {
     const Route* r = dst.broadcast() ? nullptr : route(dst);
     if (dst.broadcast()) {
-      // Limited broadcast leaves through the interface owning the source
-      // (DHCP sends from 0.0.0.0: the first device).
-      ifc = nullptr;
-      for (Interface* i = ifaces_.front(); i; i = ifaces_.next_of(i))
-        if (!i->loopback() && (src.any() || (i->has_ip4() && i->ip == src))) {
-          ifc = i;
-          break;
-        }
+      // Limited broadcast leaves through the bound device, else the
+      // interface owning the source (DHCP sends from 0.0.0.0: the first).
+      ifc = via;
+      for (Interface* i = ifaces_.front(); i && !ifc; i = ifaces_.next_of(i))
+        if (!i->loopback() && (src.any() || (i->has_ip4() && i->ip == src))) ifc = i;
     } else {
       ifc = r ? r->ifc : nullptr;
       if (r && !r->gateway.any()) next_hop = r->gateway;

@@ -64,7 +64,9 @@ Packet* Reassembly::add(Ip4 src, Ip4 dst, uint16_t id, uint8_t proto, uint32_t o
     d->deadline = now + kTimeoutNs;
   }
   if (!more) {
-    if ((d->total && d->total != end) || end < d->have) goto poison;
+    // Fragments already held must all end before the datagram does.
+    Packet* last = d->frags.back();
+    if ((d->total && d->total != end) || (last && last->frag_off + last->len() > end)) goto poison;
     d->total = end;
   }
   if (d->total && end > d->total) goto poison;

@@ -290,6 +290,26 @@ long Socket::shutdown(int how, uint64_t now_ns) {
   return r;
 }
 
+long Socket::disconnect(uint64_t now_ns) {
+  stack_->poll_time(now_ns);
+  if (!stream_) {
+    connected_ = false;
+    remote_ = Endpoint{};
+    return 0;
+  }
+  if (tcb.state == TcpState::Listen) return -kEINVAL;
+  if (tcb.state != TcpState::Closed) tcp_abort(0, true);
+  // Back to a fresh, bound socket.
+  stack_->tcp_unhash(this);
+  tcb = Tcb{};
+  reset_ = was_connected_ = shut_rd_ = shut_wr_ = false;
+  snd_.consume(snd_.size());
+  rcv_.consume(rcv_.size());
+  remote_ = Endpoint{};
+  stack_->flush();
+  return 0;
+}
+
 void Socket::close(uint64_t now_ns) {
   stack_->poll_time(now_ns);
   wakeup_ = nullptr;

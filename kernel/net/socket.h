@@ -17,6 +17,7 @@
 namespace kiln::net {
 
 class Stack;
+class Interface;
 
 // Readiness bits: Linux's EPOLL* values.
 inline constexpr uint32_t kEpollIn = 0x001, kEpollPri = 0x002, kEpollOut = 0x004,
@@ -117,6 +118,9 @@ class Socket : public Fallible {
   // and sets kMsgTrunc in *msg_flags when it did not fit.
   long recv(ByteSink& dst, int flags, Endpoint* from, uint64_t now_ns, int* msg_flags = nullptr);
   long shutdown(int how, uint64_t now_ns);
+  // connect() to an AF_UNSPEC address: UDP forgets its peer; TCP aborts
+  // (RST) and the socket may connect again.
+  long disconnect(uint64_t now_ns);
   // Releases the socket: the kernel must not touch it afterwards. TCP goes
   // on closing in the background (FIN, TIME_WAIT); SO_LINGER 0 resets.
   void close(uint64_t now_ns);
@@ -134,6 +138,9 @@ class Socket : public Fallible {
   TcpState tcp_state() const { return tcb.state; }
   bool linger_enabled() const { return linger_on_; }
   int linger_seconds() const { return linger_s_; }
+  // SO_BINDTODEVICE: send broadcasts through, and take datagrams only from,
+  // this interface (nullptr: any).
+  void bind_device(Interface* ifc) { device_ = ifc; }
 
   // --- Below: the stack's own. ---
   Socket(Stack* st, int family, bool stream);
@@ -175,6 +182,7 @@ class Socket : public Fallible {
   bool reuse_addr_ = false, reuse_port_ = false, keepalive_ = false, nodelay_ = false;
   bool linger_on_ = false, broadcast_ = false, v6only_ = false;
   int linger_s_ = 0;
+  Interface* device_ = nullptr;
   uint32_t rcvbuf_, sndbuf_;
   uint32_t keep_idle_s_ = 7200, keep_intvl_s_ = 75, keep_cnt_ = 9;
   uint16_t user_mss_ = 0;

@@ -103,8 +103,9 @@ class Stack {
   void random(void* out, size_t n);
   Ip4 source_for(Ip4 dst);
   // Sends an IP datagram whose payload is `p`; takes ownership. 0 or -errno.
+  // `via` picks the interface for limited broadcasts (SO_BINDTODEVICE).
   long ip4_output(Packet* p, Ip4 src, Ip4 dst, uint8_t proto, uint8_t tos = 0, uint8_t ttl = 0,
-                  bool df = false);
+                  bool df = false, Interface* via = nullptr);
   // ICMP error about a received datagram (`ip` = its header and payload).
   void icmp_error(uint8_t type, uint8_t code, const uint8_t* ip, size_t len, uint32_t extra = 0);
   bool is_local(Ip4 a) const;
@@ -150,7 +151,7 @@ class Stack {
                    size_t plen);
   long ip4_send_one(Interface* ifc, Packet* p, Ip4 next_hop);
   void icmp_input(Interface* ifc, const uint8_t* ip, size_t hlen, const uint8_t* p, size_t len);
-  void udp_input(const uint8_t* ip, size_t hlen, const uint8_t* p, size_t len);
+  void udp_input(Interface* ifc, const uint8_t* ip, size_t hlen, const uint8_t* p, size_t len);
   void tcp_input(const uint8_t* ip, size_t hlen, const uint8_t* p, size_t len);
   void loopback_poll();
   void run_timers();

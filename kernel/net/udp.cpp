@@ -25,7 +25,7 @@ uint32_t ip4_pseudo_sum(Ip4 src, Ip4 dst, uint8_t proto, size_t len) {
   return pseudo_sum(src, dst, proto, len);
 }
 
-void Stack::udp_input(const uint8_t* ip, size_t hlen, const uint8_t* p, size_t len) {
+void Stack::udp_input(Interface* ifc, const uint8_t* ip, size_t hlen, const uint8_t* p, size_t len) {
   stats.udp_in++;
   if (len < 8) return;
   size_t ulen = be16(p + 4);
@@ -40,7 +40,8 @@ void Stack::udp_input(const uint8_t* ip, size_t hlen, const uint8_t* p, size_t l
   size_t dlen = ulen - 8;
   if (is_broadcast(dst) || dst.multicast()) {
     for (Socket* s = udp_.front(); s; s = udp_.next_of(s))
-      if (s->local_.port == dport && s->local_.addr.any() && !s->connected_)
+      if (s->local_.port == dport && s->local_.addr.any() && !s->connected_ &&
+          (!s->device_ || s->device_ == ifc))
         s->udp_deliver(from, data, dlen);
     return;
   }
@@ -51,7 +52,7 @@ void Stack::udp_input(const uint8_t* ip, size_t hlen, const uint8_t* p, size_t l
   size_t group = 0;
   uint32_t h = src.v * 2654435761u ^ from.port;
   for (Socket* s = udp_.front(); s; s = udp_.next_of(s)) {
-    if (s->local_.port != dport) continue;
+    if (s->local_.port != dport || (s->device_ && s->device_ != ifc)) continue;
     if (!s->local_.addr.any() && !(s->local_.addr == IpAddr::of(dst))) continue;
     if (s->connected_ && !(s->remote_ == from)) continue;
     if (s->family_ == kAfInet6 && s->v6only_) continue;
@@ -122,7 +123,7 @@ long udp_send(Socket* s, ByteSource& src, const Endpoint* to, uint64_t now) {
   put16(u + 6, 0);
   uint16_t c = csum_fold(csum_add(pseudo_sum(s4, d4, kIpProtoUdp, 8 + n), u, 8 + n));
   put16(u + 6, c ? c : 0xffff);
-  long r = st->ip4_output(p, s4, d4, kIpProtoUdp, s->tos_, s->ttl_);
+  long r = st->ip4_output(p, s4, d4, kIpProtoUdp, s->tos_, s->ttl_, false, s->device_);
   return r < 0 ? r : long(n);
 }
 

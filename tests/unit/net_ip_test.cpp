@@ -244,6 +244,28 @@ TEST(NetUdp, BindConflictsAndReuse) {
   for (Socket* s : {s1, s2, r1, r2}) s->close(w.now);
 }
 
+TEST(NetUdp, ConnectFiltersAndDisconnectForgets) {
+  World w;
+  Socket* rx = make_socket(*w.b, kSockDgram);
+  ASSERT_EQ(rx->bind(ep(Ip4{}, 700)), 0);
+  ASSERT_EQ(rx->connect(ep(kA, 5), w.now), 0);
+  Endpoint e;
+  EXPECT_EQ(rx->peer_name(&e), 0);
+  Socket* tx = make_socket(*w.a, kSockDgram);
+  ASSERT_EQ(tx->bind(ep(Ip4{}, 6)), 0);
+  Endpoint to = ep(kB, 700);
+  EXPECT_EQ(send_bytes(tx, "no", 2, w.now, &to), 2);  // from port 6: filtered
+  w.run_for(20 * kMs);
+  char c[4];
+  EXPECT_EQ(recv_bytes(rx, c, 4, w.now), -kEAGAIN);
+  EXPECT_EQ(rx->disconnect(w.now), 0);
+  EXPECT_EQ(rx->peer_name(&e), -kENOTCONN);
+  EXPECT_EQ(send_bytes(tx, "yes", 3, w.now, &to), 3);
+  EXPECT_TRUE(w.run([&] { return recv_bytes(rx, c, 4, w.now) == 3; }));
+  rx->close(w.now);
+  tx->close(w.now);
+}
+
 TEST(NetUdp, BroadcastNeedsOption) {
   World w;
   Socket* rx = udp_bound(*w.b, Ip4{}, 67);
@@ -512,6 +534,13 @@ TEST(NetReassembly, UnitLimits) {
   EXPECT_EQ(r.add(kA, kB, 2, 17, 16, false, d, 8, 0), nullptr);
   EXPECT_EQ(r.add(kA, kB, 2, 17, 8, false, d, 8, 0), nullptr);
   EXPECT_EQ(r.in_progress(), 0u);
+  // A last fragment ending before fragments already held (found by the
+  // fuzzer: the copy ran past the buffer).
+  EXPECT_EQ(r.add(kA, kB, 3, 17, 16, true, d, 8, 0), nullptr);
+  EXPECT_EQ(r.add(kA, kB, 3, 17, 0, false, d, 8, 0), nullptr);
+  EXPECT_EQ(r.in_progress(), 0u);
+  EXPECT_EQ(r.add(kA, kB, 3, 17, 8, true, d, 8, 0), nullptr);  // starts afresh
+  EXPECT_EQ(r.in_progress(), 1u);
 }
 
 }  // namespace
