@@ -34,13 +34,18 @@ int FutexQueue::wake(uint64_t key, uint32_t bitset, int n, OnWake on_wake) {
 int FutexQueue::requeue(uint64_t from, uint64_t to, int nwake, int nrequeue, OnWake on_wake) {
   int done = wake(from, ~0u, nwake, on_wake);
   Bucket& src = bucket(from);
+  Bucket& dst = bucket(to);
   int moved = 0;
   for (FutexWaiter* w = src.front(); w && moved < nrequeue;) {
     FutexWaiter* next = src.next_of(w);
     if (w->key == from) {
-      src.remove(w);
+      // Within one bucket (from == to included) only the key changes, as in
+      // Linux: moving to the back would meet the waiter again in this walk.
+      if (&dst != &src) {
+        src.remove(w);
+        dst.push_back(w);
+      }
       w->key = to;
-      bucket(to).push_back(w);
       moved++;
     }
     w = next;
