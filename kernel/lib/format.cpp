@@ -111,7 +111,8 @@ size_t vformat(char* buf, size_t cap, const char* fmt, va_list ap) {
         const char* s = va_arg(ap, const char*);
         if (!s) s = "(null)";
         size_t n = 0;
-        while (s[n] && (precision < 0 || n < size_t(precision))) n++;
+        // The precision bounds the read: the text need not be terminated.
+        while ((precision < 0 || n < size_t(precision)) && s[n]) n++;
         put_padded(o, s, n, width, left, ' ');
         break;
       }
