@@ -68,6 +68,7 @@ size_t vformat(char* buf, size_t cap, const char* fmt, va_list ap) {
     int width = 0, precision = -1;
     if (*p == '*') {
       width = va_arg(ap, int);
+      if (width < 0) left = true, width = -width;  // as C: a negative width means '-'
       p++;
     }
     while (*p >= '0' && *p <= '9') width = width * 10 + (*p++ - '0');
@@ -80,15 +81,19 @@ size_t vformat(char* buf, size_t cap, const char* fmt, va_list ap) {
       }
       while (*p >= '0' && *p <= '9') precision = precision * 10 + (*p++ - '0');
     }
-    int longs = 0;
+    int longs = 0, shorts = 0;
     while (*p == 'l' || *p == 'z' || *p == 'h') {
-      if (*p != 'h') longs++;
+      if (*p == 'h')
+        shorts++;
+      else
+        longs++;
       p++;
     }
     switch (*p) {
       case 'd':
       case 'i': {
         int64_t v = longs ? va_arg(ap, int64_t) : va_arg(ap, int);
+        if (!longs && shorts) v = shorts > 1 ? int64_t(int8_t(v)) : int64_t(int16_t(v));
         uint64_t mag = v < 0 ? uint64_t(0) - uint64_t(v) : uint64_t(v);
         put_number(o, mag, v < 0, 10, false, width, left, zero, "");
         break;
@@ -98,8 +103,11 @@ size_t vformat(char* buf, size_t cap, const char* fmt, va_list ap) {
       case 'X':
       case 'o': {
         uint64_t v = longs ? va_arg(ap, uint64_t) : va_arg(ap, unsigned);
+        if (!longs && shorts) v = shorts > 1 ? uint8_t(v) : uint16_t(v);
         unsigned base = *p == 'u' ? 10 : *p == 'o' ? 8 : 16;
-        const char* prefix = alt && base == 16 ? "0x" : alt && base == 8 ? "0" : "";
+        // '#' prefixes a hex zero too ("+0x0" in backtraces), unlike C.
+        const char* prefix = !alt ? "" : base == 16 ? (*p == 'X' ? "0X" : "0x")
+                                   : base == 8 && v ? "0" : "";
         put_number(o, v, false, base, *p == 'X', width, left, zero, prefix);
         break;
       }

@@ -1,6 +1,7 @@
 // printf-style formatting into a buffer, for the console and /proc text.
-// Supports %d %i %u %x %X %o %p %s %c %% with l/ll/z/h modifiers, width,
-// precision for strings, '0', '-' and '#' flags.
+// Supports %d %i %u %x %X %o %p %s %c %% with l/ll/z/h/hh modifiers, width
+// (also '*'), precision for strings, '0', '-' and '#' flags. Unlike C, '#'
+// prefixes a hex zero ("0x0"), and %p of nullptr is "0x0".
 #pragma once
 
 #include <stdarg.h>
