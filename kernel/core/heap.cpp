@@ -35,6 +35,11 @@ PageHeader* header_of(const void* p) {
 void* Heap::alloc(size_t size) {
   if (size == 0) size = 1;
   if (size > kMaxSmall) {
+    // Near SIZE_MAX the page count below would wrap to a tiny run.
+    if (size > SIZE_MAX - sizeof(PageHeader) - kPage) {
+      stats_.failed++;
+      return nullptr;
+    }
     size_t pages = (size + sizeof(PageHeader) + kPage - 1) / kPage;
     void* run = src_.alloc(pages);
     if (!run) {

@@ -14,7 +14,7 @@ struct PageSource {
 };
 
 struct HeapStats {
-  size_t bytes_in_use;     // requested bytes of live allocations
+  size_t bytes_in_use;     // bytes of live allocations (small ones count their size class)
   size_t pages_held;       // pages taken from the source
   size_t allocations;      // live allocations
   size_t failed;           // requests that could not be met
