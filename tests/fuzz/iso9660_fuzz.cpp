@@ -1,6 +1,7 @@
 // Any bytes as an ISO 9660 volume after its 32 KiB system area: mount, walk
-// and read everything within bounds. A corrupt volume may fail to mount or
-// give -EIO, never crash, leak or loop. The seeds are small xorriso images
+// and read everything within bounds, then again on a device whose reads
+// start failing part way. A corrupt volume may fail to mount or give -EIO,
+// never crash, leak or loop. The seeds are small xorriso images
 // and the crafted images of tests/unit/fs_iso9660_craft_test.cpp, with the
 // system area and trailing zeros cut (KILN_ISO9660_CORPUS=DIR when running
 // that test writes the crafted ones).
@@ -19,8 +20,10 @@ constexpr uint64_t kZeroTail = 65536;  // trailing zeros the seeds had cut
 
 class FuzzDevice final : public BlockDevice {
  public:
-  FuzzDevice(const uint8_t* data, size_t size) : data_(data), size_(size) {}
+  FuzzDevice(const uint8_t* data, size_t size, uint32_t fail_after)
+      : data_(data), size_(size), fail_after_(fail_after) {}
   long read(uint64_t sector, uint32_t count, void* buf) override {
+    if (fail_after_ && ++reads_ > fail_after_) return -EIO;
     uint64_t total = sectors();
     if (sector > total || count > total - sector) return -EIO;
     auto out = static_cast<uint8_t*>(buf);
@@ -41,16 +44,15 @@ class FuzzDevice final : public BlockDevice {
  private:
   const uint8_t* data_;
   size_t size_;
+  uint32_t fail_after_, reads_ = 0;
 };
 
-}  // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  FuzzDevice dev(data, size);
+void mount_and_walk(const uint8_t* data, size_t size, uint32_t fail_after) {
+  FuzzDevice dev(data, size, fail_after);
   iso9660_probe(&dev);
   FileSystem* fs = nullptr;
   const char* why = nullptr;
-  if (iso9660_mount(&dev, &fs, &why) != 0) return 0;
+  if (iso9660_mount(&dev, &fs, &why) != 0) return;
   StatFs s;
   fs->statfs(&s);
   Node* root = fs->root();
@@ -63,5 +65,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   kiln::fs::iso9660_test::walk_node(root, 0, lim, &st);
   root->put();
   delete fs;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  mount_and_walk(data, size, 0);
+  if (size) mount_and_walk(data, size, 1 + data[size / 2] % 48u);
   return 0;
 }

@@ -10,9 +10,11 @@
 #include <map>
 #include <set>
 
+#include "fs/iso9660/block_cache.h"
 #include "fs/iso9660/format.h"
 #include "fs/iso9660/rock_ridge.h"
 #include "fs_iso9660_builder.h"
+#include "fs_iso9660_images.h"
 #include "fs_iso9660_walk.h"
 
 namespace kiln::fs::iso9660_test {
@@ -46,70 +48,7 @@ std::vector<std::string> names_of(Node* dir, long* err = nullptr) {
   return out;
 }
 
-std::string pattern(size_t n, uint8_t seed) {
-  std::string s(n, '\0');
-  for (size_t i = 0; i < n; i++) s[i] = char((i * 7 + seed) % 251);
-  return s;
-}
-
-std::string long_date(const char* digits, int8_t gmt_quarters = 0) {
-  return std::string(digits, 16) + char(gmt_quarters);
-}
-
 // --- Rock Ridge ----------------------------------------------------------------
-
-const std::string kName255 = std::string(200, 'x') + std::string(55, 'y');
-
-// Continuation areas at 19, sub at 20, root at 22-23, data from 30.
-std::vector<uint8_t> rock_ridge_image() {
-  IsoBuilder b(48);
-  // Continuation area contents, at known offsets of block 19.
-  std::string ce_name = nm("second-half") + tf(kiln::fs::iso9660::kTfModify, short_date(110));
-  std::string ce_long = nm(kName255.substr(150));
-  std::string ce_link = sl(comp(0, "cal") + comp(4) + comp(2) + comp(0, "bin"));
-  uint32_t o_name = 0, o_long = uint32_t(ce_name.size()), o_link = o_long + uint32_t(ce_long.size());
-  b.put(19, o_name, ce_name);
-  b.put(19, o_long, ce_long);
-  b.put(19, o_link, ce_link);
-
-  using namespace kiln::fs::iso9660;
-  std::string times = long_date("2020010203040512") + long_date("2021010203040500") +
-                      long_date("2022010203040599", 4);  // +1 hour
-  std::vector<std::string> root = {
-      dot_record(22, 4096, sp() + px(040755, 3, 0, 0) + tf(kTfModify, short_date(100))),
-      dotdot_record(22, 4096, px(040755, 3)),
-      record(30, 6, 0, "NAMEA.;1", px(0100644, 1, 10, 20) + nm("first-half-", 1) + ce(19, o_name, uint32_t(ce_name.size()))),
-      record(30, 6, 0, "LONG.;1", nm(kName255.substr(0, 150), 1) + ce(19, o_long, uint32_t(ce_long.size()))),
-      record(0, 0, 0, "LINK.;1", px(0120777) + nm("link") + sl(comp(8) + comp(0, "usr") + comp(1, "lo"), 1) + ce(19, o_link, uint32_t(ce_link.size()))),
-      record(0, 0, 0, "DEV.;1", px(020620, 1, 0, 5) + pn(0, 0x103) + nm("null")),
-      record(0, 0, 0, "BLK.;1", px(060660) + pn(8, 1) + nm("sda1")),
-      record(0, 0, 0, "FIFO.;1", px(010644) + nm("fifo")),
-      record(0, 0, 0, "SOCK.;1", px(0140755) + nm("sock")),
-      record(30, 6, 0, "TIMES.;1", px(0100600) + nm("times") + tf(kTfModify | kTfAccess | kTfAttributes | kTfLongForm, times)),
-      record(30, 6, 0, "HID.;1", px(0100644) + nm("relocated") + re()),
-      record(30, 6, 4, "ASSOC.;1", px(0100644) + nm("assoc")),
-      record(30, 6, 0, "DOT.;1", px(0100644) + nm(".")),
-      record(30, 6, 0, "SLASH.;1", px(0100644) + nm("a/b")),
-      record(30, 6, 0, "NONM.;1", px(0100444)),
-      record(30, 2048, 0x80, "MULTI.;1", px(0100644) + nm("multi")),
-      record(33, 4096, 0x80, "MULTI.;1", px(0100644) + nm("multi")),
-      record(36, 100, 0, "MULTI.;1", px(0100644) + nm("multi")),
-      record(38, 5, 0, "XAR.;1", px(0100644) + nm("xar"), 1),
-      record(20, 2048, 2, "SUB", px(040700, 2, 1, 1) + nm("sub")),
-      record(30, 6, 0, "STOP.;1", px(0100644) + st() + nm("ignored")),
-  };
-  if (b.directory(22, root) > 4096) std::abort();
-  b.directory(20, {dot_record(20, 2048, px(040700, 2, 1, 1)), dotdot_record(22, 4096),
-                   record(37, 3, 0, "INNER.;1", px(0100640) + nm("inner"))});
-  b.put(30, 0, pattern(2048, 1));
-  b.put(33, 0, pattern(4096, 2));
-  b.put(36, 0, pattern(100, 3));
-  b.put(37, 0, "abc");
-  b.put(39, 0, "hello");
-  b.primary(16, record(22, 4096, 2, std::string(1, '\0')));
-  b.terminator(17);
-  return b.img;
-}
 
 TEST(Iso9660Crafted, RockRidgeNamesAcrossEntriesAndContinuations) {
   MemMounted m(rock_ridge_image());
@@ -133,6 +72,23 @@ TEST(Iso9660Crafted, RockRidgeNamesAcrossEntriesAndContinuations) {
   EXPECT_EQ(at.atime.sec, kShortDate);  // the record's date
   NodeRef l;
   ASSERT_EQ(lookup(m.root.get(), kName255, &l), 0);
+}
+
+TEST(Iso9660Crafted, RockRidgeNamesOverNameMaxAreCut) {
+  IsoBuilder b(32);
+  std::string first(150, 'a'), rest(150, 'b');
+  b.put(19, 0, nm(rest));
+  b.directory(18, {dot_record(18, 2048, sp()), dotdot_record(18, 2048),
+                   record(30, 1, 0, "X.;1", nm(first, 1) + ce(19, 0, 155)),
+                   record(30, 1, 0, "Y.;1", nm("with") + nm(std::string("\0hidden", 7)) + nm("-nul"))});
+  b.primary(16, record(18, 2048, 2, std::string(1, '\0')));
+  b.terminator(17);
+  MemMounted m(b.img);
+  ASSERT_EQ(m.error, 0);
+  std::string cut = first + rest.substr(0, 105);
+  EXPECT_EQ(names_of(m.root.get()), (std::vector<std::string>{".", "..", cut, "with-nul"}));
+  NodeRef n;
+  EXPECT_EQ(lookup(m.root.get(), cut, &n), 0);
 }
 
 TEST(Iso9660Crafted, RockRidgeSymlinkComponentsContinue) {
@@ -286,23 +242,6 @@ TEST(Iso9660Crafted, ReaddirCookies) {
 
 // --- Relocated directories ----------------------------------------------------------
 
-std::vector<uint8_t> relocation_image(uint32_t cl_target = 22) {
-  IsoBuilder b(40);
-  b.directory(18, {dot_record(18, 2048, sp() + px(040755)), dotdot_record(18, 2048, px(040755)),
-                   record(20, 2048, 2, "A", px(040755) + nm("a")),
-                   record(21, 2048, 2, "RR_MOVED", px(040755) + nm("rr_moved") + re())});
-  b.directory(20, {dot_record(20, 2048, px(040755)), dotdot_record(18, 2048, px(040755)),
-                   record(0, 0, 0, "DEEP", px(040711) + nm("deep") + cl(cl_target))});
-  b.directory(21, {dot_record(21, 2048, px(040755)), dotdot_record(18, 2048, px(040755)),
-                   record(22, 2048, 2, "DEEP", px(040711) + nm("deep") + re())});
-  b.directory(22, {dot_record(22, 2048, px(040711, 2, 7, 8)), dotdot_record(21, 2048, px(040755) + pl(20)),
-                   record(30, 4, 0, "F.;1", px(0100644) + nm("f"))});
-  b.put(30, 0, "data");
-  b.primary(16, record(18, 2048, 2, std::string(1, '\0')));
-  b.terminator(17);
-  return b.img;
-}
-
 TEST(Iso9660Crafted, RelocatedDirectoryAppearsWhereItsChildLinkIs) {
   MemMounted m(relocation_image());
   ASSERT_EQ(m.error, 0) << m.why;
@@ -350,17 +289,6 @@ TEST(Iso9660Crafted, ChildLinkToSomethingElseIsCorrupt) {
 }
 
 // --- Continuation areas -----------------------------------------------------------
-
-std::vector<uint8_t> continuation_image(const std::string& entry_ce, const std::string& area) {
-  IsoBuilder b(32);
-  b.directory(18, {dot_record(18, 2048, sp() + px(040755)), dotdot_record(18, 2048),
-                   record(30, 1, 0, "GOOD.;1", px(0100644) + nm("good")),
-                   record(30, 1, 0, "BAD.;1", px(0100644) + nm("bad") + entry_ce)});
-  b.put(19, 0, area);
-  b.primary(16, record(18, 2048, 2, std::string(1, '\0')));
-  b.terminator(17);
-  return b.img;
-}
 
 TEST(Iso9660Crafted, ContinuationLoopsAndBadContinuationsAreEio) {
   struct Case {
@@ -423,29 +351,6 @@ TEST(Iso9660Crafted, SuspSkipBytes) {
 
 // --- Joliet and plain names -------------------------------------------------------
 
-std::vector<uint8_t> joliet_image(bool with_primary) {
-  IsoBuilder b(40);
-  b.directory(18, {dot_record(18, 2048), dotdot_record(18, 2048), record(30, 1, 0, "PLAIN.;1")});
-  b.directory(19, {
-                      dot_record(19, 2048), dotdot_record(19, 2048),  // Joliet ".." as xorriso writes it
-                      record(30, 1, 0, ucs2(u"Caf\u00e9;1")),
-                      record(30, 1, 0, ucs2(u"\xD83D\xDE00.txt")),
-                      record(30, 1, 0, ucs2(u"\xD800x")),
-                      record(30, 1, 0, ucs2(u"dots...")),
-                      record(31, 1, 0, ucs2(u"Mixed.TXT")),
-                      record(32, 1, 0, ucs2(u"mixed.txt")),
-                      record(20, 2048, 2, ucs2(u"Dir")),
-                  });
-  b.directory(20, {dot_record(20, 2048), dotdot_record(20, 2048), record(30, 1, 0, ucs2(u"in"))});
-  b.put(30, 0, "a");
-  b.put(31, 0, "M");
-  b.put(32, 0, "m");
-  if (with_primary) b.primary(16, record(18, 2048, 2, std::string(1, '\0')));
-  b.joliet(with_primary ? 17 : 16, record(19, 2048, 2, std::string(1, '\0')));
-  b.terminator(with_primary ? 18 : 17);
-  return b.img;
-}
-
 TEST(Iso9660Crafted, JolietNames) {
   for (bool with_primary : {true, false}) {
     MemMounted m(joliet_image(with_primary));
@@ -502,17 +407,6 @@ TEST(Iso9660Crafted, PlainNamesFollowLinuxMapNormal) {
 }
 
 // --- Corrupt media --------------------------------------------------------------
-
-std::vector<uint8_t> simple_image() {
-  IsoBuilder b(32);
-  b.directory(18, {dot_record(18, 2048), dotdot_record(18, 2048), record(30, 5, 0, "FILE.;1"),
-                   record(20, 2048, 2, "DIR")});
-  b.directory(20, {dot_record(20, 2048), dotdot_record(18, 2048), record(30, 5, 0, "IN.;1")});
-  b.put(30, 0, "12345");
-  b.primary(16, record(18, 2048, 2, std::string(1, '\0')));
-  b.terminator(17);
-  return b.img;
-}
 
 TEST(Iso9660Crafted, BadRecordsAreEio) {
   auto base = simple_image();
@@ -722,6 +616,47 @@ TEST(Iso9660Crafted, DatesDecode) {
   EXPECT_EQ(decode_long_date(reinterpret_cast<const uint8_t*>("20x1020304050600\0")).sec, 0);
   EXPECT_EQ(civil_to_epoch(2024, 2, 29, 0, 0, 0), 1709164800);
   EXPECT_EQ(civil_to_epoch(1900, 1, 1, 0, 0, 0), -2208988800);
+}
+
+TEST(Iso9660Cache, LeastRecentlyUsedAndPinned) {
+  using kiln::fs::iso9660::BlockCache;
+  using kiln::fs::iso9660::BlockRef;
+  std::vector<uint8_t> img(64 * 2048);
+  for (size_t i = 0; i < img.size(); i++) img[i] = uint8_t(i / 2048);
+  MemBlockDevice dev(img);
+  BlockCache cache(&dev, 4);
+  {
+    // Six pinned blocks in a cache of four: two live outside it.
+    BlockRef refs[6];
+    for (uint32_t i = 0; i < 6; i++) {
+      ASSERT_EQ(cache.get(i, &refs[i]), 0);
+      EXPECT_EQ(refs[i].data()[100], i);
+    }
+    for (uint32_t i = 0; i < 6; i++) EXPECT_EQ(refs[i].data()[2047], i);
+  }
+  EXPECT_EQ(dev.reads, 6u);
+  BlockRef r;
+  ASSERT_EQ(cache.get(0, &r), 0);  // cached
+  ASSERT_EQ(cache.get(5, &r), 0);  // was temporary: read again, evicting block 1
+  EXPECT_EQ(dev.reads, 7u);
+  ASSERT_EQ(cache.get(2, &r), 0);
+  ASSERT_EQ(cache.get(0, &r), 0);
+  EXPECT_EQ(dev.reads, 7u);
+  ASSERT_EQ(cache.get(1, &r), 0);
+  EXPECT_EQ(dev.reads, 8u);
+  EXPECT_EQ(r.data()[0], 1);
+  BlockRef moved = std::move(r);
+  EXPECT_FALSE(r.held());
+  EXPECT_EQ(moved.lba(), 1u);
+  // A failed read leaves nothing behind.
+  dev.fail_after = dev.reads;
+  BlockRef bad;
+  EXPECT_EQ(cache.get(40, &bad), -EIO);
+  EXPECT_FALSE(bad.held());
+  dev.fail_after = 0;
+  ASSERT_EQ(cache.get(40, &bad), 0);
+  EXPECT_EQ(bad.data()[0], 40);
+  EXPECT_GT(cache.hits(), 0u);
 }
 
 // The fuzzer's seeds: the volume after its system area, trailing zeros cut.

@@ -22,7 +22,7 @@ void BlockRef::release() {
 
 BlockCache::~BlockCache() {
   while (CacheSlot* s = lru_.pop_front()) {
-    delete[] s->data;
+    free_array(s->data);
     delete s;
   }
 }
@@ -30,7 +30,7 @@ BlockCache::~BlockCache() {
 void BlockCache::unpin(CacheSlot* s) {
   if (--s->pins) return;
   if (s->temporary) {
-    delete[] s->data;
+    free_array(s->data);
     delete s;
   }
 }
@@ -47,7 +47,7 @@ CacheSlot* BlockCache::victim() {
   }
   auto s = new CacheSlot;
   if (!s) return nullptr;
-  s->data = new uint8_t[kBlockSize];
+  s->data = alloc_array<uint8_t>(kBlockSize);
   if (!s->data) {
     delete s;
     return nullptr;

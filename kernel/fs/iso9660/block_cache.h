@@ -10,13 +10,14 @@
 #include <stdint.h>
 
 #include "core/list.h"
+#include "fs/iso9660/alloc.h"
 #include "fs/block_device.h"
 
 namespace kiln::fs::iso9660 {
 
 class BlockCache;
 
-struct CacheSlot {
+struct CacheSlot : Fallible {
   uint8_t* data = nullptr;  // kBlockSize bytes
   uint32_t lba = 0;
   uint32_t pins = 0;

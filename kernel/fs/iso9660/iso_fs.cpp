@@ -206,7 +206,7 @@ long IsoFs::make_node(IsoNode* parent, DirCursor* cur, IsoNode** out) {
     // The target, from the entry's SL (parsed again, now with a buffer).
     size_t len = e->rr.link_len;
     if (len > kLinkMax) r = -EIO;
-    if (r == 0) node->link_ = new char[len + 1];
+    if (r == 0) node->link_ = alloc_array<char>(len + 1);
     if (r == 0 && !node->link_) r = -ENOMEM;
     if (r == 0) r = read_su(rec, &e->rr, node->link_);
     if (r == 0 && e->rr.link_len != len) r = -EIO;
@@ -216,7 +216,7 @@ long IsoFs::make_node(IsoNode* parent, DirCursor* cur, IsoNode** out) {
   a.blocks = (uint64_t(node->first_.size) + 511) / 512;  // what the records hold, as Linux counts
   if (multi) {
     // The sections of a file over 4 GiB, in the records that follow.
-    node->more_ = new Section[kMaxSections - 1];
+    node->more_ = alloc_array<Section>(kMaxSections - 1);
     if (!node->more_) r = -ENOMEM;
     uint64_t total = rec.size();
     while (r == 0) {
@@ -264,10 +264,10 @@ long IsoFs::make_root(uint32_t start, uint32_t size, const char** why) {
   root->first_ = Section{start, size};
   root->attr_.size = size;
   root->attr_.blocks = (uint64_t(size) + 511) / 512;
-  delete[] root->more_;
+  free_array(root->more_);
   root->more_ = nullptr;
   root->more_count_ = 0;
-  delete[] root->link_;
+  free_array(root->link_);
   root->link_ = nullptr;
   root->link_len_ = 0;
   if (!(naming_ == Naming::RockRidge && px_ino_))
@@ -348,7 +348,12 @@ long IsoFs::init(const char** why) {
           find_susp_indicator(dot.p + dot.su_offset(), dot.len - dot.su_offset(), &susp_.skip)) {
         naming_ = Naming::RockRidge;
         RockRidge rr;
-        if (read_su(dot, &rr) == 0) px_ino_ = rr.px && rr.ino;
+        r = read_su(dot, &rr);
+        if (r == -ENOMEM) {
+          *why = "out of memory";
+          return r;
+        }
+        px_ino_ = r == 0 && rr.px && rr.ino;
       }
     }
   }
@@ -366,11 +371,11 @@ namespace kiln::fs {
 bool iso9660_probe(BlockDevice* dev) {
   using namespace iso9660;
   if (dev->sectors() < uint64_t(kFirstDescriptor + 1) * kSectorsPerBlock) return false;
-  auto block = new uint8_t[kBlockSize];
+  auto block = alloc_array<uint8_t>(kBlockSize);
   if (!block) return false;
   bool ok = dev->read(uint64_t(kFirstDescriptor) * kSectorsPerBlock, kSectorsPerBlock, block) == 0 &&
             memcmp(block + kVdId, "CD001", 5) == 0;
-  delete[] block;
+  free_array(block);
   return ok;
 }
 

@@ -48,7 +48,7 @@ class DirCursor {
 };
 
 // A directory entry decoded: its name as shown, and its Rock Ridge entries.
-struct Entry {
+struct Entry : Fallible {
   RockRidge rr;  // meaningful with Naming::RockRidge
   const char* name = nullptr;
   size_t name_len = 0;
@@ -56,7 +56,7 @@ struct Entry {
   char buf[kNameMax + 1];
 };
 
-class IsoFs final : public FileSystem {
+class IsoFs final : public FileSystem, public Fallible {
  public:
   explicit IsoFs(BlockDevice* dev) : cache_(dev, kCacheBlocks) {}
   ~IsoFs() override;
@@ -97,7 +97,7 @@ struct Section {
   uint32_t size;   // bytes
 };
 
-class IsoNode final : public Node {
+class IsoNode final : public Node, public Fallible {
  public:
   IsoNode(IsoFs* owner, IsoNode* parent);
   ~IsoNode() override;

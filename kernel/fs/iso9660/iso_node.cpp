@@ -27,8 +27,8 @@ IsoNode::IsoNode(IsoFs* owner, IsoNode* parent) : owner_(owner), parent_(parent)
 }
 
 IsoNode::~IsoNode() {
-  delete[] more_;
-  delete[] link_;
+  free_array(more_);
+  free_array(link_);
   if (parent_) parent_->put();
 }
 

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fs/iso9660/alloc.h"
 #include "fs/iso9660/block_cache.h"
 #include "fs/node.h"
 
@@ -22,7 +23,7 @@ inline constexpr size_t kLinkMax = 4095;  // a target must fit PATH_MAX with its
 inline constexpr uint8_t kTfCreation = 1, kTfModify = 2, kTfAccess = 4, kTfAttributes = 8,
                          kTfLongForm = 0x80;
 
-struct RockRidge {
+struct RockRidge : Fallible {
   bool px = false, pn = false, sl = false, cl = false, pl = false, re = false, zf = false;
   uint32_t mode = 0, nlink = 0, uid = 0, gid = 0;
   uint64_t ino = 0;  // the PX serial number (RRIP 1.12); 0 when not recorded
