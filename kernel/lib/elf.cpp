@@ -5,6 +5,7 @@
 namespace kiln::elf {
 namespace {
 
+// Fields are read with memcpy: headers in an untrusted file need not be aligned.
 template <typename T>
 T read(const uint8_t* p) {
   T v;
@@ -12,10 +13,12 @@ T read(const uint8_t* p) {
   return v;
 }
 
-bool in_file(uint64_t off, uint64_t len, size_t size) { return off <= size && len <= size - off; }
+constexpr size_t kEhdrSize = 64, kPhdrSize = 56, kShdrSize = 64, kSymSize = 24;
+constexpr uint16_t kEtExec = 2, kEtDyn = 3, kEmX86_64 = 62, kPnXnum = 0xffff;
+constexpr uint32_t kShtNull = 0, kShtSymtab = 2, kShtStrtab = 3, kShtNobits = 8, kShtDynsym = 11;
+constexpr uint8_t kSttObject = 1, kSttFunc = 2;
 
-constexpr uint32_t kShtSymtab = 2, kShtStrtab = 3;
-constexpr size_t kSymSize = 24;
+bool power_of_two(uint64_t v) { return (v & (v - 1)) == 0; }
 
 }  // namespace
 
@@ -30,24 +33,36 @@ const char* error_string(Error e) {
     case Error::BadVersion: return "unknown ELF version";
     case Error::BadType: return "not an executable (ET_EXEC or ET_DYN)";
     case Error::BadHeader: return "corrupt ELF header";
-    case Error::BadProgramHeaders: return "corrupt program headers";
+    case Error::BadProgramHeaders: return "corrupt or missing program headers";
     case Error::BadSegment: return "a segment lies outside the file or is malformed";
     case Error::BadSectionHeaders: return "corrupt section headers";
   }
-  return "unknown error";
+  return "unknown ELF error";
+}
+
+bool Image::in_file(uint64_t offset, uint64_t size) const {
+  return offset <= size_ && size <= size_ - offset;
 }
 
 Error Image::parse(const uint8_t* data, size_t size) {
   *this = Image{};
-  if (size < 64) return Error::TooSmall;
+  Error e = load(data, size);
+  if (e != Error::None) *this = Image{};
+  return e;
+}
+
+Error Image::load(const uint8_t* data, size_t size) {
+  if (size < kEhdrSize) return Error::TooSmall;
   if (memcmp(data, "\x7f" "ELF", 4) != 0) return Error::BadMagic;
   if (data[4] != 2) return Error::NotElf64;
   if (data[5] != 1) return Error::NotLittleEndian;
   if (data[6] != 1 || read<uint32_t>(data + 20) != 1) return Error::BadVersion;
-  if (read<uint16_t>(data + 18) != 62) return Error::NotX86_64;
+  if (read<uint16_t>(data + 18) != kEmX86_64) return Error::NotX86_64;
   type_ = read<uint16_t>(data + 16);
-  if (type_ != 2 && type_ != 3) return Error::BadType;
-  if (read<uint16_t>(data + 52) != 64) return Error::BadHeader;
+  if (type_ != kEtExec && type_ != kEtDyn) return Error::BadType;
+  if (read<uint16_t>(data + 52) != kEhdrSize) return Error::BadHeader;
+  data_ = data;
+  size_ = size;
   entry_ = read<uint64_t>(data + 24);
   phoff_ = read<uint64_t>(data + 32);
   shoff_ = read<uint64_t>(data + 40);
@@ -55,30 +70,43 @@ Error Image::parse(const uint8_t* data, size_t size) {
   phnum_ = read<uint16_t>(data + 56);
   shnum_ = read<uint16_t>(data + 60);
   shstrndx_ = read<uint16_t>(data + 62);
-  if (phnum_ == 0 || phentsize_ != 56 || !in_file(phoff_, uint64_t(phnum_) * 56, size))
+  // PN_XNUM would move the count into section 0; no program needs that.
+  if (phnum_ == 0 || phnum_ == kPnXnum || phentsize_ != kPhdrSize ||
+      !in_file(phoff_, uint64_t(phnum_) * kPhdrSize))
     return Error::BadProgramHeaders;
-  data_ = data;
-  size_ = size;
   bool any_load = false;
+  min_vaddr_ = ~0ull;
   for (size_t i = 0; i < phnum_; i++) {
     Segment s = segment(i);
-    if (s.type != kPtLoad && s.type != kPtInterp) continue;
-    if (!in_file(s.offset, s.filesz, size)) return Error::BadSegment;
-    if (s.type == kPtInterp) continue;
+    if (Error e = check_segment(s); e != Error::None) return e;
+    if (s.type != kPtLoad) continue;
     any_load = true;
-    if (s.memsz < s.filesz || s.vaddr + s.memsz < s.vaddr) return Error::BadSegment;
-    if (s.align > 1 && ((s.align & (s.align - 1)) || (s.vaddr - s.offset) % s.align))
-      return Error::BadSegment;
-    if (s.vaddr + s.memsz > 0x0000800000000000ull) return Error::BadSegment;
+    if (s.vaddr < min_vaddr_) min_vaddr_ = s.vaddr;
+    if (s.vaddr + s.memsz > max_vaddr_) max_vaddr_ = s.vaddr + s.memsz;
   }
   if (!any_load) return Error::BadProgramHeaders;
-  if (shnum_ && (read<uint16_t>(data + 58) != 64 || !in_file(shoff_, uint64_t(shnum_) * 64, size)))
-    shnum_ = 0;  // unusable section headers only cost us symbols
+  // Section headers are optional: unusable ones only cost symbols.
+  if (read<uint16_t>(data + 58) != kShdrSize || !in_file(shoff_, uint64_t(shnum_) * kShdrSize))
+    shnum_ = 0;
+  return Error::None;
+}
+
+Error Image::check_segment(const Segment& s) const {
+  if (s.type == kPtNull) return Error::None;  // unused: its fields mean nothing
+  if (!in_file(s.offset, s.filesz)) return Error::BadSegment;
+  if (s.type == kPtInterp && (s.filesz < 2 || data_[s.offset + s.filesz - 1] != '\0'))
+    return Error::BadSegment;
+  if (s.type != kPtLoad) return Error::None;
+  if (s.memsz < s.filesz || s.memsz > kProgramTop || s.vaddr > kProgramTop - s.memsz)
+    return Error::BadSegment;
+  if (s.align > 1 && (!power_of_two(s.align) || (s.vaddr - s.offset) % s.align != 0))
+    return Error::BadSegment;
   return Error::None;
 }
 
 Segment Image::segment(size_t i) const {
-  const uint8_t* p = data_ + phoff_ + i * 56;
+  if (i >= phnum_) return Segment{};
+  const uint8_t* p = data_ + phoff_ + i * kPhdrSize;
   return Segment{read<uint32_t>(p),      read<uint32_t>(p + 4),  read<uint64_t>(p + 8),
                  read<uint64_t>(p + 16), read<uint64_t>(p + 24), read<uint64_t>(p + 32),
                  read<uint64_t>(p + 40), read<uint64_t>(p + 48)};
@@ -88,9 +116,12 @@ bool Image::interp(const char** path, size_t* len) const {
   for (size_t i = 0; i < phnum_; i++) {
     Segment s = segment(i);
     if (s.type != kPtInterp) continue;
-    if (s.filesz == 0 || data_[s.offset + s.filesz - 1] != '\0') return false;
-    *path = reinterpret_cast<const char*>(data_ + s.offset);
-    *len = s.filesz - 1;
+    // parse() saw the NUL that ends it.
+    auto p = reinterpret_cast<const char*>(data_ + s.offset);
+    size_t n = strlen(p);
+    if (n == 0) return false;
+    *path = p;
+    *len = n;
     return true;
   }
   return false;
@@ -102,27 +133,9 @@ bool Image::has_dynamic() const {
   return false;
 }
 
-uint64_t Image::min_vaddr() const {
-  uint64_t lo = ~0ull;
-  for (size_t i = 0; i < phnum_; i++) {
-    Segment s = segment(i);
-    if (s.type == kPtLoad && s.vaddr < lo) lo = s.vaddr;
-  }
-  return lo;
-}
-
-uint64_t Image::max_vaddr() const {
-  uint64_t hi = 0;
-  for (size_t i = 0; i < phnum_; i++) {
-    Segment s = segment(i);
-    if (s.type == kPtLoad && s.vaddr + s.memsz > hi) hi = s.vaddr + s.memsz;
-  }
-  return hi;
-}
-
 bool Image::section(size_t i, Section* s) const {
   if (i >= shnum_) return false;
-  const uint8_t* p = data_ + shoff_ + i * 64;
+  const uint8_t* p = data_ + shoff_ + i * kShdrSize;
   *s = Section{read<uint32_t>(p),      read<uint32_t>(p + 4),  read<uint64_t>(p + 8),
                read<uint64_t>(p + 16), read<uint64_t>(p + 24), read<uint64_t>(p + 32),
                read<uint32_t>(p + 40), read<uint32_t>(p + 44), read<uint64_t>(p + 48),
@@ -133,14 +146,16 @@ bool Image::section(size_t i, Section* s) const {
 bool Image::find_section(const char* name, uint64_t* offset, uint64_t* size,
                          uint64_t* addr) const {
   Section names;
-  if (!section(shstrndx_, &names) || !in_file(names.offset, names.size, size_)) return false;
+  if (!section(shstrndx_, &names) || !in_file(names.offset, names.size)) return false;
+  auto table = reinterpret_cast<const char*>(data_ + names.offset);
   size_t want = strlen(name);
   for (size_t i = 0; i < shnum_; i++) {
     Section s;
     section(i, &s);
+    // The name and its NUL must lie inside the name table.
     if (s.name >= names.size || names.size - s.name <= want) continue;
-    const char* n = reinterpret_cast<const char*>(data_ + names.offset + s.name);
-    if (memcmp(n, name, want + 1) != 0) continue;
+    if (memcmp(table + s.name, name, want + 1) != 0) continue;
+    if (s.type == kShtNull || s.type == kShtNobits || !in_file(s.offset, s.size)) continue;
     *offset = s.offset;
     *size = s.size;
     *addr = s.addr;
@@ -151,31 +166,37 @@ bool Image::find_section(const char* name, uint64_t* offset, uint64_t* size,
 
 bool Image::symbolize(uint64_t addr, const char** name, size_t* name_len,
                       uint64_t* offset) const {
+  bool found = false;
+  uint64_t best = 0;
   for (size_t i = 0; i < shnum_; i++) {
     Section symtab, strtab;
     section(i, &symtab);
-    if (symtab.type != kShtSymtab || !section(symtab.link, &strtab) ||
-        strtab.type != kShtStrtab || !in_file(symtab.offset, symtab.size, size_) ||
-        !in_file(strtab.offset, strtab.size, size_))
+    if ((symtab.type != kShtSymtab && symtab.type != kShtDynsym) ||
+        symtab.entsize != kSymSize || !in_file(symtab.offset, symtab.size) ||
+        !section(symtab.link, &strtab) || strtab.type != kShtStrtab ||
+        !in_file(strtab.offset, strtab.size))
       continue;
-    for (uint64_t off = 0; off + kSymSize <= symtab.size; off += kSymSize) {
-      const uint8_t* sym = data_ + symtab.offset + off;
-      uint8_t kind = sym[4] & 15;
+    auto strings = reinterpret_cast<const char*>(data_ + strtab.offset);
+    for (uint64_t at = 0; symtab.size - at >= kSymSize; at += kSymSize) {
+      const uint8_t* sym = data_ + symtab.offset + at;
+      uint8_t kind = sym[4] & 0xf;
+      uint16_t shndx = read<uint16_t>(sym + 6);
       uint64_t value = read<uint64_t>(sym + 8), size = read<uint64_t>(sym + 16);
-      if ((kind != 1 && kind != 2) || addr < value || addr - value >= (size ? size : 1))
-        continue;
       uint32_t str = read<uint32_t>(sym);
-      if (str >= strtab.size) continue;
-      const char* s = reinterpret_cast<const char*>(data_ + strtab.offset + str);
-      size_t max = strtab.size - str, n = 0;
-      while (n < max && s[n]) n++;
-      *name = s;
+      if ((kind != kSttFunc && kind != kSttObject) || shndx == 0 || addr < value ||
+          addr - value >= (size ? size : 1) || (found && value <= best) ||
+          str >= strtab.size || strings[str] == '\0')
+        continue;
+      size_t n = 0;
+      while (str + n < strtab.size && strings[str + n]) n++;
+      found = true;
+      best = value;
+      *name = strings + str;
       *name_len = n;
       *offset = addr - value;
-      return true;
     }
   }
-  return false;
+  return found;
 }
 
 }  // namespace kiln::elf
