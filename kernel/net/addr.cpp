@@ -31,6 +31,22 @@ Ip6 Ip6::mapped(Ip4 a) {
   return r;
 }
 
+Ip6 Ip6::solicited_node() const {
+  Ip6 r{{0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0, 0, 0}};
+  r.b[13] = b[13];
+  r.b[14] = b[14];
+  r.b[15] = b[15];
+  return r;
+}
+
+bool Ip6::same_prefix(const Ip6& o, int prefix) const {
+  for (int i = 0; i < 16 && prefix > 0; i++, prefix -= 8) {
+    uint8_t m = prefix >= 8 ? 0xff : uint8_t(0xff << (8 - prefix));
+    if ((b[i] & m) != (o.b[i] & m)) return false;
+  }
+  return true;
+}
+
 int endpoint_from_sockaddr(const void* sa, size_t len, Endpoint* out) {
   auto p = static_cast<const uint8_t*>(sa);
   if (len < 2) return -kEINVAL;
@@ -93,6 +109,78 @@ bool parse_ip4(const char* s, Ip4* out) {
 
 void format_ip4(Ip4 a, char* buf, size_t cap) {
   format(buf, cap, "%u.%u.%u.%u", a.v >> 24, (a.v >> 16) & 255, (a.v >> 8) & 255, a.v & 255);
+}
+
+void format_ip6(const Ip6& a, char* buf, size_t cap) {
+  uint16_t w[8];
+  for (int i = 0; i < 8; i++) w[i] = be16(a.b + 2 * i);
+  // The longest run of two or more zero groups becomes "::".
+  int best = -1, best_len = 1;
+  for (int i = 0; i < 8;) {
+    int j = i;
+    while (j < 8 && w[j] == 0) j++;
+    if (j - i > best_len) best = i, best_len = j - i;
+    i = j > i ? j : i + 1;
+  }
+  size_t n = 0;
+  auto put = [&](const char* s) {
+    size_t l = strlen(s);
+    for (size_t k = 0; k < l && n + 1 < cap; k++) buf[n++] = s[k];
+  };
+  for (int i = 0; i < 8; i++) {
+    if (i == best) {
+      put("::");
+      i += best_len - 1;
+      continue;
+    }
+    if (i && i != best + best_len) put(":");
+    char g[8];
+    format(g, sizeof g, "%x", w[i]);
+    put(g);
+  }
+  if (cap) buf[n < cap ? n : cap - 1] = 0;
+}
+
+bool parse_ip6(const char* s, Ip6* out) {
+  uint16_t head[8], tail[8];
+  int nh = 0, nt = 0;
+  bool gap = false;
+  if (s[0] == ':') {
+    if (s[1] != ':') return false;
+    gap = true;
+    s += 2;
+  }
+  while (*s) {
+    uint32_t v = 0;
+    int digits = 0;
+    while (digits < 5) {
+      char c = *s;
+      int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+              : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+      if (d < 0) break;
+      v = v * 16 + uint32_t(d);
+      digits++;
+      s++;
+    }
+    if (digits == 0 || digits > 4) return false;
+    if (nh + nt >= 8) return false;
+    (gap ? tail[nt++] : head[nh++]) = uint16_t(v);
+    if (!*s) break;
+    if (*s++ != ':') return false;
+    if (*s == ':') {
+      if (gap) return false;
+      gap = true;
+      s++;
+    } else if (!*s) {
+      return false;
+    }
+  }
+  if (gap ? nh + nt > 7 : nh != 8) return false;
+  Ip6 r;
+  for (int i = 0; i < nh; i++) put16(r.b + 2 * i, head[i]);
+  for (int i = 0; i < nt; i++) put16(r.b + 2 * (8 - nt + i), tail[i]);
+  *out = r;
+  return true;
 }
 
 }  // namespace kiln::net

@@ -38,7 +38,13 @@ struct Ip6 {
   bool v4_mapped() const;
   Ip4 v4() const;
   static Ip6 mapped(Ip4 a);
+  // ff02::1:ffXX:XXXX, where neighbour solicitations for this address go.
+  Ip6 solicited_node() const;
+  bool same_prefix(const Ip6& o, int prefix) const;
 };
+constexpr Ip6 ip6_all_nodes() { return Ip6{{0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}}; }
+constexpr Ip6 ip6_all_routers() { return Ip6{{0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2}}; }
+constexpr Ip6 ip6_loopback() { return Ip6{{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}}; }
 
 // Either family: what sockets bind to and talk to.
 struct IpAddr {
@@ -48,6 +54,8 @@ struct IpAddr {
   static IpAddr of(Ip4 a) { IpAddr r; r.a4 = a; return r; }
   static IpAddr of(const Ip6& a) { IpAddr r; r.v6 = true; r.a6 = a; return r; }
   bool any() const { return v6 ? a6.any() : a4.any(); }
+  // An IPv4-mapped IPv6 address as the IPv4 address it stands for.
+  IpAddr unmapped() const { return v6 && a6.v4_mapped() ? of(a6.v4()) : *this; }
   bool operator==(const IpAddr& o) const { return v6 == o.v6 && (v6 ? a6 == o.a6 : a4 == o.a4); }
 };
 
@@ -69,5 +77,9 @@ size_t endpoint_to_sockaddr(const Endpoint& ep, int family, void* sa, size_t cap
 bool parse_ip4(const char* s, Ip4* out);
 // Dotted text, at most 16 bytes with the NUL.
 void format_ip4(Ip4 a, char* buf, size_t cap);
+// RFC 5952 text ("fe80::1"), at most 40 bytes with the NUL.
+void format_ip6(const Ip6& a, char* buf, size_t cap);
+// IPv6 text, "::" shorthand included (no embedded IPv4 form).
+bool parse_ip6(const char* s, Ip6* out);
 
 }  // namespace kiln::net

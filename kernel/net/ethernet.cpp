@@ -1,4 +1,5 @@
-// Ethernet framing and ARP (RFC 826) for the stack.
+// Ethernet framing, ARP (RFC 826), and the neighbour cache that ARP and
+// IPv6 neighbour discovery (icmp6.cpp) share.
 #include "lib/mem.h"
 #include "net/bytes.h"
 #include "net/stack.h"
@@ -6,7 +7,7 @@
 namespace kiln::net {
 namespace {
 
-constexpr uint16_t kEthIp4 = 0x0800, kEthArp = 0x0806;
+constexpr uint16_t kEthIp4 = 0x0800, kEthArp = 0x0806, kEthIp6 = 0x86dd;
 constexpr size_t kEthHdr = 14, kArpLen = 28;
 constexpr MacAddr kBroadcastMac = {{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
 
@@ -25,9 +26,11 @@ void Stack::input(Interface* ifc, const uint8_t* frame, size_t len, uint64_t now
   ifc->rx_packets++;
   uint16_t type = be16(frame + 12);
   if (type == kEthIp4)
-    ip4_input(ifc, frame + kEthHdr, len - kEthHdr, bcast || (frame[0] & 1));
+    ip4_input(ifc, frame + kEthHdr, len - kEthHdr);
   else if (type == kEthArp)
     arp_input(ifc, frame + kEthHdr, len - kEthHdr);
+  else if (type == kEthIp6 && ifc->ip6_on)
+    ip6_input(ifc, frame + kEthHdr, len - kEthHdr);
 }
 
 void Stack::eth_output(Interface* ifc, Packet* p, const MacAddr& dst, uint16_t type) {
@@ -61,6 +64,19 @@ void Stack::arp_request(Interface* ifc, Ip4 target, Ip4 sender) {
   eth_output(ifc, p, kBroadcastMac, kEthArp);
 }
 
+// A neighbour told us its link address (ARP, or an IPv6 advertisement or
+// solicitation): refresh the entry and send what waited for it.
+void Stack::neighbor_learned(Interface* ifc, Neighbor* e, const MacAddr& mac) {
+  e->mac = mac;
+  e->state = Neighbor::Reachable;
+  e->tries = 0;
+  e->deadline = now_ + cfg_.arp_timeout_ns;
+  note_timer(e->deadline);
+  e->pending_bytes = 0;
+  uint16_t type = e->ip.v6 ? kEthIp6 : kEthIp4;
+  while (Packet* p = e->pending.pop_front()) eth_output(ifc, p, mac, type);
+}
+
 void Stack::arp_input(Interface* ifc, const uint8_t* a, size_t len) {
   if (len < kArpLen || be16(a) != 1 || be16(a + 2) != kEthIp4 || a[4] != 6 || a[5] != 4) return;
   stats.arp_in++;
@@ -73,17 +89,9 @@ void Stack::arp_input(Interface* ifc, const uint8_t* a, size_t len) {
   if (ifc->has_ip4() && spa == ifc->ip) return;  // someone claims our address: ignore
   // Merge (RFC 826): refresh an existing entry; create one only when the
   // packet is addressed to us (a gratuitous announcement refreshes only).
-  ArpEntry* e = spa.any() ? nullptr : ifc->arp_find(spa);
-  if (!e && for_us && !spa.any()) e = ifc->arp_make(spa, now_);
-  if (e) {
-    e->mac = sha;
-    e->state = ArpEntry::Reachable;
-    e->tries = 0;
-    e->deadline = now_ + cfg_.arp_timeout_ns;
-    note_timer(e->deadline);
-    e->pending_bytes = 0;
-    while (Packet* p = e->pending.pop_front()) eth_output(ifc, p, sha, kEthIp4);
-  }
+  Neighbor* e = spa.any() ? nullptr : ifc->arp_find(spa);
+  if (!e && for_us && !spa.any()) e = ifc->neighbor_make(IpAddr::of(spa), now_);
+  if (e) neighbor_learned(ifc, e, sha);
   if (op == 1 && for_us) {
     Packet* p = Packet::create(kArpLen);
     if (!p) return;
@@ -99,47 +107,62 @@ void Stack::arp_input(Interface* ifc, const uint8_t* a, size_t len) {
   }
 }
 
-void Stack::arp_timers(Interface* ifc) {
-  for (ArpEntry& e : ifc->arp) {
-    if (e.state == ArpEntry::Free || now_ < e.deadline) continue;
-    if (e.state == ArpEntry::Reachable) {
-      ifc->arp_clear(&e);  // aged out: the next packet asks again
+void Stack::neighbor_timers(Interface* ifc) {
+  for (Neighbor& e : ifc->neighbors) {
+    if (e.state == Neighbor::Free || now_ < e.deadline) continue;
+    if (e.state == Neighbor::Reachable) {
+      ifc->neighbor_clear(&e);  // aged out: the next packet asks again
     } else if (e.tries >= cfg_.arp_tries) {
-      ifc->arp_clear(&e);  // no answer: drop what waited
+      ifc->neighbor_clear(&e);  // no answer: drop what waited
     } else {
       e.tries++;
       e.deadline = now_ + cfg_.arp_retry_ns;
-      arp_request(ifc, e.ip, ifc->ip);
+      solicit(ifc, e.ip);
     }
   }
 }
 
-void Stack::link_output(Interface* ifc, Packet* p, Ip4 next_hop) {
-  if (next_hop.broadcast() || (ifc->has_ip4() && ifc->prefix < 31 &&
-                               next_hop == ifc->subnet_broadcast()))
-    return eth_output(ifc, p, kBroadcastMac, kEthIp4);
-  if (next_hop.multicast()) {
-    MacAddr m = {{0x01, 0x00, 0x5e, uint8_t((next_hop.v >> 16) & 0x7f),
-                  uint8_t(next_hop.v >> 8), uint8_t(next_hop.v)}};
-    return eth_output(ifc, p, m, kEthIp4);
+void Stack::solicit(Interface* ifc, const IpAddr& ip) {
+  if (ip.v6)
+    nd_solicit(ifc, ip.a6, false);
+  else
+    arp_request(ifc, ip.a4, ifc->ip);
+}
+
+void Stack::link_output(Interface* ifc, Packet* p, const IpAddr& next_hop) {
+  uint16_t type = next_hop.v6 ? kEthIp6 : kEthIp4;
+  if (next_hop.v6 && next_hop.a6.multicast()) {
+    const uint8_t* b = next_hop.a6.b;
+    MacAddr m = {{0x33, 0x33, b[12], b[13], b[14], b[15]}};
+    return eth_output(ifc, p, m, type);
   }
-  ArpEntry* e = ifc->arp_find(next_hop);
-  if (e && e->state == ArpEntry::Reachable) {
+  if (!next_hop.v6) {
+    Ip4 a = next_hop.a4;
+    if (a.broadcast() || (ifc->has_ip4() && ifc->prefix < 31 && a == ifc->subnet_broadcast()))
+      return eth_output(ifc, p, kBroadcastMac, type);
+    if (a.multicast()) {
+      MacAddr m = {{0x01, 0x00, 0x5e, uint8_t((a.v >> 16) & 0x7f), uint8_t(a.v >> 8),
+                    uint8_t(a.v)}};
+      return eth_output(ifc, p, m, type);
+    }
+  }
+  Neighbor* e = ifc->neighbor(next_hop);
+  if (e && e->state == Neighbor::Reachable) {
     e->used = now_;
-    return eth_output(ifc, p, e->mac, kEthIp4);
+    return eth_output(ifc, p, e->mac, type);
   }
   if (!e) {
-    e = ifc->arp_make(next_hop, now_);
-    e->state = ArpEntry::Incomplete;
+    e = ifc->neighbor_make(next_hop, now_);
+    e->state = Neighbor::Incomplete;
     e->tries = 1;
     e->deadline = now_ + cfg_.arp_retry_ns;
     note_timer(e->deadline);
-    arp_request(ifc, next_hop, ifc->ip);
+    solicit(ifc, next_hop);
   }
   e->pending.push_back(p);
   e->pending_bytes += p->len();
-  while (e->pending.size() > Interface::kArpPendingMax ||
-         e->pending_bytes > Interface::kArpPendingBytes) {
+  while (e->pending.size() > Interface::kPendingMax ||
+         e->pending_bytes > Interface::kPendingBytes) {
     Packet* old = e->pending.pop_front();
     e->pending_bytes -= old->len();
     delete old;

@@ -1,21 +1,19 @@
-// ICMP (RFC 792): echo replies, error generation with a rate limit (RFC
-// 1812 §4.3.2.8), and errors reported to the transport they concern.
+// ICMP (RFC 792): echo replies, error generation with a rate limit, and
+// errors reported to the transport they concern (both families).
 #include "lib/mem.h"
 #include "net/bytes.h"
 #include "net/errors.h"
+#include "net/proto.h"
 #include "net/stack.h"
 
 namespace kiln::net {
 
-void Stack::icmp_input(Interface* ifc, const uint8_t* ip, size_t, const uint8_t* p,
-                       size_t len) {
-  (void)ifc;
+void Stack::icmp_input(const NetHdr& h, const uint8_t* p, size_t len) {
   stats.icmp_in++;
   if (len < 8 || checksum(p, len) != 0) return;
-  Ip4 src{be32(ip + 12)}, dst{be32(ip + 16)};
   uint8_t type = p[0], code = p[1];
   if (type == 8 && code == 0) {
-    if (is_broadcast(dst) || dst.multicast()) return;  // no smurf amplifier
+    if (h.multicast) return;  // no smurf amplifier
     Packet* r = Packet::create(len);
     if (!r) return;
     memcpy(r->data(), p, len);
@@ -23,7 +21,7 @@ void Stack::icmp_input(Interface* ifc, const uint8_t* ip, size_t, const uint8_t*
     put16(r->data() + 2, 0);
     put16(r->data() + 2, checksum(r->data(), len));
     stats.icmp_out++;
-    ip4_output(r, dst, src, kIpProtoIcmp);
+    ip4_output(r, h.dst.a4, h.src.a4, kIpProtoIcmp);
     return;
   }
   if (type != 3 && type != 11 && type != 4) return;
@@ -41,24 +39,31 @@ void Stack::icmp_input(Interface* ifc, const uint8_t* ip, size_t, const uint8_t*
                          : code == 0            ? kENETUNREACH
                                                 : kEHOSTUNREACH)
                       : kEHOSTUNREACH;
-  if (q[9] == kIpProtoTcp) {
+  uint32_t mtu = type == 3 && code == 4 ? be16(p + 6) : 0;
+  transport_error(q[9], local, remote, q + qh, qlen - qh, err, hard, mtu);
+}
+
+void Stack::transport_error(uint8_t proto, const Endpoint& local, const Endpoint& remote,
+                            const uint8_t* l4, size_t l4len, int err, bool hard, uint32_t mtu) {
+  if (proto == kIpProtoTcp) {
     Socket* s = tcp_lookup(local, remote);
-    if (!s) return;
+    if (!s || l4len < 8) return;
     // Only errors quoting a sequence number we have in flight (RFC 5927).
-    uint32_t seq = be32(q + qh + 4);
+    uint32_t seq = be32(l4 + 4);
     if (s->tcb.state != TcpState::SynSent &&
         (seq_lt(seq, s->tcb.snd_una) || seq_gt(seq, s->tcb.snd_max)))
       return;
-    if (type == 3 && code == 4) {
-      uint32_t mtu = be16(p + 6);
-      if (mtu >= 576 && mtu - 40 < s->tcb.mss) s->tcb.mss = uint16_t(mtu - 40);
+    if (mtu) {
+      uint32_t hdrs = local.addr.v6 ? 60 : 40;
+      if (mtu >= (local.addr.v6 ? 1280u : 576u) && mtu - hdrs < s->tcb.mss)
+        s->tcb.mss = uint16_t(mtu - hdrs);
       return;
     }
     s->tcp_icmp_error(err, hard);
-  } else if (q[9] == kIpProtoUdp) {
+  } else if (proto == kIpProtoUdp) {
     for (Socket* s = udp_.front(); s; s = udp_.next_of(s))
       if (s->connected_ && s->local_.port == local.port && s->remote_ == remote &&
-          (s->local_.addr.any() || s->local_.addr == local.addr)) {
+          s->accepts(local.addr)) {
         if (hard) s->udp_icmp_error(err);
         break;
       }
@@ -75,19 +80,7 @@ void Stack::icmp_error(uint8_t type, uint8_t code, const uint8_t* ip, size_t len
     return;
   if (be16(ip + 6) & 0x1fff) return;
   if (ip[9] == kIpProtoIcmp && (len < hlen + 1 || (ip[hlen] != 0 && ip[hlen] != 8))) return;
-  // Token bucket.
-  uint64_t period = 1'000'000'000ull / (cfg_.icmp_rate ? cfg_.icmp_rate : 1);
-  if (now_ > icmp_refill_) {
-    uint64_t add = (now_ - icmp_refill_) / period;
-    if (add) {
-      icmp_tokens_ = icmp_tokens_ + add > cfg_.icmp_burst ? cfg_.icmp_burst : icmp_tokens_ + add;
-      icmp_refill_ += add * period;
-    }
-  } else if (icmp_refill_ == 0) {
-    icmp_refill_ = now_;
-  }
-  if (icmp_tokens_ == 0) return void(stats.icmp_limited++);
-  icmp_tokens_--;
+  if (!icmp_allowed()) return;
   size_t quote = len > 548 ? 548 : len;
   Packet* p = Packet::create(8 + quote);
   if (!p) return;

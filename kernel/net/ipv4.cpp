@@ -7,7 +7,7 @@
 
 namespace kiln::net {
 
-void Stack::ip4_input(Interface* ifc, const uint8_t* p, size_t len, bool link_broadcast) {
+void Stack::ip4_input(Interface* ifc, const uint8_t* p, size_t len) {
   stats.ip_in++;
   if (len < 20 || (p[0] >> 4) != 4) return void(stats.ip_bad++);
   size_t hlen = size_t(p[0] & 15) * 4;
@@ -18,46 +18,39 @@ void Stack::ip4_input(Interface* ifc, const uint8_t* p, size_t len, bool link_br
   Ip4 src{be32(p + 12)}, dst{be32(p + 16)};
   if (src.multicast() || src.broadcast() || is_broadcast(src)) return void(stats.ip_bad++);
   if (!ifc->loopback() && (src.loopback() || dst.loopback())) return void(stats.ip_bad++);
+  bool bcast = is_broadcast(dst) || dst.multicast();
   bool for_us = is_local(dst) || is_broadcast(dst) || dst == ip4(224, 0, 0, 1) ||
                 (!ifc->has_ip4() && p[9] == kIpProtoUdp);  // DHCP before an address
   if (!for_us) return void(stats.ip_forward_drop++);
-  (void)link_broadcast;
+  NetHdr h{ifc, IpAddr::of(src), IpAddr::of(dst), p, hlen, bcast};
   uint16_t frag = be16(p + 6);
   uint32_t off = uint32_t(frag & 0x1fff) * 8;
   bool more = frag & 0x2000;
   if (off || more) {
-    Packet* whole = reasm_.add(src, dst, be16(p + 4), p[9], off, more, p + hlen, len - hlen, now_);
+    Packet* whole = reasm_.add(h.src, h.dst, be16(p + 4), p[9], off, more, p + hlen, len - hlen,
+                               65535 - 20, now_);
     note_timer(now_ + 1'000'000'000ull);
     if (!whole) return;
     stats.reasm_ok++;
     // The first fragment's header describes the datagram; only the length
     // and fragment fields differ, and nothing above reads them.
-    ip4_deliver(ifc, p, hlen, whole->data(), whole->len());
+    ip4_deliver(h, whole->data(), whole->len());
     delete whole;
     return;
   }
-  ip4_deliver(ifc, p, hlen, p + hlen, len - hlen);
+  ip4_deliver(h, p + hlen, len - hlen);
 }
 
-void Stack::ip4_deliver(Interface* ifc, const uint8_t* hdr, size_t hlen, const uint8_t* payload,
-                        size_t plen) {
-  switch (hdr[9]) {
+void Stack::ip4_deliver(const NetHdr& h, const uint8_t* payload, size_t plen) {
+  switch (h.hdr[9]) {
     case kIpProtoIcmp:
-      return icmp_input(ifc, hdr, hlen, payload, plen);
+      return icmp_input(h, payload, plen);
     case kIpProtoUdp:
-      return udp_input(ifc, hdr, hlen, payload, plen);
+      return udp_input(h, payload, plen);
     case kIpProtoTcp:
-      return tcp_input(hdr, hlen, payload, plen);
-    default: {
-      // Protocol unreachable quotes the header and the start of the payload,
-      // which must be contiguous: build the quote.
-      uint8_t quote[60 + 8];
-      size_t q = plen < 8 ? plen : 8;
-      memcpy(quote, hdr, hlen);
-      memcpy(quote + hlen, payload, q);
-      Ip4 dst{be32(hdr + 16)};
-      if (!is_broadcast(dst) && !dst.multicast()) icmp_error(3, 2, quote, hlen + q);
-    }
+      return tcp_input(h, payload, plen);
+    default:
+      if (!h.multicast) unreachable(h, payload, plen, false);
   }
 }
 
@@ -106,7 +99,7 @@ long Stack::ip4_output(Packet* p, Ip4 src, Ip4 dst, uint8_t proto, uint8_t tos, 
     put32(h + 16, dst.v);
     put16(h + 10, checksum(h, 20));
     stats.ip_out++;
-    return ip4_send_one(ifc, p, next_hop);
+    return ip_send_one(ifc, p, IpAddr::of(next_hop));
   }
   if (df || plen + 20 > 65535) {
     delete p;
@@ -137,23 +130,12 @@ long Stack::ip4_output(Packet* p, Ip4 src, Ip4 dst, uint8_t proto, uint8_t tos, 
     put32(h + 16, dst.v);
     put16(h + 10, checksum(h, 20));
     stats.frag_out++;
-    long r = ip4_send_one(ifc, f, next_hop);
+    long r = ip_send_one(ifc, f, IpAddr::of(next_hop));
     if (r < 0) err = r;
   }
   stats.ip_out++;
   delete p;
   return err;
-}
-
-long Stack::ip4_send_one(Interface* ifc, Packet* p, Ip4 next_hop) {
-  if (ifc->loopback()) {
-    ifc->tx_packets++;
-    lo_->loop_queue.push_back(p);
-    if (!in_loop_poll_ && cfg_.kick) cfg_.kick(cfg_.kick_ctx);
-    return 0;
-  }
-  link_output(ifc, p, next_hop);
-  return 0;
 }
 
 }  // namespace kiln::net

@@ -11,9 +11,10 @@ namespace kiln::net {
 
 class Socket;
 
-uint32_t ip4_pseudo_sum(Ip4 src, Ip4 dst, uint8_t proto, size_t len);
+// The TCP/UDP/ICMPv6 checksum's pseudo header, for either family.
+uint32_t pseudo_sum(const IpAddr& src, const IpAddr& dst, uint8_t proto, size_t len);
 
-long udp_send(Socket* s, ByteSource& src, const Endpoint* to, uint64_t now);
+long udp_send(Socket* s, ByteSource& src, const Endpoint* to);
 long udp_recv(Socket* s, ByteSink& dst, int flags, Endpoint* from, int* msg_flags);
 
 long tcp_connect(Socket* s, const Endpoint& to);

@@ -32,12 +32,17 @@ void Reassembly::expire(uint64_t now) {
     }
 }
 
-Packet* Reassembly::add(Ip4 src, Ip4 dst, uint16_t id, uint8_t proto, uint32_t off, bool more,
-                        const uint8_t* payload, size_t len, uint64_t now) {
+Packet* Reassembly::add(const IpAddr& src, const IpAddr& dst, uint32_t id, uint8_t proto,
+                        uint32_t off, bool more, const uint8_t* payload, size_t len, size_t max,
+                        uint64_t now) {
+  if (len > 65535 || off > 65535) {
+    dropped++;
+    return nullptr;
+  }
   uint32_t end = off + uint32_t(len);
   // Every fragment but the last carries a multiple of 8 bytes; nothing may
-  // reach past the 65535-byte datagram limit.
-  if (end > 65535 - 20 || (more && (len == 0 || len % 8))) {
+  // reach past the datagram limit.
+  if (end > max || (more && (len == 0 || len % 8))) {
     dropped++;
     return nullptr;
   }

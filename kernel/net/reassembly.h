@@ -1,4 +1,4 @@
-// IPv4 reassembly with hard limits: a bounded number of datagrams in
+// IP reassembly (IPv4, and IPv6's fragment header) with hard limits: a bounded number of datagrams in
 // progress, of fragments per datagram and of bytes overall, and a timeout.
 // Overlapping fragments (the teardrop family) discard the whole datagram;
 // an exact duplicate (a retransmitting link) is merely ignored.
@@ -24,8 +24,9 @@ class Reassembly {
   // the MF flag. Returns a complete datagram (payload only) when this
   // fragment finishes one, else nullptr. `hdr`/`hdr_len` (the first
   // fragment's header) are kept so ICMP errors can quote them.
-  Packet* add(Ip4 src, Ip4 dst, uint16_t id, uint8_t proto, uint32_t off, bool more,
-              const uint8_t* payload, size_t len, uint64_t now);
+  // `max` bounds the reassembled payload (65515 for IPv4, 65535 for IPv6).
+  Packet* add(const IpAddr& src, const IpAddr& dst, uint32_t id, uint8_t proto, uint32_t off,
+              bool more, const uint8_t* payload, size_t len, size_t max, uint64_t now);
   void expire(uint64_t now);
   size_t in_progress() const;
   uint64_t dropped = 0;
@@ -33,8 +34,8 @@ class Reassembly {
  private:
   struct Datagram {
     bool used = false;
-    Ip4 src, dst;
-    uint16_t id = 0;
+    IpAddr src, dst;
+    uint32_t id = 0;
     uint8_t proto = 0;
     uint32_t total = 0;  // known once the last fragment arrived; 0 before
     uint32_t have = 0;   // bytes held

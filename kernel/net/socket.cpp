@@ -3,6 +3,7 @@
 #include "net/socket.h"
 
 #include "lib/mem.h"
+#include "net/bytes.h"
 #include "net/errors.h"
 #include "net/proto.h"
 #include "net/stack.h"
@@ -90,8 +91,15 @@ void Stack::file(Socket* s, List<Socket, &Socket::link>* registry) {
   if (registry) registry->push_back(s);
 }
 
+static uint32_t addr_hash(const IpAddr& a) {
+  if (!a.v6) return a.a4.v;
+  uint32_t h = 0;
+  for (int i = 0; i < 16; i += 4) h = h * 31 + be32(a.a6.b + i);
+  return h;
+}
+
 static size_t bucket_of(const Endpoint& l, const Endpoint& r) {
-  uint32_t a = l.addr.v6 ? 0 : l.addr.a4.v, b = r.addr.v6 ? 0 : r.addr.a4.v;
+  uint32_t a = addr_hash(l.addr), b = addr_hash(r.addr);
   uint32_t h = (a * 31 + b) * 2654435761u ^ (uint32_t(l.port) << 16 | r.port) * 40503u;
   return (h ^ (h >> 16)) % 256;
 }
@@ -113,11 +121,9 @@ Socket* Stack::tcp_lookup(const Endpoint& local, const Endpoint& remote) {
 Socket* Stack::tcp_find_listener(const Endpoint& local, const Endpoint& remote) {
   Socket* best = nullptr;
   size_t group = 0;
-  uint32_t h = (remote.addr.a4.v * 2654435761u) ^ remote.port;
+  uint32_t h = (addr_hash(remote.addr) * 2654435761u) ^ remote.port;
   for (Socket* s = tcp_listen_.front(); s; s = tcp_listen_.next_of(s)) {
-    if (s->local_.port != local.port) continue;
-    if (!s->local_.addr.any() && !(s->local_.addr == local.addr)) continue;
-    if (s->family_ == kAfInet6 && s->v6only_) continue;
+    if (s->local_.port != local.port || !s->accepts(local.addr)) continue;
     bool exact = !s->local_.addr.any();
     if (!best || (exact && best->local_.addr.any())) {
       best = s;
@@ -176,18 +182,11 @@ uint16_t Stack::ephemeral_port(bool stream, const Endpoint& local, const Endpoin
 long Socket::bind(const Endpoint& ep) {
   if (bound_) return -kEINVAL;
   Endpoint e = ep;
-  if (e.addr.v6) {
-    if (family_ != kAfInet6) return -kEAFNOSUPPORT;
-    // Our addresses are IPv4: an IPv6 socket binds :: or a mapped address.
-    if (e.addr.a6.v4_mapped())
-      e.addr = IpAddr::of(e.addr.a6.v4());
-    else if (e.addr.a6.any())
-      e.addr = IpAddr::of(Ip4{});
-    else
-      return -kEADDRNOTAVAIL;
-  }
-  Ip4 a = e.addr.a4;
-  if (!a.any() && !stack_->is_local(a) && !(stream_ ? false : stack_->is_broadcast(a)))
+  if (e.addr.v6 && family_ != kAfInet6) return -kEAFNOSUPPORT;
+  if (e.addr.v6 && e.addr.a6.v4_mapped() && v6only_) return -kEADDRNOTAVAIL;
+  e.addr = e.addr.unmapped();
+  if (!e.addr.any() && !stack_->is_local(e.addr) &&
+      !(!stream_ && !e.addr.v6 && stack_->is_broadcast(e.addr.a4)))
     return -kEADDRNOTAVAIL;
   if (e.port == 0) {
     e.port = stack_->ephemeral_port(stream_, e, nullptr);
@@ -211,26 +210,34 @@ long Socket::accept(Socket** out, Endpoint* peer) {
   return tcp_accept(this, out, peer);
 }
 
-static long to_ip4_endpoint(const Socket* s, const Endpoint& in, Endpoint* out) {
+bool Socket::accepts(const IpAddr& dst) const {
+  if (!local_.addr.any()) return local_.addr == dst;
+  if (local_.addr.v6) return dst.v6 || !v6only_;
+  return !dst.v6;
+}
+
+// A peer address as the stack keeps it: mapped IPv4 unmapped, the
+// unspecified address meaning ourselves (as on Linux).
+static long peer_endpoint(const Socket* s, const Endpoint& in, Endpoint* out) {
   *out = in;
-  if (in.addr.v6) {
-    if (s->family_ != kAfInet6) return -kEAFNOSUPPORT;
-    if (!in.addr.a6.v4_mapped()) return in.addr.a6.loopback() ? 0 : -kENETUNREACH;
-    out->addr = IpAddr::of(in.addr.a6.v4());
-  }
+  if (in.addr.v6 && s->family_ != kAfInet6) return -kEAFNOSUPPORT;
+  if (in.addr.v6 && in.addr.a6.v4_mapped() && s->v6only_) return -kENETUNREACH;
+  out->addr = in.addr.unmapped();
+  if (out->addr.any()) out->addr = out->addr.v6 ? IpAddr::of(ip6_loopback()) : IpAddr::of(ip4(127, 0, 0, 1));
+  // A socket bound to one family's address cannot talk to the other.
+  if (s->bound_ && !s->local_.addr.any() && s->local_.addr.v6 != out->addr.v6)
+    return -kENETUNREACH;
   return 0;
 }
 
 long Socket::connect(const Endpoint& ep, uint64_t now_ns) {
   stack_->poll_time(now_ns);
   Endpoint e;
-  long r = to_ip4_endpoint(this, ep, &e);
+  long r = peer_endpoint(this, ep, &e);
   if (r < 0) return r;
-  if (e.addr.v6) e.addr = IpAddr::of(ip4(127, 0, 0, 1));  // ::1 reaches us
-  if (e.addr.a4.any()) e.addr = IpAddr::of(ip4(127, 0, 0, 1));  // Linux: 0.0.0.0 is us
   if (!stream_) {
     if (!bound_) {
-      r = bind(Endpoint{});
+      r = bind(any_endpoint());
       if (r < 0) return r;
     }
     remote_ = e;
@@ -250,11 +257,10 @@ long Socket::send(ByteSource& src, int flags, const Endpoint* to, uint64_t now_n
   } else {
     Endpoint e;
     if (to) {
-      r = to_ip4_endpoint(this, *to, &e);
+      r = peer_endpoint(this, *to, &e);
       if (r < 0) return r;
-      if (e.addr.v6) e.addr = IpAddr::of(ip4(127, 0, 0, 1));
     }
-    r = udp_send(this, src, to ? &e : nullptr, now_ns);
+    r = udp_send(this, src, to ? &e : nullptr);
   }
   stack_->flush();
   return r;

@@ -173,6 +173,13 @@ class Socket : public Fallible {
   bool fin_received_or_shut() const { return tcb.fin_received || shut_rd_ || reset_; }
   void udp_deliver(const Endpoint& from, const uint8_t* p, size_t len);
   void udp_icmp_error(int err) { error_ = err; wake(); }
+  // Whether a socket bound to local_.addr takes packets addressed to `dst`:
+  // 0.0.0.0 takes IPv4, :: both families unless IPV6_V6ONLY.
+  bool accepts(const IpAddr& dst) const;
+  // The wildcard address of the socket's family (0.0.0.0 or ::), port 0.
+  Endpoint any_endpoint() const {
+    return Endpoint{family_ == kAfInet6 ? IpAddr::of(Ip6{}) : IpAddr::of(Ip4{}), 0};
+  }
 
   Stack* stack_;
   int family_;

@@ -14,6 +14,10 @@ Stack::Stack(const StackConfig& cfg) : cfg_(cfg) {
     ifaces_.push_back(lo_);
     lo_->ip = ip4(127, 0, 0, 1);
     lo_->prefix = 8;
+    lo_->ip6_on = true;
+    lo_->ip6[0].used = true;
+    lo_->ip6[0].addr = ip6_loopback();
+    lo_->ip6[0].prefix = 128;
     add_route(ip4(127, 0, 0, 0), 8, Ip4{}, lo_);
   }
 }
@@ -170,7 +174,10 @@ void Stack::loopback_poll() {
     while (Packet* p = lo_->loop_queue.pop_front()) batch.push_back(p);
     while (Packet* p = batch.pop_front()) {
       lo_->rx_packets++;
-      ip4_input(lo_, p->data(), p->len(), false);
+      if (p->len() && (p->data()[0] >> 4) == 6)
+        ip6_input(lo_, p->data(), p->len());
+      else
+        ip4_input(lo_, p->data(), p->len());
       delete p;
     }
   }
@@ -181,9 +188,10 @@ void Stack::loopback_poll() {
 void Stack::run_timers() {
   uint64_t next = UINT64_MAX;
   for (Interface* i = ifaces_.front(); i; i = ifaces_.next_of(i)) {
-    arp_timers(i);
-    for (const ArpEntry& e : i->arp)
-      if (e.state != ArpEntry::Free && e.deadline < next) next = e.deadline;
+    neighbor_timers(i);
+    for (const Neighbor& e : i->neighbors)
+      if (e.state != Neighbor::Free && e.deadline < next) next = e.deadline;
+    if (i->ip6_on) ip6_timers(i, &next);
   }
   reasm_.expire(now_);
   if (reasm_.in_progress()) {

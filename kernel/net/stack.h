@@ -20,6 +20,15 @@ namespace kiln::net {
 
 class Socket;
 
+// What transports learn of the datagram that carried them.
+struct NetHdr {
+  Interface* ifc;
+  IpAddr src, dst;
+  const uint8_t* hdr;  // the IP header, quoted in ICMP errors
+  size_t hlen;
+  bool multicast;      // broadcast or multicast destination
+};
+
 struct StackConfig {
   // Random bytes for initial sequence numbers, ephemeral ports and IP ids.
   void (*random)(void* ctx, void* out, size_t n) = nullptr;
@@ -76,6 +85,14 @@ class Stack {
   void remove_routes(Interface* ifc);
   bool set_default_gateway(Ip4 gw, Interface* ifc) { return add_route(Ip4{}, 0, gw, ifc); }
 
+  // IPv6 on a device interface: a link-local address from the MAC (EUI-64),
+  // duplicate address detection, router solicitations; advertised prefixes
+  // then add global addresses (SLAAC) and the default router. The loopback
+  // has ::1 from the start.
+  void enable_ipv6(Interface* ifc, uint64_t now_ns);
+  // A static IPv6 address (after enable_ipv6); false when all slots are used.
+  bool add_ipv6(Interface* ifc, const Ip6& addr, int prefix, uint64_t now_ns);
+
   // Processes received frames (called through the device's receiver, from
   // inside dev->poll()), expires timers and flushes devices. The network
   // thread calls this when woken and at next_deadline().
@@ -102,13 +119,24 @@ class Stack {
   void note_timer(uint64_t deadline);
   void random(void* out, size_t n);
   Ip4 source_for(Ip4 dst);
+  // The source address for `dst` (any: no route). IPv4 or IPv6.
+  IpAddr source_for(const IpAddr& dst);
   // Sends an IP datagram whose payload is `p`; takes ownership. 0 or -errno.
-  // `via` picks the interface for limited broadcasts (SO_BINDTODEVICE).
+  // `via` picks the interface for limited broadcasts and IPv6 link-scope
+  // destinations (SO_BINDTODEVICE).
   long ip4_output(Packet* p, Ip4 src, Ip4 dst, uint8_t proto, uint8_t tos = 0, uint8_t ttl = 0,
                   bool df = false, Interface* via = nullptr);
+  long ip6_output(Packet* p, const Ip6& src, const Ip6& dst, uint8_t proto, uint8_t tclass = 0,
+                  uint8_t hops = 0, Interface* via = nullptr);
+  long ip_output(Packet* p, const IpAddr& src, const IpAddr& dst, uint8_t proto, uint8_t tos = 0,
+                 uint8_t ttl = 0, Interface* via = nullptr);
   // ICMP error about a received datagram (`ip` = its header and payload).
   void icmp_error(uint8_t type, uint8_t code, const uint8_t* ip, size_t len, uint32_t extra = 0);
+  void icmp6_error(uint8_t type, uint8_t code, const uint8_t* ip, size_t len, uint32_t extra = 0);
+  // Port unreachable (or protocol unreachable) for a datagram of either family.
+  void unreachable(const NetHdr& h, const uint8_t* l4, size_t len, bool port);
   bool is_local(Ip4 a) const;
+  bool is_local(const IpAddr& a) const;
   // Sends what socket calls queued: loopback deliveries, device kicks.
   void flush();
   bool is_broadcast(Ip4 a) const;
@@ -141,18 +169,31 @@ class Stack {
 
   static void receive(void* ctx, NetDevice* dev, const uint8_t* frame, size_t len);
   const Route* route(Ip4 dst) const;
-  void link_output(Interface* ifc, Packet* p, Ip4 next_hop);
+  Interface* ip6_route(const Ip6& dst, Interface* via, Ip6* next_hop);
+  void link_output(Interface* ifc, Packet* p, const IpAddr& next_hop);
   void eth_output(Interface* ifc, Packet* p, const MacAddr& dst, uint16_t type);
   void arp_input(Interface* ifc, const uint8_t* p, size_t len);
   void arp_request(Interface* ifc, Ip4 target, Ip4 sender);
-  void arp_timers(Interface* ifc);
-  void ip4_input(Interface* ifc, const uint8_t* p, size_t len, bool link_broadcast);
-  void ip4_deliver(Interface* ifc, const uint8_t* hdr, size_t hlen, const uint8_t* payload,
-                   size_t plen);
-  long ip4_send_one(Interface* ifc, Packet* p, Ip4 next_hop);
-  void icmp_input(Interface* ifc, const uint8_t* ip, size_t hlen, const uint8_t* p, size_t len);
-  void udp_input(Interface* ifc, const uint8_t* ip, size_t hlen, const uint8_t* p, size_t len);
-  void tcp_input(const uint8_t* ip, size_t hlen, const uint8_t* p, size_t len);
+  void neighbor_learned(Interface* ifc, Neighbor* e, const MacAddr& mac);
+  void neighbor_timers(Interface* ifc);
+  void solicit(Interface* ifc, const IpAddr& ip);
+  void ip4_input(Interface* ifc, const uint8_t* p, size_t len);
+  void ip4_deliver(const NetHdr& h, const uint8_t* payload, size_t plen);
+  long ip_send_one(Interface* ifc, Packet* p, const IpAddr& next_hop);
+  void icmp_input(const NetHdr& h, const uint8_t* p, size_t len);
+  void transport_error(uint8_t proto, const Endpoint& local, const Endpoint& remote,
+                       const uint8_t* l4, size_t l4len, int err, bool hard, uint32_t mtu);
+  void udp_input(const NetHdr& h, const uint8_t* p, size_t len);
+  void tcp_input(const NetHdr& h, const uint8_t* p, size_t len);
+  // IPv6 (ipv6.cpp, icmp6.cpp).
+  void ip6_input(Interface* ifc, const uint8_t* p, size_t len);
+  void icmp6_input(const NetHdr& h, const uint8_t* p, size_t len);
+  void nd_solicit(Interface* ifc, const Ip6& target, bool dad);
+  void nd_advertise(Interface* ifc, const Ip6& target, const Ip6& to, bool solicited);
+  void nd_router_solicit(Interface* ifc);
+  void nd_input(const NetHdr& h, const uint8_t* p, size_t len);
+  void ip6_timers(Interface* ifc, uint64_t* next);
+  bool icmp_allowed();
   void loopback_poll();
   void run_timers();
 
@@ -164,6 +205,7 @@ class Stack {
   int next_index_ = 1;
   Route routes_[kRoutes];
   uint16_t ip_id_ = 0;
+  uint32_t ip6_id_ = 0;
   Reassembly reasm_;
   uint64_t icmp_tokens_ = 0, icmp_refill_ = 0;
   size_t sockets_ = 0;

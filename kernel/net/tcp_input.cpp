@@ -68,25 +68,22 @@ void Stack::tcp_send_reset(const Endpoint& local, const Endpoint& remote, uint32
   put32(h + 8, with_ack ? ack : 0);
   h[12] = 5 << 4;
   h[13] = kRst | (with_ack ? kAck : 0);
-  Ip4 src = local.addr.a4, dst = remote.addr.a4;
-  put16(h + 16, csum_fold(csum_add(ip4_pseudo_sum(src, dst, kIpProtoTcp, 20), h, 20)));
+  put16(h + 16, csum_fold(csum_add(pseudo_sum(local.addr, remote.addr, kIpProtoTcp, 20), h, 20)));
   stats.tcp_rst_out++;
-  ip4_output(p, src, dst, kIpProtoTcp);
+  ip_output(p, local.addr, remote.addr, kIpProtoTcp);
 }
 
-void Stack::tcp_input(const uint8_t* ip, size_t hlen, const uint8_t* p, size_t len) {
-  (void)hlen;
+void Stack::tcp_input(const NetHdr& h, const uint8_t* p, size_t len) {
   stats.tcp_in++;
   if (len < 20) return void(stats.tcp_bad++);
   size_t doff = size_t(p[12] >> 4) * 4;
   if (doff < 20 || doff > len) return void(stats.tcp_bad++);
-  Ip4 src{be32(ip + 12)}, dst{be32(ip + 16)};
-  if (is_broadcast(dst) || dst.multicast()) return;
-  if (csum_fold(csum_add(ip4_pseudo_sum(src, dst, kIpProtoTcp, len), p, len)) != 0)
+  if (h.multicast) return;
+  if (csum_fold(csum_add(pseudo_sum(h.src, h.dst, kIpProtoTcp, len), p, len)) != 0)
     return void(stats.tcp_bad++);
   TcpSegment seg;
-  seg.remote = Endpoint{IpAddr::of(src), be16(p)};
-  seg.local = Endpoint{IpAddr::of(dst), be16(p + 2)};
+  seg.remote = Endpoint{h.src, be16(p)};
+  seg.local = Endpoint{h.dst, be16(p + 2)};
   seg.seq = be32(p + 4);
   seg.ack = be32(p + 8);
   seg.flags = p[13] & 0x3f;

@@ -29,12 +29,16 @@ void Socket::tcp_init_conn(uint16_t peer_mss) {
   const StackConfig& c = stack_->config();
   // Our MSS follows the outgoing interface's MTU.
   uint32_t mtu = 1500;
-  Ip4 dst = remote_.addr.a4;
-  if (stack_->is_local(dst)) mtu = 65535;
-  else if (Interface* i = stack_->first_interface())
-    for (; i; i = stack_->next_interface(i))
-      if (!i->loopback() && i->has_ip4() && i->ip == local_.addr.a4) mtu = i->mtu;
-  uint32_t adv = mtu - 40;
+  bool v6 = remote_.addr.v6;
+  if (stack_->is_local(remote_.addr)) {
+    mtu = 65535;
+  } else {
+    for (Interface* i = stack_->first_interface(); i; i = stack_->next_interface(i))
+      if (!i->loopback() && (v6 ? i->ip6_owns(local_.addr.a6)
+                                : (i->has_ip4() && i->ip == local_.addr.a4)))
+        mtu = i->mtu;
+  }
+  uint32_t adv = mtu - (v6 ? 60 : 40);
   if (adv > 65495) adv = 65495;
   if (user_mss_ && user_mss_ < adv) adv = user_mss_;
   t.adv_mss = uint16_t(adv);
@@ -162,9 +166,8 @@ void Socket::tcp_send_segment(uint32_t seq, uint32_t len, uint8_t flags, bool sy
     }
   }
   if (len) snd_.peek(seq - t.snd_base, h + 20 + optlen, len);
-  Ip4 src = local_.addr.a4, dst = remote_.addr.a4;
   size_t total = 20 + optlen + len;
-  put16(h + 16, csum_fold(csum_add(ip4_pseudo_sum(src, dst, kIpProtoTcp, total), h, total)));
+  put16(h + 16, csum_fold(csum_add(pseudo_sum(local_.addr, remote_.addr, kIpProtoTcp, total), h, total)));
   if (ack) {
     t.last_ack_sent = t.rcv_nxt;
     t.ack_now = false;
@@ -172,7 +175,7 @@ void Socket::tcp_send_segment(uint32_t seq, uint32_t len, uint8_t flags, bool sy
     t.t_delack = 0;
   }
   st->stats.tcp_out++;
-  st->ip4_output(p, src, dst, kIpProtoTcp, tos_, ttl_);
+  st->ip_output(p, local_.addr, remote_.addr, kIpProtoTcp, tos_, ttl_);
 }
 
 // Sends what the windows allow. Returns whether anything was sent.

@@ -14,7 +14,7 @@ long tcp_listen(Socket* s, int backlog) {
   }
   if (t.state != TcpState::Closed || s->reset_) return -kEINVAL;
   if (!s->bound_) {
-    long r = s->bind(Endpoint{});
+    long r = s->bind(s->any_endpoint());
     if (r < 0) return r;
   }
   // Two listeners on one port only with SO_REUSEPORT on both.
@@ -57,13 +57,13 @@ long tcp_connect(Socket* s, const Endpoint& to) {
   if (s->was_connected_) return -kEISCONN;
   Stack* st = s->stack_;
   if (to.port == 0) return -kECONNREFUSED;
-  Ip4 dst = to.addr.a4;
-  if (st->is_broadcast(dst) || dst.multicast()) return -kENETUNREACH;
+  if (to.addr.v6 ? to.addr.a6.multicast() : (st->is_broadcast(to.addr.a4) || to.addr.a4.multicast()))
+    return -kENETUNREACH;
   Endpoint local = s->local_;
   if (local.addr.any()) {
-    Ip4 src = st->source_for(dst);
+    IpAddr src = st->source_for(to.addr);
     if (src.any()) return -kENETUNREACH;
-    local.addr = IpAddr::of(src);
+    local.addr = src;
   }
   if (!s->bound_) {
     local.port = st->ephemeral_port(true, local, &to);

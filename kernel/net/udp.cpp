@@ -1,7 +1,9 @@
-// UDP (RFC 768): datagram input and the datagram half of the socket API.
+// UDP (RFC 768): datagram input and the datagram half of the socket API,
+// over IPv4 and IPv6.
 #include "lib/mem.h"
 #include "net/bytes.h"
 #include "net/errors.h"
+#include "net/proto.h"
 #include "net/stack.h"
 
 namespace kiln::net {
@@ -9,39 +11,26 @@ namespace {
 
 constexpr size_t kMaxDatagram = 65535 - 20 - 8;
 
-uint32_t pseudo_sum(Ip4 src, Ip4 dst, uint8_t proto, size_t len) {
-  uint8_t ph[12];
-  put32(ph, src.v);
-  put32(ph + 4, dst.v);
-  ph[8] = 0;
-  ph[9] = proto;
-  put16(ph + 10, uint16_t(len));
-  return csum_add(0, ph, 12);
-}
-
 }  // namespace
 
-uint32_t ip4_pseudo_sum(Ip4 src, Ip4 dst, uint8_t proto, size_t len) {
-  return pseudo_sum(src, dst, proto, len);
-}
-
-void Stack::udp_input(Interface* ifc, const uint8_t* ip, size_t hlen, const uint8_t* p, size_t len) {
+void Stack::udp_input(const NetHdr& h, const uint8_t* p, size_t len) {
   stats.udp_in++;
   if (len < 8) return;
   size_t ulen = be16(p + 4);
   if (ulen < 8 || ulen > len) return;
-  Ip4 src{be32(ip + 12)}, dst{be32(ip + 16)};
-  if (be16(p + 6) && csum_fold(csum_add(pseudo_sum(src, dst, kIpProtoUdp, ulen), p, ulen)) != 0)
+  uint16_t sum = be16(p + 6);
+  if (sum == 0 && h.src.v6) return;  // mandatory over IPv6 (RFC 8200 §8.1)
+  if (sum && csum_fold(csum_add(pseudo_sum(h.src, h.dst, kIpProtoUdp, ulen), p, ulen)) != 0)
     return;
-  Endpoint from{IpAddr::of(src), be16(p)};
+  Endpoint from{h.src, be16(p)};
   uint16_t dport = be16(p + 2);
   if (dport == 0) return;
   const uint8_t* data = p + 8;
   size_t dlen = ulen - 8;
-  if (is_broadcast(dst) || dst.multicast()) {
+  if (h.multicast) {
     for (Socket* s = udp_.front(); s; s = udp_.next_of(s))
-      if (s->local_.port == dport && s->local_.addr.any() && !s->connected_ &&
-          (!s->device_ || s->device_ == ifc))
+      if (s->local_.port == dport && s->local_.addr.any() && s->accepts(h.dst) &&
+          !s->connected_ && (!s->device_ || s->device_ == h.ifc))
         s->udp_deliver(from, data, dlen);
     return;
   }
@@ -50,12 +39,12 @@ void Stack::udp_input(Interface* ifc, const uint8_t* ip, size_t hlen, const uint
   Socket* best = nullptr;
   int best_score = -1;
   size_t group = 0;
-  uint32_t h = src.v * 2654435761u ^ from.port;
+  uint32_t hash = (from.addr.v6 ? be32(from.addr.a6.b + 12) : from.addr.a4.v) * 2654435761u ^
+                  from.port;
   for (Socket* s = udp_.front(); s; s = udp_.next_of(s)) {
-    if (s->local_.port != dport || (s->device_ && s->device_ != ifc)) continue;
-    if (!s->local_.addr.any() && !(s->local_.addr == IpAddr::of(dst))) continue;
+    if (s->local_.port != dport || (s->device_ && s->device_ != h.ifc)) continue;
+    if (!s->accepts(h.dst)) continue;
     if (s->connected_ && !(s->remote_ == from)) continue;
-    if (s->family_ == kAfInet6 && s->v6only_) continue;
     int score = (s->connected_ ? 2 : 0) + (s->local_.addr.any() ? 0 : 1);
     if (score > best_score) {
       best = s;
@@ -64,15 +53,12 @@ void Stack::udp_input(Interface* ifc, const uint8_t* ip, size_t hlen, const uint
     } else if (score == best_score && s->reuse_port_) {
       // Reservoir choice keyed by the hash: deterministic per sender.
       group++;
-      if ((h % group) == 0) best = s;
+      if ((hash % group) == 0) best = s;
     }
   }
   if (best) return best->udp_deliver(from, data, dlen);
   stats.udp_no_port++;
-  uint8_t quote[60 + 8];
-  memcpy(quote, ip, hlen);
-  memcpy(quote + hlen, p, 8);
-  icmp_error(3, 3, quote, hlen + 8);
+  unreachable(h, p, len, true);
 }
 
 void Socket::udp_deliver(const Endpoint& from, const uint8_t* p, size_t len) {
@@ -86,8 +72,7 @@ void Socket::udp_deliver(const Endpoint& from, const uint8_t* p, size_t len) {
   wake();
 }
 
-long udp_send(Socket* s, ByteSource& src, const Endpoint* to, uint64_t now) {
-  (void)now;
+long udp_send(Socket* s, ByteSource& src, const Endpoint* to) {
   Stack* st = s->stack_;
   Endpoint dst;
   if (to) {
@@ -97,14 +82,20 @@ long udp_send(Socket* s, ByteSource& src, const Endpoint* to, uint64_t now) {
     dst = s->remote_;
   }
   if (s->shut_wr_) return -kEPIPE;
-  if (dst.addr.v6 && !dst.addr.a6.v4_mapped()) return -kENETUNREACH;  // no IPv6 routes yet
-  Ip4 d4 = dst.addr.v6 ? dst.addr.a6.v4() : dst.addr.a4;
   if (dst.port == 0) return -kEINVAL;
   if (src.remaining > kMaxDatagram) return -kEMSGSIZE;
-  if (st->is_broadcast(d4) && !s->broadcast_) return -kEACCES;
+  if (!dst.addr.v6 && st->is_broadcast(dst.addr.a4) && !s->broadcast_) return -kEACCES;
   if (!s->bound_) {
-    long r = s->bind(Endpoint{IpAddr::of(Ip4{}), 0});
+    long r = s->bind(s->any_endpoint());
     if (r < 0) return r;
+  }
+  IpAddr from = s->local_.addr;
+  if (!from.any()) {
+    if (from.v6 != dst.addr.v6) return -kENETUNREACH;
+  } else {
+    from = st->source_for(dst.addr);
+    // No route: only a limited broadcast leaves (DHCP, from 0.0.0.0).
+    if (from.any() && (dst.addr.v6 || !dst.addr.a4.broadcast())) return -kENETUNREACH;
   }
   size_t n = src.remaining;
   Packet* p = Packet::create(8 + n);
@@ -114,16 +105,14 @@ long udp_send(Socket* s, ByteSource& src, const Endpoint* to, uint64_t now) {
     delete p;
     return got;
   }
-  Ip4 s4 = s->local_.addr.v6 ? s->local_.addr.a6.v4() : s->local_.addr.a4;
-  if (s4.any()) s4 = st->source_for(d4);
   uint8_t* u = p->data();
   put16(u, s->local_.port);
   put16(u + 2, dst.port);
   put16(u + 4, uint16_t(8 + n));
   put16(u + 6, 0);
-  uint16_t c = csum_fold(csum_add(pseudo_sum(s4, d4, kIpProtoUdp, 8 + n), u, 8 + n));
+  uint16_t c = csum_fold(csum_add(pseudo_sum(from, dst.addr, kIpProtoUdp, 8 + n), u, 8 + n));
   put16(u + 6, c ? c : 0xffff);
-  long r = st->ip4_output(p, s4, d4, kIpProtoUdp, s->tos_, s->ttl_, false, s->device_);
+  long r = st->ip_output(p, from, dst.addr, kIpProtoUdp, s->tos_, s->ttl_, s->device_);
   return r < 0 ? r : long(n);
 }
 

@@ -14,6 +14,9 @@
 //   6 PORT16 FL LEN8 OPTS   TCP segment to the listener from a new port
 //   7 ID16 OFF16 LEN8 DATA  IPv4 fragment towards the UDP socket
 //   8 TYPE LEN8 OPTIONS     DHCP reply to the client's last request
+//   9 DST NH HOPS LEN16 PAYLOAD  IPv6 packet from fe80::2 (ICMPv6, UDP and
+//                      TCP checksums fixed), DST picking our link-local,
+//                      all-nodes, our solicited-node group or a global
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -94,10 +97,10 @@ void fix_checksums(std::vector<uint8_t>& f) {
   Ip4 s{be32(ip + 12)}, d{be32(ip + 16)};
   if (ip[9] == kIpProtoTcp && len >= 20) {
     put16(l4 + 16, 0);
-    put16(l4 + 16, csum_fold(csum_add(ip4_pseudo_sum(s, d, kIpProtoTcp, len), l4, len)));
+    put16(l4 + 16, csum_fold(csum_add(pseudo_sum(IpAddr::of(s), IpAddr::of(d), kIpProtoTcp, len), l4, len)));
   } else if (ip[9] == kIpProtoUdp && len >= 8) {
     put16(l4 + 6, 0);
-    put16(l4 + 6, csum_fold(csum_add(ip4_pseudo_sum(s, d, kIpProtoUdp, len), l4, len)));
+    put16(l4 + 6, csum_fold(csum_add(pseudo_sum(IpAddr::of(s), IpAddr::of(d), kIpProtoUdp, len), l4, len)));
   } else if (ip[9] == kIpProtoIcmp && len >= 4) {
     put16(l4 + 2, 0);
     put16(l4 + 2, checksum(l4, len));
@@ -142,6 +145,45 @@ std::vector<uint8_t> tcp_seg(uint16_t sport, uint16_t dport, uint32_t seq, uint3
   return t;
 }
 
+std::vector<uint8_t> ip6_frame(Interface* ifc, uint8_t which, uint8_t nh, uint8_t hops,
+                               const uint8_t* d, size_t len) {
+  Ip6 src{{0xfe, 0x80}};
+  src.b[15] = 2;
+  const Ip6Slot* ll = ifc->ip6_link_local();
+  Ip6 dst = ll ? ll->addr : Ip6{};
+  if (which % 4 == 1) dst = ip6_all_nodes();
+  if (which % 4 == 2) dst = dst.solicited_node();
+  if (which % 4 == 3) {
+    // A global address as SLAAC would form it from 2001:db8::/64.
+    dst.b[0] = 0x20, dst.b[1] = 0x01, dst.b[2] = 0x0d, dst.b[3] = 0xb8;
+    for (int i = 4; i < 8; i++) dst.b[i] = 0;
+  }
+  std::vector<uint8_t> f(14 + 40 + len);
+  if (dst.multicast()) {
+    const uint8_t m[6] = {0x33, 0x33, dst.b[12], dst.b[13], dst.b[14], dst.b[15]};
+    memcpy(&f[0], m, 6);
+  } else {
+    memcpy(&f[0], kUsMac.b, 6);
+  }
+  memcpy(&f[6], kPeerMac.b, 6);
+  put16(&f[12], 0x86dd);
+  uint8_t* ip = &f[14];
+  ip[0] = 0x60;
+  put16(ip + 4, uint16_t(len));
+  ip[6] = nh;
+  ip[7] = hops;
+  memcpy(ip + 8, src.b, 16);
+  memcpy(ip + 24, dst.b, 16);
+  if (len) memcpy(ip + 40, d, len);
+  uint8_t* l4 = ip + 40;
+  size_t off = nh == 58 ? 2 : nh == kIpProtoUdp ? 6 : nh == kIpProtoTcp ? 16 : 0;
+  if (off && len >= off + 2) {
+    put16(l4 + off, 0);
+    put16(l4 + off, csum_fold(csum_add(pseudo_sum(IpAddr::of(src), IpAddr::of(dst), nh, len), l4, len)));
+  }
+  return f;
+}
+
 struct World {
   uint64_t seed = 42, now = 1'000'000'000;
   FuzzDevice dev;
@@ -163,10 +205,12 @@ struct World {
     st->set_default_gateway(ip4(10, 0, 0, 254), ifc);
     dhcp = new DhcpClient(st, ifc, on_lease, nullptr);
     dhcp->start(now);
-    st->socket(kAfInet, kSockDgram, 0, &udp);
-    udp->bind(Endpoint{IpAddr::of(Ip4{}), 53});
-    st->socket(kAfInet, kSockStream, 0, &listener);
-    listener->bind(Endpoint{IpAddr::of(Ip4{}), 80});
+    st->enable_ipv6(ifc, now);
+    // Dual-stack sockets: IPv4 and IPv6 reach both.
+    st->socket(kAfInet6, kSockDgram, 0, &udp);
+    udp->bind(Endpoint{IpAddr::of(Ip6{}), 53});
+    st->socket(kAfInet6, kSockStream, 0, &listener);
+    listener->bind(Endpoint{IpAddr::of(Ip6{}), 80});
     listener->listen(4);
     // The peer's handshake, so one connection is established.
     const uint8_t syn_opts[] = {2, 4, 5, 0xb4, 1, 3, 3, 7, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0};
@@ -199,7 +243,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   uint8_t buf[4096];
   memset(buf, 'z', sizeof buf);
   for (int ops = 0; !r.empty() && ops < 256; ops++) {
-    uint8_t opcode = r.u8() % 9;
+    uint8_t opcode = r.u8() % 10;
     switch (opcode) {
       case 0:
       case 1: {
@@ -316,6 +360,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         put16(&m[4], uint16_t(m.size()));
         w.feed(ip_frame(kIpProtoUdp, m));
         w.dhcp->poll(w.now);
+        break;
+      }
+      case 9: {
+        uint8_t which = r.u8(), nh = r.u8(), hops = r.u8();
+        size_t len = r.u16() % 1600;
+        const uint8_t* d = r.take(&len);
+        w.feed(ip6_frame(w.ifc, which, nh, hops, d, len));
         break;
       }
     }

@@ -80,14 +80,14 @@ TEST(NetArp, ResolvesQueuesPendingAndAges) {
   // Three datagrams before the answer: all wait in the pending queue.
   for (int i = 0; i < 3; i++) EXPECT_EQ(send_bytes(tx, "abc", 3, w.now, &to), 3);
   ASSERT_NE(w.ia->arp_find(kB), nullptr);
-  EXPECT_EQ(w.ia->arp_find(kB)->state, ArpEntry::Incomplete);
+  EXPECT_EQ(w.ia->arp_find(kB)->state, Neighbor::Incomplete);
   char buf[8];
   int got = 0;
   EXPECT_TRUE(w.run([&] {
     while (recv_bytes(rx, buf, sizeof buf, w.now) == 3) got++;
     return got == 3;
   }));
-  EXPECT_EQ(w.ia->arp_find(kB)->state, ArpEntry::Reachable);
+  EXPECT_EQ(w.ia->arp_find(kB)->state, Neighbor::Reachable);
   // B learned A from the request addressed to it.
   ASSERT_NE(w.ib->arp_find(kA), nullptr);
   // Ageing: after the timeout, the entry is gone.
@@ -525,21 +525,21 @@ TEST(NetRoute, SeveralInterfaces) {
 TEST(NetReassembly, UnitLimits) {
   Reassembly r;
   uint8_t d[64] = {};
-  EXPECT_EQ(r.add(kA, kB, 1, 17, 0, true, d, 8, 0), nullptr);
-  Packet* p = r.add(kA, kB, 1, 17, 8, false, d, 3, 0);
+  EXPECT_EQ(r.add(IpAddr::of(kA), IpAddr::of(kB), 1, 17, 0, true, d, 8, 65515, 0), nullptr);
+  Packet* p = r.add(IpAddr::of(kA), IpAddr::of(kB), 1, 17, 8, false, d, 3, 65515, 0);
   ASSERT_NE(p, nullptr);
   EXPECT_EQ(p->len(), 11u);
   delete p;
   // A second "last" fragment with a different end poisons it.
-  EXPECT_EQ(r.add(kA, kB, 2, 17, 16, false, d, 8, 0), nullptr);
-  EXPECT_EQ(r.add(kA, kB, 2, 17, 8, false, d, 8, 0), nullptr);
+  EXPECT_EQ(r.add(IpAddr::of(kA), IpAddr::of(kB), 2, 17, 16, false, d, 8, 65515, 0), nullptr);
+  EXPECT_EQ(r.add(IpAddr::of(kA), IpAddr::of(kB), 2, 17, 8, false, d, 8, 65515, 0), nullptr);
   EXPECT_EQ(r.in_progress(), 0u);
   // A last fragment ending before fragments already held (found by the
   // fuzzer: the copy ran past the buffer).
-  EXPECT_EQ(r.add(kA, kB, 3, 17, 16, true, d, 8, 0), nullptr);
-  EXPECT_EQ(r.add(kA, kB, 3, 17, 0, false, d, 8, 0), nullptr);
+  EXPECT_EQ(r.add(IpAddr::of(kA), IpAddr::of(kB), 3, 17, 16, true, d, 8, 65515, 0), nullptr);
+  EXPECT_EQ(r.add(IpAddr::of(kA), IpAddr::of(kB), 3, 17, 0, false, d, 8, 65515, 0), nullptr);
   EXPECT_EQ(r.in_progress(), 0u);
-  EXPECT_EQ(r.add(kA, kB, 3, 17, 8, true, d, 8, 0), nullptr);  // starts afresh
+  EXPECT_EQ(r.add(IpAddr::of(kA), IpAddr::of(kB), 3, 17, 8, true, d, 8, 65515, 0), nullptr);  // starts afresh
   EXPECT_EQ(r.in_progress(), 1u);
 }
 
