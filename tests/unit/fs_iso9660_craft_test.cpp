@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <random>
 #include <set>
 
 #include "fs/iso9660/block_cache.h"
@@ -198,6 +199,16 @@ TEST(Iso9660Crafted, InodeNumbersAreStableAndDistinct) {
   }
   NodeRef sub, up, inner;
   ASSERT_EQ(lookup(m.root.get(), "sub", &sub), 0);
+  {
+    // A directory in use is the same node when reached again.
+    NodeRef again;
+    ASSERT_EQ(lookup(m.root.get(), "sub", &again), 0);
+    EXPECT_EQ(again.get(), sub.get());
+    NodeRef file, file_again;
+    ASSERT_EQ(lookup(m.root.get(), "xar", &file), 0);
+    ASSERT_EQ(lookup(m.root.get(), "xar", &file_again), 0);
+    EXPECT_NE(file.get(), file_again.get());
+  }
   ASSERT_EQ(lookup(sub.get(), "..", &up), 0);
   EXPECT_EQ(up.get(), m.root.get());
   ASSERT_EQ(lookup(sub.get(), "inner", &inner), 0);
@@ -448,6 +459,53 @@ TEST(Iso9660Crafted, BadRecordsAreEio) {
   std::vector<DirEnt> ents;
   EXPECT_EQ(list_dir(m.root.get(), &ents), -EIO);
   EXPECT_EQ(ents.size(), 51u);
+}
+
+TEST(Iso9660Crafted, LookupsInAnyOrder) {
+  std::vector<std::string> names;
+  for (int i = 0; i < 200; i++) {
+    char name[16];
+    std::snprintf(name, sizeof name, "f%03d", i);
+    names.push_back(name);
+  }
+  MemMounted m(many_entries_image());
+  ASSERT_EQ(m.error, 0);
+  std::vector<size_t> order(names.size());
+  for (size_t i = 0; i < order.size(); i++) order[i] = i;
+  auto check = [&] {
+    for (size_t i : order) {
+      NodeRef n;
+      ASSERT_EQ(lookup(m.root.get(), names[i], &n), 0) << names[i];
+      char c;
+      ASSERT_EQ(n->read(0, &c, 1), 1);
+      EXPECT_EQ(c, char('a' + i % 20));
+    }
+  };
+  check();
+  std::reverse(order.begin(), order.end());
+  check();
+  std::mt19937 rng(1);
+  std::shuffle(order.begin(), order.end(), rng);
+  check();
+  NodeRef none;
+  EXPECT_EQ(lookup(m.root.get(), "f200", &none), -ENOENT);
+}
+
+TEST(Iso9660Crafted, ACorruptRecordHidesOnlyWhatFollowsIt) {
+  IsoBuilder b(32);
+  std::string bad = record(30, 1, 0, "BAD.;1");
+  bad[32] = char(200);  // its name runs past the record
+  b.directory(18, {dot_record(18, 2048), dotdot_record(18, 2048), record(30, 1, 0, "A.;1"),
+                   record(30, 1, 0, "B.;1"), bad, record(30, 1, 0, "C.;1")});
+  b.primary(16, record(18, 2048, 2, std::string(1, '\0')));
+  b.terminator(17);
+  MemMounted m(b.img);
+  ASSERT_EQ(m.error, 0);
+  NodeRef n;
+  for (const char* name : {"b", "a", "b", "a"}) EXPECT_EQ(lookup(m.root.get(), name, &n), 0) << name;
+  EXPECT_EQ(lookup(m.root.get(), "c", &n), -EIO);
+  EXPECT_EQ(lookup(m.root.get(), "a", &n), 0);
+  EXPECT_EQ(lookup(m.root.get(), "zzz", &n), -EIO);
 }
 
 TEST(Iso9660Crafted, ExtentsOutsideTheVolumeAreEio) {

@@ -2,6 +2,7 @@
 // fuzz-seed tests.
 #pragma once
 
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -132,6 +133,23 @@ inline std::vector<uint8_t> simple_image() {
   b.directory(20, {dot_record(20, 2048), dotdot_record(18, 2048), record(30, 5, 0, "IN.;1")});
   b.put(30, 0, "12345");
   b.primary(16, record(18, 2048, 2, std::string(1, '\0')));
+  b.terminator(17);
+  return b.img;
+}
+
+// A root of 200 files f000..f199 over eight blocks (big enough for a name
+// index); file i holds one byte, 'a' + i % 20.
+inline std::vector<uint8_t> many_entries_image() {
+  IsoBuilder b(64);
+  std::vector<std::string> recs = {dot_record(18, 8 * 2048), dotdot_record(18, 8 * 2048)};
+  for (int i = 0; i < 200; i++) {
+    char id[16];
+    std::snprintf(id, sizeof id, "F%03d.;1", i);
+    recs.push_back(record(40 + uint32_t(i % 20), 1, 0, id));
+    b.put(40 + uint32_t(i % 20), 0, std::string(1, char('a' + i % 20)));
+  }
+  if (b.directory(18, recs) > 8 * 2048) std::abort();
+  b.primary(16, record(18, 8 * 2048, 2, std::string(1, '\0')));
   b.terminator(17);
   return b.img;
 }

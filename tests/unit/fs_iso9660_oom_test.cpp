@@ -70,7 +70,8 @@ bool run_with_failure(const std::vector<uint8_t>& img, long n) {
   }
   Node* root = fs->root();
   std::vector<std::string> names = {"first-half-second-half", kName255, "link", "null", "times",
-                                    "multi", "xar", "sub", "a", "Dir", "mixed.txt", "good"};
+                                    "multi", "xar", "sub", "a", "Dir", "mixed.txt", "good",
+                                    "f150", "f003", "f199"};
   for (auto& name : names) {
     Node* n = nullptr;
     bool here = false;
@@ -103,7 +104,7 @@ bool run_with_failure(const std::vector<uint8_t>& img, long n) {
 }
 
 TEST(Iso9660OutOfMemory, EveryAllocationCanFail) {
-  for (auto img : {rock_ridge_image(), relocation_image(), joliet_image(true)}) {
+  for (auto img : {rock_ridge_image(), relocation_image(), joliet_image(true), many_entries_image()}) {
     long n = 0;
     for (bool more = true; more; n++) {
       long live = g_live;

@@ -143,16 +143,28 @@ long IsoFs::make_node(IsoNode* parent, DirCursor* cur, IsoNode** out) {
   if (r <= 0) return r == 0 ? -EIO : r;
   auto e = new Entry;
   if (!e) return -ENOMEM;
-  auto node = new IsoNode(this, parent);
+  r = decode(rec, e);
+  uint64_t ino = r == 0 ? entry_ino(rec, *e) : 0;
+  if (r == 0 && parent && entry_type(rec, *e) == kDtDir) {
+    // A directory in use already: the same node (a cycle of extents aside).
+    for (IsoNode* d = live_dirs_.front(); d; d = live_dirs_.next_of(d)) {
+      if (d->ino == ino && d->parent_ == parent) {
+        delete e;
+        d->get();
+        *out = d;
+        return 0;
+      }
+    }
+  }
+  auto node = r == 0 ? new IsoNode(this, parent) : nullptr;
   if (!node) {
     delete e;
-    return -ENOMEM;
+    return r ? r : -ENOMEM;
   }
   // From here on the node owns nothing that cannot be put.
   Attr& a = node->attr_;
-  r = decode(rec, e);
   if (r == 0) {
-    a.ino = node->ino = entry_ino(rec, *e);
+    a.ino = node->ino = ino;
     a.mode = kTypeRegular | 0555;  // Linux's defaults without Rock Ridge
     if (rec.is_dir()) a.mode = kTypeDir | 0555;
     a.nlink = 1;  // also for directories, as Linux says (find then does not guess)
@@ -243,6 +255,7 @@ long IsoFs::make_node(IsoNode* parent, DirCursor* cur, IsoNode** out) {
     node->put();
     return r;
   }
+  if (parent && node->is_dir()) live_dirs_.push_back(node);
   *out = node;
   return 0;
 }

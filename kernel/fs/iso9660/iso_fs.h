@@ -2,15 +2,22 @@
 // node code (iso_node.cpp) and the mount code (iso_fs.cpp).
 //
 // Ownership: the file system holds one reference to the root node; every
-// directory node holds one reference to its parent (for ".."), so a node
-// keeps its ancestors alive and nothing refers downwards. Nodes are
-// immutable once made, so threads that block in a device read and resume
-// never see one half-built.
+// node holds one reference to its parent (for ".."), so a node keeps its
+// ancestors alive and nothing refers downwards. Directory nodes in use are
+// also listed (not referenced) in IsoFs::live_dirs_, so looking one up again
+// gives the same node, with its lookup hint and name index; the last put
+// unlists it. A node's attributes never change once made, and its index is
+// published whole, so threads that block in a device read and resume never
+// see anything half-built.
+//
+//   IsoFs --ref--> root <--ref-- dir <--ref-- file
+//     `--live_dirs_ (no ref)------^
 #pragma once
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/list.h"
 #include "fs/iso9660/block_cache.h"
 #include "fs/iso9660/format.h"
 #include "fs/iso9660/rock_ridge.h"
@@ -21,6 +28,9 @@ namespace kiln::fs::iso9660 {
 inline constexpr uint32_t kCacheBlocks = 32;
 inline constexpr uint32_t kMaxSections = 100;  // multi-extent files, as Linux bounds them
 inline constexpr int kDirectIoBlocks = 64;     // largest uncached read, in blocks
+// Directories over this size get a name index on their first lookup.
+inline constexpr uint32_t kIndexMinBytes = 4 * kBlockSize;
+inline constexpr uint32_t kIndexMaxEntries = 1 << 20;
 
 enum class Naming : uint8_t { Plain, Joliet, RockRidge };
 
@@ -56,6 +66,57 @@ struct Entry : Fallible {
   char buf[kNameMax + 1];
 };
 
+struct Section {
+  uint32_t start;  // first data block
+  uint32_t size;   // bytes
+};
+
+class IsoNode final : public Node, public Fallible {
+ public:
+  IsoNode(IsoFs* owner, IsoNode* parent);
+  ~IsoNode() override;
+
+  long getattr(Attr* out) override;
+  long read(uint64_t offset, void* buf, size_t n) override;
+  long lookup(const char* name, size_t len, Node** out) override;
+  long readdir(uint64_t* cookie, Emit emit, void* ctx) override;
+  long readlink(char* buf, size_t cap) override;
+
+  bool is_dir() const { return (attr_.mode & kTypeMask) == kTypeDir; }
+
+  Attr attr_;
+  Section first_{0, 0};
+  Section* more_ = nullptr;  // the sections after the first
+  uint32_t more_count_ = 0;
+  char* link_ = nullptr;  // symlinks: the target, link_len_ bytes
+  size_t link_len_ = 0;
+  IsoNode* parent_;  // a reference; nullptr for the root
+  ListNode live_;    // directories: in IsoFs::live_dirs_
+
+ protected:
+  void release() override;
+
+ private:
+  // A directory's names by hash: slot = (hash, position + 1), 0 when free.
+  struct IndexSlot {
+    uint32_t hash;
+    uint32_t pos1;
+  };
+  long find(const char* name, size_t len, uint64_t* pos);
+  long find_linear(const char* name, size_t len, uint64_t* pos);
+  long find_indexed(const char* name, size_t len, uint64_t* pos);
+  long check_entry(uint64_t at, const char* name, size_t len, Entry* e, bool* exact, bool* relaxed);
+  void build_index();
+  long read_section(const Section& s, uint64_t offset, uint8_t* out, size_t n);
+
+  IsoFs* owner_;
+  uint64_t hint_ = 0;  // directories: where the last lookup's match ended
+  IndexSlot* index_ = nullptr;  // never replaced once set: readers may be blocked in it
+  uint32_t index_mask_ = 0;
+  bool index_tried_ = false;
+};
+
+
 class IsoFs final : public FileSystem, public Fallible {
  public:
   explicit IsoFs(BlockDevice* dev) : cache_(dev, kCacheBlocks) {}
@@ -86,43 +147,13 @@ class IsoFs final : public FileSystem, public Fallible {
   SuspContext susp_{&cache_, 0, 0};
   bool px_ino_ = false;  // PX entries carry serial numbers: they are the inode numbers
   IsoNode* root_ = nullptr;
+  // Directory nodes in use, so a directory reached again is the same node
+  // (with its lookup hint and name index).
+  List<IsoNode, &IsoNode::live_> live_dirs_;
 
  private:
   long make_root(uint32_t start, uint32_t size, const char** why);
   uint64_t location_ino(uint64_t pos) const;
-};
-
-struct Section {
-  uint32_t start;  // first data block
-  uint32_t size;   // bytes
-};
-
-class IsoNode final : public Node, public Fallible {
- public:
-  IsoNode(IsoFs* owner, IsoNode* parent);
-  ~IsoNode() override;
-
-  long getattr(Attr* out) override;
-  long read(uint64_t offset, void* buf, size_t n) override;
-  long lookup(const char* name, size_t len, Node** out) override;
-  long readdir(uint64_t* cookie, Emit emit, void* ctx) override;
-  long readlink(char* buf, size_t cap) override;
-
-  bool is_dir() const { return (attr_.mode & kTypeMask) == kTypeDir; }
-
-  Attr attr_;
-  Section first_{0, 0};
-  Section* more_ = nullptr;  // the sections after the first
-  uint32_t more_count_ = 0;
-  char* link_ = nullptr;  // symlinks: the target, link_len_ bytes
-  size_t link_len_ = 0;
-
- private:
-  long find(const char* name, size_t len, uint64_t* pos);
-  long read_section(const Section& s, uint64_t offset, uint8_t* out, size_t n);
-
-  IsoFs* owner_;
-  IsoNode* parent_;  // a reference; nullptr for the root
 };
 
 }  // namespace kiln::fs::iso9660

@@ -21,7 +21,7 @@ bool equal_nocase(const char* a, const char* b, size_t n) {
 
 }  // namespace
 
-IsoNode::IsoNode(IsoFs* owner, IsoNode* parent) : owner_(owner), parent_(parent) {
+IsoNode::IsoNode(IsoFs* owner, IsoNode* parent) : parent_(parent), owner_(owner) {
   fs = owner;
   if (parent_) parent_->get();
 }
@@ -29,6 +29,7 @@ IsoNode::IsoNode(IsoFs* owner, IsoNode* parent) : owner_(owner), parent_(parent)
 IsoNode::~IsoNode() {
   free_array(more_);
   free_array(link_);
+  free_array(index_);
   if (parent_) parent_->put();
 }
 
@@ -98,16 +99,92 @@ long IsoNode::read(uint64_t offset, void* buf, size_t n) {
   return long(done);
 }
 
+void IsoNode::release() {
+  if (live_.linked()) owner_->live_dirs_.remove(this);
+  delete this;
+}
+
+namespace {
+
+// FNV-1a over the name with ASCII folded, so Joliet's relaxed matches share
+// a hash with the exact one.
+uint32_t name_hash(const char* s, size_t n) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++) {
+    uint8_t c = uint8_t(s[i]);
+    if (c >= 'A' && c <= 'Z') c = uint8_t(c | 0x20);
+    h = (h ^ c) * 16777619u;
+  }
+  return h;
+}
+
+}  // namespace
+
 // The position of the entry named `name`. Joliet names match without
-// regard to ASCII case, as Linux's check=relaxed does, an exact match first.
+// regard to ASCII case, as Linux's check=relaxed does, an exact match first
+// (then the first in directory order).
 long IsoNode::find(const char* name, size_t len, uint64_t* pos) {
+  if (!index_tried_ && first_.size > kIndexMinBytes) {
+    index_tried_ = true;
+    build_index();
+  }
+  return index_ ? find_indexed(name, len, pos) : find_linear(name, len, pos);
+}
+
+// Whether the entry at `at` is the one looked for: 1 for an exact match,
+// 2 for a relaxed one, 0 for neither; -errno when it cannot be read.
+long IsoNode::check_entry(uint64_t at, const char* name, size_t len, Entry* e, bool* exact,
+                          bool* relaxed) {
+  DirCursor cur(owner_, first_.start, first_.size, at);
+  Record rec;
+  long r = cur.next(&rec);
+  if (r <= 0) return r == 0 ? -EIO : r;
+  if (long d = owner_->decode(rec, e)) return d;
+  *exact = *relaxed = false;
+  if (e->hidden || e->name_len != len) return 0;
+  *exact = memcmp(e->name, name, len) == 0;
+  *relaxed = owner_->naming_ == Naming::Joliet && equal_nocase(e->name, name, len);
+  return 0;
+}
+
+// Looking up through the index: one record read per name with the hash.
+long IsoNode::find_indexed(const char* name, size_t len, uint64_t* pos) {
   auto e = new Entry;
   if (!e) return -ENOMEM;
-  bool relaxed = owner_->naming_ == Naming::Joliet;
+  uint32_t h = name_hash(name, len);
   bool candidate = false;
+  long r = 0;
+  for (uint32_t i = h & index_mask_; index_[i].pos1; i = (i + 1) & index_mask_) {
+    if (index_[i].hash != h) continue;
+    uint64_t at = index_[i].pos1 - 1;
+    bool exact, relaxed;
+    r = check_entry(at, name, len, e, &exact, &relaxed);
+    if (r < 0) break;
+    if (exact) {
+      *pos = at;
+      delete e;
+      return 0;
+    }
+    if (relaxed && (!candidate || at < *pos)) {
+      candidate = true;
+      *pos = at;
+    }
+  }
+  delete e;
+  if (candidate) return 0;
+  return r < 0 ? r : -ENOENT;
+}
+
+// Reads every entry once into a hash table; on any error (or a directory
+// too big to index) lookups keep scanning, and report the error themselves.
+void IsoNode::build_index() {
+  auto e = new Entry;
+  if (!e) return;
+  uint32_t count = 0, cap = 64;
+  IndexSlot* found = alloc_array<IndexSlot>(cap);
   DirCursor cur(owner_, first_.start, first_.size, 0);
-  long r;
-  for (;;) {
+  long r = found ? 0 : -ENOMEM;
+  while (r == 0) {
     uint64_t at = cur.pos();
     Record rec;
     r = cur.next(&rec);
@@ -115,20 +192,91 @@ long IsoNode::find(const char* name, size_t len, uint64_t* pos) {
     r = owner_->decode(rec, e);
     if (r == 0 && (rec.flags() & kFlagMultiExtent)) r = cur.skip_sections();
     if (r < 0) break;
-    if (e->hidden || e->name_len != len) continue;
-    if (memcmp(e->name, name, len) == 0) {
-      *pos = at;
-      delete e;
-      return 0;
+    if (e->hidden) continue;
+    if (count == cap) {
+      if (cap == kIndexMaxEntries) {
+        r = -EFBIG;
+        break;
+      }
+      IndexSlot* grown = alloc_array<IndexSlot>(cap * 2);
+      if (!grown) {
+        r = -ENOMEM;
+        break;
+      }
+      memcpy(grown, found, sizeof(IndexSlot) * cap);
+      free_array(found);
+      found = grown;
+      cap *= 2;
     }
-    if (relaxed && !candidate && equal_nocase(e->name, name, len)) {
-      candidate = true;
-      *pos = at;
+    found[count++] = IndexSlot{name_hash(e->name, e->name_len), uint32_t(at + 1)};
+  }
+  delete e;
+  if (r < 0) {
+    free_array(found);
+    return;
+  }
+  uint32_t size = 16;
+  while (size < count + count / 2) size *= 2;
+  IndexSlot* table = alloc_array<IndexSlot>(size);
+  if (table) {
+    memset(table, 0, sizeof(IndexSlot) * size);
+    for (uint32_t i = 0; i < count; i++) {
+      uint32_t j = found[i].hash & (size - 1);
+      while (table[j].pos1) j = (j + 1) & (size - 1);
+      table[j] = found[i];
+    }
+    // Another thread may have built one meanwhile, and be reading it.
+    if (index_) {
+      free_array(table);
+    } else {
+      index_ = table;
+      index_mask_ = size - 1;
+    }
+  }
+  free_array(found);
+}
+
+// A scan that starts after the previous match and wraps around, so looking
+// up the entries in readdir order (ls -l) costs one record each.
+long IsoNode::find_linear(const char* name, size_t len, uint64_t* pos) {
+  auto e = new Entry;
+  if (!e) return -ENOMEM;
+  bool relaxed = owner_->naming_ == Naming::Joliet;
+  bool candidate = false;
+  long err = 0;
+  uint64_t hint = hint_ < first_.size ? hint_ : 0;
+  for (int pass = 0; pass < 2; pass++) {
+    uint64_t until = pass == 0 ? first_.size : hint;
+    if (pass == 1 && hint == 0) break;
+    DirCursor cur(owner_, first_.start, first_.size, pass == 0 ? hint : 0);
+    while (cur.pos() < until) {
+      uint64_t at = cur.pos();
+      Record rec;
+      long r = cur.next(&rec);
+      if (r > 0) r = owner_->decode(rec, e);
+      else if (r == 0) break;
+      if (r == 0 && (rec.flags() & kFlagMultiExtent)) r = cur.skip_sections();
+      if (r < 0) {
+        err = r;  // the other pass may still find it
+        break;
+      }
+      if (e->hidden || e->name_len != len) continue;
+      if (memcmp(e->name, name, len) == 0) {
+        *pos = at;
+        hint_ = cur.pos();
+        delete e;
+        return 0;
+      }
+      if (relaxed && (!candidate || at < *pos) && equal_nocase(e->name, name, len)) {
+        // The first in directory order, wherever the scan began.
+        candidate = true;
+        *pos = at;
+      }
     }
   }
   delete e;
-  if (r < 0) return r;
-  return candidate ? 0 : -ENOENT;
+  if (candidate) return 0;
+  return err ? err : -ENOENT;
 }
 
 long IsoNode::lookup(const char* name, size_t len, Node** out) {
