@@ -43,6 +43,9 @@ struct TcpSegment {
   uint16_t mss = 0;
   uint8_t wscale = 0;
   uint32_t ts_val = 0, ts_ecr = 0;
+  // SACK blocks (RFC 2018), as received: [start, end).
+  uint8_t sack_count = 0;
+  uint32_t sack[4][2];
   uint32_t seg_len() const { return len + ((flags & kSyn) ? 1 : 0) + ((flags & kFin) ? 1 : 0); }
 };
 

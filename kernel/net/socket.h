@@ -82,6 +82,11 @@ struct Tcb {
   Range ooo[kMaxOoo];
   size_t ooo_count = 0;
   uint32_t last_sack_start = 0;  // the block to report first (RFC 2018)
+  // Send side: what the peer's SACK blocks say it holds above snd_una,
+  // sorted and merged, and how far this recovery has resent holes.
+  Range sacked[kMaxOoo];
+  size_t sacked_count = 0;
+  uint32_t sack_next = 0;
   // Timers (absolute ns; 0: stopped).
   uint64_t t_rexmit = 0, t_delack = 0, t_persist = 0, t_keep = 0, t_wait = 0;
   uint32_t keep_probes = 0;
@@ -166,6 +171,8 @@ class Socket : public Fallible {
   void tcp_on_ack(const TcpSegment& seg, uint64_t now);
   void tcp_on_dupack();
   void tcp_resend_first();
+  void tcp_note_sacks(const TcpSegment& seg);
+  bool tcp_resend_hole();
   void tcp_rtt_sample(uint64_t rtt_ns);
   uint32_t tcp_opt_len(bool syn) const;
   uint32_t tcp_ts_now() const;

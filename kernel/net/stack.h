@@ -51,12 +51,15 @@ struct StackConfig {
   uint32_t data_retries = 15;
   uint32_t icmp_rate = 100;   // ICMP errors per second (token bucket)
   uint32_t icmp_burst = 50;
+  uint32_t challenge_acks = 1000;  // per second, all connections together
   uint8_t ttl = 64;
+  bool tcp_sack = true;  // offer and accept SACK (RFC 2018)
 };
 
 struct StackStats {
   uint64_t ip_in, ip_bad, ip_forward_drop, ip_out, frag_out, reasm_ok, icmp_in, icmp_out,
-      icmp_limited, udp_in, udp_no_port, tcp_in, tcp_bad, tcp_out, tcp_rexmit, tcp_rst_out,
+      icmp_limited, udp_in, udp_no_port, tcp_in, tcp_bad, tcp_out, tcp_rexmit, tcp_timeouts,
+      tcp_rst_out,
       arp_in, arp_out;
 };
 
@@ -194,6 +197,8 @@ class Stack {
   void nd_input(const NetHdr& h, const uint8_t* p, size_t len);
   void ip6_timers(Interface* ifc, uint64_t* next);
   bool icmp_allowed();
+  // RFC 5961 §7: challenge ACKs are limited (per stack, per second).
+  bool challenge_allowed();
   void loopback_poll();
   void run_timers();
 
@@ -208,6 +213,8 @@ class Stack {
   uint32_t ip6_id_ = 0;
   Reassembly reasm_;
   uint64_t icmp_tokens_ = 0, icmp_refill_ = 0;
+  uint64_t challenge_second_ = 0;
+  uint32_t challenges_ = 0;
   size_t sockets_ = 0;
   static constexpr size_t kBuckets = 256;
   List<Socket, &Socket::link> udp_;

@@ -47,8 +47,15 @@ void parse_options(const uint8_t* o, size_t n, TcpSegment* seg) {
           seg->ts_ecr = be32(v + 4);
         }
         break;
+      case 5:
+        for (size_t k = 0; k + 8 <= size_t(len - 2) && seg->sack_count < 4; k += 8) {
+          seg->sack[seg->sack_count][0] = be32(v + k);
+          seg->sack[seg->sack_count][1] = be32(v + k + 4);
+          seg->sack_count++;
+        }
+        break;
       default:
-        break;  // SACK blocks (5) and others: not used by this sender
+        break;
     }
     i += len;
   }
@@ -163,7 +170,7 @@ void Stack::tcp_input(const NetHdr& h, const uint8_t* p, size_t len) {
   t.snd_wl2 = t.iss;
   t.wscale_ok = seg.has_wscale;
   if (t.wscale_ok) t.snd_wscale = seg.wscale;
-  t.sack_ok = seg.sack_permitted;
+  t.sack_ok = seg.sack_permitted && cfg_.tcp_sack;
   t.ts_ok = seg.has_ts;
   if (t.ts_ok) t.ts_recent = seg.ts_val;
   c->tcp_init_conn(seg.has_mss ? seg.mss : 536);
@@ -177,6 +184,15 @@ void Stack::tcp_input(const NetHdr& h, const uint8_t* p, size_t len) {
 }
 
 // Sends an ACK (for unacceptable segments and RFC 5961 challenges).
+bool Stack::challenge_allowed() {
+  uint64_t second = now_ / 1'000'000'000ull;
+  if (second != challenge_second_) {
+    challenge_second_ = second;
+    challenges_ = 0;
+  }
+  return challenges_++ < cfg_.challenge_acks;
+}
+
 // Pure ACKs carry the highest sequence number sent: after a timeout snd_nxt
 // goes back, but the peer may already hold everything up to snd_max.
 static void send_ack(Socket* s) { s->tcp_send_segment(s->tcb.snd_max, 0, kAck, false); }
@@ -209,7 +225,7 @@ void Socket::tcp_segment(const TcpSegment& seg) {
     t.wscale_ok = seg.has_wscale;
     t.snd_wscale = t.wscale_ok ? seg.wscale : 0;
     if (!t.wscale_ok) t.rcv_wscale = 0;
-    t.sack_ok = seg.sack_permitted;
+    t.sack_ok = seg.sack_permitted && st->config().tcp_sack;
     t.ts_ok = seg.has_ts;
     if (t.ts_ok) t.ts_recent = seg.ts_val;
     tcp_init_conn(seg.has_mss ? seg.mss : 536);
@@ -274,7 +290,7 @@ void Socket::tcp_segment(const TcpSegment& seg) {
   // RST (RFC 5961 §3.2: exact match resets, in-window gets a challenge).
   if (seg.flags & kRst) {
     if (seg.seq != t.rcv_nxt) {
-      send_ack(this);
+      if (st->challenge_allowed()) send_ack(this);
       return;
     }
     switch (t.state) {
@@ -302,7 +318,7 @@ void Socket::tcp_segment(const TcpSegment& seg) {
 
   // SYN in a synchronized state: challenge ACK (RFC 5961 §4).
   if (seg.flags & kSyn) {
-    send_ack(this);
+    if (st->challenge_allowed()) send_ack(this);
     return;
   }
   if (!(seg.flags & kAck)) return;
@@ -348,6 +364,7 @@ void Socket::tcp_segment(const TcpSegment& seg) {
     return;
   }
   uint32_t old_wnd = t.snd_wnd;
+  if (t.sack_ok && seg.sack_count) tcp_note_sacks(seg);
   bool new_ack = seq_gt(seg.ack, t.snd_una);
   if (new_ack) {
     tcp_on_ack(seg, now);

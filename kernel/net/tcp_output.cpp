@@ -13,6 +13,15 @@ namespace {
 
 constexpr uint8_t kRcvWscale = 7;  // fits windows up to 8 MiB (Linux picks 7 too)
 
+// Drops scoreboard ranges the cumulative ACK has passed.
+void prune_sacks(Tcb& t) {
+  size_t k = 0;
+  while (k < t.sacked_count && seq_le(t.sacked[k].end, t.snd_una)) k++;
+  for (size_t m = k; m < t.sacked_count; m++) t.sacked[m - k] = t.sacked[m];
+  t.sacked_count -= k;
+  if (t.sacked_count && seq_lt(t.sacked[0].start, t.snd_una)) t.sacked[0].start = t.snd_una;
+}
+
 }  // namespace
 
 uint32_t Socket::tcp_ts_now() const {
@@ -119,7 +128,7 @@ void Socket::tcp_send_segment(uint32_t seq, uint32_t len, uint8_t flags, bool sy
     } else {
       o[5] = o[6] = o[7] = 1;
     }
-    if (active || t.sack_ok) {
+    if ((active && stack_->config().tcp_sack) || t.sack_ok) {
       o[8] = 4;
       o[9] = 2;
     } else {
@@ -301,7 +310,9 @@ void Socket::tcp_on_ack(const TcpSegment& seg, uint64_t now) {
     } else {
       // Partial acknowledgment: resend the next hole, deflate.
       t.snd_una = seg.ack;
-      tcp_resend_first();
+      prune_sacks(t);
+      if (seq_lt(t.sack_next, t.snd_una) || !t.sack_ok) tcp_resend_first();
+      else tcp_resend_hole();
       t.cwnd = t.cwnd > acked ? t.cwnd - acked : 0;
       t.cwnd += mss;
       if (t.cwnd < mss) t.cwnd = mss;
@@ -321,6 +332,7 @@ void Socket::tcp_on_ack(const TcpSegment& seg, uint64_t now) {
   }
   if (t.cwnd > (1u << 30)) t.cwnd = 1u << 30;
   t.snd_una = seg.ack;
+  prune_sacks(t);
   if (seq_lt(t.snd_nxt, t.snd_una)) t.snd_nxt = t.snd_una;
   if (t.snd_una == t.snd_max) {
     t.t_rexmit = 0;
@@ -342,6 +354,63 @@ void Socket::tcp_resend_first() {
   if (!len && !fin) return;
   stack_->stats.tcp_rexmit++;
   tcp_send_segment(t.snd_una, len, kAck | (fin ? kFin : 0), false);
+  if (seq_lt(t.sack_next, t.snd_una + len)) t.sack_next = t.snd_una + len;
+}
+
+// Merges the peer's SACK blocks into the scoreboard. Blocks outside
+// (snd_una, snd_max] are lies or stale and are ignored.
+void Socket::tcp_note_sacks(const TcpSegment& seg) {
+  Tcb& t = tcb;
+  for (size_t k = 0; k < seg.sack_count; k++) {
+    uint32_t s = seg.sack[k][0], e = seg.sack[k][1];
+    if (!seq_lt(s, e) || seq_le(s, t.snd_una) || seq_gt(e, t.snd_max)) continue;
+    size_t i = 0;
+    while (i < t.sacked_count && seq_lt(t.sacked[i].end, s)) i++;
+    size_t j = i;
+    while (j < t.sacked_count && seq_le(t.sacked[j].start, e)) {
+      if (seq_lt(t.sacked[j].start, s)) s = t.sacked[j].start;
+      if (seq_gt(t.sacked[j].end, e)) e = t.sacked[j].end;
+      j++;
+    }
+    if (j > i) {
+      t.sacked[i] = {s, e};
+      for (size_t m = j; m < t.sacked_count; m++) t.sacked[i + 1 + m - j] = t.sacked[m];
+      t.sacked_count -= j - i - 1;
+    } else if (t.sacked_count < Tcb::kMaxOoo) {
+      for (size_t m = t.sacked_count; m > i; m--) t.sacked[m] = t.sacked[m - 1];
+      t.sacked[i] = {s, e};
+      t.sacked_count++;
+    }
+  }
+}
+
+// During recovery, resends the next hole below the highest SACKed byte
+// that this recovery has not resent yet (RFC 6675's NextSeg, rule 1).
+// Returns whether it sent one.
+bool Socket::tcp_resend_hole() {
+  Tcb& t = tcb;
+  if (!t.sacked_count) return false;
+  uint32_t seq = seq_lt(t.sack_next, t.snd_una) ? t.snd_una : t.sack_next;
+  uint32_t top = t.sacked[t.sacked_count - 1].end;
+  for (size_t i = 0; i < t.sacked_count && seq_lt(seq, top); i++) {
+    const Tcb::Range& r = t.sacked[i];
+    if (seq_ge(seq, r.end)) continue;
+    if (seq_ge(seq, r.start)) {
+      seq = r.end;  // held by the peer: skip
+      continue;
+    }
+    uint32_t data_end = t.snd_base + uint32_t(snd_.size());
+    uint32_t len = r.start - seq;
+    uint32_t lim = t.mss - tcp_opt_len(false);
+    if (len > lim) len = lim;
+    if (seq_gt(seq + len, data_end)) len = seq_lt(seq, data_end) ? data_end - seq : 0;
+    if (!len) return false;
+    stack_->stats.tcp_rexmit++;
+    tcp_send_segment(seq, len, kAck, false);
+    t.sack_next = seq + len;
+    return true;
+  }
+  return false;
 }
 
 void Socket::tcp_on_dupack() {
@@ -349,6 +418,7 @@ void Socket::tcp_on_dupack() {
   uint32_t mss = t.mss;
   if (t.in_recovery) {
     t.cwnd += mss;  // each dup ACK: one more segment left the network
+    if (t.sack_ok) tcp_resend_hole();
     return;
   }
   if (++t.dupacks != 3) return;
@@ -360,6 +430,7 @@ void Socket::tcp_on_dupack() {
   t.ssthresh = flight / 2 > 2 * mss ? flight / 2 : 2 * mss;
   t.recover = t.snd_max;
   t.in_recovery = true;
+  t.sack_next = t.snd_una;
   tcp_resend_first();
   t.rtt_start = 0;
   t.cwnd = t.ssthresh + 3 * mss;

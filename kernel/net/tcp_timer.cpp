@@ -124,6 +124,7 @@ void Socket::tcp_timers(uint64_t now) {
       return;
     }
     t.backoff++;
+    stack_->stats.tcp_timeouts++;
     t.rtt_start = 0;  // Karn: no samples from retransmitted segments
     if (handshake) {
       stack_->stats.tcp_rexmit++;
@@ -137,6 +138,7 @@ void Socket::tcp_timers(uint64_t now) {
       t.dupacks = 0;
       t.recover = t.snd_max;
       t.after_rto = true;
+      t.sacked_count = 0;  // RFC 2018 §8: forget SACK information after a timeout
       t.snd_nxt = t.snd_una;
       tcp_output(false);
     }

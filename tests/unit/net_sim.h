@@ -155,11 +155,13 @@ inline StackConfig test_config(Rng* rng) {
 // Two stacks, A (10.0.0.1) and B (10.0.0.2) on one /24 link.
 class World {
  public:
-  explicit World(uint64_t seed = 1, LinkParams p = {})
+  explicit World(uint64_t seed = 1, LinkParams p = {}, void (*tweak)(StackConfig&) = nullptr)
       : rng_a(seed * 3 + 1), rng_b(seed * 7 + 5), link(&now, seed) {
     link.params = p;
-    a = std::make_unique<Stack>(test_config(&rng_a));
-    b = std::make_unique<Stack>(test_config(&rng_b));
+    StackConfig ca = test_config(&rng_a), cb = test_config(&rng_b);
+    if (tweak) tweak(ca), tweak(cb);
+    a = std::make_unique<Stack>(ca);
+    b = std::make_unique<Stack>(cb);
     ia = a->add_interface(&link.a(), "eth0");
     ib = b->add_interface(&link.b(), "eth0");
     a->set_ipv4(ia, ip4(10, 0, 0, 1), 24, now);

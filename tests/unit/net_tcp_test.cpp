@@ -349,6 +349,23 @@ TEST(NetTcp, ResetInFinWait1FinWait2CloseWaitAndLastAck) {
   }
 }
 
+TEST(NetTcp, ResetInTimeWaitEndsIt) {
+  World w;
+  Conn c = connect_pair(w);
+  Endpoint server = c.server->local_, client = c.client->local_;
+  c.client->close(w.now);
+  ASSERT_TRUE(w.run([&] { return c.server->events() & kEpollRdHup; }));
+  c.server->close(w.now);
+  c.listener->close(w.now);
+  ASSERT_TRUE(w.run([&] { return w.b->socket_count() == 0; }));
+  Socket* tw = w.a->tcp_conns().front();
+  ASSERT_NE(tw, nullptr);
+  ASSERT_EQ(tw->tcp_state(), TcpState::TimeWait);
+  w.b->tcp_send_reset(server, client, tw->tcb.rcv_nxt, 0, false);
+  w.run_for(10 * kMs);
+  EXPECT_EQ(w.a->socket_count(), 0u);
+}
+
 TEST(NetTcp, ResetOutsideWindowIgnoredInsideChallenged) {
   World w;
   Conn c = connect_pair(w);
@@ -364,7 +381,15 @@ TEST(NetTcp, ResetOutsideWindowIgnoredInsideChallenged) {
   w.run_for(10 * kMs);
   EXPECT_EQ(c.client->tcp_state(), TcpState::Established);
   EXPECT_GT(w.link.sent[0].size(), before);
-  // A SYN on an established connection is challenged too.
+  // Challenges are rate limited: a flood of in-window RSTs within one
+  // second gets at most challenge_acks answers.
+  uint64_t out = w.a->stats.tcp_out;
+  for (int i = 0; i < 3000; i++)
+    w.b->tcp_send_reset(c.server->local_, c.server->remote_, c.server->tcb.snd_nxt + 100, 0, false);
+  w.poll();
+  w.run_for(5 * kMs);
+  EXPECT_LE(w.a->stats.tcp_out - out, w.a->config().challenge_acks);
+  EXPECT_EQ(c.client->tcp_state(), TcpState::Established);
   EXPECT_EQ(send_bytes(c.client, "ok", 2, w.now), 2);
   char buf[4];
   ASSERT_TRUE(w.run([&] { return recv_bytes(c.server, buf, 4, w.now) == 2; }));
@@ -667,6 +692,55 @@ TEST(NetTcp, ReceiverReportsSackBlocks) {
   EXPECT_TRUE(sack);
   EXPECT_GT(w.a->stats.tcp_rexmit, 0u);
   close_all(w, {c.client, c.server, c.listener});
+}
+
+// Three segments of one window lost: with SACK the sender resends every
+// hole within about one round trip; NewReno alone needs one per round trip.
+uint64_t recovery_time(bool sack) {
+  LinkParams p;
+  p.delay = 20 * kMs;
+  void (*no_sack)(StackConfig&) = [](StackConfig& c) { c.tcp_sack = false; };
+  World w(4, p, sack ? nullptr : no_sack);
+  Conn c = connect_pair(w);
+  EXPECT_EQ(c.client->tcb.sack_ok, sack);
+  int one = 1;
+  c.client->set_option(kIpProtoTcp, kTcpNoDelay, &one, sizeof one);
+  // Open the congestion window first.
+  auto warm = pattern(200000, 1);
+  Pump pw{c.client, c.server, warm};
+  pw.shut = true;
+  EXPECT_TRUE(w.run([&] {
+    pw.step(w.now);
+    return pw.in.size() == warm.size();
+  }, 60 * kSec, 5 * kMs));
+  int n = 0;
+  w.link.tap = [&](int from, std::vector<uint8_t>& f) {
+    auto v = parse_ip4_frame(f);
+    if (from == 0 && v.proto == 6 && v.payload.size() > 100) {
+      n++;
+      return n != 3 && n != 6 && n != 9;
+    }
+    return true;
+  };
+  auto data = pattern(30 * 1448, 2);
+  Pump p2{c.client, c.server, data};
+  p2.shut = true;
+  uint64_t t0 = w.now;
+  EXPECT_TRUE(w.run([&] {
+    p2.step(w.now);
+    return p2.in.size() == data.size();
+  }, 60 * kSec, 1 * kMs));
+  EXPECT_TRUE(p2.in == data);
+  EXPECT_EQ(w.a->stats.tcp_timeouts, 0u);
+  uint64_t t = w.now - t0;
+  close_all(w, {c.client, c.server, c.listener});
+  return t;
+}
+
+TEST(NetTcp, SackRecoversSeveralLossesInOneRoundTrip) {
+  uint64_t with = recovery_time(true), without = recovery_time(false);
+  EXPECT_LT(with, without);
+  EXPECT_LT(with, 4 * 40 * kMs);  // a few round trips at most
 }
 
 TEST(NetTcp, KeepaliveDetectsDeadPeer) {
