@@ -185,6 +185,17 @@ void Stack::loopback_poll() {
   if (!lo_->loop_queue.empty() && cfg_.kick) cfg_.kick(cfg_.kick_ctx);
 }
 
+size_t Stack::draining() {
+  size_t n = 0;
+  for (Socket* s = tcp_conns_.front(); s; s = tcp_conns_.next_of(s)) {
+    TcpState st = s->tcb.state;
+    if (st == TcpState::FinWait1 || st == TcpState::Closing || st == TcpState::LastAck ||
+        ((st == TcpState::Established || st == TcpState::CloseWait) && s->tx_pending()))
+      n++;
+  }
+  return n;
+}
+
 void Stack::run_timers() {
   uint64_t next = UINT64_MAX;
   for (Interface* i = ifaces_.front(); i; i = ifaces_.next_of(i)) {

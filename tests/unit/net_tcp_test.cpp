@@ -794,6 +794,26 @@ TEST(NetTcp, RtoFollowsMeasuredRtt) {
   close_all(w, {c.client, c.server, c.listener});
 }
 
+TEST(NetTcp, DrainingCountsUntilLastBytesAndFinAreAcknowledged) {
+  LinkParams p;
+  p.delay = 10 * kMs;
+  World w(6, p);
+  Conn c = connect_pair(w);
+  auto data = pattern(100000, 4);
+  EXPECT_EQ(send_bytes(c.client, data.data(), data.size(), w.now), long(data.size()));
+  c.client->close(w.now);  // the program exits right after writing
+  EXPECT_EQ(w.a->draining(), 1u);
+  std::vector<uint8_t> got;
+  uint8_t buf[8192];
+  ASSERT_TRUE(w.run([&] {
+    long n;
+    while ((n = recv_bytes(c.server, buf, sizeof buf, w.now)) > 0) got.insert(got.end(), buf, buf + n);
+    return w.a->draining() == 0;
+  }));
+  EXPECT_EQ(got.size() + c.server->rx_available(), data.size());
+  close_all(w, {c.server, c.listener});
+}
+
 TEST(NetTcp, HalfCloseKeepsOtherDirection) {
   World w;
   Conn c = connect_pair(w);
