@@ -38,6 +38,7 @@ class DhcpClient : public Fallible {
   using Callback = void (*)(void* ctx, DhcpEvent ev, const DhcpLease& lease);
 
   DhcpClient(Stack* st, Interface* ifc, Callback cb, void* ctx);
+  // Closes the client's socket: destroy the client before the stack.
   ~DhcpClient();
   // Opens the client's socket (port 68) and sends the first DISCOVER.
   // 0 or -errno (-kEADDRINUSE: another client holds port 68).

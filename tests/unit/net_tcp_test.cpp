@@ -814,6 +814,49 @@ TEST(NetTcp, DrainingCountsUntilLastBytesAndFinAreAcknowledged) {
   close_all(w, {c.server, c.listener});
 }
 
+TEST(NetTcp, ThousandConcurrentConnectionsEcho) {
+  World w;
+  Socket* l = listen_on(*w.b, 7, 1024);
+  const int n = 1000;
+  std::vector<Socket*> cl(n), sv;
+  for (int i = 0; i < n; i++) {
+    cl[i] = make_socket(*w.a, kSockStream);
+    ASSERT_EQ(cl[i]->connect(ep(kB, 7), w.now), -kEINPROGRESS);
+  }
+  std::vector<int> state(n, 0);  // 0 connecting, 1 sent, 2 echoed
+  int done = 0;
+  char buf[64];
+  ASSERT_TRUE(w.run(
+      [&] {
+        Socket* x;
+        while (l->accept(&x, nullptr) == 0) sv.push_back(x);
+        for (Socket* s : sv) {  // the echo server
+          long r = recv_bytes(s, buf, sizeof buf, w.now);
+          if (r > 0) send_bytes(s, buf, size_t(r), w.now);
+        }
+        for (int i = 0; i < n; i++) {
+          if (state[i] == 0 && (cl[i]->events() & kEpollOut)) {
+            snprintf(buf, sizeof buf, "conn %d", i);
+            EXPECT_GT(send_bytes(cl[i], buf, strlen(buf), w.now), 0);
+            state[i] = 1;
+          } else if (state[i] == 1 && (cl[i]->events() & kEpollIn)) {
+            char want[32];
+            snprintf(want, sizeof want, "conn %d", i);
+            long r = recv_bytes(cl[i], buf, sizeof buf, w.now);
+            EXPECT_EQ(std::string(buf, size_t(r > 0 ? r : 0)), want);
+            state[i] = 2;
+            done++;
+          }
+        }
+        return done == n;
+      },
+      60 * kSec, 5 * kMs));
+  for (Socket* s : cl) s->close(w.now);
+  for (Socket* s : sv) s->close(w.now);
+  l->close(w.now);
+  EXPECT_TRUE(w.run([&] { return w.b->socket_count() == 0; }, 60 * kSec));
+}
+
 TEST(NetTcp, HalfCloseKeepsOtherDirection) {
   World w;
   Conn c = connect_pair(w);
