@@ -392,6 +392,41 @@ TEST(Iso9660Crafted, JolietNames) {
   }
 }
 
+TEST(Iso9660Crafted, JolietLookupThroughTheNameIndex) {
+  IsoBuilder b(64);
+  std::vector<std::string> recs = {dot_record(19, 8 * 2048), dotdot_record(19, 8 * 2048)};
+  for (int i = 0; i < 150; i++) {
+    std::string name = "file-" + std::to_string(i);
+    recs.push_back(record(30, 1, 0, ucs2(std::u16string(name.begin(), name.end()))));
+  }
+  recs.push_back(record(31, 1, 0, ucs2(u"MIXED.txt")));  // first in directory order
+  recs.push_back(record(32, 1, 0, ucs2(u"Mixed.TXT")));
+  recs.push_back(record(33, 1, 0, ucs2(u"mixed.txt")));
+  ASSERT_LE(b.directory(19, recs), 8u * 2048);  // declared 8 blocks: over the index threshold
+  b.directory(18, {dot_record(18, 2048), dotdot_record(18, 2048)});
+  b.put(31, 0, "1");
+  b.put(32, 0, "2");
+  b.put(33, 0, "3");
+  b.primary(16, record(18, 2048, 2, std::string(1, '\0')));
+  b.joliet(17, record(19, 8 * 2048, 2, std::string(1, '\0')));
+  b.terminator(18);
+  MemMounted m(b.img);
+  ASSERT_EQ(m.error, 0);
+  auto content = [&](const std::string& name) {
+    NodeRef n;
+    std::string got;
+    if (lookup(m.root.get(), name, &n) != 0) return std::string("ENOENT");
+    read_all(n.get(), &got);
+    return got;
+  };
+  EXPECT_EQ(content("mixed.txt"), "3");
+  EXPECT_EQ(content("Mixed.TXT"), "2");
+  EXPECT_EQ(content("MIXED.txt"), "1");
+  EXPECT_EQ(content("mixed.TXT"), "1");  // no exact match: the first in directory order
+  EXPECT_EQ(content("FILE-149"), std::string(1, '\0'));
+  EXPECT_EQ(content("file-150"), "ENOENT");
+}
+
 TEST(Iso9660Crafted, PlainNamesFollowLinuxMapNormal) {
   IsoBuilder b(32);
   b.directory(18, {dot_record(18, 2048), dotdot_record(18, 2048), record(30, 1, 0, "FOO.;1"),
