@@ -140,7 +140,9 @@ void Socket::tcp_timers(uint64_t now) {
       t.after_rto = true;
       t.sacked_count = 0;  // RFC 2018 §8: forget SACK information after a timeout
       t.snd_nxt = t.snd_una;
-      tcp_output(false);
+      // A window that closed with data in flight still gets the first
+      // segment again (RFC 9293 §3.8.6.1): the ACK brings the new window.
+      if (!tcp_output(false)) tcp_resend_first();
     }
     tcp_arm_rexmit(true);
   }

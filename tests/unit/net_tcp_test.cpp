@@ -502,6 +502,52 @@ TEST(NetTcp, ZeroWindowProbeAndWindowUpdate) {
   close_all(w, {c.client, c.server, c.listener});
 }
 
+// Rewrites a captured TCP/IPv4 frame's window and fixes its checksum.
+void set_window(std::vector<uint8_t>& f, uint16_t win) {
+  uint8_t* ip = &f[14];
+  size_t hl = size_t(ip[0] & 15) * 4, len = be16(ip + 2) - hl;
+  uint8_t* t = ip + hl;
+  put16(t + 14, win);
+  put16(t + 16, 0);
+  uint8_t ph[12];
+  memcpy(ph, ip + 12, 8);
+  ph[8] = 0;
+  ph[9] = 6;
+  put16(ph + 10, uint16_t(len));
+  put16(t + 16, csum_fold(csum_add(csum_add(0, ph, 12), t, len)));
+}
+
+TEST(NetTcp, WindowClosingWithDataInFlightStillRetransmits) {
+  World w;
+  Conn c = connect_pair(w);
+  bool squeeze = true;
+  // The peer loses our data and, at the same time, says its window is shut.
+  w.link.tap = [&](int from, std::vector<uint8_t>& f) {
+    auto v = parse_ip4_frame(f);
+    if (!squeeze || v.proto != 6) return true;
+    if (from == 0) return v.payload.size() <= size_t(v.payload[12] >> 4) * 4;
+    set_window(f, 0);
+    return true;
+  };
+  auto data = pattern(20000, 7);
+  EXPECT_EQ(send_bytes(c.client, data.data(), data.size(), w.now), long(data.size()));
+  // Make the peer send something (a window-0 ACK) while data is in flight.
+  send_bytes(c.server, "x", 1, w.now);
+  w.run_for(3 * kSec);
+  EXPECT_NE(c.client->tcb.snd_una, c.client->tcb.snd_max);
+  squeeze = false;
+  Pump p{c.client, c.server, data};
+  p.sent = data.size();
+  ASSERT_TRUE(w.run(
+      [&] {
+        p.step(w.now);
+        return p.in.size() == data.size();
+      },
+      120 * kSec, 10 * kMs));
+  EXPECT_TRUE(p.in == data);
+  close_all(w, {c.client, c.server, c.listener});
+}
+
 TEST(NetTcp, SmallReceiveBufferSetBeforeListen) {
   World w;
   Socket* l = make_socket(*w.b, kSockStream);
