@@ -221,6 +221,50 @@ TEST(NetTcp, BulkHeavyLoss) {
   bulk_transfer(11, p, 1 << 20);
 }
 
+// Many seeds, random link conditions, random buffer sizes and options: the
+// bytes always arrive exactly.
+TEST(NetTcp, RandomisedLinksStayByteExact) {
+  for (uint64_t seed = 100; seed < 164; seed++) {
+    Rng r(seed);
+    LinkParams p;
+    p.loss = r.unit() * 0.15;
+    p.dup = r.unit() * 0.1;
+    p.reorder = r.unit() * 0.2;
+    p.delay = 100'000 + r.next() % (20 * kMs);
+    p.reorder_extra = 1 + r.next() % (10 * kMs);
+    void (*tweak)(StackConfig&) = nullptr;
+    if (seed & 1) tweak = [](StackConfig& c) { c.tcp_sack = false; };
+    World w(seed, p, tweak);
+    Socket* l = make_socket(*w.b, kSockStream);
+    int sz = int(2048 + r.next() % 200000);
+    l->set_option(kSolSocket, kSoRcvBuf, &sz, sizeof sz);
+    int nd = int(r.next() & 1);
+    l->set_option(kIpProtoTcp, kTcpNoDelay, &nd, sizeof nd);
+    ASSERT_EQ(l->bind(ep(Ip4{}, 80)), 0);
+    l->listen(1);
+    Socket* s = make_socket(*w.a, kSockStream);
+    int ssz = int(2048 + r.next() % 200000);
+    s->set_option(kSolSocket, kSoSndBuf, &ssz, sizeof ssz);
+    s->connect(ep(kB, 80), w.now);
+    Socket* acc = nullptr;
+    ASSERT_TRUE(w.run([&] { return l->accept(&acc, nullptr) == 0; }, 120 * kSec)) << seed;
+    auto up = pattern(100000 + r.next() % 200000, uint32_t(seed));
+    auto down = pattern(r.next() % 100000, uint32_t(seed * 7));
+    Pump pu{s, acc, up}, pd{acc, s, down};
+    bool ok = w.run(
+        [&] {
+          pu.step(w.now);
+          pd.step(w.now);
+          return pu.eof && pd.eof;
+        },
+        900 * kSec, 5 * kMs);
+    ASSERT_TRUE(ok) << "seed " << seed << "\n" << describe(s) << "\n" << describe(acc);
+    EXPECT_TRUE(pu.in == up) << seed;
+    EXPECT_TRUE(pd.in == down) << seed;
+    close_all(w, {s, acc, l});
+  }
+}
+
 TEST(NetTcp, ResetOnAbortiveCloseInEstablished) {
   World w;
   Conn c = connect_pair(w);
