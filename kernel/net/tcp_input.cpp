@@ -224,7 +224,6 @@ void Socket::tcp_segment(const TcpSegment& seg) {
     t.rcv_nxt = seg.seq + 1;
     t.wscale_ok = seg.has_wscale;
     t.snd_wscale = t.wscale_ok ? seg.wscale : 0;
-    if (!t.wscale_ok) t.rcv_wscale = 0;
     t.sack_ok = seg.sack_permitted && st->config().tcp_sack;
     t.ts_ok = seg.has_ts;
     if (t.ts_ok) t.ts_recent = seg.ts_val;

@@ -55,15 +55,13 @@ void Socket::tcp_init_conn(uint16_t peer_mss) {
   if (m > adv) m = adv;
   if (m < 64) m = 64;  // a tiny MSS option would make us send 1-byte segments
   t.mss = uint16_t(m);
-  if (t.state == TcpState::Closed) t.rcv_wscale = kRcvWscale;  // offered in our SYN
-  if (peer_mss == 0 && t.state == TcpState::Closed) {
-    // Active open: options are negotiated when the SYN-ACK arrives.
-    t.rcv_wscale = kRcvWscale;
-  } else if (!t.wscale_ok) {
-    t.rcv_wscale = 0;
-    t.snd_wscale = 0;
+  // Window scaling is offered in every SYN we send and in force only when
+  // both SYNs carried it (RFC 7323 §2.2).
+  if (t.state == TcpState::Closed && peer_mss == 0) {
+    t.rcv_wscale = kRcvWscale;  // active open: the answer is still to come
   } else {
-    t.rcv_wscale = kRcvWscale;
+    t.rcv_wscale = t.wscale_ok ? kRcvWscale : 0;
+    if (!t.wscale_ok) t.snd_wscale = 0;
   }
   t.rto = c.rto_initial_ns;
   uint32_t iw = 10 * t.mss;  // RFC 6928

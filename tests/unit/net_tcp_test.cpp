@@ -979,6 +979,58 @@ TEST(NetTcp, LoopbackTransfer) {
   close_all(w, {s, acc, l});
 }
 
+// A peer offering no options: the SYN-ACK offers none back but the MSS,
+// windows stay unscaled, and the MSS falls to 536.
+TEST(NetTcp, PeerWithoutOptions) {
+  World w;
+  w.link.capture = true;
+  // The peer is played by hand: A's stack must not answer B's segments.
+  bool on = true;
+  drop_tcp_from(w, 1, &on);
+  Socket* l = listen_on(*w.b, 80);
+  auto seg = [&](uint32_t seq, uint32_t ack, uint8_t flags, const std::string& data) {
+    std::vector<uint8_t> t(20 + data.size());
+    put16(&t[0], 5555);
+    put16(&t[2], 80);
+    put32(&t[4], seq);
+    put32(&t[8], ack);
+    t[12] = 5 << 4;
+    t[13] = flags;
+    put16(&t[14], 8000);
+    memcpy(t.data() + 20, data.data(), data.size());
+    uint8_t ph[12];
+    put32(ph, kA.v);
+    put32(ph + 4, kB.v);
+    ph[8] = 0;
+    ph[9] = 6;
+    put16(ph + 10, uint16_t(t.size()));
+    put16(&t[16], csum_fold(csum_add(csum_add(0, ph, 12), t.data(), t.size())));
+    auto f = eth_frame(w.link.b().mac(), w.link.a().mac(), 0x0800, ip4_packet(kA, kB, 6, t));
+    w.b->input(w.ib, f.data(), f.size(), w.now);
+  };
+  seg(1000, 0, 0x02, "");
+  w.run_for(10 * kMs);
+  std::vector<uint8_t> synack;
+  for (auto& f : w.link.sent[1]) {
+    auto v = parse_ip4_frame(f);
+    if (v.ok && v.proto == 6 && (v.payload[13] & 0x12) == 0x12) synack = v.payload;
+  }
+  ASSERT_EQ(synack.size(), 40u);  // 20 + MSS 4 + 16 bytes of NOPs
+  EXPECT_EQ(synack[20], 2);
+  for (size_t i = 24; i < 40; i++) EXPECT_EQ(synack[i], 1) << i;
+  uint32_t isn = be32(&synack[4]);
+  seg(1001, isn + 1, 0x10, "");
+  Socket* acc = nullptr;
+  ASSERT_EQ(l->accept(&acc, nullptr), 0);
+  EXPECT_FALSE(acc->tcb.wscale_ok || acc->tcb.ts_ok || acc->tcb.sack_ok);
+  EXPECT_EQ(acc->tcb.mss, 536);
+  EXPECT_EQ(acc->tcb.snd_wnd, 8000u);
+  seg(1001, isn + 1, 0x18, "hello");
+  char buf[8];
+  EXPECT_EQ(recv_bytes(acc, buf, sizeof buf, w.now), 5);
+  close_all(w, {acc, l});
+}
+
 TEST(NetTcp, AcceptedSocketsInheritOptions) {
   World w;
   Socket* l = make_socket(*w.b, kSockStream);
