@@ -9,7 +9,7 @@ namespace kiln::net {
 namespace {
 
 constexpr uint16_t kServerPort = 67, kClientPort = 68;
-constexpr uint8_t kDiscover = 1, kOffer = 2, kRequest = 3, kAck = 5, kNak = 6;
+constexpr uint8_t kDiscover = 1, kOffer = 2, kRequest = 3, kAck = 5, kNak = 6, kRelease = 7;
 constexpr size_t kFixed = 236;  // up to the magic cookie
 constexpr uint32_t kMagic = 0x63825363;
 constexpr uint64_t kSec = 1'000'000'000ull;
@@ -145,7 +145,7 @@ void DhcpClient::send(uint8_t type) {
   put32(m + 4, xid_);
   uint64_t secs = (now_ - started_) / kSec;
   put16(m + 8, uint16_t(secs > 65535 ? 65535 : secs));
-  bool renewing = state_ == State::Renewing || state_ == State::Rebinding;
+  bool renewing = state_ == State::Renewing || state_ == State::Rebinding || type == kRelease;
   if (renewing) put32(m + 12, lease_.addr.v);  // ciaddr
   memcpy(m + 28, ifc_->mac.b, 6);
   put32(m + kFixed, kMagic);
@@ -154,6 +154,11 @@ void DhcpClient::send(uint8_t type) {
   *o++ = 61, *o++ = 7, *o++ = 1;  // client identifier: the MAC
   memcpy(o, ifc_->mac.b, 6);
   o += 6;
+  if (type == kRelease) {
+    *o++ = 54, *o++ = 4;
+    put32(o, lease_.server.v);
+    o += 4;
+  }
   if (type == kRequest && state_ == State::Requesting) {
     *o++ = 50, *o++ = 4;
     put32(o, offer_.addr.v);
@@ -168,7 +173,7 @@ void DhcpClient::send(uint8_t type) {
   *o++ = 255;
   size_t len = size_t(o - m);
   Endpoint to{IpAddr::of(Ip4{0xffffffff}), kServerPort};
-  if (state_ == State::Renewing) to.addr = IpAddr::of(lease_.server);
+  if (state_ == State::Renewing || type == kRelease) to.addr = IpAddr::of(lease_.server);
   BufferSource src(m, len);
   sock_->send(src, 0, &to, now_);
   schedule_retry();
@@ -252,6 +257,16 @@ void DhcpClient::receive(const uint8_t* p, size_t len) {
   cb_(ctx_, renewed ? DhcpEvent::Renewed : DhcpEvent::Bound, lease_);
 }
 
+void DhcpClient::release(uint64_t now_ns) {
+  if (now_ns > now_) now_ = now_ns;
+  if (state_ == State::Bound || state_ == State::Renewing || state_ == State::Rebinding) {
+    send(kRelease);
+    unconfigure();
+  }
+  enter(State::Stopped);
+  deadline_ = UINT64_MAX;
+}
+
 void DhcpClient::poll(uint64_t now_ns) {
   if (now_ns > now_) now_ = now_ns;
   if (!sock_) return;
@@ -288,6 +303,9 @@ void DhcpClient::poll(uint64_t now_ns) {
     case State::Renewing:
       if (now_ >= bound_at_ + uint64_t(lease_.t2_s) * kSec) enter(State::Rebinding);
       send(kRequest);
+      break;
+    case State::Stopped:
+      deadline_ = UINT64_MAX;
       break;
     case State::Rebinding:
       if (now_ >= bound_at_ + uint64_t(lease_.lease_s) * kSec) {

@@ -34,7 +34,7 @@ enum class DhcpEvent : uint8_t { Bound, Renewed, Lost };
 
 class DhcpClient : public Fallible {
  public:
-  enum class State : uint8_t { Init, Selecting, Requesting, Bound, Renewing, Rebinding };
+  enum class State : uint8_t { Init, Selecting, Requesting, Bound, Renewing, Rebinding, Stopped };
   using Callback = void (*)(void* ctx, DhcpEvent ev, const DhcpLease& lease);
 
   DhcpClient(Stack* st, Interface* ifc, Callback cb, void* ctx);
@@ -44,6 +44,9 @@ class DhcpClient : public Fallible {
   // 0 or -errno (-kEADDRINUSE: another client holds port 68).
   long start(uint64_t now_ns);
   void poll(uint64_t now_ns);
+  // Gives the lease back (DHCPRELEASE) and removes the address; the client
+  // then stays idle until start(). For an orderly shutdown.
+  void release(uint64_t now_ns);
   uint64_t next_deadline() const { return readable_ ? now_ : deadline_; }
   State state() const { return state_; }
   const DhcpLease& lease() const { return lease_; }

@@ -28,7 +28,7 @@ struct FakeServer {
   Socket* s;
   uint32_t lease = 100;
   bool answer_broadcast = true, answer_unicast = true, nak = false, garbage = false;
-  int requests = 0, discovers = 0, renewals = 0;
+  int requests = 0, discovers = 0, renewals = 0, releases = 0;
 
   explicit FakeServer(World& world) : w(world) {
     s = make_socket(*w.b, kSockDgram);
@@ -87,6 +87,9 @@ struct FakeServer {
       if (type == 1) {
         discovers++;
         reply(req, 2, false);
+      } else if (type == 7) {
+        releases++;
+        EXPECT_EQ(be32(&req[12]), kOffered.v);  // ciaddr
       } else if (type == 3) {
         requests++;
         if (renewing) renewals++;
@@ -210,6 +213,19 @@ TEST(NetDhcp, NakRestartsAndGarbageIsIgnored) {
   EXPECT_GE(d.server.requests, 1);
   d.server.nak = false;
   EXPECT_TRUE(d.run([&] { return d.client.state() == DhcpClient::State::Bound; }, 120 * kSec));
+}
+
+TEST(NetDhcp, ReleaseGivesTheLeaseBack) {
+  DhcpWorld d;
+  d.client.start(d.w.now);
+  ASSERT_TRUE(d.run([&] { return d.client.state() == DhcpClient::State::Bound; }, 10 * kSec));
+  d.client.release(d.w.now);
+  EXPECT_FALSE(d.w.ia->has_ip4());
+  EXPECT_EQ(d.client.state(), DhcpClient::State::Stopped);
+  ASSERT_TRUE(d.run([&] { return d.server.releases == 1; }, 5 * kSec));
+  int before = d.server.discovers + d.server.requests;
+  d.run([] { return false; }, 300 * kSec);
+  EXPECT_EQ(d.server.discovers + d.server.requests, before);  // stays quiet
 }
 
 TEST(NetDhcp, SecondClientOnSamePortIsRefused) {

@@ -1031,6 +1031,39 @@ TEST(NetTcp, PeerWithoutOptions) {
   close_all(w, {acc, l});
 }
 
+// ICMP "fragmentation needed" quoting one of our segments lowers the MSS;
+// one quoting a sequence number outside the window is ignored (RFC 5927).
+TEST(NetTcp, FragmentationNeededLowersMss) {
+  World w;
+  Conn c = connect_pair(w);
+  auto icmp_about = [&](uint32_t seq, uint16_t mtu) {
+    std::vector<uint8_t> tcp(20, 0);
+    put16(&tcp[0], c.client->local_.port);
+    put16(&tcp[2], 80);
+    put32(&tcp[4], seq);
+    auto quoted = ip4_packet(kA, kB, 6, tcp);
+    std::vector<uint8_t> m = {3, 4, 0, 0, 0, 0, uint8_t(mtu >> 8), uint8_t(mtu)};
+    m.insert(m.end(), quoted.begin(), quoted.begin() + 28);
+    put16(&m[2], checksum(m.data(), m.size()));
+    auto f = eth_frame(w.link.a().mac(), w.link.b().mac(), 0x0800, ip4_packet(kB, kA, 1, m));
+    w.a->input(w.ia, f.data(), f.size(), w.now);
+  };
+  icmp_about(c.client->tcb.snd_una + 100000, 1000);
+  EXPECT_EQ(c.client->tcb.mss, 1460);
+  icmp_about(c.client->tcb.snd_una, 1000);
+  EXPECT_EQ(c.client->tcb.mss, 960);
+  icmp_about(c.client->tcb.snd_una, 100);  // below the minimum: ignored
+  EXPECT_EQ(c.client->tcb.mss, 960);
+  auto data = pattern(50000, 3);
+  Pump p{c.client, c.server, data};
+  ASSERT_TRUE(w.run([&] {
+    p.step(w.now);
+    return p.eof;
+  }));
+  EXPECT_TRUE(p.in == data);
+  close_all(w, {c.client, c.server, c.listener});
+}
+
 TEST(NetTcp, AcceptedSocketsInheritOptions) {
   World w;
   Socket* l = make_socket(*w.b, kSockStream);
