@@ -113,7 +113,13 @@ void Stack::neighbor_timers(Interface* ifc) {
     if (e.state == Neighbor::Reachable) {
       ifc->neighbor_clear(&e);  // aged out: the next packet asks again
     } else if (e.tries >= cfg_.arp_tries) {
-      ifc->neighbor_clear(&e);  // no answer: drop what waited
+      // No answer: what waited is dropped, and its senders learn that the
+      // host is unreachable (a connect fails in seconds, as on Linux).
+      while (Packet* p = e.pending.pop_front()) {
+        neighbor_failed(p->data(), p->len());
+        delete p;
+      }
+      ifc->neighbor_clear(&e);
     } else {
       e.tries++;
       e.deadline = now_ + cfg_.arp_retry_ns;

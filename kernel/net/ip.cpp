@@ -66,6 +66,36 @@ long Stack::ip_send_one(Interface* ifc, Packet* p, const IpAddr& next_hop) {
   return 0;
 }
 
+void Stack::neighbor_failed(const uint8_t* ip, size_t len) {
+  Endpoint local, remote;
+  const uint8_t* l4;
+  uint8_t proto;
+  if (len >= 20 && (ip[0] >> 4) == 4) {
+    size_t hl = size_t(ip[0] & 15) * 4;
+    if (hl > len || (be16(ip + 6) & 0x1fff)) return;  // only first fragments name ports
+    local.addr = IpAddr::of(Ip4{be32(ip + 12)});
+    remote.addr = IpAddr::of(Ip4{be32(ip + 16)});
+    proto = ip[9];
+    l4 = ip + hl;
+    len -= hl;
+  } else if (len >= 40 && (ip[0] >> 4) == 6) {
+    Ip6 s, d;
+    memcpy(s.b, ip + 8, 16);
+    memcpy(d.b, ip + 24, 16);
+    local.addr = IpAddr::of(s);
+    remote.addr = IpAddr::of(d);
+    proto = ip[6];
+    l4 = ip + 40;
+    len -= 40;
+  } else {
+    return;
+  }
+  if (len < 8 || (proto != kIpProtoTcp && proto != kIpProtoUdp)) return;
+  local.port = be16(l4);
+  remote.port = be16(l4 + 2);
+  transport_error(proto, local, remote, l4, len, kEHOSTUNREACH, true, 0);
+}
+
 void Stack::unreachable(const NetHdr& h, const uint8_t* l4, size_t len, bool port) {
   if (h.multicast) return;
   uint8_t quote[512];

@@ -185,6 +185,9 @@ class Stack {
   void neighbor_learned(Interface* ifc, Neighbor* e, const MacAddr& mac);
   void neighbor_timers(Interface* ifc);
   void solicit(Interface* ifc, const IpAddr& ip);
+  // A packet of ours (IP header first) could not be delivered: the
+  // neighbour never answered. Tells its socket.
+  void neighbor_failed(const uint8_t* ip, size_t len);
   void ip4_input(Interface* ifc, const uint8_t* p, size_t len);
   void ip4_deliver(const NetHdr& h, const uint8_t* payload, size_t plen);
   long ip_send_one(Interface* ifc, Packet* p, const IpAddr& next_hop);

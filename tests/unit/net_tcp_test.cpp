@@ -149,6 +149,20 @@ TEST(NetTcp, ConnectToClosedPortIsRefused) {
   EXPECT_EQ(w.a->socket_count(), 0u);
 }
 
+TEST(NetTcp, ConnectToSilentNeighbourIsHostUnreachable) {
+  World w;
+  Socket* s = make_socket(*w.a, kSockStream);
+  EXPECT_EQ(s->connect(ep(ip4(10, 0, 0, 99), 80), w.now), -kEINPROGRESS);
+  uint64_t t0 = w.now;
+  ASSERT_TRUE(w.run([&] { return s->events() & kEpollErr; }, 30 * kSec));
+  EXPECT_LT(w.now - t0, 5 * kSec);  // ARP's three tries, not TCP's SYN retries
+  int err = 0;
+  size_t len = sizeof err;
+  s->get_option(kSolSocket, kSoError, &err, &len);
+  EXPECT_EQ(err, kEHOSTUNREACH);
+  s->close(w.now);
+}
+
 TEST(NetTcp, ConnectTimesOutWithoutAnswer) {
   World w;
   w.link.tap = [](int from, std::vector<uint8_t>& f) {
