@@ -11,7 +11,11 @@
 
 namespace kiln::net {
 
+// Tests inject allocation failures through this (nullptr: never).
+inline bool (*alloc_should_fail)() = nullptr;
+
 inline void* raw_alloc(size_t n) noexcept {
+  if (alloc_should_fail && alloc_should_fail()) return nullptr;
   void* p = ::operator new(n);
   asm("" : "+r"(p));
   return p;
