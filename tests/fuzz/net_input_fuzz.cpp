@@ -3,6 +3,9 @@
 // established connection (handshaken with injected frames), interleaved with
 // time steps and socket calls. No crash, no leak, no UB.
 //
+// An input whose first byte is 0xf0 or more also makes one allocation in
+// 2..17 fail (after the set-up), at pseudo-random.
+//
 // Input: a sequence of operations, each an opcode byte then its bytes:
 //   0 LEN16 FRAME      raw frame
 //   1 LEN16 FRAME      frame with its IPv4 and TCP/UDP/ICMP checksums fixed
@@ -23,6 +26,7 @@
 
 #include <vector>
 
+#include "net/alloc.h"
 #include "net/bytes.h"
 #include "net/dhcp_client.h"
 #include "net/proto.h"
@@ -53,6 +57,13 @@ class FuzzDevice : public NetDevice {
 };
 
 void on_lease(void*, DhcpEvent, const DhcpLease&) {}
+
+uint64_t g_fail_state;
+uint32_t g_fail_one_in;
+bool fail_sometimes() {
+  g_fail_state = g_fail_state * 6364136223846793005ull + 1442695040888963407ull;
+  return (g_fail_state >> 33) % g_fail_one_in == 0;
+}
 
 void fixed_random(void* ctx, void* out, size_t n) {
   auto* s = static_cast<uint64_t*>(ctx);
@@ -239,6 +250,11 @@ struct World {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   World w;
+  if (size && data[0] >= 0xf0) {
+    g_fail_one_in = 2 + (data[0] & 15);
+    g_fail_state = size;
+    alloc_should_fail = fail_sometimes;
+  }
   Reader r{data, size};
   uint8_t buf[4096];
   memset(buf, 'z', sizeof buf);
@@ -372,5 +388,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
   w.st->poll(w.now + 400'000'000'000ull);  // every timer fires
+  alloc_should_fail = nullptr;
   return 0;
 }
