@@ -240,9 +240,12 @@ inline Attr attr_of(Node* n) {
   return a;
 }
 
+// The coarse clock, as e2fsck's time(0) reads it: with the precise one a
+// write just after a second boundary looks "in the future" to an e2fsck
+// run a few milliseconds later, whose coarse clock has not turned yet.
 inline Time host_now() {
   timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
+  clock_gettime(CLOCK_REALTIME_COARSE, &ts);
   return Time{ts.tv_sec, ts.tv_nsec};
 }
 
