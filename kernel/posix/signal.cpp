@@ -3,6 +3,7 @@
 #include "arch/x86_64/trap.h"
 #include "core/console.h"
 #include "core/panic.h"
+#include "posix/exit.h"
 #include "core/thread.h"
 #include "lib/format.h"
 #include "lib/mem.h"
@@ -46,7 +47,7 @@ bool is_ignored(int sig) {
 
 [[noreturn]] void terminate(int sig) {
   kprintf("kiln: program terminated by signal %d (%s)\n", sig, signal_name(sig));
-  machine_exit(128 + sig);
+  program_exit(128 + sig);
 }
 
 void symbolize_user(uint64_t addr, char* buf, size_t cap) {

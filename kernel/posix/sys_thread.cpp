@@ -4,6 +4,7 @@
 #include "arch/x86_64/trap.h"
 #include "core/clock.h"
 #include "core/panic.h"
+#include "posix/exit.h"
 #include "core/thread.h"
 #include "posix/errno.h"
 #include "posix/futex_queue.h"
@@ -136,7 +137,7 @@ long sys_clone3(uint64_t uargs, uint64_t size, uint64_t, uint64_t, uint64_t, uin
 
 long sys_exit(uint64_t status, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
   Thread* t = current_thread();
-  if (thread_count() == 1) machine_exit(int(status & 0xff));
+  if (thread_count() == 1) program_exit(int(status & 0xff));
   if (t->clear_child_tid) {
     int32_t zero = 0;
     if (put_user(t->clear_child_tid, zero)) futex_wake(t->clear_child_tid, 1, ~0u);
@@ -145,7 +146,7 @@ long sys_exit(uint64_t status, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t)
 }
 
 long sys_exit_group(uint64_t status, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
-  machine_exit(int(status & 0xff));
+  program_exit(int(status & 0xff));
 }
 
 long sys_set_tid_address(uint64_t addr, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {

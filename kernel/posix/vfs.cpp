@@ -4,6 +4,7 @@
 #include "core/clock.h"
 #include "core/console.h"
 #include "core/panic.h"
+#include "drivers/devices.h"
 #include "fs/tmpfs.h"
 #include "lib/cpio.h"
 #include "lib/mem.h"
@@ -171,6 +172,11 @@ fs::FileSystem* make_devfs() {
                             {"stdout", "/proc/self/fd/1"},
                             {"stderr", "/proc/self/fd/2"}};
   for (auto& l : links) root->symlink(l[0], strlen(l[0]), l[1], strlen(l[1]));
+  for (size_t i = 0; i < drivers::block_device_count() && i < 26; i++) {
+    if (!drivers::block_device(i)) continue;
+    char name[4] = {'v', 'd', char('a' + i), 0};
+    root->create(name, 3, fs::kTypeBlock | 0660, (kBlockMajor << 8) | i, nullptr);
+  }
   root->create("shm", 3, fs::kTypeDir | 01777, 0, nullptr);
   root->create("pts", 3, fs::kTypeDir | 0755, 0, nullptr);
   root->put();

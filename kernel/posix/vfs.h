@@ -34,6 +34,10 @@ bool file_location(File* f, fs::Location* out);
 long vfs_make_socket_node(const char* path);
 bool vfs_exists(const char* path);
 
+// Block devices appear as /dev/vd* with this major number (Linux's virtblk).
+inline constexpr uint64_t kBlockMajor = 254;
+long open_block_device(uint64_t rdev, uint32_t flags, File** out);
+
 // struct stat from a node.
 void fill_stat(fs::Node* n, LinuxStat* st);
 

@@ -321,6 +321,9 @@ long open_node(fs::Location loc, uint32_t flags, const char* path, File** out) {
       return -ENXIO;
     }
     f = new CharDevice(loc, flags, path, minor);
+  } else if (type == fs::kTypeBlock && !(flags & O_PATH)) {
+    fs::location_put(loc);
+    return open_block_device(a.rdev, flags, out);
   } else if (type == fs::kTypeDir || type == fs::kTypeRegular || (flags & O_PATH)) {
     if ((flags & O_DIRECTORY) && type != fs::kTypeDir) {
       fs::location_put(loc);

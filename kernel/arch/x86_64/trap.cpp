@@ -5,6 +5,7 @@
 #include "arch/x86_64/cpu.h"
 #include "core/irq.h"
 #include "core/panic.h"
+#include "posix/exit.h"
 #include "core/thread.h"
 #include "posix/signal.h"
 #include "posix/uaccess.h"
@@ -28,7 +29,7 @@ void page_fault(TrapFrame* f) {
     if (r == FaultResult::Handled) return;
     if (r == FaultResult::OutOfMemory) {
       vm_report_oom(addr);
-      machine_exit(137);  // what Linux's OOM killer's SIGKILL reports
+      program_exit(137);  // what Linux's OOM killer's SIGKILL reports
     }
     if (!f->from_user()) {
       if (uaccess_fixup(&f->rip)) return;
