@@ -7,6 +7,8 @@ namespace kiln {
 namespace {
 
 constexpr size_t kMaxTokens = 1024;
+// dup_string fails when memory runs out or the string holds \u0000.
+constexpr const char* kBadString = "a string holds \\u0000, or memory ran out";
 
 char* dup_string(const json::Value& v, void* (*alloc)(size_t)) {
   size_t n = v.string_length();
@@ -20,6 +22,7 @@ bool string_list(const json::Value& v, const char** out, size_t max, size_t* cou
   if (v.is_string() && one_string_ok) {  // Rumprun passed a single "env" as a plain string
     out[0] = dup_string(v, alloc);
     *count = 1;
+    if (!out[0]) *error = kBadString;
     return out[0] != nullptr;
   }
   if (v.type() != json::Type::Array) {
@@ -37,7 +40,10 @@ bool string_list(const json::Value& v, const char** out, size_t max, size_t* cou
       return false;
     }
     out[i] = dup_string(e, alloc);
-    if (!out[i]) return false;
+    if (!out[i]) {
+      *error = kBadString;
+      return false;
+    }
   }
   *count = v.size();
   return true;
@@ -71,6 +77,44 @@ bool block_list(const json::Value& v, BootConfig* out, void* (*alloc)(size_t), c
     }
   }
   out->nblk = v.size();
+  return true;
+}
+
+// "net": [{"if":"eth0","mac":"..","type":"inet","method":"static","addr":"..","mask":"24","gw":".."}]
+bool net_list(const json::Value& v, BootConfig* out, void* (*alloc)(size_t), const char** error) {
+  if (v.type() != json::Type::Array || v.size() > BootConfig::kMaxNet) {
+    *error = "\"net\" must be an array of at most 16 entries";
+    return false;
+  }
+  for (size_t i = 0; i < v.size(); i++) {
+    json::Value e = v.at(i);
+    NetEntry& n = out->net[i];
+    auto text = [&](const char* key, const char** field, bool required) {
+      json::Value x = e.get(key);
+      if (!x.valid()) return !required;
+      if (!x.is_string()) return false;
+      *field = dup_string(x, alloc);
+      return *field != nullptr;  // the message below covers \u0000 too
+    };
+    const char* mask = nullptr;
+    if (!text("if", &n.ifname, true) || !text("type", &n.type, true) ||
+        !text("method", &n.method, true) || !text("mac", &n.mac, false) ||
+        !text("addr", &n.addr, false) || !text("gw", &n.gw, false) || !text("mask", &mask, false)) {
+      *error = "a \"net\" entry needs \"if\", \"type\" and \"method\" strings";
+      return false;
+    }
+    if (mask) {
+      int p = 0;
+      const char* c = mask;
+      for (; *c >= '0' && *c <= '9' && p <= 128; c++) p = p * 10 + (*c - '0');
+      if (c == mask || *c || p > 128) {
+        *error = "\"mask\" must be a prefix length of at most 128";
+        return false;
+      }
+      n.prefix = p;
+    }
+  }
+  out->nnet = v.size();
   return true;
 }
 
@@ -167,6 +211,8 @@ bool parse_boot_config(const char* text, size_t len, BootConfig* out, void* (*al
         *error = "\"verbose\" must be true or false";
         return false;
       }
+    } else if (key.equals("net")) {
+      if (!net_list(v, out, alloc, error)) return false;
     } else if (key.equals("blk")) {
       if (!block_list(v, out, alloc, error)) return false;
     } else if (key.equals("selftest")) {

@@ -15,6 +15,17 @@ struct BlockEntry {
   bool read_only = false;
 };
 
+// A -W configuration of an interface (one per interface and family).
+struct NetEntry {
+  const char* ifname = nullptr;  // "eth0"
+  const char* mac = nullptr;
+  const char* type = nullptr;    // "inet", "inet6"
+  const char* method = nullptr;  // "static", "dhcp", "auto", "none"
+  const char* addr = nullptr;
+  int prefix = -1;               // from "mask"
+  const char* gw = nullptr;
+};
+
 struct BootConfig {
   static constexpr size_t kMaxArgs = 256, kMaxEnv = 256, kMaxBlock = 26;
   const char* args[kMaxArgs];  // argv after argv[0]; or the whole argv if has_argv0
@@ -29,6 +40,9 @@ struct BootConfig {
   bool selftest = false;       // the drivers' self-test instead of the program
   BlockEntry blk[kMaxBlock];
   size_t nblk = 0;
+  static constexpr size_t kMaxNet = 16;
+  NetEntry net[kMaxNet];
+  size_t nnet = 0;
   static constexpr size_t kMaxUnknown = 8;
   const char* unknown[kMaxUnknown];  // keys this kernel does not know, to report
   size_t nunknown = 0;

@@ -28,6 +28,7 @@
 #include "posix/exec.h"
 #include "posix/file.h"
 #include "posix/mounts.h"
+#include "posix/network.h"
 #include "posix/process.h"
 #include "posix/vfs.h"
 #include "posix/vm.h"
@@ -222,6 +223,7 @@ extern "C" [[noreturn]] void kernel_main(uint32_t start_info_pa) {
   if (g_config.selftest) drivers::run_selftest();
   mount_root();
   mount_block_devices(g_config);
+  network_init(g_config);
   TrapFrame frame;
   if (g_config.probe)
     start_probe(&frame);

@@ -76,7 +76,6 @@ Thread* new_thread(void (*fn)(void*), void* arg, uint64_t* frame_slot) {
     delete t;
     return nullptr;
   }
-  t->tid = g_next_tid++;
   // Stack, from the top: a TrapFrame, then the frame switch_context pops.
   uint64_t frame_at = t->stack_top - sizeof(TrapFrame);
   auto s = reinterpret_cast<uint64_t*>(frame_at) - 7;
@@ -183,6 +182,9 @@ Thread* thread_create_user(const TrapFrame& frame, uint64_t fs_base) {
   uint64_t slot;
   Thread* t = new_thread(user_thread_start, nullptr, &slot);
   if (!t) return nullptr;
+  // Only program threads take ids: the main thread's is the pid, whatever
+  // kernel threads (network, ...) started before it.
+  t->tid = g_next_tid++;
   memcpy(reinterpret_cast<void*>(slot), &frame, sizeof frame);
   // Linux gives the child a copy of the parent's FPU state.
   fpu::save(t->fpu_state);

@@ -3,6 +3,7 @@
 #include "core/heap.h"
 #include "lib/mem.h"
 #include "posix/errno.h"
+#include "posix/network.h"
 #include "posix/socket.h"
 #include "posix/syscall_table.h"
 #include "posix/uaccess.h"
@@ -71,8 +72,8 @@ long make_socket(int domain, int type, int protocol, Socket** out) {
     if (protocol != 0 && protocol != AF_UNIX) return -EPROTONOSUPPORT;
     return make_unix_socket(base, out);
   }
-  // AF_INET/AF_INET6 arrive with the network stack; netlink is not offered.
-  return -EAFNOSUPPORT;
+  if (domain == AF_INET || domain == AF_INET6) return make_inet_socket(domain, base, protocol, out);
+  return -EAFNOSUPPORT;  // netlink and the rest are not offered
 }
 
 // Reads a msghdr's iovecs into kernel memory (caller frees m->iov).

@@ -85,6 +85,34 @@ TEST(BootConfig, BlockDevices) {
   EXPECT_FALSE(bad.ok);
 }
 
+TEST(BootConfig, NetworkEntries) {
+  Parsed p(R"({"net":[{"if":"eth0","mac":"52:54:00:12:34:56","type":"inet","method":"static",
+                      "addr":"10.0.120.120","mask":"24","gw":"10.0.120.1"},
+                     {"if":"eth1","type":"inet","method":"dhcp"}]})");
+  ASSERT_TRUE(p.ok) << p.error;
+  ASSERT_EQ(p.cfg.nnet, 2u);
+  EXPECT_STREQ(p.cfg.net[0].ifname, "eth0");
+  EXPECT_STREQ(p.cfg.net[0].addr, "10.0.120.120");
+  EXPECT_EQ(p.cfg.net[0].prefix, 24);
+  EXPECT_STREQ(p.cfg.net[0].gw, "10.0.120.1");
+  EXPECT_STREQ(p.cfg.net[1].method, "dhcp");
+  EXPECT_EQ(p.cfg.net[1].prefix, -1);
+  EXPECT_EQ(p.cfg.net[1].addr, nullptr);
+  Parsed v6(R"({"net":[{"if":"eth0","type":"inet6","method":"static","addr":"fd00::1","mask":"128"}]})");
+  ASSERT_TRUE(v6.ok) << v6.error;
+  EXPECT_EQ(v6.cfg.net[0].prefix, 128);
+  for (const char* bad : {R"({"net":{}})", R"({"net":[{"if":"eth0","type":"inet"}]})",
+                          R"({"net":[{"if":"eth0","type":"inet","method":"static","mask":""}]})",
+                          R"({"net":[{"if":"eth0","type":"inet","method":"static","mask":"129"}]})",
+                          R"({"net":[{"if":"eth0","type":"inet","method":"static","mask":"1290"}]})",
+                          R"({"net":[{"if":"eth0","type":"inet","method":"static","mask":"2x"}]})",
+                          R"({"net":[{"if":5,"type":"inet","method":"dhcp"}]})"}) {
+    Parsed q(bad);
+    EXPECT_FALSE(q.ok) << bad;
+    EXPECT_GT(strlen(q.error), 0u) << bad;
+  }
+}
+
 TEST(BootConfig, BadValuesAreErrors) {
   for (const char* bad : {R"({"args":[1]})", R"({"args":"x"})", R"({"hostname":5})",
                           R"({"time":"now"})", R"({"verbose":1})", R"({"args":["a")", "no json"}) {

@@ -1,0 +1,208 @@
+// AF_INET and AF_INET6 sockets: files over the stack's sockets (kernel/net).
+// The stack never blocks; this layer waits (wait_for_file) where the
+// program asked for blocking calls, woken through the stack's callback.
+#include "core/clock.h"
+#include "core/thread.h"
+#include "lib/mem.h"
+#include "net/addr.h"
+#include "net/socket.h"
+#include "net/stack.h"
+#include "posix/errno.h"
+#include "posix/network.h"
+#include "posix/signal.h"
+#include "posix/uaccess.h"
+
+namespace kiln {
+namespace {
+
+// Program memory as the stack's byte source and sink.
+class UserSource final : public net::ByteSource {
+ public:
+  explicit UserSource(const Message& m) : cur_{m} { remaining = m.total(); }
+  long read(uint8_t* dst, size_t n) override {
+    long r = cur_.from_user(dst, n);
+    if (r > 0) remaining -= size_t(r);
+    return r;
+  }
+
+ private:
+  IoCursor cur_;
+};
+
+class UserSink final : public net::ByteSink {
+ public:
+  explicit UserSink(const Message& m) : cur_{m} { remaining = m.total(); }
+  long write(const uint8_t* src, size_t n) override {
+    long r = cur_.to_user(src, n);
+    if (r > 0) remaining -= size_t(r);
+    return r;
+  }
+
+ private:
+  IoCursor cur_;
+};
+
+class InetSocket final : public Socket {
+ public:
+  InetSocket(net::Socket* s, int family, int t) : s_(s) {
+    domain = family;
+    type = t;
+    status_flags = 2;
+    s_->set_wakeup(on_wakeup, this);
+  }
+  ~InetSocket() override {
+    s_->close(monotonic_ns());
+    network_kick();
+  }
+
+  uint32_t poll_events() override { return s_->events(); }
+
+  long bind(const SockAddr& a) override {
+    net::Endpoint ep;
+    if (long r = endpoint(a, &ep)) return r;
+    return s_->bind(ep);
+  }
+
+  long listen(int backlog) override { return s_->listen(backlog); }
+
+  long accept(Socket** out, SockAddr* peer, bool nonblock) override {
+    for (;;) {
+      net::Socket* ns;
+      net::Endpoint ep;
+      long r = s_->accept(&ns, &ep);
+      if (r == 0) {
+        auto f = new InetSocket(ns, domain, type);
+        if (!f) {
+          ns->close(monotonic_ns());
+          return -ENOMEM;
+        }
+        if (peer) peer->len = net::endpoint_to_sockaddr(ep, domain, peer->bytes, sizeof peer->bytes);
+        *out = f;
+        return 0;
+      }
+      if (r != -EAGAIN || nonblock || nonblocking()) return r;
+      if (long w = wait_for_file(this, kPollIn, 0); w < 0) return w;
+    }
+  }
+
+  long connect(const SockAddr& a) override {
+    net::Endpoint ep;
+    if (long r = endpoint(a, &ep); r < 0) return r;
+    long r = s_->connect(ep, monotonic_ns());
+    network_kick();
+    if (r != -EINPROGRESS || nonblocking()) return r;
+    if (long w = wait_for_file(this, kPollOut, 0); w < 0) return w;
+    int err = 0;
+    size_t len = sizeof err;
+    s_->get_option(SOL_SOCKET, SO_ERROR, &err, &len);
+    return err ? -err : 0;
+  }
+
+  long send(Message& m, int flags) override {
+    net::Endpoint to;
+    if (m.name && m.name->len)
+      if (long r = endpoint(*m.name, &to); r < 0) return r;
+    UserSource src(m);
+    size_t total = src.remaining, done = 0;
+    bool block = !nonblocking() && !(flags & MSG_DONTWAIT);
+    for (;;) {
+      long r = s_->send(src, flags, m.name && m.name->len ? &to : nullptr, monotonic_ns());
+      network_kick();
+      if (r > 0) done += size_t(r);
+      if (r == -EPIPE && !(flags & MSG_NOSIGNAL))
+        send_signal(current_thread(), SIGPIPE, SI_USER, 1, 0);
+      if (r < 0 && r != -EAGAIN) return done ? long(done) : r;
+      if (done == total || type != SOCK_STREAM) return long(done);
+      if (r == -EAGAIN && !block) return done ? long(done) : -EAGAIN;
+      if (r == -EAGAIN || r == 0) {
+        if (long w = wait_for_file(this, kPollOut, 0); w < 0) return done ? long(done) : w;
+      }
+    }
+  }
+
+  long recv(Message& m, int flags) override {
+    bool block = !nonblocking() && !(flags & MSG_DONTWAIT);
+    for (;;) {
+      UserSink dst(m);
+      net::Endpoint from;
+      int mflags = 0;
+      long r = s_->recv(dst, flags, m.name ? &from : nullptr, monotonic_ns(), &mflags);
+      network_kick();  // a window update may be due
+      if (r >= 0) {
+        m.flags |= mflags;
+        if (m.name) m.name->len = net::endpoint_to_sockaddr(from, domain, m.name->bytes, sizeof m.name->bytes);
+        return r;
+      }
+      if (r != -EAGAIN || !block) return r;
+      if (long w = wait_for_file(this, kPollIn, 0); w < 0) return w;
+    }
+  }
+
+  long shutdown(int how) override {
+    long r = s_->shutdown(how, monotonic_ns());
+    network_kick();
+    return r;
+  }
+
+  long local_name(SockAddr* out) override { return name(out, false); }
+  long peer_name(SockAddr* out) override { return name(out, true); }
+
+  long set_option(int level, int name, const void* val, size_t len) override {
+    return s_->set_option(level, name, val, len);
+  }
+  long get_option(int level, int name, void* val, size_t* len) override {
+    if (level == 0 && name == -1) {  // FIONREAD
+      int32_t n = int32_t(s_->rx_available());
+      memcpy(val, &n, sizeof n);
+      return 0;
+    }
+    return s_->get_option(level, name, val, len);
+  }
+
+  long stat(LinuxStat* st) override {
+    *st = LinuxStat{};
+    st->dev = 8;
+    st->ino = reinterpret_cast<uint64_t>(s_) >> 4;
+    st->nlink = 1;
+    st->mode = 0140777;
+    st->blksize = 4096;
+    return 0;
+  }
+
+ private:
+  static void on_wakeup(void* ctx, net::Socket*) { static_cast<InetSocket*>(ctx)->notify_watchers(); }
+
+  long endpoint(const SockAddr& a, net::Endpoint* ep) {
+    int r = net::endpoint_from_sockaddr(a.bytes, a.len, ep);
+    return r < 0 ? r : 0;
+  }
+
+  long name(SockAddr* out, bool peer) {
+    net::Endpoint ep;
+    long r = peer ? s_->peer_name(&ep) : s_->local_name(&ep);
+    if (r < 0) return r;
+    out->len = net::endpoint_to_sockaddr(ep, domain, out->bytes, sizeof out->bytes);
+    return 0;
+  }
+
+  net::Socket* s_;
+};
+
+}  // namespace
+
+long make_inet_socket(int family, int type, int protocol, Socket** out) {
+  net::Stack* stack = network_stack();
+  if (!stack) return -EAFNOSUPPORT;
+  net::Socket* s;
+  long r = stack->socket(family, type, protocol, &s);
+  if (r < 0) return r;
+  auto f = new InetSocket(s, family, type);
+  if (!f) {
+    s->close(monotonic_ns());
+    return -ENOMEM;
+  }
+  *out = f;
+  return 0;
+}
+
+}  // namespace kiln
