@@ -17,6 +17,9 @@ class RunQueue {
   bool has_ready() const { return !ready_.empty(); }
   void make_ready(Thread* t) { ready_.push_back(t); }
   Thread* take_next() { return ready_.pop_front(); }
+  void remove_ready(Thread* t) {
+    if (t->run_node.linked()) ready_.remove(t);
+  }
 
   // Sleepers with equal deadlines wake in the order they went to sleep.
   void add_sleeper(Thread* t, uint64_t deadline);

@@ -262,6 +262,20 @@ void thread_exit() {
   panic("a dead thread was scheduled");
 }
 
+void stop_other_program_threads() {
+  for (Thread* t = g_all.front(); t; t = g_all.next_of(t)) {
+    if (t == g_current || t->kernel_only || t->state == ThreadState::Dead) continue;
+    if (t->state == ThreadState::Blocked) {
+      if (t->wait_list) static_cast<WaitList*>(t->wait_list)->remove(t);
+      t->wait_list = nullptr;
+      g_queue.remove_sleeper(t);
+    } else {
+      g_queue.remove_ready(t);
+    }
+    t->state = ThreadState::Dead;  // wake_thread leaves it alone
+  }
+}
+
 void scheduler_tick(bool from_user) {
   apic::eoi();
   wake_expired();

@@ -71,6 +71,10 @@ void wake_thread(Thread* t);
 // Wakes up to n threads (all if n < 0) and returns how many.
 int wake_list(WaitList& list, int n);
 [[noreturn]] void thread_exit();
+// exit_group: the program's other threads never run again (they stay
+// allocated; the machine is about to stop). Kernel threads keep running,
+// so the network can still flush while the exiting thread waits.
+void stop_other_program_threads();
 
 // Timer interrupt: wakes sleepers; in user mode, may end the slice.
 void scheduler_tick(bool from_user);

@@ -1,26 +1,47 @@
 #include "posix/exit.h"
 
+#include "core/clock.h"
 #include "core/console.h"
 #include "core/panic.h"
+#include "core/thread.h"
 #include "drivers/devices.h"
+#include "posix/file.h"
+#include "posix/network.h"
 #include "posix/vfs.h"
 
 namespace kiln {
+namespace {
+
+// How long the last data and FINs may take to reach the peers.
+constexpr uint64_t kNetworkDrainNs = 1'000'000'000;
+
+void sync_disks() {
+  if (!drivers::block_device_count()) return;
+  kprintf("syncing disks... ");
+  long r = vfs().sync_all();
+  for (size_t i = 0; i < drivers::block_device_count(); i++) {
+    fs::BlockDevice* dev = drivers::block_device(i);
+    long f = dev && !dev->read_only() ? dev->flush() : 0;
+    if (f < 0 && r == 0) r = f;
+  }
+  if (r < 0)
+    kprintf("failed (error %ld)\n", -r);
+  else
+    kprintf("done\n");
+}
+
+}  // namespace
 
 void program_exit(int status) {
-  if (drivers::block_device_count()) {
-    kprintf("syncing disks... ");
-    long r = vfs().sync_all();
-    for (size_t i = 0; i < drivers::block_device_count(); i++) {
-      fs::BlockDevice* dev = drivers::block_device(i);
-      long f = dev && !dev->read_only() ? dev->flush() : 0;
-      if (f < 0 && r == 0) r = f;
-    }
-    if (r < 0)
-      kprintf("failed (error %ld)\n", -r);
-    else
-      kprintf("done\n");
-  }
+  // As Linux does at exit: no other thread runs, every descriptor is
+  // closed (connections get their FIN, pipes their EOF), and only then the
+  // machine stops, once the network has delivered what was queued.
+  stop_other_program_threads();
+  FdTable& fds = fd_table();
+  for (int fd = 0; fd < FdTable::kMax; fd++)
+    if (fds.files[fd]) fds.close(fd);
+  network_drain(monotonic_ns() + kNetworkDrainNs);
+  sync_disks();
   machine_exit(status);
 }
 

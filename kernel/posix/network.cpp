@@ -69,6 +69,14 @@ net::Stack* network_stack() { return g_stack; }
 
 void network_kick() { wake_network(nullptr); }
 
+void network_drain(uint64_t deadline_ns) {
+  if (!g_stack) return;
+  network_kick();
+  WaitList nobody;
+  for (uint64_t now = monotonic_ns(); g_stack->draining() && now < deadline_ns; now = monotonic_ns())
+    wait_on(nobody, now + 10'000'000 < deadline_ns ? now + 10'000'000 : deadline_ns);
+}
+
 void network_init(const BootConfig& config) {
   net::StackConfig cfg;
   cfg.random = stack_random;

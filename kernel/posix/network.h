@@ -25,4 +25,9 @@ long make_inet_socket(int family, int type, int protocol, Socket** out);
 // afterwards for what the call queued.
 void network_kick();
 
+// At program exit, after every socket was closed: lets the network thread
+// run until no connection has data or a FIN left to deliver, or until
+// `deadline_ns`.
+void network_drain(uint64_t deadline_ns);
+
 }  // namespace kiln

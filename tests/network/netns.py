@@ -1,0 +1,139 @@
+"""A throw-away network namespace with a tap device, and a kiln guest on it.
+
+Every network test runs inside its own namespace (ip netns add), so no
+packet reaches any network but the tap link between the namespace and the
+guest: the host side is 10.0.120.1/24 and fd00:120::1/64 on `tap0`, the
+guest is configured by the test (usually 10.0.120.120/24).
+
+    with Netns() as ns:
+        guest = ns.start_guest(kiln, image, ["-W", "net0,inet,static,10.0.120.120/24"], ["nc", "-l", "-p", "3333"])
+        guest.wait_for("inet 10.0.120.120")
+        ns.run(["busybox", "nc", "10.0.120.120", "3333"], input=b"Hello, World\\n")
+        status, out = guest.finish()
+
+Needs root (CAP_NET_ADMIN); tests call skip_unless_root() first, which exits
+with status 77, ctest's SKIP_RETURN_CODE for these tests.
+"""
+
+import os
+import subprocess
+import sys
+import threading
+import time
+import uuid
+
+HOST4 = "10.0.120.1"
+GUEST4 = "10.0.120.120"
+HOST6 = "fd00:120::1"
+
+
+def skip_unless_root():
+    if os.geteuid() != 0:
+        print("SKIP: network tests need root for ip netns")
+        sys.exit(77)
+
+
+class Guest:
+    """A running `kiln run`; its console is collected by a reader thread."""
+
+    def __init__(self, proc):
+        self.proc = proc
+        self._out = bytearray()
+        self._lock = threading.Lock()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self):
+        for chunk in iter(lambda: self.proc.stdout.read1(4096), b""):
+            with self._lock:
+                self._out += chunk
+
+    def output(self):
+        with self._lock:
+            return self._out.decode(errors="replace")
+
+    def wait_for(self, text, timeout=60):
+        """Waits until the console shows TEXT; raises if the guest ends first."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text in self.output():
+                return
+            if self.proc.poll() is not None:
+                self._reader.join(5)
+                if text in self.output():
+                    return
+                raise AssertionError(f"guest exited ({self.proc.returncode}) before printing {text!r}:\n{self.output()}")
+            time.sleep(0.05)
+        raise AssertionError(f"no {text!r} from the guest in {timeout} s:\n{self.output()}")
+
+    def finish(self, timeout=60):
+        """Waits for the guest to exit; returns (status, console output)."""
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise AssertionError(f"guest still running after {timeout} s:\n{self.output()}")
+        self._reader.join(5)
+        return self.proc.returncode, self.output()
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+class Netns:
+    def __init__(self, ipv6=True):
+        self.name = "kiln-" + uuid.uuid4().hex[:10]
+        self.ipv6 = ipv6
+        self.guests = []
+
+    def __enter__(self):
+        def ip(*args):
+            subprocess.run(["ip", "-n", self.name, *args], check=True)
+
+        subprocess.run(["ip", "netns", "add", self.name], check=True)
+        try:
+            ip("link", "set", "lo", "up")
+            ip("tuntap", "add", "dev", "tap0", "mode", "tap")
+            ip("addr", "add", HOST4 + "/24", "dev", "tap0")
+            if self.ipv6:
+                ip("addr", "add", HOST6 + "/64", "dev", "tap0", "nodad")
+            ip("link", "set", "tap0", "up")
+        except Exception:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        for g in self.guests:
+            g.kill()
+        subprocess.run(["ip", "netns", "del", self.name], check=False)
+        return False
+
+    def cmd(self, argv):
+        """ARGV run inside the namespace."""
+        return ["ip", "netns", "exec", self.name, *argv]
+
+    def run(self, argv, timeout=60, **kw):
+        """Runs ARGV in the namespace; returns the CompletedProcess (output captured)."""
+        kw.setdefault("capture_output", True)
+        return subprocess.run(self.cmd(argv), timeout=timeout, **kw)
+
+    def popen(self, argv, **kw):
+        return subprocess.Popen(self.cmd(argv), **kw)
+
+    def start_guest(self, kiln, image, kiln_args, program_args=(), tap_options=""):
+        """`kiln run tcg -i -I net0,tap,ifname=tap0 KILN_ARGS -- IMAGE PROGRAM_ARGS` in the namespace."""
+        argv = [kiln, "run", "tcg", "-i", "-I", "net0,tap,ifname=tap0" + tap_options, *kiln_args,
+                "--", image, *program_args]
+        proc = self.popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        g = Guest(proc)
+        self.guests.append(g)
+        return g
+
+
+def bake(kiln, workdir, program, name="guest.img", extra=()):
+    image = os.path.join(workdir, name)
+    subprocess.run([kiln, "bake", *extra, "hw_virtio", image, program], check=True, stdout=subprocess.DEVNULL)
+    return image
