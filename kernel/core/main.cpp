@@ -190,6 +190,16 @@ void open_console_fds() {
   for (int fd = 0; fd < 3; fd++) fd_table().install(console);
 }
 
+// The program's main thread, once DHCP gave every interface asking for it
+// an address (or after a while without).
+[[noreturn]] void start_after_network(void* frame) {
+  constexpr uint64_t kDhcpPatienceNs = 30'000'000'000;
+  network_wait_configured(monotonic_ns() + kDhcpPatienceNs);
+  if (!thread_create_user(*static_cast<TrapFrame*>(frame), 0))
+    panic("out of memory creating the main thread");
+  thread_exit();
+}
+
 }  // namespace
 
 uint64_t boot_acpi_rsdp() { return g_rsdp; }
@@ -224,12 +234,16 @@ extern "C" [[noreturn]] void kernel_main(uint32_t start_info_pa) {
   mount_root();
   mount_block_devices(g_config);
   network_init(g_config);
-  TrapFrame frame;
+  static TrapFrame frame;  // outlives this stack when the program waits for DHCP
   if (g_config.probe)
     start_probe(&frame);
   else
     start_program(&frame);
   open_console_fds();
-  if (!thread_create_user(frame, 0)) panic("out of memory creating the main thread");
+  if (network_configuring()) {
+    if (!thread_create_kernel(start_after_network, &frame)) panic("out of memory starting");
+  } else if (!thread_create_user(frame, 0)) {
+    panic("out of memory creating the main thread");
+  }
   scheduler_start();
 }

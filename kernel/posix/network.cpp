@@ -7,9 +7,10 @@
 #include "drivers/devices.h"
 #include "lib/format.h"
 #include "lib/mem.h"
-#include "net/addr.h"
+#include "net/dhcp_client.h"
 #include "net/interface.h"
 #include "net/stack.h"
+#include "posix/net_config.h"
 
 namespace kiln {
 namespace {
@@ -17,6 +18,7 @@ namespace {
 net::Stack* g_stack;
 WaitList g_net_wait;
 bool g_kicked;
+WaitList g_configured_wait;  // threads in network_wait_configured
 
 void stack_random(void*, void* out, size_t n) { random_bytes(out, n); }
 
@@ -28,38 +30,14 @@ void wake_network(void*) {
 [[noreturn]] void network_thread(void*) {
   for (;;) {
     g_kicked = false;
-    g_stack->poll(monotonic_ns());
-    if (g_kicked) continue;
+    uint64_t now = monotonic_ns();
+    g_stack->poll(now);
     uint64_t next = g_stack->next_deadline();
+    uint64_t dhcp = dhcp_poll(now);
+    if (dhcp < next) next = dhcp;
+    if (!network_configuring()) wake_list(g_configured_wait, -1);
+    if (g_kicked) continue;
     wait_on(g_net_wait, next == ~0ull ? 0 : (next ? next : 1));
-  }
-}
-
-const char* mac_text(const net::MacAddr& m, char* buf, size_t cap) {
-  format(buf, cap, "%02x:%02x:%02x:%02x:%02x:%02x", m.b[0], m.b[1], m.b[2], m.b[3], m.b[4], m.b[5]);
-  return buf;
-}
-
-net::Interface* find_interface(const char* name) {
-  return name ? g_stack->interface_by_name(name) : nullptr;
-}
-
-void configure(const NetEntry& e, uint64_t now) {
-  net::Interface* ifc = find_interface(e.ifname);
-  if (!ifc) {
-    kprintf("kiln: network: no interface %s for %s\n", e.ifname ? e.ifname : "?", e.method);
-    return;
-  }
-  if (strcmp(e.type, "inet") == 0 && strcmp(e.method, "static") == 0) {
-    net::Ip4 addr, gw;
-    if (!e.addr || !net::parse_ip4(e.addr, &addr) || e.prefix < 0 || e.prefix > 32) {
-      kprintf("kiln: network: %s: bad static address\n", e.ifname);
-      return;
-    }
-    g_stack->set_ipv4(ifc, addr, e.prefix, now);
-    if (e.gw && net::parse_ip4(e.gw, &gw)) g_stack->set_default_gateway(gw, ifc);
-  } else if (strcmp(e.method, "none") != 0) {
-    kprintf("kiln: network: %s: %s %s is not offered yet\n", e.ifname, e.type, e.method);
   }
 }
 
@@ -77,12 +55,24 @@ void network_drain(uint64_t deadline_ns) {
     wait_on(nobody, now + 10'000'000 < deadline_ns ? now + 10'000'000 : deadline_ns);
 }
 
+bool network_configuring() { return dhcp_waiting(); }
+
+void network_wait_configured(uint64_t deadline_ns) {
+  while (network_configuring() && monotonic_ns() < deadline_ns)
+    wait_on(g_configured_wait, deadline_ns);
+  if (network_configuring())
+    kprintf("kiln: network: no DHCP lease yet; starting the program anyway\n");
+}
+
 void network_init(const BootConfig& config) {
   net::StackConfig cfg;
   cfg.random = stack_random;
   cfg.kick = wake_network;
   g_stack = new net::Stack(cfg);
-  if (!g_stack) return;
+  if (!g_stack) {
+    kprintf("kiln: network: out of memory\n");
+    return;
+  }
   for (size_t i = 0; i < drivers::net_device_count(); i++) {
     net::NetDevice* dev = drivers::net_device(i);
     char name[16];
@@ -91,16 +81,9 @@ void network_init(const BootConfig& config) {
     dev->set_notifier(wake_network, nullptr);
   }
   uint64_t now = monotonic_ns();
-  for (size_t i = 0; i < config.nnet; i++) configure(config.net[i], now);
-  for (net::Interface* ifc = g_stack->first_interface(); ifc; ifc = g_stack->next_interface(ifc)) {
-    if (ifc->loopback()) continue;
-    char mac[20], ip[16] = "unconfigured";
-    if (ifc->has_ip4()) net::format_ip4(ifc->ip, ip, sizeof ip);
-    if (ifc->has_ip4())
-      kprintf("kiln: %s %s inet %s/%d\n", ifc->name, mac_text(ifc->mac, mac, sizeof mac), ip, ifc->prefix);
-    else
-      kprintf("kiln: %s %s %s\n", ifc->name, mac_text(ifc->mac, mac, sizeof mac), ip);
-  }
+  for (size_t i = 0; i < config.nnet; i++) net_configure(g_stack, config.net[i], now);
+  for (net::Interface* ifc = g_stack->first_interface(); ifc; ifc = g_stack->next_interface(ifc))
+    if (!ifc->loopback()) net_print_interface(ifc, "");
   if (!thread_create_kernel(network_thread, nullptr)) kprintf("kiln: network: no thread\n");
 }
 
