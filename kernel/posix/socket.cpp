@@ -65,6 +65,7 @@ long Socket::ioctl(uint64_t cmd, uint64_t arg) {
     if (r < 0) return r;
     return put_user(arg, n) ? 0 : -EFAULT;
   }
+  if (is_interface_ioctl(cmd)) return interface_ioctl(cmd, arg);
   return -ENOTTY;
 }
 

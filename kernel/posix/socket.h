@@ -82,6 +82,10 @@ struct IoCursor {
   long from_user(uint8_t* dst, size_t n);
 };
 
+// SIOCGIF* and the other interface ioctls, on any socket (ifreq.cpp).
+bool is_interface_ioctl(uint64_t cmd);
+long interface_ioctl(uint64_t cmd, uint64_t arg);
+
 // AF_UNIX (unix_socket.cpp).
 long make_unix_socket(int type, Socket** out);
 long make_unix_pair(int type, Socket** a, Socket** b);
