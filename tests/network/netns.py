@@ -15,6 +15,8 @@ Needs root (CAP_NET_ADMIN); tests call skip_unless_root() first, which exits
 with status 77, ctest's SKIP_RETURN_CODE for these tests.
 """
 
+import contextlib
+import ctypes
 import os
 import subprocess
 import sys
@@ -25,11 +27,29 @@ import uuid
 HOST4 = "10.0.120.1"
 GUEST4 = "10.0.120.120"
 HOST6 = "fd00:120::1"
+GUEST6 = "fd00:120::120"
+# The usual guest configuration: a static address on the tap link.
+STATIC4 = ["-W", f"net0,inet,static,{GUEST4}/24"]
+CLONE_NEWNET = 0x40000000
 
 
 def skip_unless_root():
+    """Exits 77 (skipped) unless this machine lets us make a namespace with
+    a tap device: root, CAP_NET_ADMIN, /dev/net/tun (containers may lack them)."""
     if os.geteuid() != 0:
         print("SKIP: network tests need root for ip netns")
+        sys.exit(77)
+    probe = "kiln-probe-" + uuid.uuid4().hex[:8]
+    try:
+        made = subprocess.run(["ip", "netns", "add", probe], capture_output=True).returncode == 0
+        tap = made and subprocess.run(["ip", "-n", probe, "tuntap", "add", "dev", "tap0", "mode", "tap"],
+                                      capture_output=True).returncode == 0
+    except FileNotFoundError:
+        made = tap = False
+    finally:
+        subprocess.run(["ip", "netns", "del", probe], capture_output=True)
+    if not tap:
+        print("SKIP: cannot create a network namespace with a tap device here (ip netns / /dev/net/tun)")
         sys.exit(77)
 
 
@@ -119,6 +139,21 @@ class Netns:
         """Runs ARGV in the namespace; returns the CompletedProcess (output captured)."""
         kw.setdefault("capture_output", True)
         return subprocess.run(self.cmd(argv), timeout=timeout, **kw)
+
+    @contextlib.contextmanager
+    def inside(self):
+        """Runs the calling thread in the namespace for the `with` body, so the
+        test's own sockets (socket, asyncio, scapy) use tap0; threads it
+        starts there stay in the namespace."""
+        libc = ctypes.CDLL(None, use_errno=True)
+        with open("/proc/thread-self/ns/net") as home, open(f"/run/netns/{self.name}") as ns:
+            if libc.setns(ns.fileno(), CLONE_NEWNET) != 0:
+                raise OSError(ctypes.get_errno(), "setns into the namespace")
+            try:
+                yield self
+            finally:
+                if libc.setns(home.fileno(), CLONE_NEWNET) != 0:
+                    raise OSError(ctypes.get_errno(), "setns back home")
 
     def popen(self, argv, **kw):
         return subprocess.Popen(self.cmd(argv), **kw)
