@@ -34,8 +34,9 @@ FutexQueue g_futexes;
 
 void wake_waiter(FutexWaiter* w) { wake_thread(static_cast<Thread*>(w->owner)); }
 
+// Linux counts after waking, so a count of 0 or below still wakes one.
 long futex_wake(uint64_t addr, int n, uint32_t bitset) {
-  return g_futexes.wake(addr, bitset, n, wake_waiter);
+  return g_futexes.wake(addr, bitset, n < 1 ? 1 : n, wake_waiter);
 }
 
 long futex_wait(uint64_t addr, uint32_t val, uint64_t deadline, uint32_t bitset) {
@@ -249,7 +250,7 @@ long sys_futex(uint64_t addr, uint64_t op, uint64_t val, uint64_t timeout, uint6
     case FUTEX_WAKE_BITSET: {
       uint32_t bitset = cmd == FUTEX_WAKE ? ~0u : uint32_t(val3);
       if (!bitset) return -EINVAL;
-      return futex_wake(addr, int(val > 0x7fffffff ? 0x7fffffff : val), bitset);
+      return futex_wake(addr, int(uint32_t(val)), bitset);
     }
     case FUTEX_REQUEUE:
     case FUTEX_CMP_REQUEUE: {

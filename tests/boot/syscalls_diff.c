@@ -362,6 +362,30 @@ static long futex(uint32_t *uaddr, int op, uint32_t val, const struct timespec *
     return syscall(SYS_futex, uaddr, op, val, ts, uaddr2, val3);
 }
 
+static uint32_t zero_wake_word;
+static void *zero_wake_waiter(void *arg)
+{
+    (void)arg;
+    futex(&zero_wake_word, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
+    return NULL;
+}
+
+/* FUTEX_WAKE with a count of 0 still wakes one waiter, as Linux counts
+   after waking. */
+static void test_futex_wake_zero(void)
+{
+    pthread_t t;
+    pthread_create(&t, NULL, zero_wake_waiter, NULL);
+    long woken = 0;
+    for (int i = 0; i < 2000 && woken == 0; i++) {
+        woken = futex(&zero_wake_word, FUTEX_WAKE_PRIVATE, 0, NULL, NULL, 0);
+        if (woken == 0)
+            usleep(1000);
+    }
+    RESULT("futex.wake(count 0) with a waiter", woken);
+    pthread_join(t, NULL);
+}
+
 static void test_futex(void)
 {
     static uint32_t word = 1;
@@ -542,6 +566,7 @@ int main(void)
     test_random();
     test_threads();
     test_futex();
+    test_futex_wake_zero();
     test_sched();
     test_limits();
     test_signals();
