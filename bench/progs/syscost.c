@@ -103,8 +103,8 @@ static double pipe_round(long iterations)
 
 int main(int argc, char **argv)
 {
-    long getppid_iterations = argc > 1 ? atol(argv[1]) : 200000;
-    long pipe_iterations = argc > 2 ? atol(argv[2]) : 20000;
+    long getppid_iterations = argc > 1 ? atol(argv[1]) : 100000;
+    long pipe_iterations = argc > 2 ? atol(argv[2]) : 5000;
     double best_getppid = 1e18, best_pipe = 1e18;
     for (int r = 0; r < ROUNDS; r++) {
         double g = getppid_round(getppid_iterations);

@@ -1,0 +1,38 @@
+"""Every number a benchmark produces, kept raw, with medians on top."""
+
+import statistics
+
+
+class Results:
+    def __init__(self):
+        self.rows = []      # (metric, guest, run, warmup, value)
+        self.metrics = {}   # metric -> (label, unit), in the order added
+        self.notes = []     # lines for the report: what was not measured and why
+        self.details = []   # lines for the report: breakdowns behind a row
+
+    def define(self, metric, label, unit):
+        self.metrics.setdefault(metric, (label, unit))
+
+    def add(self, metric, guest, run, value, warmup=False):
+        self.rows.append((metric, guest, run, warmup, value))
+
+    def values(self, metric, guest):
+        """The measured values, warm-up runs left out."""
+        return [v for (m, g, _, w, v) in self.rows if m == metric and g == guest and not w]
+
+    def median(self, metric, guest):
+        v = self.values(metric, guest)
+        return statistics.median(v) if v else None
+
+    def ratio(self, metric):
+        k, l = self.median(metric, "kiln"), self.median(metric, "linux")
+        return k / l if k is not None and l else None
+
+    def summary(self):
+        """(metric, label, unit, kiln median, linux median, kiln/linux, runs)."""
+        out = []
+        for metric, (label, unit) in self.metrics.items():
+            out.append((metric, label, unit, self.median(metric, "kiln"),
+                        self.median(metric, "linux"), self.ratio(metric),
+                        len(self.values(metric, "kiln"))))
+        return out

@@ -1,0 +1,185 @@
+"""The comparisons bench/run makes. Each takes the Context and adds raw
+numbers to ctx.results; a run that fails is reported, never turned into a
+number."""
+
+import os
+import re
+
+from guests import GREETING
+from timed_run import timed_run
+
+# Guest memory for every benchmark but the memory search: room for Linux's
+# initramfs and page cache, and the same for kiln.
+MEMORY_MB = 256
+
+
+class BenchError(Exception):
+    pass
+
+
+def _check(run, guest, what):
+    if not run.ok:
+        why = "timed out" if run.timed_out else "status %s" % run.status
+        raise BenchError("%s: %s failed (%s); console tail:\n%s" % (guest, what, why, run.tail()))
+
+
+def _alternate(ctx, runs_for_guest):
+    """Warm-up runs then measured runs, kiln and Linux taking turns.
+
+    runs_for_guest(guest) returns a function doing one run and returning
+    {metric: value}; warm-up values are kept in the CSV, marked as such.
+    """
+    doers = {g: runs_for_guest(g) for g in ("kiln", "linux")}
+    for i in range(ctx.warmups + ctx.reps):
+        warm = i < ctx.warmups
+        for guest in ("kiln", "linux"):
+            for metric, value in doers[guest]().items():
+                ctx.results.add(metric, guest, i, value, warmup=warm)
+        ctx.log("  run %d/%d%s done" % (i + 1, ctx.warmups + ctx.reps, " (warm-up)" if warm else ""))
+
+
+def _argv_makers(ctx, image, initramfs, linux_args, memory_mb=MEMORY_MB):
+    """{guest: function returning a fresh QEMU command}: kiln's from its dry
+    run each time (the boot configuration holds the time), Linux's from the
+    same options with its kernel in place of kiln's."""
+    status = ctx.status_path
+
+    def kiln():
+        return ctx.kiln.argv(image, [], memory_mb, status)
+
+    def linux():
+        return ctx.linux.argv(kiln(), initramfs, linux_args)
+
+    return {"kiln": kiln, "linux": linux}
+
+
+def boot(ctx):
+    """Launch to the first line hello prints, and launch to QEMU's exit."""
+    r = ctx.results
+    r.define("boot_first_output", "boot: launch to hello's first output", "ms")
+    r.define("boot_exit", "boot: launch to exit (hello)", "ms")
+    image, initramfs = ctx.kiln_image("hello"), ctx.linux_initramfs("hello")
+    argv = _argv_makers(ctx, image, initramfs, ["/bin/hello"])
+    ctx.commands["hello"] = {g: make() for g, make in argv.items()}
+
+    def runs_for(guest):
+        def once():
+            run = timed_run(argv[guest](), marker=GREETING)
+            _check(run, guest, "hello")
+            if run.marker_ms is None:
+                raise BenchError("%s: no '%s' line" % (guest, GREETING))
+            return {"boot_first_output": run.marker_ms, "boot_exit": run.exit_ms}
+        return once
+
+    _alternate(ctx, runs_for)
+
+
+def image_size(ctx):
+    """What a user ships: kiln's baked image against bzImage + initramfs,
+    both holding the same static hello."""
+    r = ctx.results
+    r.define("image_bytes", "image size: hello (kiln image vs bzImage + initramfs)", "KiB")
+    r.add("image_bytes", "kiln", 0, ctx.kiln.image_bytes(ctx.kiln_image("hello")) / 1024)
+    r.add("image_bytes", "linux", 0, ctx.linux.image_bytes(ctx.linux_initramfs("hello")) / 1024)
+    kib = lambda path: "%.0f KiB" % (os.path.getsize(path) / 1024)
+    r.details.append("image size: the static hello is %s in both; kiln's kernel file %s "
+                     "(hw_virtio.elf with its symbols), %s loaded (text+data+bss)"
+                     % (kib(ctx.program("hello")), kib(ctx.kiln.kernel), ctx.kiln.loaded_kib()))
+    r.details.append("image size: Linux bzImage %s, initramfs %s (busybox, modules, init, hello; gzip -9)"
+                     % (kib(ctx.linux.vmlinuz), kib(ctx.linux_initramfs("hello"))))
+
+
+def _smallest(ok, lo, hi):
+    """The smallest value in [lo, hi] for which ok() holds, assuming it holds
+    from some point on; None if it does not hold even at hi."""
+    if not ok(hi):
+        return None
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if ok(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return hi
+
+
+def memory(ctx, lo=4, hi=512):
+    """The smallest -M (MiB) at which hello still boots, prints and exits 0."""
+    r = ctx.results
+    r.define("memory_hello", "memory: smallest -M running hello", "MiB")
+    image, initramfs = ctx.kiln_image("hello"), ctx.linux_initramfs("hello")
+
+    def boots(guest):
+        def ok(mb):
+            argv = _argv_makers(ctx, image, initramfs, ["/bin/hello"], mb)[guest]()
+            run = timed_run(argv, marker=GREETING, timeout_s=120)
+            good = run.ok and run.marker_ms is not None
+            r.add("memory_probe_ok", guest, mb, 1 if good else 0)
+            ctx.log("  %s -M %d: %s" % (guest, mb, "ok" if good else "fails"))
+            return good
+        return ok
+
+    for guest in ("kiln", "linux"):
+        found = _smallest(boots(guest), lo, hi)
+        if found is None:
+            r.notes.append("memory: %s did not run hello even with -M %d" % (guest, hi))
+        else:
+            r.add("memory_hello", guest, 0, found)
+    # HOOK (issue 6, network/app benchmarks): the smallest -M at which each
+    # guest still serves nginx belongs here as "memory_nginx", probed with
+    # the same _smallest() and a request from the host as the pass test.
+    # It needs Debian's nginx baked for kiln (packages/) and the network
+    # bench (bench/net.sh), which colleagues are building; not measured yet.
+    r.notes.append("memory with nginx: not measured yet (needs packages/ nginx and bench/net.sh; hook in bench/lib/suites.py memory())")
+
+
+SYSCOST_LINE = re.compile(r"^syscost: (\w+)_ns=([0-9.]+)$")
+
+
+def syscalls(ctx):
+    """getppid() and a 4-byte pipe round trip, timed inside each guest."""
+    r = ctx.results
+    r.define("syscall_getppid", "syscall: getppid()", "ns")
+    r.define("syscall_pipe_rtt", "syscall: 4-byte pipe round trip, 2 threads", "ns")
+    image, initramfs = ctx.kiln_image("syscost"), ctx.linux_initramfs("syscost")
+    argv = _argv_makers(ctx, image, initramfs, ["/bin/syscost"])
+    names = {"getppid": "syscall_getppid", "pipe_rtt": "syscall_pipe_rtt"}
+
+    def runs_for(guest):
+        def once():
+            run = timed_run(argv[guest](), timeout_s=300)
+            _check(run, guest, "syscost")
+            got = {}
+            for line in run.lines:
+                m = SYSCOST_LINE.match(line)
+                if m and m.group(1) in names:
+                    got[names[m.group(1)]] = float(m.group(2))
+            if len(got) != len(names):
+                raise BenchError("%s: syscost printed no numbers:\n%s" % (guest, run.tail()))
+            return got
+        return once
+
+    _alternate(ctx, runs_for)
+
+
+def storage(ctx):
+    # HOOK (issue 6, storage): sequential write/read MiB/s on an ext2 volume,
+    # `-b vol.ext2,/data` for kiln and the same file as a virtio-blk disk
+    # that bench/linux-vm/init mounts (bench.mount=/dev/vda:/data). kiln's
+    # kernel does not mount ext2 volumes yet (the ext2 driver is committed,
+    # mounting it from -b is not), so nothing is measured.
+    ctx.results.notes.append("storage (ext2 sequential MiB/s): not measured: kiln does not mount ext2 from -b yet (hook in bench/lib/suites.py storage())")
+
+
+def network(ctx):
+    # HOOK (issue 6, network/app benchmarks): nginx req/s with wrk (1 and 32
+    # connections, small and 1 MiB files), redis-benchmark GET/SET, TCP
+    # throughput both ways. Colleagues are building the applications in
+    # packages/ and the harness in bench/net.sh. When they land, run them
+    # here against both guests with the same -I/-W options (Linux gets
+    # bench.net=ADDR/PREFIX from LinuxVm.cmdline), alternating as
+    # _alternate() does. Nothing is faked meanwhile.
+    ctx.results.notes.append("network (nginx, redis, TCP): not measured yet (needs packages/ and bench/net.sh; hook in bench/lib/suites.py network())")
+
+
+ALL = [boot, image_size, memory, syscalls, storage, network]
