@@ -65,6 +65,17 @@ long Vfs::mount(const Location& at, FileSystem* fs, const char* source, const ch
   return 0;
 }
 
+long Vfs::unmount(Mount* m) {
+  if (!m->parent) return -EINVAL;
+  for (Mount* c = mounts_.front(); c; c = mounts_.next_of(c))
+    if (c->parent == m) return -EBUSY;
+  mounts_.remove(m);
+  m->root->put();
+  m->mountpoint->put();
+  delete m;
+  return 0;
+}
+
 Location Vfs::root() {
   Mount* m = mounts_.front();
   m->root->get();

@@ -37,6 +37,10 @@ class Vfs {
   long mount_root(FileSystem* fs, const char* source);
   // Mounts `fs` on the directory `at` (which stays referenced by the mount).
   long mount(const Location& at, FileSystem* fs, const char* source, const char* path);
+  // Takes `m` out of the tree, putting its root and mount point; the file
+  // system itself is the caller's to unmount. -EBUSY while another mount
+  // sits on it; the root mount never goes (-EINVAL).
+  long unmount(Mount* m);
   Location root();  // with a reference
 
   // Resolves `path` from `base` (used for relative paths). With kParent,

@@ -5,7 +5,9 @@
 #include "core/panic.h"
 #include "core/thread.h"
 #include "drivers/devices.h"
+#include "drivers/virtio/virtio_net.h"
 #include "posix/file.h"
+#include "posix/mounts.h"
 #include "posix/network.h"
 #include "posix/vfs.h"
 
@@ -19,6 +21,11 @@ void sync_disks() {
   if (!drivers::block_device_count()) return;
   kprintf("syncing disks... ");
   long r = vfs().sync_all();
+  // The working directory may hold a node of a volume about to go.
+  fs::location_put(cwd());
+  cwd() = vfs().root();
+  long u = unmount_block_devices();
+  if (u < 0 && r == 0) r = u;
   for (size_t i = 0; i < drivers::block_device_count(); i++) {
     fs::BlockDevice* dev = drivers::block_device(i);
     long f = dev && !dev->read_only() ? dev->flush() : 0;
@@ -41,6 +48,7 @@ void program_exit(int status) {
   for (int fd = 0; fd < FdTable::kMax; fd++)
     if (fds.files[fd]) fds.close(fd);
   network_drain(monotonic_ns() + kNetworkDrainNs);
+  if (verbose()) virtio::print_net_stats();
   sync_disks();
   machine_exit(status);
 }

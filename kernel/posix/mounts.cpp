@@ -2,16 +2,62 @@
 
 #include "core/console.h"
 #include "core/panic.h"
+#include "core/thread.h"
 #include "drivers/devices.h"
+#include "fs/ext2/ext2.h"
 #include "fs/iso9660/iso9660.h"
+#include "fs/tmpfs.h"
+#include "lib/format.h"
 #include "lib/mem.h"
 #include "posix/vfs.h"
 
 namespace kiln {
 namespace {
 
+// The ext2 lock: kernel threads are cooperative, but a device transfer
+// sleeps, and another thread may then enter the same file system. A flag
+// and a wait list are all a mutex needs here.
+struct SleepLock {
+  bool held = false;
+  WaitList waiters;
+};
+
+void sleep_lock(void* ctx) {
+  auto l = static_cast<SleepLock*>(ctx);
+  while (l->held) wait_on(l->waiters, 0);
+  l->held = true;
+}
+
+void sleep_unlock(void* ctx) {
+  auto l = static_cast<SleepLock*>(ctx);
+  l->held = false;
+  wake_list(l->waiters, 1);
+}
+
+// Writable ext2 volumes, unmounted at exit so they are marked clean.
+struct Ext2Mount {
+  fs::FileSystem* fs = nullptr;
+  SleepLock lock;
+  char where[64] = {};  // "/dev/vdb on /var/lib/app", for messages
+};
+Ext2Mount g_ext2[BootConfig::kMaxBlock];
+
+Ext2Mount* ext2_of(fs::FileSystem* f) {
+  for (Ext2Mount& e : g_ext2)
+    if (e.fs && e.fs == f) return &e;
+  return nullptr;
+}
+
+long unmount_ext2(Ext2Mount& e) {
+  long r = fs::ext2_unmount(e.fs);
+  e.fs = nullptr;
+  if (r < 0) kprintf("kiln: unmounting %s: error %ld\n", e.where, -r);
+  return r;
+}
+
 [[noreturn]] void fail(const BlockEntry& b, const char* why) {
   kprintf("kiln: cannot mount /dev/%s on %s: %s\n", b.dev, b.mountpoint, why);
+  unmount_block_devices();  // volumes already mounted go back to clean
   machine_exit(1);
 }
 
@@ -32,6 +78,26 @@ void make_dirs(const char* path) {
   }
 }
 
+// ext2 with the kernel's clock and a sleeping lock; a note from the driver
+// (mounted read-only because..., not cleanly unmounted) goes to the console.
+fs::FileSystem* mount_ext2(const BlockEntry& b, size_t index, fs::BlockDevice* dev) {
+  Ext2Mount& m = g_ext2[index];
+  fs::Ext2Options o;
+  o.read_only = b.read_only;
+  o.now = fs::fs_now;
+  o.lock = sleep_lock;
+  o.unlock = sleep_unlock;
+  o.lock_ctx = &m.lock;
+  fs::FileSystem* f = nullptr;
+  const char* why = nullptr;
+  if (fs::ext2_mount(dev, o, &f, &why) < 0)
+    fail(b, why ? why : "the ext2 volume cannot be mounted");
+  format(m.where, sizeof m.where, "/dev/%s on %s", b.dev, b.mountpoint);
+  if (why) kprintf("kiln: %s: %s\n", m.where, why);
+  m.fs = f;
+  return f;
+}
+
 }  // namespace
 
 void mount_block_devices(const BootConfig& config) {
@@ -39,7 +105,8 @@ void mount_block_devices(const BootConfig& config) {
     const BlockEntry& b = config.blk[i];
     if (!b.mountpoint) continue;  // a raw device: /dev/vdX only
     size_t index = size_t(b.dev[2] - 'a');
-    fs::BlockDevice* dev = strlen(b.dev) == 3 && strncmp(b.dev, "vd", 2) == 0
+    fs::BlockDevice* dev = strlen(b.dev) == 3 && strncmp(b.dev, "vd", 2) == 0 &&
+                                   index < BootConfig::kMaxBlock
                                ? drivers::block_device(index)
                                : nullptr;
     if (!dev) fail(b, "no such device");
@@ -47,6 +114,8 @@ void mount_block_devices(const BootConfig& config) {
     const char* why = "no file system this kernel can mount";
     if (fs::iso9660_probe(dev)) {
       if (fs::iso9660_mount(dev, &f, &why) < 0) f = nullptr;
+    } else if (fs::ext2_probe(dev)) {
+      f = mount_ext2(b, index, dev);
     }
     if (!f) fail(b, why);
     make_dirs(b.mountpoint);
@@ -58,6 +127,30 @@ void mount_block_devices(const BootConfig& config) {
     fs::location_put(at);
     if (r < 0) fail(b, "the mount point is not a directory, or is taken");
   }
+}
+
+long unmount_block_devices() {
+  // Children before parents (the tree lists parents first), so no mount
+  // point inside an ext2 volume is still held when it goes.
+  fs::Mount* mounts[BootConfig::kMaxBlock + 8];
+  size_t n = 0;
+  for (fs::Mount* m = vfs().first_mount(); m && n < sizeof mounts / sizeof *mounts;
+       m = vfs().next_mount(m))
+    mounts[n++] = m;
+  long first = 0;
+  for (size_t i = n; i-- > 0;) {
+    Ext2Mount* e = ext2_of(mounts[i]->fs);
+    if (!e) continue;
+    vfs().unmount(mounts[i]);
+    long r = unmount_ext2(*e);
+    if (r < 0 && !first) first = r;
+  }
+  for (Ext2Mount& e : g_ext2) {  // mounted, but never made it into the tree
+    if (!e.fs) continue;
+    long r = unmount_ext2(e);
+    if (r < 0 && !first) first = r;
+  }
+  return first;
 }
 
 }  // namespace kiln

@@ -9,4 +9,9 @@ namespace kiln {
 // missing ends the boot with a clear message (exit status 1).
 void mount_block_devices(const BootConfig& config);
 
+// At exit, after the program's files are closed and the file systems
+// synced: writable ext2 volumes are written back, marked clean and taken
+// out of the tree. Returns 0 or the first error (each is printed).
+long unmount_block_devices();
+
 }  // namespace kiln
