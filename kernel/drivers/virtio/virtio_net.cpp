@@ -1,9 +1,12 @@
 #include "drivers/virtio/virtio_net.h"
 
+#include "core/console.h"
 #include "core/irq.h"
 #include "core/random.h"
+#include "drivers/devices.h"
 #include "drivers/dma.h"
 #include "drivers/virtio/virtio.h"
+#include "lib/format.h"
 #include "lib/mem.h"
 
 namespace kiln::virtio {
@@ -17,6 +20,12 @@ constexpr uint32_t kEthernetHeader = 14, kVlanTag = 4;
 
 void* token(size_t i) { return reinterpret_cast<void*>(i + 1); }
 size_t index(void* token) { return reinterpret_cast<size_t>(token) - 1; }
+
+// "0.123": thousandths of n / d without floating point.
+void format_ratio(char* out, size_t size, uint64_t n, uint64_t d) {
+  uint64_t milli = d ? n * 1000 / d : 0;
+  format(out, size, "%lu.%03lu", milli / 1000, milli % 1000);
+}
 
 }  // namespace
 
@@ -150,6 +159,21 @@ void VirtioNet::poll() {
     // Every buffer back in one batch, one notification at most.
     if (refilled && t_->kick(kRxQueue, &rx_)) stats_.kicks++;
     if (rx_.enable_interrupts()) break;
+  }
+}
+
+void print_net_stats() {
+  for (size_t i = 0; i < drivers::net_device_count(); i++) {
+    const net::NetDevice* dev = drivers::net_device(i);
+    if (!dev) continue;
+    const net::NetDevice::Stats& s = dev->stats();
+    uint64_t frames = s.rx_frames + s.tx_frames;
+    char kicks[24], irqs[24];
+    format_ratio(kicks, sizeof kicks, s.kicks, frames);
+    format_ratio(irqs, sizeof irqs, s.interrupts, frames);
+    kprintf("kiln: eth%lu: %lu frames in, %lu out, %lu dropped; %lu kicks, %lu interrupts; "
+            "per frame %s kicks, %s interrupts\n",
+            i, s.rx_frames, s.tx_frames, s.rx_dropped + s.tx_dropped, s.kicks, s.interrupts, kicks, irqs);
   }
 }
 
