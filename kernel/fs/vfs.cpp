@@ -126,14 +126,18 @@ long Vfs::resolve(const Location& base, const char* path, int flags, Location* o
                   char* last) {
   if (!path[0]) return -ENOENT;
   if (strlen(path) >= kPathMax) return -ENAMETOOLONG;
-  int links = 0;
   Location start = path[0] == '/' ? root() : location_dup(base);
-  return walk(start, path, flags, &links, out, last);
+  return walk(start, path, flags, out, last);
 }
 
-// Consumes `cur` (its reference).
-long Vfs::walk(Location cur, const char* path, int flags, int* links, Location* out,
-               char* last) {
+// Consumes `cur` (its reference). Symlinks are expanded in place, into two
+// path buffers used in turn, so the walk is a loop and never a recursion:
+// 40 nested links must fit a 16 KiB kernel stack under any file system.
+long Vfs::walk(Location cur, const char* path, int flags, Location* out, char* last) {
+  char* bufs[2] = {nullptr, nullptr};
+  int in_buf = -1;  // which buffer `p` points into (-1: the caller's path)
+  int links = 0;
+  long r = 0;
   const char* p = path;
   while (*p == '/') p++;
   for (;;) {
@@ -147,63 +151,89 @@ long Vfs::walk(Location cur, const char* path, int flags, int* links, Location* 
       break;
     }
     if (len > 255) {
-      location_put(cur);
-      return -ENAMETOOLONG;
-    }
-    if ((node_mode(cur.node) & kTypeMask) != kTypeDir) {
-      location_put(cur);
-      return -ENOTDIR;
-    }
-    if (final && (flags & kParent)) {
-      memcpy(last, name, len);
-      last[len] = 0;
+      r = -ENAMETOOLONG;
       break;
     }
-    Location next;
-    long r = step(cur, name, len, &next);
-    if (r < 0) {
-      location_put(cur);
-      return r;
+    if ((node_mode(cur.node) & kTypeMask) != kTypeDir) {
+      r = -ENOTDIR;
+      break;
     }
     bool trailing_slash = final && name[len] == '/';
-    if ((node_mode(next.node) & kTypeMask) == kTypeSymlink &&
-        (!final || (flags & (kFollow | kMustDir)) || trailing_slash)) {
-      if (++*links > kMaxLinks) {
-        location_put(cur);
-        location_put(next);
-        return -ELOOP;
+    Location next;
+    if (final && (flags & kParent)) {
+      // The parent is the answer, but Linux still looks at the last name:
+      // "name/" must be a directory if it exists, and with kFollow a
+      // symlink there is followed to the place it names (open O_CREAT
+      // through a dangling link creates the target).
+      bool symlink = false;
+      if ((trailing_slash || (flags & kFollow)) && step(cur, name, len, &next) == 0) {
+        uint32_t type = node_mode(next.node) & kTypeMask;
+        symlink = type == kTypeSymlink && !trailing_slash;
+        if (!symlink) location_put(next);
+        if (trailing_slash && type != kTypeDir) {
+          r = -ENOTDIR;
+          break;
+        }
       }
-      // Expand: target + "/" + the rest, walked from here (or from "/").
-      auto buf = new char[kPathMax];
-      if (!buf) {
-        location_put(cur);
-        location_put(next);
-        return -ENOMEM;
+      if (!symlink) {
+        memcpy(last, name, len);
+        last[len] = 0;
+        break;
       }
-      long n = next.node->readlink(buf, kPathMax - 1);
-      location_put(next);
-      size_t rest = strlen(p);
-      if (n < 0 || size_t(n) + 1 + rest >= kPathMax) {
-        delete[] buf;
+    } else {
+      if ((r = step(cur, name, len, &next)) < 0) break;
+      bool follow = (node_mode(next.node) & kTypeMask) == kTypeSymlink &&
+                    (!final || (flags & (kFollow | kMustDir)) || trailing_slash);
+      if (!follow) {
         location_put(cur);
-        return n < 0 ? n : -ENAMETOOLONG;
+        cur = next;
+        // "file/" names a directory or nothing.
+        if (final && trailing_slash && (node_mode(cur.node) & kTypeMask) != kTypeDir) r = -ENOTDIR;
+        if (final || r < 0) break;
+        continue;
       }
-      buf[n] = '/';
-      memcpy(buf + n + 1, p, rest + 1);
-      Location from = buf[0] == '/' ? (location_put(cur), root()) : cur;
-      // With kParent the caller's *last must outlive this buffer: keep it
-      // in the final component's original spelling when we can.
-      r = walk(from, buf, flags, links, out, last);
-      delete[] buf;
-      return r;
     }
-    location_put(cur);
-    cur = next;
-    if (final) break;
+    // `next` is a symlink to follow: the path becomes its target, then a
+    // slash and the rest (a slash alone when the link was written "link/").
+    if (++links > kMaxLinks) {
+      location_put(next);
+      r = -ELOOP;
+      break;
+    }
+    int b = in_buf == 0 ? 1 : 0;
+    if (!bufs[b]) bufs[b] = new char[kPathMax];
+    if (!bufs[b]) {
+      location_put(next);
+      r = -ENOMEM;
+      break;
+    }
+    char* buf = bufs[b];
+    long n = next.node->readlink(buf, kPathMax - 1);
+    location_put(next);
+    size_t rest = strlen(p);
+    if (n < 0 || size_t(n) + 1 + rest >= kPathMax) {
+      r = n < 0 ? n : -ENAMETOOLONG;
+      break;
+    }
+    size_t at = size_t(n);
+    if (rest || trailing_slash) buf[at++] = '/';
+    memmove(buf + at, p, rest + 1);
+    in_buf = b;
+    p = buf;
+    if (*p == '/') {
+      location_put(cur);
+      cur = root();
+      while (*p == '/') p++;
+    }
   }
-  if ((flags & kMustDir) && (node_mode(cur.node) & kTypeMask) != kTypeDir && !(flags & kParent)) {
+  delete[] bufs[0];
+  delete[] bufs[1];
+  if (r == 0 && (flags & kMustDir) && !(flags & kParent) &&
+      (node_mode(cur.node) & kTypeMask) != kTypeDir)
+    r = -ENOTDIR;
+  if (r < 0) {
     location_put(cur);
-    return -ENOTDIR;
+    return r;
   }
   *out = cur;
   return 0;

@@ -46,7 +46,10 @@ class Vfs {
   // Resolves `path` from `base` (used for relative paths). With kParent,
   // *out is the parent directory and `last` (256 bytes) receives the final
   // component, NUL-terminated, which need not exist ("." for "/" or a path
-  // ending in a slash). Returns 0 or -errno.
+  // ending in a slash). With kParent, a last name written with a trailing
+  // slash that exists must be a directory (-ENOTDIR), and kParent | kFollow
+  // follows a symlink in the last component to the parent of what it names.
+  // Returns 0 or -errno.
   long resolve(const Location& base, const char* path, int flags, Location* out,
                char* last = nullptr);
   // Looks up one name in a directory, crossing mounts and handling "..".
@@ -59,7 +62,7 @@ class Vfs {
   long sync_all();
 
  private:
-  long walk(Location cur, const char* path, int flags, int* links, Location* out, char* last);
+  long walk(Location cur, const char* path, int flags, Location* out, char* last);
   Mount* covering(Mount* parent, Node* node);
 
   List<Mount, &Mount::node> mounts_;

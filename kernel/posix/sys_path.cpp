@@ -60,7 +60,10 @@ long do_open(int64_t dirfd, uint64_t upath, uint32_t flags, uint32_t mode) {
     if (flags & O_DIRECTORY) return -EINVAL;
     Location dir;
     char last[256];
-    r = parent(dirfd, upath, &dir, last);
+    // A symlink in the last place is followed (unless O_EXCL or
+    // O_NOFOLLOW), so a dangling one creates its target, as on Linux.
+    int how = (flags & (O_EXCL | O_NOFOLLOW)) ? fs::kParent : fs::kParent | fs::kFollow;
+    r = user_path(dirfd, upath, how, &dir, last);
     if (r < 0) return r;
     if (dot_or_dotdot(last)) {
       fs::location_put(dir);

@@ -12,7 +12,7 @@ namespace kiln {
 namespace {
 
 constexpr uint32_t O_ACCMODE = 3, O_RDONLY = 0, O_WRONLY = 1, O_APPEND = 02000,
-                   O_DIRECTORY = 0200000, O_PATH = 010000000;
+                   O_DSYNC = 010000, O_DIRECTORY = 0200000, O_PATH = 010000000;
 constexpr int SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4;
 constexpr uint64_t FIONREAD = 0x541b;
 constexpr size_t kBounce = 65536;
@@ -82,7 +82,18 @@ class NodeFile : public File {
     if (path_only() || (status_flags & O_ACCMODE) == O_RDONLY) return -EBADF;
     if (is_dir()) return -EISDIR;
     if (loc_.node->fs->read_only()) return -EROFS;
-    return transfer(ubuf, n, off, true);
+    if (status_flags & O_APPEND) {  // as Linux: pwrite on O_APPEND appends
+      fs::Attr a;
+      if (long r = loc_.node->getattr(&a)) return r;
+      off = a.size;
+    }
+    long r = transfer(ubuf, n, off, true);
+    // O_SYNC and O_DSYNC (which O_SYNC includes): durable before returning.
+    if (r > 0 && (status_flags & O_DSYNC)) {
+      long s = sync();
+      if (s < 0) return s;
+    }
+    return r;
   }
 
   long seek(int64_t off, int whence) override {
