@@ -100,15 +100,21 @@ class LinuxVm:
 
     def argv(self, kiln_argv, initramfs, args, net=None, mounts=()):
         """kiln_argv with the kernel, initramfs and command line replaced."""
+        return self.swap_kernel(kiln_argv, self.vmlinuz, ["-initrd", initramfs],
+                                self.cmdline(args, net, mounts))
+
+    @staticmethod
+    def swap_kernel(argv, kernel, extra=(), append=""):
+        """argv with -kernel KERNEL (followed by EXTRA) and -append APPEND."""
         out = []
         i = 0
-        while i < len(kiln_argv):
-            opt = kiln_argv[i]
+        while i < len(argv):
+            opt = argv[i]
             if opt == "-kernel":
-                out += ["-kernel", self.vmlinuz, "-initrd", initramfs]
+                out += ["-kernel", kernel, *extra]
                 i += 2
             elif opt == "-append":
-                out += ["-append", self.cmdline(args, net, mounts)]
+                out += ["-append", append]
                 i += 2
             else:
                 out.append(opt)

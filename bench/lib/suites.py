@@ -23,16 +23,16 @@ def _check(run, guest, what):
         raise BenchError("%s: %s failed (%s); console tail:\n%s" % (guest, what, why, run.tail()))
 
 
-def _alternate(ctx, runs_for_guest):
-    """Warm-up runs then measured runs, kiln and Linux taking turns.
+def _alternate(ctx, runs_for_guest, guests=("kiln", "linux")):
+    """Warm-up runs then measured runs, the guests taking turns.
 
     runs_for_guest(guest) returns a function doing one run and returning
     {metric: value}; warm-up values are kept in the CSV, marked as such.
     """
-    doers = {g: runs_for_guest(g) for g in ("kiln", "linux")}
+    doers = {g: runs_for_guest(g) for g in guests}
     for i in range(ctx.warmups + ctx.reps):
         warm = i < ctx.warmups
-        for guest in ("kiln", "linux"):
+        for guest in guests:
             for metric, value in doers[guest]().items():
                 ctx.results.add(metric, guest, i, value, warmup=warm)
         ctx.log("  run %d/%d%s done" % (i + 1, ctx.warmups + ctx.reps, " (warm-up)" if warm else ""))
@@ -61,9 +61,17 @@ def boot(ctx):
     image, initramfs = ctx.kiln_image("hello"), ctx.linux_initramfs("hello")
     argv = _argv_makers(ctx, image, initramfs, ["/bin/hello"])
     ctx.commands["hello"] = {g: make() for g, make in argv.items()}
+    # QEMU's floor, for scale: the same options booting a kernel that exits
+    # at once (bench/floor/floor.S, as bench/boot.sh uses).
+    floor_argv = ctx.linux.swap_kernel(argv["kiln"](), ctx.floor_kernel())
 
     def runs_for(guest):
         def once():
+            if guest == "floor":
+                run = timed_run(floor_argv)
+                if run.timed_out:
+                    raise BenchError("floor kernel timed out")
+                return {"boot_exit": run.exit_ms}
             run = timed_run(argv[guest](), marker=GREETING)
             _check(run, guest, "hello")
             if run.marker_ms is None:
@@ -71,7 +79,11 @@ def boot(ctx):
             return {"boot_first_output": run.marker_ms, "boot_exit": run.exit_ms}
         return once
 
-    _alternate(ctx, runs_for)
+    _alternate(ctx, runs_for, ("kiln", "linux", "floor"))
+    floor = r.median("boot_exit", "floor")
+    r.details.append("boot: QEMU's floor with the same options (a PVH kernel that exits at once) "
+                     "takes %.0f ms launch to exit; kiln's hello is %.2fx that, Linux's %.1fx"
+                     % (floor, r.median("boot_exit", "kiln") / floor, r.median("boot_exit", "linux") / floor))
 
 
 def image_size(ctx):
@@ -114,6 +126,12 @@ def memory(ctx, lo=4, hi=512):
             argv = _argv_makers(ctx, image, initramfs, ["/bin/hello"], mb)[guest]()
             run = timed_run(argv, marker=GREETING, timeout_s=120)
             good = run.ok and run.marker_ms is not None
+            if not good:
+                # A panic line says how it failed, else the console's last line.
+                said = [l.strip() for l in run.lines if l.strip()]
+                panics = [l for l in said if "panic" in l.lower()]
+                last = (panics or said or ["(nothing on the console)"])[-1]
+                ctx.last_failure[guest] = "`%s`" % last.replace("`", "'")
             r.add("memory_probe_ok", guest, mb, 1 if good else 0)
             ctx.log("  %s -M %d: %s" % (guest, mb, "ok" if good else "fails"))
             return good
@@ -125,6 +143,13 @@ def memory(ctx, lo=4, hi=512):
             r.notes.append("memory: %s did not run hello even with -M %d" % (guest, hi))
         else:
             r.add("memory_hello", guest, 0, found)
+        if found == lo:
+            r.details.append("memory: %s runs hello at -M %d, the least `kiln run` accepts; "
+                             "its real floor may be lower" % (guest, lo))
+        elif found is not None:
+            r.details.append("memory: %s fails at -M %d: %s (one run per probe; Linux's "
+                             "randomised kernel placement moves its floor by about 1 MiB "
+                             "from run to run)" % (guest, found - 1, ctx.last_failure.get(guest, "?")))
     # HOOK (issue 6, network/app benchmarks): the smallest -M at which each
     # guest still serves nginx belongs here as "memory_nginx", probed with
     # the same _smallest() and a request from the host as the pass test.
