@@ -35,16 +35,39 @@ void Stack::input(Interface* ifc, const uint8_t* frame, size_t len, uint64_t now
 
 void Stack::eth_output(Interface* ifc, Packet* p, const MacAddr& dst, uint16_t type) {
   uint8_t* h = p->push(kEthHdr);
-  if (h) {
-    memcpy(h, dst.b, 6);
-    memcpy(h + 6, ifc->mac.b, 6);
-    put16(h + 12, type);
-    if (ifc->dev->transmit(p->data(), p->len())) {
-      ifc->tx_packets++;
-      ifc->needs_flush = true;
-    }
+  if (!h) {
+    delete p;
+    return;
   }
-  delete p;
+  memcpy(h, dst.b, 6);
+  memcpy(h + 6, ifc->mac.b, 6);
+  put16(h + 12, type);
+  ifc->needs_flush = true;
+  if (ifc->tx_queue.empty() && ifc->dev->transmit(p->data(), p->len())) {
+    ifc->tx_packets++;
+    delete p;
+    return;
+  }
+  // The ring is full: like Linux's queue discipline, keep the frame (behind
+  // any already waiting) until the device has room. A dropped frame would
+  // cost TCP a retransmission, and under a burst of many connections
+  // thousands of them. The driver interrupts once its ring drains.
+  if (ifc->tx_queue.size() >= cfg_.tx_queue) {
+    ifc->tx_dropped++;
+    delete p;
+    return;
+  }
+  ifc->tx_queue.push_back(p);
+}
+
+void Stack::tx_retry(Interface* ifc) {
+  while (Packet* p = ifc->tx_queue.front()) {
+    if (!ifc->dev->transmit(p->data(), p->len())) return;
+    ifc->tx_queue.pop_front();
+    ifc->tx_packets++;
+    ifc->needs_flush = true;
+    delete p;
+  }
 }
 
 void Stack::arp_request(Interface* ifc, Ip4 target, Ip4 sender) {

@@ -16,6 +16,7 @@ Interface::Interface(NetDevice* d, const char* n, int idx) : dev(d), index(idx) 
 Interface::~Interface() {
   for (Neighbor& e : neighbors) neighbor_clear(&e);
   drain(loop_queue);
+  drain(tx_queue);
 }
 
 Neighbor* Interface::neighbor(const IpAddr& a) {

@@ -93,7 +93,8 @@ class Interface : public Fallible {
   uint8_t hop_limit = 64;
   ListNode node;
   PacketList loop_queue;  // loopback only: IP packets sent to ourselves
-  uint64_t rx_packets = 0, tx_packets = 0, rx_errors = 0;
+  PacketList tx_queue;    // frames the device's full ring refused, oldest first
+  uint64_t rx_packets = 0, tx_packets = 0, rx_errors = 0, tx_dropped = 0;
 };
 
 }  // namespace kiln::net

@@ -17,7 +17,9 @@ class NetDevice {
  public:
   virtual ~NetDevice() = default;
   // Queues one Ethernet frame (no FCS); the device copies it. Returns false
-  // when the transmit ring is full (the stack drops or retries later).
+  // when the transmit ring is full: the stack keeps the frame and offers it
+  // again after a later poll(), so the driver must make sure one comes
+  // (notify when its ring has room again).
   virtual bool transmit(const uint8_t* frame, size_t len) = 0;
   // Makes queued frames go out: drivers batch notifications (one kick for
   // many frames), and the stack calls this once per burst.

@@ -150,7 +150,10 @@ void Stack::note_timer(uint64_t deadline) {
 void Stack::poll(uint64_t now_ns) {
   if (now_ns > now_) now_ = now_ns;
   for (Interface* i = ifaces_.front(); i; i = ifaces_.next_of(i))
-    if (i->dev) i->dev->poll();
+    if (i->dev) {
+      i->dev->poll();  // also reclaims finished transmit slots
+      tx_retry(i);
+    }
   if (now_ >= next_timer_) run_timers();
   flush();
 }

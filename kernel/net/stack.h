@@ -52,6 +52,9 @@ struct StackConfig {
   uint32_t icmp_rate = 100;   // ICMP errors per second (token bucket)
   uint32_t icmp_burst = 50;
   uint32_t challenge_acks = 1000;  // per second, all connections together
+  // Frames an interface keeps while its device's transmit ring is full
+  // (Linux's txqueuelen is 1000); past this they are dropped.
+  size_t tx_queue = 512;
   uint8_t ttl = 64;
   bool tcp_sack = true;  // offer and accept SACK (RFC 2018)
 };
@@ -180,6 +183,9 @@ class Stack {
   Interface* ip6_route(const Ip6& dst, Interface* via, Ip6* next_hop);
   void link_output(Interface* ifc, Packet* p, const IpAddr& next_hop);
   void eth_output(Interface* ifc, Packet* p, const MacAddr& dst, uint16_t type);
+  // Hands the device what waits in the interface's transmit queue, oldest
+  // first, until the device refuses one.
+  void tx_retry(Interface* ifc);
   void arp_input(Interface* ifc, const uint8_t* p, size_t len);
   void arp_request(Interface* ifc, Ip4 target, Ip4 sender);
   void neighbor_learned(Interface* ifc, Neighbor* e, const MacAddr& mac);

@@ -57,6 +57,11 @@ class SimDevice : public NetDevice {
   uint32_t mtu() const override { return mtu_; }
   void push(const uint8_t* f, size_t n) { deliver(f, n); }
   uint32_t mtu_ = 1500;
+  // A transmit ring of `ring` frames (0: unbounded) that empties only at
+  // the next poll(), as a virtio ring waits for the device: transmit()
+  // refuses frames while it is full, counting them in `refused`.
+  size_t ring = 0, ring_used = 0;
+  uint64_t refused = 0;
 
  private:
   SimLink* link_;
@@ -132,11 +137,19 @@ class SimLink {
 };
 
 inline bool SimDevice::transmit(const uint8_t* frame, size_t len) {
+  if (ring && ring_used == ring) {
+    refused++;
+    return false;
+  }
+  ring_used++;
   stats_.tx_frames++;
   link_->send(side_, frame, len);
   return true;
 }
-inline void SimDevice::poll() { link_->poll(side_); }
+inline void SimDevice::poll() {
+  ring_used = 0;
+  link_->poll(side_);
+}
 
 inline void test_random(void* ctx, void* out, size_t n) {
   auto* r = static_cast<Rng*>(ctx);

@@ -122,10 +122,7 @@ bool VirtioNet::transmit(const uint8_t* frame, size_t len) {
     flush();
     tx_waiting_ = true;
     if (!tx_.enable_interrupts_delayed()) reclaim_tx();
-    if (!tx_free_count_) {
-      stats_.tx_dropped++;
-      return false;
-    }
+    if (!tx_free_count_) return false;  // the stack keeps it for later
   }
   uint16_t slot = tx_free_[--tx_free_count_];
   uint8_t* buf = tx_buffer(slot);
