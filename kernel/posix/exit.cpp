@@ -40,9 +40,11 @@ void sync_disks() {
 }  // namespace
 
 void program_exit(int status) {
-  // As Linux does at exit: no other thread runs, every descriptor is
-  // closed (connections get their FIN, pipes their EOF), and only then the
-  // machine stops, once the network has delivered what was queued.
+  // As Linux does at exit: file-system calls in flight finish, no other
+  // thread runs, every descriptor is closed (connections get their FIN,
+  // pipes their EOF), and only then the machine stops, once the network has
+  // delivered what was queued and the disks are synced.
+  quiesce_block_devices();
   stop_other_program_threads();
   FdTable& fds = fd_table();
   for (int fd = 0; fd < FdTable::kMax; fd++)

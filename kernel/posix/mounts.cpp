@@ -15,23 +15,38 @@ namespace kiln {
 namespace {
 
 // The ext2 lock: kernel threads are cooperative, but a device transfer
-// sleeps, and another thread may then enter the same file system. A flag
-// and a wait list are all a mutex needs here.
+// sleeps, and another thread may then enter the same file system. It is
+// handed to the first waiter on release (FIFO: an exiting thread waiting
+// for it is never starved by a busy writer), and recursive for its owner
+// (the exit path holds every volume's lock while it syncs and unmounts).
 struct SleepLock {
-  bool held = false;
+  Thread* owner = nullptr;
+  int depth = 0;
   WaitList waiters;
 };
 
 void sleep_lock(void* ctx) {
   auto l = static_cast<SleepLock*>(ctx);
-  while (l->held) wait_on(l->waiters, 0);
-  l->held = true;
+  Thread* me = current_thread();
+  if (l->depth && l->owner == me) {
+    l->depth++;
+    return;
+  }
+  while (l->depth && l->owner != me) wait_on(l->waiters, 0);  // a signal may wake us early
+  if (!l->depth) {
+    l->owner = me;
+    l->depth = 1;
+  }  // else it was handed to us
 }
 
 void sleep_unlock(void* ctx) {
   auto l = static_cast<SleepLock*>(ctx);
-  l->held = false;
-  wake_list(l->waiters, 1);
+  if (--l->depth) return;
+  l->owner = l->waiters.front();
+  if (l->owner) {
+    l->depth = 1;
+    wake_thread(l->owner);
+  }
 }
 
 // Writable ext2 volumes, unmounted at exit so they are marked clean.
@@ -127,6 +142,11 @@ void mount_block_devices(const BootConfig& config) {
     fs::location_put(at);
     if (r < 0) fail(b, "the mount point is not a directory, or is taken");
   }
+}
+
+void quiesce_block_devices() {
+  for (Ext2Mount& e : g_ext2)
+    if (e.fs) sleep_lock(&e.lock);
 }
 
 long unmount_block_devices() {
