@@ -21,24 +21,25 @@ def write_csv(results, path):
         w = csv.writer(f)
         w.writerow(["metric", "unit", "guest", "run", "warmup", "value"])
         for metric, guest, run, warmup, value in results.rows:
-            unit = results.metrics.get(metric, ("", ""))[1]
+            unit = results.metrics.get(metric, ("", "", ""))[1]
             w.writerow([metric, unit, guest, run, int(warmup), "%.3f" % value])
 
 
 def table_lines(results):
-    lines = ["| benchmark | unit | kiln (median) | Linux VM (median) | kiln/Linux | runs each |",
-             "|---|---|---:|---:|---:|---:|"]
-    for _, label, unit, k, l, ratio, runs in results.summary():
-        lines.append("| %s | %s | %s | %s | %s | %d |" % (
-            label, unit, _fmt(k), _fmt(l), "—" if ratio is None else "%.3f" % ratio, runs))
+    lines = ["| benchmark | unit | better | kiln (median) | Linux VM (median) | kiln/Linux | runs each |",
+             "|---|---|---|---:|---:|---:|---:|"]
+    for _, label, unit, better, k, l, ratio, runs in results.summary():
+        lines.append("| %s | %s | %s | %s | %s | %s | %d |" % (
+            label, unit, better, _fmt(k), _fmt(l), "—" if ratio is None else "%.3f" % ratio, runs))
     return lines
 
 
 def write_md(results, env, commands, path, chart_name):
     out = ["# kiln against a Linux VM", "",
            "Written by `bench/run`; every raw number is in [latest.csv](latest.csv).",
-           "Lower is better in every row (times, sizes, memory, ns per operation),",
-           "so a kiln/Linux ratio below 1 means kiln is ahead.", ""]
+           "For times, sizes, memory and ns per operation lower is better (kiln is",
+           "ahead when kiln/Linux is below 1); for MiB/s higher is better (ahead",
+           "above 1). The `better` column says which.", ""]
     out += table_lines(results)
     if chart_name:
         out += ["", "![kiln/Linux ratios](%s)" % chart_name]
@@ -60,22 +61,26 @@ def _quote(arg):
 
 
 def write_chart(results, path):
-    """Horizontal-ish bar chart of kiln/Linux per benchmark, log scale, with
-    the parity line at 1. Needs gnuplot (bench/deps.txt)."""
-    rows = [(label, ratio) for _, label, _, _, _, ratio, _ in results.summary() if ratio]
+    """Horizontal bars of kiln/Linux per benchmark from parity (1) to the
+    ratio, log scale, green where kiln is ahead and red where Linux is
+    (which side is ahead depends on lower- or higher-is-better). Needs
+    gnuplot (bench/deps.txt)."""
+    rows = [(label, ratio, results.kiln_ahead(metric))
+            for metric, label, _, _, _, _, ratio, _ in results.summary() if ratio]
     if not rows:
         return False
     data = path + ".dat"
     with open(data, "w") as f:
-        for i, (label, ratio) in enumerate(rows):
-            f.write('%d "%s" %.6f\n' % (i, label.replace('"', "'"), ratio))
+        for i, (label, ratio, ahead) in enumerate(rows):
+            colour = 0x2e8b57 if ahead else 0xc0392b
+            f.write('%d "%s" %.6f %d\n' % (i, label.replace('"', "'"), ratio, colour))
     script = "\n".join([
         "set terminal pngcairo size 1000,%d font ',10'" % (220 + 60 * len(rows))
         if _has_cairo() else "set terminal png size 1000,%d" % (220 + 60 * len(rows)),
         "set output '%s'" % path,
-        "set title 'kiln / Linux VM (QEMU TCG, same machine options): below 1 = kiln ahead'",
+        "set title 'kiln / Linux VM, QEMU TCG, same machine options (green: kiln ahead, red: Linux ahead)'",
         "set logscale x 10",
-        "set xrange [%g:%g]" % (min(r for _, r in rows + [("", 1)]) / 4, max(r for _, r in rows + [("", 1)]) * 4),
+        "set xrange [%g:%g]" % (min([r for _, r, _ in rows] + [1]) / 4, max([r for _, r, _ in rows] + [1]) * 4),
         "set xlabel 'kiln/Linux (log scale)'",
         "set yrange [-0.7:%f] reverse" % (len(rows) - 0.3),
         "set ytics scale 0",
@@ -84,7 +89,7 @@ def write_chart(results, path):
         "set grid xtics",
         "set arrow from 1, graph 0 to 1, graph 1 nohead lw 2 lc rgb 'black'",
         # Bars run from parity (1) to the ratio, left when kiln is ahead.
-        "plot '%s' using 3:1:($3<1?$3:1):($3<1?1:$3):($1-0.3):($1+0.3):ytic(2) with boxxyerror lc rgb '#3070b0', \\" % data,
+        "plot '%s' using 3:1:($3<1?$3:1):($3<1?1:$3):($1-0.3):($1+0.3):4:ytic(2) with boxxyerror lc rgb variable, \\" % data,
         "     '' using 3:1:(sprintf('%.3f', $3)) with labels offset 3,0",
     ])
     subprocess.run(["gnuplot"], input=script, text=True, check=True)
