@@ -121,7 +121,8 @@ int bake_image(const BakeConfig& config, const BakeRequest& req) {
   for (const auto& file : req.files) tree.add_file(file);
   std::string base = req.in.filename().string();
   std::string program_path = "/" + tree.add_program(req.in, "/bin/" + base);
-  for (const Dependency& dep : find_dependencies(req.in, program)) tree.add_library(dep.host_path, dep.guest_path);
+  std::vector<fs::path> roots(req.rootfs.begin(), req.rootfs.end());
+  for (const Dependency& dep : find_dependencies(req.in, program, program_path, roots)) tree.add_library(dep.host_path, dep.guest_path);
 
   fs::path kernel_path = kernel_dir() / config.kernel_file;
   std::error_code ec;

@@ -70,6 +70,10 @@ Options:
 
 Trees are added first, then files, then the program and its libraries. Two
 sources for one guest path are an error, unless they hold the same bytes.
+A dynamic program's interpreter and libraries come from the --rootfs trees
+when they hold them (looked up as the guest's loader will: RPATH, RUNPATH,
+/lib/x86_64-linux-gnu, /usr/lib/x86_64-linux-gnu, /lib64, /usr/lib64, /lib,
+/usr/lib, symlinks followed inside the tree), else from the host.
 Files owned by you are owned by root in the guest; other owners are kept.
 Device nodes, FIFOs and sockets under DIR are left out (with a warning).
 

@@ -4,11 +4,13 @@
 #include <glob.h>
 
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
 #include "elf_file.h"
 #include "errors.h"
+#include "root_path.h"
 
 namespace kiln::cli {
 namespace fs = std::filesystem;
@@ -20,20 +22,29 @@ const char* const kDefaultDirs[] = {"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-li
 struct Dynamic {
   std::string interp;
   std::vector<std::string> needed;
-  std::vector<std::string> rpath, runpath;
+  std::vector<std::string> rpath, runpath;  // as written, $ORIGIN not yet expanded
 };
 
-std::vector<std::string> split_path(const std::string& list, const fs::path& origin) {
+// An object whose DT_NEEDED is being resolved, and where it lives on both sides.
+struct Object {
+  std::string who;  // for messages
+  Dynamic dyn;
+  std::string host_dir, guest_dir;  // what $ORIGIN means on the host and in the guest
+};
+
+// Splits a DT_RPATH/DT_RUNPATH list, $ORIGIN replaced by ORIGIN.
+std::vector<std::string> expand_path_list(const std::vector<std::string>& lists, const std::string& origin) {
   std::vector<std::string> out;
-  std::stringstream ss(list);
-  std::string item;
-  while (std::getline(ss, item, ':')) {
-    for (const char* token : {"$ORIGIN", "${ORIGIN}"}) {
-      size_t at;
-      while ((at = item.find(token)) != std::string::npos)
-        item.replace(at, std::string(token).size(), origin.string());
+  for (const auto& list : lists) {
+    std::stringstream ss(list);
+    std::string item;
+    while (std::getline(ss, item, ':')) {
+      for (const char* token : {"$ORIGIN", "${ORIGIN}"}) {
+        size_t at;
+        while ((at = item.find(token)) != std::string::npos) item.replace(at, std::string(token).size(), origin);
+      }
+      if (!item.empty()) out.push_back(item);
     }
-    if (!item.empty()) out.push_back(item);
   }
   return out;
 }
@@ -76,12 +87,9 @@ Dynamic read_dynamic(const fs::path& path, const Bytes& data) {
     for (uint64_t at = base + off; at < data.size() && data[at]; at++) s += char(data[at]);
     return s;
   };
-  fs::path origin = fs::absolute(path).parent_path();
   for (uint64_t n : needed) d.needed.push_back(str(n));
-  for (uint64_t r : rpath)
-    for (auto& p : split_path(str(r), origin)) d.rpath.push_back(p);
-  for (uint64_t r : runpath)
-    for (auto& p : split_path(str(r), origin)) d.runpath.push_back(p);
+  for (uint64_t r : rpath) d.rpath.push_back(str(r));
+  for (uint64_t r : runpath) d.runpath.push_back(str(r));
   return d;
 }
 
@@ -127,18 +135,41 @@ bool is_x86_64_elf(const fs::path& p) {
          (h[18] | h[19] << 8) == EM_X86_64;
 }
 
-// glibc's order: RPATH (when there is no RUNPATH), RUNPATH, the cache and
-// configured directories, the defaults.
-std::string locate(const std::string& name, const Dynamic& d, const Dynamic& exe) {
-  if (name.find('/') != std::string::npos) return fs::exists(name) ? name : "";
+// glibc's order: RPATH (when there is no RUNPATH), RUNPATH, then SYSTEM.
+std::vector<std::string> search_dirs(const Object& obj, const Object& exe, bool guest,
+                                     const std::vector<std::string>& system) {
+  auto expand = [&](const Object& o, const std::vector<std::string>& lists) {
+    return expand_path_list(lists, guest ? o.guest_dir : o.host_dir);
+  };
   std::vector<std::string> dirs;
-  if (d.runpath.empty()) {
-    dirs.insert(dirs.end(), d.rpath.begin(), d.rpath.end());
-    if (exe.runpath.empty()) dirs.insert(dirs.end(), exe.rpath.begin(), exe.rpath.end());
+  if (obj.dyn.runpath.empty()) {
+    for (auto& d : expand(obj, obj.dyn.rpath)) dirs.push_back(d);
+    if (exe.dyn.runpath.empty())
+      for (auto& d : expand(exe, exe.dyn.rpath)) dirs.push_back(d);
   }
-  dirs.insert(dirs.end(), d.runpath.begin(), d.runpath.end());
-  dirs.insert(dirs.end(), system_dirs().begin(), system_dirs().end());
-  for (const auto& dir : dirs) {
+  for (auto& d : expand(obj, obj.dyn.runpath)) dirs.push_back(d);
+  dirs.insert(dirs.end(), system.begin(), system.end());
+  return dirs;
+}
+
+// NAME inside one of ROOTS, where the guest's loader will look for it: it
+// has no ld.so.cache there, so only RPATH/RUNPATH and its default directories.
+std::optional<RootPath> locate_in_roots(const std::string& name, const Object& obj, const Object& exe,
+                                        const std::vector<fs::path>& roots) {
+  static const std::vector<std::string> defaults(std::begin(kDefaultDirs), std::end(kDefaultDirs));
+  std::vector<std::string> dirs;
+  if (name.find('/') != std::string::npos) dirs.push_back("");
+  else dirs = search_dirs(obj, exe, true, defaults);
+  for (const auto& root : roots)
+    for (const auto& dir : dirs)
+      if (auto found = find_in_root(root, dir + "/" + name); found && is_x86_64_elf(found->host)) return found;
+  return std::nullopt;
+}
+
+// NAME on the host, as the host's loader finds it; "" if it is not there.
+std::string locate_on_host(const std::string& name, const Object& obj, const Object& exe) {
+  if (name.find('/') != std::string::npos) return fs::exists(name) ? name : "";
+  for (const auto& dir : search_dirs(obj, exe, false, system_dirs())) {
     fs::path p = fs::path(dir) / name;
     std::error_code ec;
     if (fs::is_regular_file(p, ec) && is_x86_64_elf(p)) return p.string();
@@ -148,34 +179,49 @@ std::string locate(const std::string& name, const Dynamic& d, const Dynamic& exe
 
 }  // namespace
 
-std::vector<Dependency> find_dependencies(const fs::path& program, const Bytes& data) {
-  Dynamic exe = read_dynamic(program, data);
+std::vector<Dependency> find_dependencies(const fs::path& program, const Bytes& data, const std::string& guest_path,
+                                          const std::vector<fs::path>& roots) {
+  Object exe{program.string(), read_dynamic(program, data), fs::absolute(program).parent_path().string(),
+             fs::path(guest_path).parent_path().string()};
   std::vector<Dependency> out;
-  if (exe.interp.empty()) return out;
+  if (exe.dyn.interp.empty()) return out;
   std::error_code ec;
-  fs::path interp = fs::canonical(exe.interp, ec);
-  if (ec) throw Failure("bake: " + program.string() + " needs the interpreter " + exe.interp + ", which this host does not have");
-  out.push_back({exe.interp, interp});
+  std::set<fs::path> files;  // one copy of each file (libc needs ld.so's soname too)
+  Object none{};
+  if (auto found = locate_in_roots(exe.dyn.interp, exe, none, roots)) {
+    out.push_back({found->guest, found->host});
+  } else {
+    fs::path interp = fs::canonical(exe.dyn.interp, ec);
+    if (ec) throw Failure("bake: " + program.string() + " needs the interpreter " + exe.dyn.interp + ", which this host does not have");
+    out.push_back({exe.dyn.interp, interp});
+  }
+  files.insert(fs::canonical(out.back().host_path));
 
   std::set<std::string> seen;  // sonames already resolved
-  std::set<fs::path> files = {interp};  // one copy of each file (libc needs ld.so's soname too)
-  std::vector<std::pair<std::string, Dynamic>> queue;  // (who needs, its dynamic info)
-  queue.push_back({program.string(), exe});
+  std::vector<Object> queue = {exe};
   while (!queue.empty()) {
-    auto [who, dyn] = queue.back();
+    Object obj = std::move(queue.back());
     queue.pop_back();
-    for (const auto& name : dyn.needed) {
+    for (const auto& name : obj.dyn.needed) {
       if (!seen.insert(name).second) continue;
-      std::string found = locate(name, dyn, exe);
-      if (found.empty())
-        throw Failure("bake: " + who + " needs " + name + ", which was not found (searched RPATH/RUNPATH, /etc/ld.so.conf and the default library directories)");
-      fs::path real = fs::canonical(found, ec);
-      if (ec) real = found;
-      if (!files.insert(real).second) continue;
-      out.push_back({found, real});
-      Bytes lib = read_file(real, "bake: cannot read library");
-      if (!ElfFile::check(lib).empty()) throw Failure("bake: " + found + " is not a valid ELF library");
-      queue.push_back({found, read_dynamic(found, lib)});
+      Dependency dep;
+      if (auto in_root = locate_in_roots(name, obj, exe, roots)) {
+        dep = {in_root->guest, in_root->host};
+      } else {
+        std::string found = locate_on_host(name, obj, exe);
+        if (found.empty())
+          throw Failure("bake: " + obj.who + " needs " + name + ", which was not found (searched " +
+                        (roots.empty() ? "" : "the --rootfs trees, ") +
+                        "RPATH/RUNPATH, /etc/ld.so.conf and the default library directories)");
+        fs::path real = fs::canonical(found, ec);
+        dep = {found, ec ? fs::path(found) : real};
+      }
+      if (!files.insert(fs::canonical(dep.host_path)).second) continue;
+      out.push_back(dep);
+      Bytes lib = read_file(dep.host_path, "bake: cannot read library");
+      if (!ElfFile::check(lib).empty()) throw Failure("bake: " + dep.host_path.string() + " is not a valid ELF library");
+      queue.push_back({dep.guest_path, read_dynamic(dep.host_path, lib), dep.host_path.parent_path().string(),
+                       fs::path(dep.guest_path).parent_path().string()});
     }
   }
   return out;

@@ -1,0 +1,45 @@
+# Shared recipe for packages/NAME/Makefile: Debian's binary packages fetched
+# and unpacked into a staging tree (debian-fetch.py; nothing is installed on
+# the host), the recipe's rootfs/ overlay copied over it (its configuration),
+# and the image baked from the tree. A recipe sets:
+#   DEBS     the Debian packages to fetch (their libraries come along)
+#   PROGRAM  the program to bake, as a path inside the tree (usr/sbin/nginx)
+#   PRUNE    (optional) more paths inside the tree to leave out of the image
+#   DIRS     (optional) empty directories the program expects (git keeps none)
+# and may add targets of its own (an ISO of data, say) to `all`.
+#
+#   make [KILN=path/to/kiln] [OUT=dir]   ->  $(OUT)/$(NAME).img
+#   make fetch                           ->  only the download (exits 3 offline)
+
+NAME := $(notdir $(CURDIR))
+KILN ?= kiln
+OUT ?= $(CURDIR)/out
+PACKAGES_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+STAGE := $(OUT)/stage
+IMAGE := $(OUT)/$(NAME).img
+# Documentation, translations and iconv modules: nothing the programs read.
+PRUNE_DEFAULT := usr/share/doc usr/share/man usr/share/info usr/share/locale usr/share/lintian \
+                 usr/share/bug usr/lib/x86_64-linux-gnu/gconv etc/init.d etc/logrotate.d etc/ufw
+
+.PHONY: all fetch image clean
+all: image
+image: $(IMAGE)
+
+fetch:
+	python3 $(PACKAGES_DIR)/debian-fetch.py --debs $(OUT)/debs --stage $(OUT)/fetch-check $(DEBS)
+	rm -rf $(OUT)/fetch-check
+
+# The tree is rebuilt from scratch whenever the recipe or its overlay changes.
+$(OUT)/stage.stamp: Makefile $(PACKAGES_DIR)/common.mk $(PACKAGES_DIR)/debian-fetch.py $(shell find rootfs 2>/dev/null)
+	rm -rf $(STAGE)
+	python3 $(PACKAGES_DIR)/debian-fetch.py --debs $(OUT)/debs --stage $(STAGE) $(DEBS)
+	cd $(STAGE) && rm -rf $(PRUNE_DEFAULT) $(PRUNE)
+	if [ -d rootfs ]; then cp -R rootfs/. $(STAGE)/; fi
+	$(if $(DIRS),cd $(STAGE) && mkdir -p $(DIRS))
+	touch $@
+
+$(IMAGE): $(OUT)/stage.stamp
+	$(KILN) bake --rootfs $(STAGE) hw_virtio $@ $(STAGE)/$(PROGRAM)
+
+clean:
+	rm -rf $(OUT)

@@ -1,0 +1,42 @@
+"""Helpers for the package smoke tests: build a packages/NAME image with its
+recipe, make ISO volumes, skip when Debian's archive is out of reach."""
+
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "network"))
+
+SKIP = 77
+
+
+def skip(why):
+    print(f"SKIP: {why}")
+    sys.exit(SKIP)
+
+
+def build_package(kiln, packages_dir, name, out_dir, target="all"):
+    """Runs `make -C packages/NAME`; returns OUT. Skips when the download fails."""
+    out = os.path.join(out_dir, name)
+    run = subprocess.run(["make", "-s", "-C", os.path.join(packages_dir, name), f"KILN={kiln}", f"OUT={out}", target],
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        if "cannot download" in run.stderr:
+            skip(f"{name}: {run.stderr.strip().splitlines()[-1]}")
+        raise AssertionError(f"make -C packages/{name} failed:\n{run.stdout}{run.stderr}")
+    return out
+
+
+def make_iso(directory, iso, volume="DATA"):
+    """An ISO 9660 volume (Rock Ridge and Joliet) holding DIRECTORY's tree."""
+    subprocess.run(["xorriso", "-as", "mkisofs", "-quiet", "-R", "-J", "-V", volume, "-o", iso, directory],
+                   check=True, capture_output=True)
+    return iso
+
+
+def need_programs(*names):
+    """Skips unless every host client in NAMES is on PATH (scripts/setup-deps.sh installs them)."""
+    import shutil
+    missing = [n for n in names if shutil.which(n) is None]
+    if missing:
+        skip(f"host lacks {', '.join(missing)} (scripts/setup-deps.sh installs it)")
