@@ -5,6 +5,12 @@
 #include "net/errors.h"
 
 namespace kiln::net {
+namespace {
+
+// Storage an empty ring keeps: small exchanges do not allocate every time.
+constexpr size_t kKeep = 4096;
+
+}  // namespace
 
 long BufferSource::read(uint8_t* dst, size_t n) {
   if (n > remaining) n = remaining;
@@ -25,11 +31,11 @@ long BufferSink::write(const uint8_t* src, size_t n) {
 
 ByteRing::~ByteRing() { free_bytes(buf_); }
 
-// Grows storage (a power of two, at least 4 KiB) to hold `total` bytes from
+// Grows storage (a power of two, at least kKeep) to hold `total` bytes from
 // the head, moving the contents to the start of the new buffer.
 bool ByteRing::reserve(size_t total) {
   if (total <= alloc_) return true;
-  size_t n = alloc_ ? alloc_ : 4096;
+  size_t n = alloc_ ? alloc_ : kKeep;
   while (n < total) n *= 2;
   uint8_t* nb = alloc_bytes(n);
   if (!nb) return false;
@@ -61,6 +67,7 @@ long ByteRing::append(ByteSource& src, size_t n) {
     done += size_t(r);
     if (size_t(r) < chunk) break;
   }
+  if (len_ > stored_) stored_ = len_;
   return long(done);
 }
 
@@ -75,6 +82,7 @@ bool ByteRing::store(size_t off, const uint8_t* src, size_t n) {
     i += chunk;
     pos = (pos + chunk) % alloc_;
   }
+  if (end > stored_) stored_ = end;
   return true;
 }
 
@@ -107,7 +115,17 @@ long ByteRing::copy_out(ByteSink& dst, size_t off, size_t n) const {
 void ByteRing::consume(size_t n) {
   if (n > len_) n = len_;
   len_ -= n;
+  stored_ -= n;
   head_ = alloc_ ? (head_ + n) % alloc_ : 0;
+  if (stored_ == 0 && alloc_ > kKeep) {
+    // Empty, with no out-of-order bytes waiting either: the storage a burst
+    // grew goes back to the heap (Linux frees its buffers as they are read
+    // or acknowledged, too).
+    free_bytes(buf_);
+    buf_ = nullptr;
+    alloc_ = 0;
+    head_ = 0;
+  }
 }
 
 }  // namespace kiln::net

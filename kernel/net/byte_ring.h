@@ -1,5 +1,7 @@
 // The byte queues of a TCP connection. Storage grows on demand up to a
-// limit (SO_SNDBUF / SO_RCVBUF), so a thousand idle connections cost little.
+// limit (SO_SNDBUF / SO_RCVBUF) and, past 4 KiB, is given back whenever the
+// queue empties, so a thousand idle connections cost little even after
+// each carried a burst.
 // The receive side writes out-of-order data at an offset past the readable
 // bytes and commits it once the gap before it fills.
 #pragma once
@@ -54,6 +56,7 @@ class ByteRing {
   ByteRing& operator=(const ByteRing&) = delete;
 
   size_t size() const { return len_; }  // readable (committed) bytes
+  size_t capacity() const { return alloc_; }  // bytes of storage held
   size_t limit() const { return limit_; }
   void set_limit(size_t l) { limit_ = l; }
   size_t space() const { return limit_ > len_ ? limit_ - len_ : 0; }
@@ -75,6 +78,7 @@ class ByteRing {
   bool reserve(size_t total);
   uint8_t* buf_ = nullptr;
   size_t alloc_ = 0, head_ = 0, len_ = 0, limit_ = 0;
+  size_t stored_ = 0;  // from the head to the end of the furthest stored byte
 };
 
 }  // namespace kiln::net
