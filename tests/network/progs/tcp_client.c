@@ -1,10 +1,14 @@
 /*
  * The guest as a client, for tests/network/client.py: echoes 200 KB
- * through the host's TCP server at HOST:PORT and one datagram through its
- * UDP echo on the same port, then shows what connect says for a closed
- * port on the host (ECONNREFUSED at once) and for an on-link address
- * nobody answers ARP for (EHOSTUNREACH within seconds).
+ * through the host's TCP server at HOST:PORT (and at HOST6:PORT over IPv6)
+ * and one datagram through its UDP echo on the same port; shows what
+ * connect says for a closed port on the host (ECONNREFUSED at once, also
+ * through a non-blocking connect and poll) and for an on-link address
+ * nobody answers ARP for (EHOSTUNREACH within seconds); and what recv and
+ * send say once the host's server at PORT+2 resets the connection.
  */
+#include <fcntl.h>
+#include <poll.h>
 #include <time.h>
 
 #include "net_util.h"
@@ -28,10 +32,31 @@ static double now(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static void tcp_echo(struct sockaddr_in to)
+static struct sockaddr_in6 addr6(const char *ip, unsigned short port)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&to, sizeof to) < 0)
+    struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_port = htons(port)};
+    if (inet_pton(AF_INET6, ip, &a.sin6_addr) != 1) {
+        fprintf(stderr, "bad address %s\n", ip);
+        exit(2);
+    }
+    return a;
+}
+
+static const char *errno_name(int err)
+{
+    return err == ECONNREFUSED ? "ECONNREFUSED"
+         : err == EHOSTUNREACH ? "EHOSTUNREACH"
+         : err == ETIMEDOUT    ? "ETIMEDOUT"
+         : err == ECONNRESET   ? "ECONNRESET"
+         : err == EPIPE        ? "EPIPE"
+         : err == 0            ? "0"
+                               : strerror(err);
+}
+
+static void tcp_echo(const struct sockaddr *to, socklen_t len)
+{
+    int fd = socket(to->sa_family, SOCK_STREAM, 0);
+    if (fd < 0 || connect(fd, to, len) < 0)
         die("connect to the echo server");
     static unsigned char out[BULK], in[BULK];
     for (int i = 0; i < BULK; i++)
@@ -53,7 +78,7 @@ static void tcp_echo(struct sockaddr_in to)
         exit(1);
     }
     close(fd);
-    printf("tcp_client: tcp echo of %d bytes ok\n", BULK);
+    printf("tcp_client: tcp%s echo of %d bytes ok\n", to->sa_family == AF_INET6 ? "6" : "", BULK);
 }
 
 static void udp_echo(struct sockaddr_in to)
@@ -78,25 +103,61 @@ static void failing_connect(const char *what, struct sockaddr_in to)
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     double start = now();
     int r = connect(fd, (struct sockaddr *)&to, sizeof to);
-    int err = errno;
-    const char *name = r == 0 ? "connected" : err == ECONNREFUSED ? "ECONNREFUSED"
-                                          : err == EHOSTUNREACH  ? "EHOSTUNREACH"
-                                          : err == ETIMEDOUT     ? "ETIMEDOUT"
-                                                                 : strerror(err);
-    printf("tcp_client: %s: %s after %.1f s\n", what, name, now() - start);
+    printf("tcp_client: %s: %s after %.1f s\n", what, r == 0 ? "connected" : errno_name(errno), now() - start);
+    close(fd);
+}
+
+/* The same through a non-blocking connect: poll's events, then SO_ERROR. */
+static void failing_connect_nonblock(struct sockaddr_in to)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    int r = connect(fd, (struct sockaddr *)&to, sizeof to);
+    printf("tcp_client: non-blocking connect: %s\n", r == 0 ? "connected" : errno_name(errno));
+    struct pollfd p = {.fd = fd, .events = POLLIN | POLLOUT};
+    r = poll(&p, 1, 5000);
+    int err = -1;
+    socklen_t len = sizeof err;
+    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+    printf("tcp_client: poll %d:%s%s%s%s, SO_ERROR %s\n", r, p.revents & POLLIN ? " IN" : "",
+           p.revents & POLLOUT ? " OUT" : "", p.revents & POLLERR ? " ERR" : "", p.revents & POLLHUP ? " HUP" : "",
+           errno_name(err));
+    close(fd);
+}
+
+/* The host's server at TO reads 10 bytes and closes with the rest unread:
+ * Linux resets the connection. */
+static void reset_by_peer(struct sockaddr_in to)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (connect(fd, (struct sockaddr *)&to, sizeof to) < 0)
+        die("connect to the resetting server");
+    char buf[100] = {0};
+    if (send_all(fd, buf, sizeof buf) < 0)
+        die("send to the resetting server");
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    poll(&p, 1, 10000);
+    ssize_t n = recv(fd, buf, sizeof buf, 0);
+    printf("tcp_client: after reset: recv %zd %s", n, n < 0 ? errno_name(errno) : "");
+    n = send(fd, buf, 10, MSG_NOSIGNAL);
+    printf(", send %zd %s\n", n, n < 0 ? errno_name(errno) : "");
     close(fd);
 }
 
 int main(int argc, char **argv)
 {
-    if (argc != 5) {
-        fprintf(stderr, "usage: tcp_client HOST PORT CLOSED_PORT SILENT_ADDR\n");
+    if (argc != 6) {
+        fprintf(stderr, "usage: tcp_client HOST HOST6 PORT CLOSED_PORT SILENT_ADDR\n");
         return 2;
     }
-    struct sockaddr_in server = addr(argv[1], port_arg(argv[2]));
-    tcp_echo(server);
+    unsigned short port = port_arg(argv[3]);
+    struct sockaddr_in server = addr(argv[1], port);
+    struct sockaddr_in6 server6 = addr6(argv[2], port);
+    tcp_echo((struct sockaddr *)&server, sizeof server);
+    tcp_echo((struct sockaddr *)&server6, sizeof server6);
     udp_echo(server);
-    failing_connect("closed port", addr(argv[1], port_arg(argv[3])));
-    failing_connect("silent neighbour", addr(argv[4], port_arg(argv[2])));
+    failing_connect("closed port", addr(argv[1], port_arg(argv[4])));
+    failing_connect_nonblock(addr(argv[1], port_arg(argv[4])));
+    failing_connect("silent neighbour", addr(argv[5], port));
+    reset_by_peer(addr(argv[1], (unsigned short)(port + 2)));
     return 0;
 }
