@@ -344,6 +344,21 @@ static void big_directory(void)
         make(path, "");
     }
     list("many");
+    /* Every name looked up: the removed ones must be gone, the rest there. */
+    int present = 0, absent_enoent = 0;
+    for (int i = 0; i < 400; i++) {
+        snprintf(path, sizeof path, "many/entry-with-a-long-name-%03d", i);
+        if (access(path, F_OK) == 0)
+            present++;
+        else if (errno == ENOENT)
+            absent_enoent++;
+    }
+    printf("%-40s %d present, %d ENOENT\n", "lookups in many", present, absent_enoent);
+    CHECK("rename within many", rename("many/entry-with-a-long-name-001", "many/renamed-001"));
+    CHECK("old name gone", access("many/entry-with-a-long-name-001", F_OK));
+    CHECK("new name there", access("many/renamed-001", F_OK));
+    CHECK("rename over a name in many", rename("many/renamed-001", "many/again-07"));
+    CHECK("create the removed name again", make("many/entry-with-a-long-name-000", "back"));
     CHECK("rmdir many (not empty)", rmdir("many"));
 }
 

@@ -73,8 +73,95 @@ static long dir_size_check(Ext2Fs* fs, const Inode& in) {
   return 0;
 }
 
+// The largest record a new entry could take in a (checked) block.
+static uint32_t block_room(const uint8_t* d, uint32_t bs) {
+  uint32_t room = 0;
+  for (uint32_t off = 0; off < bs;) {
+    DirEntry e = entry_at(d, off);
+    uint32_t free = e.inode ? e.rec_len - rec_len_for(e.name_len) : e.rec_len;
+    if (free > room) room = free;
+    off += e.rec_len;
+  }
+  return room;
+}
+
+Ext2Node::~Ext2Node() { delete index_; }
+
+void Ext2Node::drop_index() {
+  delete index_;
+  index_ = nullptr;
+}
+
+// Reads the whole directory once; on any failure there is simply no index.
+void Ext2Node::build_index() {
+  auto ix = new DirIndex;
+  if (!ix) return;
+  uint32_t bs = owner_->block_size(), n = dir_blocks();
+  for (uint32_t lb = 0; lb < n; lb++) {
+    BlockRef ref;
+    bool ok = dir_block(lb, &ref) == 0;
+    for (uint32_t off = 0; ok && off < bs;) {
+      DirEntry e = entry_at(ref.data(), off);
+      if (e.inode) {
+        const char* entry_name = reinterpret_cast<const char*>(ref.data() + off + 8);
+        ok = ix->insert(DirIndex::hash(entry_name, e.name_len), lb * bs + off);
+      }
+      off += e.rec_len;
+    }
+    if (!ok || !ix->set_room(lb, block_room(ref.data(), bs))) {
+      delete ix;
+      return;
+    }
+  }
+  index_ = ix;
+}
+
+// An entry was written at `pos` (in block `lblock`, whose data is `block`).
+void Ext2Node::index_added(const char* name, size_t len, uint32_t lblock, uint32_t pos,
+                           const uint8_t* block) {
+  if (!index_) return;
+  if (!index_->insert(DirIndex::hash(name, len), pos) ||
+      !index_->set_room(lblock, block_room(block, owner_->block_size())))
+    drop_index();
+}
+
 long Ext2Node::dir_find(const char* name, size_t len, DirSlot* out) {
   if (long r = dir_size_check(owner_, in)) return r;
+  if (!index_ && dir_blocks() >= DirIndex::kMinBlocks) build_index();
+  if (index_) return dir_find_indexed(name, len, out);
+  return dir_scan(name, len, out);
+}
+
+// Candidates from the index, each checked in its block. A position that is
+// no entry's (the index went wrong) drops the index for a full scan.
+long Ext2Node::dir_find_indexed(const char* name, size_t len, DirSlot* out) {
+  uint32_t bs = owner_->block_size();
+  uint32_t h = DirIndex::hash(name, len), cursor = 0, pos;
+  while (index_->next(h, &cursor, &pos)) {
+    BlockRef ref;
+    if (long r = dir_block(pos / bs, &ref)) return r;
+    uint32_t at = pos % bs, off = 0, prev = ~0u;
+    while (off < at) {
+      prev = off;
+      off += entry_at(ref.data(), off).rec_len;
+    }
+    DirEntry e = entry_at(ref.data(), off);
+    if (off != at || !e.inode) {
+      drop_index();
+      return dir_scan(name, len, out);
+    }
+    if (e.name_len == len && memcmp(ref.data() + off + 8, name, len) == 0) {
+      out->pos = pos;
+      out->prev = prev;
+      out->ino = e.inode;
+      out->file_type = owner_->filetype() ? e.file_type : kFtUnknown;
+      return 0;
+    }
+  }
+  return -ENOENT;
+}
+
+long Ext2Node::dir_scan(const char* name, size_t len, DirSlot* out) {
   uint32_t bs = owner_->block_size(), n = dir_blocks();
   for (uint32_t lb = 0; lb < n; lb++) {
     BlockRef ref;
@@ -102,9 +189,9 @@ long Ext2Node::dir_add(const char* name, size_t len, uint32_t target, uint8_t fi
   uint32_t need = rec_len_for(uint32_t(len));
   uint8_t ft = owner_->filetype() ? file_type : 0;
   BlockRef ref;
-  uint32_t at = 0, rec = 0;
+  uint32_t at = 0, rec = 0, lb = index_ ? index_->first_with_room(need) : 0;
   bool found = false;
-  for (uint32_t lb = 0; lb < n && !found; lb++) {
+  for (; lb < n && !found; lb++) {
     if (long r = dir_block(lb, &ref)) return r;
     uint32_t off = 0;
     while (off < bs) {
@@ -127,7 +214,9 @@ long Ext2Node::dir_add(const char* name, size_t len, uint32_t target, uint8_t fi
       off += e.rec_len;
     }
   }
-  if (!found) {
+  if (found) {
+    lb--;  // the loop stepped past the block it found room in
+  } else {
     // A new block at the end.
     if (uint64_t(in.size) + bs > 0xffffffffu) return -EFBIG;
     uint32_t p;
@@ -136,11 +225,13 @@ long Ext2Node::dir_add(const char* name, size_t len, uint32_t target, uint8_t fi
     at = 0;
     rec = bs;
     in.size += bs;
+    lb = n;
   }
   DirEntry e{target, uint16_t(rec), uint8_t(len), ft};
   put_entry(ref.data(), at, e);
   memcpy(ref.data() + at + 8, name, len);
   ref.mark_dirty();
+  index_added(name, len, lb, lb * bs + at, ref.data());
   in.flags &= ~kIndexFl;
   touch(true);
   return owner_->store_inode(this);
@@ -153,6 +244,9 @@ long Ext2Node::dir_remove(const DirSlot& slot) {
   uint32_t off = uint32_t(slot.pos % bs);
   DirEntry e = entry_at(ref.data(), off);
   if (e.inode != slot.ino) return owner_->corrupt();
+  if (index_)
+    index_->erase(DirIndex::hash(reinterpret_cast<const char*>(ref.data() + off + 8), e.name_len),
+                  uint32_t(slot.pos));
   if (slot.prev != ~0u) {
     DirEntry p = entry_at(ref.data(), slot.prev);
     if (slot.prev + p.rec_len != off) return owner_->corrupt();
@@ -162,6 +256,8 @@ long Ext2Node::dir_remove(const DirSlot& slot) {
   e.inode = 0;
   put_entry(ref.data(), off, e);
   ref.mark_dirty();
+  if (index_ && !index_->set_room(uint32_t(slot.pos / bs), block_room(ref.data(), bs)))
+    drop_index();
   in.flags &= ~kIndexFl;
   touch(true);
   return owner_->store_inode(this);

@@ -26,6 +26,7 @@
 
 #include "core/list.h"
 #include "fs/block_cache.h"
+#include "fs/ext2/dir_index.h"
 #include "fs/ext2/ext2.h"
 #include "fs/ext2/format.h"
 #include "fs/fallible.h"
@@ -47,6 +48,7 @@ struct DirSlot {
 class Ext2Node final : public Node, public Fallible {
  public:
   Ext2Node(Ext2Fs* owner, uint32_t ino_number);
+  ~Ext2Node() override;
 
   long getattr(Attr* out) override;
   long setattr(const Attr& in, uint32_t which) override;
@@ -100,6 +102,12 @@ class Ext2Node final : public Node, public Fallible {
   friend class Ext2Fs;
   long dir_block(uint32_t lblock, BlockRef* out);
   uint32_t dir_blocks() const;
+  long dir_scan(const char* name, size_t len, DirSlot* out);
+  long dir_find_indexed(const char* name, size_t len, DirSlot* out);
+  void build_index();
+  void drop_index();
+  void index_added(const char* name, size_t len, uint32_t lblock, uint32_t pos,
+                   const uint8_t* block);
   long resize(uint64_t new_size);
   long zero_tail(uint64_t at);
   long do_create(const char* name, size_t len, uint32_t mode, uint64_t rdev, Ext2Node** out);
@@ -111,6 +119,7 @@ class Ext2Node final : public Node, public Fallible {
   long read_locked(uint64_t offset, uint8_t* dst, size_t n);
 
   Ext2Fs* owner_;
+  DirIndex* index_ = nullptr;  // large directories only (dir_index.h)
 };
 
 class Ext2Fs final : public FileSystem, public Fallible {
