@@ -7,16 +7,23 @@
  *          includes getting the data to the disk, so neither kernel's
  *          write-back cache decides the result.
  *
- * Prints "seqio: read_mibs=V" and "seqio: write_mibs=V" (MiB/s), which
- * bench/run parses.
+ * Each phase is framed by console lines
+ *   seqio: begin NAME
+ *   seqio: end NAME mib=M guest_ns=T tsc=C
+ * T is the phase by the guest kernel's clock, C by the raw time-stamp
+ * counter, which under QEMU TCG is the host's: bench/run converts C with
+ * the host's TSC rate (no guest calibration involved) and keeps T and the
+ * host-observed time between the two lines as checks.
  * Usage: seqio DIR MIB
  */
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <x86intrin.h>
 
 enum { CHUNK = 1 << 20 };
 
@@ -27,6 +34,18 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* One console line, written at once (stdio may buffer a non-terminal). */
+static void say(const char *fmt, ...)
+{
+    char line[160];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (n > 0 && write(1, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1) < 0)
+        exit(1);
+}
+
 static void die(const char *what, const char *path)
 {
     fprintf(stderr, "seqio: %s %s: ", what, path);
@@ -34,7 +53,8 @@ static void die(const char *what, const char *path)
     exit(1);
 }
 
-static double read_mibs(const char *path, char *buf)
+/* Reads PATH to the end; returns the MiB read, *seconds the guest's time. */
+static double read_all(const char *path, char *buf, double *seconds)
 {
     int fd = open(path, O_RDONLY);
     if (fd < 0)
@@ -49,16 +69,17 @@ static double read_mibs(const char *path, char *buf)
             break;
         total += got;
     }
-    double dt = now_s() - t0;
+    *seconds = now_s() - t0;
     close(fd);
     if (total == 0) {
         fprintf(stderr, "seqio: %s is empty\n", path);
         exit(1);
     }
-    return (double)total / CHUNK / dt;
+    return (double)total / CHUNK;
 }
 
-static double write_mibs(const char *path, char *buf, long mib)
+/* Writes MIB MiB to PATH and fsyncs it; returns the guest's seconds. */
+static double write_all(const char *path, char *buf, long mib)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0)
@@ -71,9 +92,9 @@ static double write_mibs(const char *path, char *buf, long mib)
     }
     if (fsync(fd) != 0)
         die("fsync", path);
-    double dt = now_s() - t0;
+    double seconds = now_s() - t0;
     close(fd);
-    return (double)mib / dt;
+    return seconds;
 }
 
 int main(int argc, char **argv)
@@ -89,7 +110,18 @@ int main(int argc, char **argv)
     char in[4096], out[4096];
     snprintf(in, sizeof in, "%s/in.bin", argv[1]);
     snprintf(out, sizeof out, "%s/out.bin", argv[1]);
-    printf("seqio: read_mibs=%.1f\n", read_mibs(in, buf));
-    printf("seqio: write_mibs=%.1f\n", write_mibs(out, buf, atol(argv[2])));
+    long mib = atol(argv[2]);
+    double seconds;
+
+    say("seqio: begin read\n");
+    unsigned long long c0 = __rdtsc();
+    double got = read_all(in, buf, &seconds);
+    unsigned long long c1 = __rdtsc();
+    say("seqio: end read mib=%.0f guest_ns=%.0f tsc=%llu\n", got, seconds * 1e9, c1 - c0);
+    say("seqio: begin write\n");
+    c0 = __rdtsc();
+    seconds = write_all(out, buf, mib);
+    c1 = __rdtsc();
+    say("seqio: end write mib=%ld guest_ns=%.0f tsc=%llu\n", mib, seconds * 1e9, c1 - c0);
     return 0;
 }
