@@ -59,6 +59,9 @@ def describe(build_dir, linux_release, reps, warmups, load_before, load_after):
         ("machine", "microvm (kiln's own options from `kiln run -D`), ACPI on: Linux's virtio_mmio module finds the devices through it"),
         ("kiln", kiln_source(build_dir)),
         ("Linux guest", "Debian %s (bzImage), busybox-static initramfs, `quiet`, `tsc_early_khz` set to the host TSC" % linux_release),
+        ("timing", "boot: host clock from spawning QEMU to a console line and to QEMU's exit; "
+                   "phases inside a guest (syscalls, storage): the time-stamp counter, which under "
+                   "TCG is the host's, converted at the host's rate (see Details for the checks)"),
         ("runs", "%d measured per guest after %d warm-up, kiln and Linux alternating; medians" % (reps, warmups)),
         ("host load average (1, 5, 15 min)", "%s before, %s after" % (load_before, load_after)),
     ]

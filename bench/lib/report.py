@@ -21,7 +21,9 @@ def write_csv(results, path):
         w = csv.writer(f)
         w.writerow(["metric", "unit", "guest", "run", "warmup", "value"])
         for metric, guest, run, warmup, value in results.rows:
-            unit = results.metrics.get(metric, ("", "", ""))[1]
+            # Check columns (METRIC_guestclock, METRIC_lines) share METRIC's unit.
+            base = metric.rsplit("_", 1)[0] if metric not in results.metrics else metric
+            unit = results.metrics.get(base, ("", "", ""))[1]
             w.writerow([metric, unit, guest, run, int(warmup), "%.3f" % value])
 
 
