@@ -184,6 +184,13 @@ long Stack::ip6_output(Packet* p, const Ip6& src_in, const Ip6& dst, uint8_t pro
   Ip6 next_hop = dst;
   if (is_local(IpAddr::of(dst))) {
     ifc = lo_;
+  } else if (hops == 255 && via && !via->loopback()) {
+    // Neighbour discovery (the only hop limit 255 traffic) stays on the
+    // link it is about: an advertisement answers a solicitation out of the
+    // interface it came in on even when its source is an address we have
+    // no route to (RFC 4861 §7.2.4; Linux answers too). Linux picks such a
+    // source while its own link-local address is still tentative.
+    ifc = via;
   } else {
     ifc = ip6_route(dst, via, &next_hop);
     if (!ifc) {

@@ -116,6 +116,10 @@ class Netns:
         try:
             ip("link", "set", "lo", "up")
             ip("tuntap", "add", "dev", "tap0", "mode", "tap")
+            # Each guest's exit drops tap0's carrier; without this, Linux
+            # then re-checks its link-local address for a second and
+            # meanwhile talks to the next guest from fd00:120::1.
+            subprocess.run(self.cmd(["sysctl", "-qw", "net.ipv6.conf.tap0.accept_dad=0"]), check=True)
             ip("addr", "add", HOST4 + "/24", "dev", "tap0")
             if self.ipv6:
                 ip("addr", "add", HOST6 + "/64", "dev", "tap0", "nodad")

@@ -171,6 +171,34 @@ TEST(NetIpv6, EchoReplyAfterNeighbourDiscovery) {
   EXPECT_EQ(w.ia->neighbor(IpAddr::of(b))->state, Neighbor::Reachable);
 }
 
+// Linux solicits from its global address while its link-local one is
+// tentative (after the link flaps): the guest, with only a link-local
+// address and no route, must still answer (tests/network/ipv6.py found it).
+TEST(NetIpv6, SolicitationFromAnAddressWithoutRouteIsAnswered) {
+  World6 w;
+  w.link.capture = true;
+  Ip6 a = v6(kLlA), from = v6("fd00:120::1");
+  std::vector<uint8_t> ns = {135, 0, 0, 0, 0, 0, 0, 0};
+  ns.insert(ns.end(), a.b, a.b + 16);
+  std::vector<uint8_t> sll = {1, 1, 2, 0, 0, 0, 0, 0x99};
+  ns.insert(ns.end(), sll.begin(), sll.end());
+  Ip6 group = a.solicited_node();
+  auto f = eth_frame(MacAddr{{0x33, 0x33, 0xff, 0, 0, 1}}, MacAddr{{2, 0, 0, 0, 0, 0x99}}, 0x86dd,
+                     ip6_packet(from, group, 58, icmp6(from, group, ns), 255));
+  w.link.b().transmit(f.data(), f.size());
+  w.run_for(100 * kMs);
+  bool advertised = false;
+  for (auto& s : w.link.sent[0])
+    if (s.size() >= 14 + 40 + 24 && be16(&s[12]) == 0x86dd && s[14 + 40] == 136) {
+      advertised = true;
+      EXPECT_EQ(s[5], 0x99);  // to the link address the solicitation gave
+      EXPECT_EQ(memcmp(&s[14 + 24], from.b, 16), 0);
+      EXPECT_EQ(memcmp(&s[14 + 40 + 8], a.b, 16), 0);
+      EXPECT_EQ(s[14 + 40 + 4] & 0x40, 0x40);  // solicited
+    }
+  EXPECT_TRUE(advertised);
+}
+
 TEST(NetIpv6, UdpOverLinkLocal) {
   World6 w;
   Socket* rx = nullptr;
@@ -347,6 +375,30 @@ TEST(NetIpv6, LoopbackAndDualStackSockets) {
   EXPECT_EQ(recv_bytes(u, b2, 4, w.now), 2);
   for (Socket* s : {l6, c6, c4, only, c4b, u}) s->close(w.now);
   for (Socket* s : acc) s->close(w.now);
+}
+
+// Linux lets 0.0.0.0 and an IPV6_V6ONLY :: share a port, in either order;
+// a dual-stack :: clashes with 0.0.0.0.
+TEST(NetIpv6, V6OnlySharesPortWithIpv4) {
+  World6 w(2, LinkParams{});
+  int one = 1;
+  auto v6only = [&](Socket* s) { return s->set_option(kIpProtoIpv6, kIpv6V6Only, &one, sizeof one); };
+  Socket *v4 = nullptr, *only = nullptr, *dual = nullptr, *only2 = nullptr, *v4b = nullptr;
+  w.a->socket(kAfInet, kSockStream, 0, &v4);
+  w.a->socket(kAfInet6, kSockStream, 0, &only);
+  w.a->socket(kAfInet6, kSockStream, 0, &dual);
+  ASSERT_EQ(v4->bind(ep(Ip4{}, 6379)), 0);
+  ASSERT_EQ(v4->listen(8), 0);
+  EXPECT_EQ(dual->bind(ep6(Ip6{}, 6379)), -kEADDRINUSE);
+  ASSERT_EQ(v6only(only), 0);
+  EXPECT_EQ(only->bind(ep6(Ip6{}, 6379)), 0);
+  EXPECT_EQ(only->listen(8), 0);
+  w.a->socket(kAfInet6, kSockStream, 0, &only2);
+  w.a->socket(kAfInet, kSockStream, 0, &v4b);
+  ASSERT_EQ(v6only(only2), 0);
+  EXPECT_EQ(only2->bind(ep6(Ip6{}, 6380)), 0);
+  EXPECT_EQ(v4b->bind(ep(Ip4{}, 6380)), 0);
+  for (Socket* s : {v4, only, dual, only2, v4b}) s->close(w.now);
 }
 
 TEST(NetIpv6, FragmentsLargeDatagrams) {
