@@ -22,9 +22,9 @@ CONFIG = [*STATIC4, "-W", f"net0,inet6,static,{GUEST6}/64"]
 
 def barrage(mac, live_port):
     """The frames, built inside the namespace (scapy reads tap0 there)."""
-    from scapy.all import (ARP, ICMP, IP, TCP, UDP, Ether, ICMPv6EchoRequest, ICMPv6ND_NS, ICMPv6NDOptSrcLLAddr,
-                           IPOption, IPv6, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, Raw, fragment, fuzz,
-                           get_if_hwaddr, raw)
+    from scapy.all import (ARP, ICMP, IP, TCP, UDP, Ether, ICMPv6EchoRequest, ICMPv6ND_NS, ICMPv6ND_RA,
+                           ICMPv6NDOptSrcLLAddr, IPOption, IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrFragment,
+                           IPv6ExtHdrHopByHop, IPv6ExtHdrRouting, Raw, fragment, fuzz, get_if_hwaddr, raw)
 
     eth = Ether(src=get_if_hwaddr("tap0"), dst=mac)
     ip = IP(src=HOST4, dst=GUEST4)
@@ -116,6 +116,12 @@ def barrage(mac, live_port):
         frames.append(eth / IP(src=HOST4, dst=GUEST4) / fuzz(TCP(dport=PORT)))
         frames.append(eth / IP(src=HOST4, dst=GUEST4) / fuzz(UDP(dport=PORT)))
         frames.append(eth / fuzz(IP(src=HOST4, dst=GUEST4, proto=1)) / fuzz(ICMP()))
+    for _ in range(100):
+        frames.append(eth / IPv6(src=HOST6, dst=GUEST6) / fuzz(TCP(dport=PORT)))
+        frames.append(eth / IPv6(src=HOST6, dst=GUEST6) / fuzz(IPv6ExtHdrDestOpt()) / UDP(dport=PORT))
+        frames.append(eth / IPv6(src=HOST6, dst=GUEST6) / fuzz(IPv6ExtHdrRouting()) / ICMPv6EchoRequest())
+        frames.append(eth / IPv6(src=HOST6, dst=GUEST6, hlim=255) / fuzz(ICMPv6ND_NS(tgt=GUEST6)))
+        frames.append(eth / IPv6(src="fe80::1", dst="ff02::1", hlim=255) / fuzz(ICMPv6ND_RA()))
     return [Raw(f) if isinstance(f, bytes) else f for f in frames]
 
 
