@@ -55,7 +55,7 @@ def xorriso(image, src):
 
 
 def bake(kiln, image, program, extra=()):
-    run([kiln, "bake", "hw_virtio", image, program, *extra])
+    run([kiln, "bake", *extra, "hw_virtio", image, program])
 
 
 class Boot:
