@@ -49,7 +49,7 @@ void sleep_unlock(void* ctx) {
   }
 }
 
-// Writable ext2 volumes, unmounted at exit so they are marked clean.
+// The ext2 volumes, unmounted at exit (which marks writable ones clean).
 struct Ext2Mount {
   fs::FileSystem* fs = nullptr;
   SleepLock lock;
@@ -85,9 +85,11 @@ void make_dirs(const char* path) {
     if (path[i] != '/' && path[i] != 0) continue;
     memcpy(partial, path, i);
     partial[i] = 0;
-    fs::Location dir;
+    fs::Location root = vfs().root(), dir;
     char last[256];
-    if (vfs().resolve(vfs().root(), partial, fs::kParent, &dir, last) < 0) return;
+    long r = vfs().resolve(root, partial, fs::kParent, &dir, last);
+    fs::location_put(root);
+    if (r < 0) return;
     dir.node->create(last, strlen(last), fs::kTypeDir | 0755, 0, nullptr);
     fs::location_put(dir);
   }
@@ -119,11 +121,9 @@ void mount_block_devices(const BootConfig& config) {
   for (size_t i = 0; i < config.nblk; i++) {
     const BlockEntry& b = config.blk[i];
     if (!b.mountpoint) continue;  // a raw device: /dev/vdX only
-    size_t index = size_t(b.dev[2] - 'a');
-    fs::BlockDevice* dev = strlen(b.dev) == 3 && strncmp(b.dev, "vd", 2) == 0 &&
-                                   index < BootConfig::kMaxBlock
-                               ? drivers::block_device(index)
-                               : nullptr;
+    bool named = strlen(b.dev) == 3 && strncmp(b.dev, "vd", 2) == 0;  // "vda".."vdz"
+    size_t index = named ? size_t(b.dev[2] - 'a') : BootConfig::kMaxBlock;
+    fs::BlockDevice* dev = index < BootConfig::kMaxBlock ? drivers::block_device(index) : nullptr;
     if (!dev) fail(b, "no such device");
     fs::FileSystem* f = nullptr;
     const char* why = "no file system this kernel can mount";
@@ -134,8 +134,10 @@ void mount_block_devices(const BootConfig& config) {
     }
     if (!f) fail(b, why);
     make_dirs(b.mountpoint);
-    fs::Location at;
-    if (vfs().resolve(vfs().root(), b.mountpoint, fs::kFollow, &at) < 0) fail(b, "bad mount point");
+    fs::Location root = vfs().root(), at;
+    long found = vfs().resolve(root, b.mountpoint, fs::kFollow, &at);
+    fs::location_put(root);
+    if (found < 0) fail(b, "bad mount point");
     char source[16] = "/dev/";
     memcpy(source + 5, b.dev, strlen(b.dev) + 1);
     long r = vfs().mount(at, f, source, b.mountpoint);
