@@ -9,6 +9,8 @@
 #include "posix/file.h"
 #include "posix/mounts.h"
 #include "posix/network.h"
+#include "posix/process.h"
+#include "posix/vm.h"
 #include "posix/vfs.h"
 
 namespace kiln {
@@ -17,8 +19,22 @@ namespace {
 // How long the last data and FINs may take to reach the peers.
 constexpr uint64_t kNetworkDrainNs = 1'000'000'000;
 
+// File mappings hold their files: an unlinked file still mapped would
+// keep its inode, and its volume would be left not clean. Exit unmaps
+// them, as Linux does, before the volumes go.
+void unmap_files() {
+  VmaSet& set = process().vmas;
+  while (true) {
+    size_t i = 0;
+    while (i < set.size() && !set.at(i).file) i++;
+    if (i == set.size() || sys_munmap(set.at(i).start, set.at(i).end - set.at(i).start) < 0)
+      return;
+  }
+}
+
 void sync_disks() {
   if (!drivers::block_device_count()) return;
+  unmap_files();
   kprintf("syncing disks... ");
   long r = vfs().sync_all();
   // The working directory may hold a node of a volume about to go.
