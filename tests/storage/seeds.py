@@ -12,7 +12,9 @@ state (the counter goes on).
 """
 
 import os
+import re
 import sys
+import time
 
 import harness as h
 
@@ -52,6 +54,7 @@ def body(work):
     h.bake(kiln, img, program)
 
     for run in (1, 2):
+        started = time.time()
         b = h.boot(kiln, img, [f"{iso},/data", f"{ext2},/var/lib/app"], ["/data/input"])
         h.expect_clean_exit(b, f"boot {run}")
         want = "volume: input more\n" + report(data, run)
@@ -71,6 +74,10 @@ def body(work):
             got = h.debugfs_cat(ext2, path)
             if got != content:
                 raise h.Failure(f"boot {run}: {path} holds {got[:200]!r}, not {content[:200]!r}")
+        # Timestamps come from the kernel's wall clock (the launcher's time).
+        m = re.search(r"mtime: 0x([0-9a-f]+)", h.debugfs(ext2, "stat /report.txt"))
+        if not m or not started - 5 <= int(m.group(1), 16) <= time.time() + 5:
+            raise h.Failure(f"boot {run}: report.txt's mtime is not the time of the boot")
         listing = h.debugfs(ext2, "ls -l /")
         if ".counter.tmp" in listing or ".report.txt.tmp" in listing:
             raise h.Failure(f"boot {run}: a temporary file was left behind:\n{listing}")
