@@ -196,6 +196,7 @@ size_t Stack::draining() {
         ((st == TcpState::Established || st == TcpState::CloseWait) && s->tx_pending()))
       n++;
   }
+  for (Interface* i = ifaces_.front(); i; i = ifaces_.next_of(i)) n += i->tx_queue.size();
   return n;
 }
 

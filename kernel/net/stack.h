@@ -117,9 +117,11 @@ class Stack {
   StackStats stats = {};
   size_t socket_count() const { return sockets_; }
   // Connections still delivering what was sent or closed: unacknowledged
-  // data or a FIN on its way (TIME_WAIT does not count). At program exit the
-  // kernel closes every socket, then keeps polling until this is 0 (or a
-  // second passes) so the last bytes and FINs reach the peers.
+  // data or a FIN on its way (TIME_WAIT does not count), and interfaces
+  // with frames waiting for their device's ring (a last datagram). At
+  // program exit the kernel closes every socket, then keeps polling until
+  // this is 0 (or a second passes) so the last bytes and FINs reach the
+  // peers.
   size_t draining();
 
   // --- Below: for the stack's own files. ---

@@ -101,3 +101,16 @@ TEST(NetTxQueue, TcpThroughASmallRingNeedsNoRetransmission) {
   EXPECT_EQ(w.a->stats.tcp_rexmit, 0u);
   EXPECT_EQ(w.a->stats.tcp_timeouts, 0u);
 }
+
+TEST(NetTxQueue, QueuedFramesKeepTheStackDraining) {
+  World w;
+  UdpPair p = udp_pair(w);
+  w.link.a().ring = 8;
+  EXPECT_EQ(w.a->draining(), 0u);
+  burst(w, p.tx, 20);  // the last datagrams before exit
+  EXPECT_EQ(w.a->draining(), 12u);
+  w.poll();
+  EXPECT_EQ(w.a->draining(), 4u);
+  w.poll();
+  EXPECT_EQ(w.a->draining(), 0u);
+}
