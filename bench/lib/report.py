@@ -80,11 +80,11 @@ def write_chart(results, path):
         "set terminal pngcairo size 1000,%d font ',10'" % (220 + 60 * len(rows))
         if _has_cairo() else "set terminal png size 1000,%d" % (220 + 60 * len(rows)),
         "set output '%s'" % path,
-        "set title 'kiln / Linux VM, QEMU TCG, same machine options (green: kiln ahead, red: Linux ahead)'",
+        "set title 'kiln/Linux under QEMU TCG, same machine options\\ngreen: kiln ahead, red: Linux ahead'",
         "set logscale x 10",
         "set xrange [%g:%g]" % (min([r for _, r, _ in rows] + [1]) / 4, max([r for _, r, _ in rows] + [1]) * 4),
         "set xlabel 'kiln/Linux (log scale)'",
-        "set yrange [-0.7:%f] reverse" % (len(rows) - 0.3),
+        "set yrange [%f:-0.7]" % (len(rows) - 0.3),  # the table's first row on top
         "set ytics scale 0",
         "unset key",
         "set style fill solid 0.8",
