@@ -80,7 +80,8 @@ def write_chart(results, path):
         "set terminal pngcairo size 1000,%d font ',10'" % (220 + 60 * len(rows))
         if _has_cairo() else "set terminal png size 1000,%d" % (220 + 60 * len(rows)),
         "set output '%s'" % path,
-        "set title 'kiln/Linux under QEMU TCG, same machine options\\ngreen: kiln ahead, red: Linux ahead'",
+        # gnuplot turns \n into a line break only inside double quotes.
+        'set title "kiln/Linux under QEMU TCG, same machine options\\ngreen: kiln ahead, red: Linux ahead"',
         "set logscale x 10",
         "set xrange [%g:%g]" % (min([r for _, r, _ in rows] + [1]) / 4, max([r for _, r, _ in rows] + [1]) * 4),
         "set xlabel 'kiln/Linux (log scale)'",
