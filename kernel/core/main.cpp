@@ -190,13 +190,20 @@ void open_console_fds() {
   for (int fd = 0; fd < 3; fd++) fd_table().install(console);
 }
 
+// The first program's main thread, in process 1.
+void start_main_thread(const TrapFrame& frame) {
+  Thread* t = thread_create_user(frame, 0);
+  if (!t) panic("out of memory creating the main thread");
+  t->process = init_process();
+  t->space = init_process()->mm->space;
+}
+
 // The program's main thread, once DHCP gave every interface asking for it
 // an address (or after a while without).
 [[noreturn]] void start_after_network(void* frame) {
   constexpr uint64_t kDhcpPatienceNs = 30'000'000'000;
   network_wait_configured(monotonic_ns() + kDhcpPatienceNs);
-  if (!thread_create_user(*static_cast<TrapFrame*>(frame), 0))
-    panic("out of memory creating the main thread");
+  start_main_thread(*static_cast<TrapFrame*>(frame));
   thread_exit();
 }
 
@@ -235,6 +242,7 @@ extern "C" [[noreturn]] void kernel_main(uint32_t start_info_pa) {
   mount_block_devices(g_config);
   network_init(g_config);
   static TrapFrame frame;  // outlives this stack when the program waits for DHCP
+  paging::activate(init_process()->mm->space);  // the program loads into pid 1's memory
   if (g_config.probe)
     start_probe(&frame);
   else
@@ -242,8 +250,8 @@ extern "C" [[noreturn]] void kernel_main(uint32_t start_info_pa) {
   open_console_fds();
   if (network_configuring()) {
     if (!thread_create_kernel(start_after_network, &frame)) panic("out of memory starting");
-  } else if (!thread_create_user(frame, 0)) {
-    panic("out of memory creating the main thread");
+  } else {
+    start_main_thread(frame);
   }
   scheduler_start();
 }

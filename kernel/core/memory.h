@@ -12,6 +12,8 @@ namespace kiln {
 inline constexpr uint64_t kPageSize = 4096;
 inline constexpr uint64_t kDirectMapBase = 0xffff800000000000ull;
 inline constexpr uint64_t kKernelBase = 0xffffffff80000000ull;
+// Kernel thread stacks, each under an unmapped guard page (core/thread.cpp).
+inline constexpr uint64_t kStackRegion = 0xffffc00000000000ull;
 
 inline void* phys_to_virt(uint64_t pa) { return reinterpret_cast<void*>(pa + kDirectMapBase); }
 inline uint64_t virt_to_phys(const void* va) {

@@ -17,7 +17,6 @@ namespace kiln {
 namespace {
 
 constexpr uint64_t kStackPages = 4;  // 16 KiB, with an unmapped guard page below
-constexpr uint64_t kStackRegion = 0xffffc00000000000ull;
 constexpr uint64_t kSliceNs = 10'000'000;
 
 using AllList = List<Thread, &Thread::all_node>;
@@ -116,6 +115,7 @@ void switch_to(Thread* next) {
   prev->fs_base = cpu::rdmsr(cpu::msr::kFsBase);
   prev->gs_base = cpu::rdmsr(cpu::msr::kGsBase);
   g_current = next;
+  if (next->space) paging::activate(next->space);
   fpu::restore(next->fpu_state);
   cpu::wrmsr(cpu::msr::kFsBase, next->fs_base);
   cpu::wrmsr(cpu::msr::kGsBase, next->gs_base);
@@ -146,24 +146,25 @@ void schedule() {
 
 Thread* current_thread() { return g_current; }
 
-Thread* thread_first() {
-  Thread* t = g_all.front();
-  return t && t->kernel_only ? thread_next(t) : t;
-}
-Thread* thread_next(Thread* t) {
-  do t = g_all.next_of(t);
-  while (t && t->kernel_only);
+namespace {
+Thread* first_of(Thread* t, Process* p) {
+  while (t && (t->kernel_only || t->process != p || t->state == ThreadState::Dead))
+    t = g_all.next_of(t);
   return t;
 }
+}  // namespace
+
+Thread* thread_first(Process* p) { return first_of(g_all.front(), p); }
+Thread* thread_next(Thread* t) { return first_of(g_all.next_of(t), t->process); }
 
 Thread* thread_find(int tid) {
-  for (Thread* t = thread_first(); t; t = thread_next(t))
-    if (t->tid == tid) return t;
+  for (Thread* t = g_all.front(); t; t = g_all.next_of(t))
+    if (!t->kernel_only && t->state != ThreadState::Dead && t->tid == tid) return t;
   return nullptr;
 }
-int thread_count() {
+int thread_count(Process* p) {
   int n = 0;
-  for (Thread* t = g_all.front(); t; t = g_all.next_of(t)) n += !t->kernel_only;
+  for (Thread* t = thread_first(p); t; t = thread_next(t)) n++;
   return n;
 }
 
@@ -186,6 +187,10 @@ Thread* thread_create_user(const TrapFrame& frame, uint64_t fs_base) {
   // kernel threads (network, ...) started before it.
   t->tid = g_next_tid++;
   memcpy(reinterpret_cast<void*>(slot), &frame, sizeof frame);
+  if (g_current) {  // a clone: same process and space unless the caller changes them
+    t->process = g_current->process;
+    t->space = g_current->space;
+  }
   // Linux gives the child a copy of the parent's FPU state.
   fpu::save(t->fpu_state);
   t->fs_base = fs_base;
@@ -199,6 +204,7 @@ void scheduler_start() {
   Thread* first = g_queue.take_next();
   if (!first) panic("no thread to run");
   g_current = first;
+  if (first->space) paging::activate(first->space);
   fpu::restore(first->fpu_state);
   arch::set_kernel_stack(first->stack_top);
   g_slice_end = monotonic_ns() + kSliceNs;
@@ -262,17 +268,23 @@ void thread_exit() {
   panic("a dead thread was scheduled");
 }
 
-void stop_other_program_threads() {
-  for (Thread* t = g_all.front(); t; t = g_all.next_of(t)) {
-    if (t == g_current || t->kernel_only || t->state == ThreadState::Dead) continue;
-    if (t->state == ThreadState::Blocked) {
-      if (t->wait_list) static_cast<WaitList*>(t->wait_list)->remove(t);
-      t->wait_list = nullptr;
-      g_queue.remove_sleeper(t);
-    } else {
-      g_queue.remove_ready(t);
+void stop_other_threads(Process* p) {
+  for (Thread* t = g_all.front(); t;) {
+    Thread* next = g_all.next_of(t);
+    bool mine = !p || t->process == p;
+    if (t != g_current && !t->kernel_only && mine && t->state != ThreadState::Dead) {
+      if (t->state == ThreadState::Blocked) {
+        if (t->wait_list) static_cast<WaitList*>(t->wait_list)->remove(t);
+        t->wait_list = nullptr;
+        g_queue.remove_sleeper(t);
+      } else {
+        g_queue.remove_ready(t);
+      }
+      // wake_thread leaves it alone. Its stack stays allocated: objects on
+      // it (poll watches, futex waiters) may still be linked elsewhere.
+      t->state = ThreadState::Dead;
     }
-    t->state = ThreadState::Dead;  // wake_thread leaves it alone
+    t = next;
   }
 }
 

@@ -10,6 +10,7 @@
 namespace kiln {
 
 struct TrapFrame;
+struct Process;  // posix/process.h: the core only compares and passes it
 
 enum class ThreadState : uint8_t { Runnable, Blocked, Dead };
 
@@ -17,6 +18,8 @@ struct Thread {
   int tid = 0;
   ThreadState state = ThreadState::Runnable;
   bool kernel_only = false;  // a kernel thread: never runs program code
+  Process* process = nullptr;  // a program thread's process
+  uint64_t space = 0;          // its address space (paging); 0: any (kernel threads)
   uint64_t saved_rsp = 0;
   uint64_t stack_base = 0;  // lowest mapped byte of the kernel stack
   uint64_t stack_top = 0;
@@ -54,11 +57,11 @@ Thread* thread_create_kernel(void (*fn)(void*), void* arg);
 // A user thread that starts by returning to user mode with `frame`.
 Thread* thread_create_user(const TrapFrame& frame, uint64_t fs_base);
 Thread* current_thread();
-Thread* thread_find(int tid);
-// Every live thread, in creation order.
-Thread* thread_first();
+Thread* thread_find(int tid);  // any program thread
+// The live threads of `p`, in creation order.
+Thread* thread_first(Process* p);
 Thread* thread_next(Thread* t);
-int thread_count();  // the program's threads (kernel threads not counted)
+int thread_count(Process* p);
 
 // Starts the first thread; never returns.
 [[noreturn]] void scheduler_start();
@@ -71,10 +74,11 @@ void wake_thread(Thread* t);
 // Wakes up to n threads (all if n < 0) and returns how many.
 int wake_list(WaitList& list, int n);
 [[noreturn]] void thread_exit();
-// exit_group: the program's other threads never run again (they stay
-// allocated; the machine is about to stop). Kernel threads keep running,
-// so the network can still flush while the exiting thread waits.
-void stop_other_program_threads();
+// exit_group and execve: the other threads of `p` never run again (their
+// stacks are kept: what they waited on may still point there). Kernel threads keep running, so the network
+// can still flush while the exiting thread waits. (nullptr: every program
+// thread, when the machine is about to stop.)
+void stop_other_threads(Process* p);
 
 // Timer interrupt: wakes sleepers; in user mode, may end the slice.
 void scheduler_tick(bool from_user);

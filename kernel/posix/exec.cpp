@@ -62,7 +62,7 @@ bool map_in_place(const elf::Segment& s, uint64_t image_pa) {
 
 // Maps every PT_LOAD of `img` (whose bytes are `data`) at `bias`. Payload
 // images (in_place) lend their read-only pages; others are copied.
-bool load_segments(Process& p, const elf::Image& img, const uint8_t* data, uint64_t bias,
+bool load_segments(AddressSpace& p, const elf::Image& img, const uint8_t* data, uint64_t bias,
                    bool in_place_ok, uint64_t* end_out, const char** error) {
   uint64_t image_pa = in_place_ok ? virt_to_phys(data) : 0;
   for (size_t i = 0; i < img.segment_count(); i++) {
@@ -135,7 +135,7 @@ struct StackWriter {
 
 // The initial stack; the program starts at `start` (its entry, or the
 // interpreter's, loaded at `interp_base`).
-bool build_stack(Process& p, const ExecArgs& a, uint64_t entry, uint64_t phdr,
+bool build_stack(AddressSpace& p, const ExecArgs& a, uint64_t entry, uint64_t phdr,
                  uint64_t interp_base, uint64_t start, TrapFrame* frame) {
   if (vm_map_anonymous(kStackTop - kStackSize, kStackTop, kProtRead | kProtWrite, kVmaStack) < 0)
     return false;
@@ -155,8 +155,8 @@ bool build_stack(Process& p, const ExecArgs& a, uint64_t entry, uint64_t phdr,
 
   const uint64_t auxv[][2] = {
       {AT_PHDR, phdr},
-      {AT_PHENT, p.elf.phentsize()},
-      {AT_PHNUM, p.elf.phnum()},
+      {AT_PHENT, process().elf.phentsize()},
+      {AT_PHNUM, process().elf.phnum()},
       {AT_PAGESZ, kPageSize},
       {AT_BASE, interp_base},
       {AT_FLAGS, 0},
@@ -250,7 +250,7 @@ uint64_t find_phdr(const elf::Image& img, uint64_t bias) {
 
 // Loads the interpreter below the mmap area's top, as Linux places ld.so;
 // returns its base (AT_BASE) and entry, or false with *error set.
-bool load_interpreter(Process& p, const char* path, size_t len, uint64_t* base,
+bool load_interpreter(AddressSpace& p, const char* path, size_t len, uint64_t* base,
                       uint64_t* entry, const char** error) {
   uint8_t* data;
   size_t size;
@@ -286,6 +286,7 @@ bool load_interpreter(Process& p, const char* path, size_t len, uint64_t* base,
 bool exec_load(const uint8_t* image, size_t size, const ExecArgs& args, TrapFrame* frame,
                const char** error) {
   Process& p = process();
+  AddressSpace& m = mm();
   p.image = image;
   p.image_size = size;
   elf::Error e = p.elf.parse(image, size);
@@ -295,16 +296,16 @@ bool exec_load(const uint8_t* image, size_t size, const ExecArgs& args, TrapFram
   }
   uint64_t bias = p.elf.is_dyn() ? kPieBase - page_align_down(p.elf.min_vaddr()) : 0;
   p.load_bias = bias;
-  p.mmap_top = kMmapTop;
+  m.mmap_top = kMmapTop;
   uint64_t end = 0;
-  if (!load_segments(p, p.elf, image, bias, true, &end, error)) return false;
-  p.brk_start = p.brk_end = end;
+  if (!load_segments(m, p.elf, image, bias, true, &end, error)) return false;
+  m.brk_start = m.brk_end = end;
 
   uint64_t entry = bias + p.elf.entry(), start = entry, interp_base = 0;
   const char* interp;
   size_t interp_len;
   if (p.elf.interp(&interp, &interp_len) &&
-      !load_interpreter(p, interp, interp_len, &interp_base, &start, error))
+      !load_interpreter(m, interp, interp_len, &interp_base, &start, error))
     return false;
 
   size_t n = strlen(args.execfn);
@@ -315,7 +316,7 @@ bool exec_load(const uint8_t* image, size_t size, const ExecArgs& args, TrapFram
   p.argc = args.argc;
   p.envp = args.envp;
   p.envc = args.envc;
-  if (!build_stack(p, args, entry, find_phdr(p.elf, bias), interp_base, start, frame)) {
+  if (!build_stack(m, args, entry, find_phdr(p.elf, bias), interp_base, start, frame)) {
     *error = "out of memory building the program's stack";
     return false;
   }

@@ -21,15 +21,10 @@ constexpr uint64_t kNetworkDrainNs = 1'000'000'000;
 
 // File mappings hold their files: an unlinked file still mapped would
 // keep its inode, and its volume would be left not clean. Exit unmaps
-// them, as Linux does, before the volumes go.
+// them in every process, as Linux does, before the volumes go.
 void unmap_files() {
-  VmaSet& set = process().vmas;
-  while (true) {
-    size_t i = 0;
-    while (i < set.size() && !set.at(i).file) i++;
-    if (i == set.size() || sys_munmap(set.at(i).start, set.at(i).end - set.at(i).start) < 0)
-      return;
-  }
+  for (Process* p = first_process(); p; p = next_process(p))
+    if (p->mm) vm_release_files(*p->mm);
 }
 
 void sync_disks() {
@@ -37,9 +32,12 @@ void sync_disks() {
   unmap_files();
   kprintf("syncing disks... ");
   long r = vfs().sync_all();
-  // The working directory may hold a node of a volume about to go.
-  fs::location_put(cwd());
-  cwd() = vfs().root();
+  // Working directories may hold nodes of the volumes about to go.
+  for (Process* p = first_process(); p; p = next_process(p)) {
+    if (!p->cwd.node) continue;
+    fs::location_put(p->cwd);
+    p->cwd = vfs().root();
+  }
   long u = unmount_block_devices();
   if (u < 0 && r == 0) r = u;
   for (size_t i = 0; i < drivers::block_device_count(); i++) {
@@ -57,14 +55,16 @@ void sync_disks() {
 
 void program_exit(int status) {
   // As Linux does at exit: file-system calls in flight finish, no other
-  // thread runs, every descriptor is closed (connections get their FIN,
-  // pipes their EOF), and only then the machine stops, once the network has
-  // delivered what was queued and the disks are synced.
+  // thread runs, every process's descriptors are closed (connections get
+  // their FIN, pipes their EOF), and only then the machine stops, once the
+  // network has delivered what was queued and the disks are synced.
   quiesce_block_devices();
-  stop_other_program_threads();
-  FdTable& fds = fd_table();
-  for (int fd = 0; fd < FdTable::kMax; fd++)
-    if (fds.files[fd]) fds.close(fd);
+  stop_other_threads(nullptr);
+  for (Process* p = first_process(); p; p = next_process(p)) {
+    if (!p->fds) continue;
+    for (int fd = 0; fd < FdTable::kMax; fd++)
+      if (p->fds->files[fd]) p->fds->close(fd);
+  }
   network_drain(monotonic_ns() + kNetworkDrainNs);
   if (verbose()) virtio::print_net_stats();
   sync_disks();

@@ -2,13 +2,12 @@
 
 #include "core/thread.h"
 #include "posix/errno.h"
+#include "posix/process.h"
 #include "posix/signal.h"
 #include "lib/format.h"
 
 namespace kiln {
 namespace {
-
-FdTable g_fds;
 
 void wake_owner(PollWatch* w) { wake_thread(static_cast<Thread*>(w->ctx)); }
 
@@ -61,7 +60,7 @@ long wait_for_file(File* f, uint32_t events, uint64_t deadline_ns) {
   return result;
 }
 
-FdTable& fd_table() { return g_fds; }
+FdTable& fd_table() { return *process().fds; }
 
 void release_file(File* f) {
   if (f && --f->refs == 0) delete f;

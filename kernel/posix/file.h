@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "core/list.h"
+#include "fs/fallible.h"
 
 namespace kiln {
 
@@ -77,7 +78,7 @@ class File {
 // ready events, 0 on timeout, -EINTR on a signal.
 long wait_for_file(File* f, uint32_t events, uint64_t deadline_ns);
 
-struct FdTable {
+struct FdTable : fs::Fallible {  // one per process; `new` may yield nullptr
   static constexpr int kMax = 1024;  // RLIMIT_NOFILE
   File* files[kMax] = {};
   bool cloexec[kMax] = {};

@@ -74,39 +74,42 @@ const char* comm() {
 }
 uint64_t vm_size_kib() {
   uint64_t total = 0;
-  for (size_t i = 0; i < process().vmas.size(); i++)
-    total += process().vmas.at(i).end - process().vmas.at(i).start;
+  for (size_t i = 0; i < mm().vmas.size(); i++)
+    total += mm().vmas.at(i).end - mm().vmas.at(i).start;
   return total >> 10;
 }
 void gen_status(Text& t) {
   uint64_t rss = vm_resident_pages() * 4;
-  t.add("Name:\t%.15s\nUmask:\t%04o\nState:\tR (running)\nTgid:\t1\nNgid:\t0\nPid:\t1\nPPid:\t0\n"
+  Process& p = process();
+  int ppid = p.parent ? p.parent->pid : 0;
+  t.add("Name:\t%.15s\nUmask:\t%04o\nState:\tR (running)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
         "TracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t%d\nGroups:\t\n"
         "VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmRSS:\t%8lu kB\nRssAnon:\t%8lu kB\n"
         "Threads:\t%d\nSigQ:\t0/%d\nSigPnd:\t%016lx\nSigBlk:\t%016lx\n"
         "Cpus_allowed:\t1\nCpus_allowed_list:\t0\nvoluntary_ctxt_switches:\t0\n"
         "nonvoluntary_ctxt_switches:\t0\n",
-        comm(), process().umask, FdTable::kMax, vm_size_kib(), vm_size_kib(), rss, rss,
-        thread_count(), 4096, current_thread()->pending_signals, current_thread()->signal_mask);
+        comm(), p.umask, p.pid, p.pid, ppid, FdTable::kMax, vm_size_kib(), vm_size_kib(), rss, rss,
+        thread_count(&process()), 4096, current_thread()->pending_signals, current_thread()->signal_mask);
 }
 void gen_stat(Text& t) {
   uint64_t ticks = monotonic_ns() / 10000000;
-  t.add("1 (%.15s) R 0 1 1 0 -1 4194560 0 0 0 0 %lu 0 0 0 20 0 %d 0 0 %lu %lu "
+  Process& p = process();
+  t.add("%d (%.15s) R %d %d %d 0 -1 4194560 0 0 0 0 %lu 0 0 0 20 0 %d 0 0 %lu %lu "
         "18446744073709551615 0 0 %lu 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
-        comm(), ticks, thread_count(), vm_size_kib() << 10, vm_resident_pages(),
-        process().stack_top);
+        p.pid, comm(), p.parent ? p.parent->pid : 0, p.pid, p.pid, ticks, thread_count(&p), vm_size_kib() << 10, vm_resident_pages(),
+        mm().stack_top);
 }
 void gen_statm(Text& t) {
   t.add("%lu %lu 0 0 0 0 0\n", vm_size_kib() / 4, vm_resident_pages());
 }
 void gen_maps(Text& t) {
-  Process& p = process();
+  AddressSpace& p = mm();
   for (size_t i = 0; i < p.vmas.size(); i++) {
     const Vma& v = p.vmas.at(i);
     const char* name = "";
     if (v.flags & kVmaStack) name = "[stack]";
     else if (v.flags & kVmaHeap) name = "[heap]";
-    else if (v.backing) name = p.exe_path;
+    else if (v.backing) name = process().exe_path;
     t.add("%08lx-%08lx %c%c%c%c 00000000 00:00 0%s%s\n", v.start, v.end,
           (v.prot & kProtRead) ? 'r' : '-', (v.prot & kProtWrite) ? 'w' : '-',
           (v.prot & kProtExec) ? 'x' : '-', (v.flags & kVmaShared) ? 's' : 'p',
@@ -154,7 +157,7 @@ void gen_uptime(Text& t) {
   uint64_t cs = monotonic_ns() / 10000000;
   t.add("%lu.%02lu 0.00\n", cs / 100, cs % 100);
 }
-void gen_loadavg(Text& t) { t.add("0.00 0.00 0.00 1/%d 1\n", thread_count()); }
+void gen_loadavg(Text& t) { t.add("0.00 0.00 0.00 1/%d 1\n", thread_count(&process())); }
 void gen_version(Text& t) { t.add("Linux version 6.1.0-kiln (kiln) #1 SMP kiln 0.1\n"); }
 void gen_filesystems(Text& t) {
   t.add("nodev\ttmpfs\nnodev\tdevtmpfs\nnodev\tproc\n\text2\n\tiso9660\n");

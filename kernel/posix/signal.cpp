@@ -3,12 +3,12 @@
 #include "arch/x86_64/trap.h"
 #include "core/console.h"
 #include "core/panic.h"
-#include "posix/exit.h"
 #include "core/thread.h"
 #include "lib/format.h"
 #include "lib/mem.h"
 #include "posix/errno.h"
 #include "posix/process.h"
+#include "posix/sys_process.h"
 #include "posix/syscall_table.h"
 #include "posix/uaccess.h"
 
@@ -40,14 +40,15 @@ bool ignored_by_default(int sig) {
          sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
-bool is_ignored(int sig) {
-  uint64_t h = process().actions[sig].handler;
+bool is_ignored(const Process& p, int sig) {
+  uint64_t h = p.actions[sig].handler;
   return sig != SIGKILL && (h == SIG_IGN || (h == SIG_DFL && ignored_by_default(sig)));
 }
 
 [[noreturn]] void terminate(int sig) {
-  kprintf("kiln: program terminated by signal %d (%s)\n", sig, signal_name(sig));
-  program_exit(128 + sig);
+  if (&process() == init_process())
+    kprintf("kiln: program terminated by signal %d (%s)\n", sig, signal_name(sig));
+  exit_process(sig);  // no core is dumped: the wait status says so
 }
 
 void symbolize_user(uint64_t addr, char* buf, size_t cap) {
@@ -65,7 +66,7 @@ void symbolize_user(uint64_t addr, char* buf, size_t cap) {
 }
 
 bool is_code(uint64_t addr) {
-  const Vma* v = process().vmas.find(addr);
+  const Vma* v = mm().vmas.find(addr);
   return v && (v->prot & kProtExec);
 }
 
@@ -101,13 +102,16 @@ bool is_code(uint64_t addr) {
   terminate(sig);
 }
 
-// kill(): a process-directed signal goes to a thread that does not block it.
-Thread* pick_thread(int sig) {
+// kill(): a process-directed signal goes to a thread that does not block
+// it (the caller first, when the process is its own).
+Thread* pick_thread(Process* p, int sig) {
   Thread* self = current_thread();
-  if (!(self->signal_mask & signal_bit(sig))) return self;
-  for (Thread* t = thread_first(); t; t = thread_next(t))
+  if (self->process == p && !(self->signal_mask & signal_bit(sig))) return self;
+  Thread* first = thread_first(p);
+  for (Thread* t = first; t; t = thread_next(t))
     if (!(t->signal_mask & signal_bit(sig))) return t;
-  return self;  // every thread blocks it: it stays pending on the caller
+  // Every thread blocks it: it stays pending on one of them.
+  return self->process == p ? self : first;
 }
 
 }  // namespace
@@ -118,14 +122,16 @@ const char* signal_name(int sig) {
 }
 
 void send_signal(Thread* t, int sig, int code, int sender_pid, uint64_t addr) {
-  if (is_ignored(sig)) return;
-  if (sig == SIGKILL || (process().actions[sig].handler == SIG_DFL &&
-                         !(t->signal_mask & signal_bit(sig)))) {
-    terminate(sig);  // nothing in the program can observe it first
-  }
+  Process& owner = t->process ? *t->process : process();
+  if (is_ignored(owner, sig)) return;
+  bool fatal = sig == SIGKILL ||
+               (owner.actions[sig].handler == SIG_DFL && !(t->signal_mask & signal_bit(sig)));
+  // In the caller's own process nothing can observe it first: end now.
+  // Another process ends when its thread next runs (deliver_signals).
+  if (fatal && &owner == &process()) terminate(sig);
   t->pending_signals |= signal_bit(sig);
   t->signal_info[sig - 1] = Thread::PendingInfo{code, sender_pid, addr};
-  if (t->state == ThreadState::Blocked && !(t->signal_mask & signal_bit(sig))) {
+  if (t->state == ThreadState::Blocked && (sig == SIGKILL || !(t->signal_mask & signal_bit(sig)))) {
     t->interrupted = true;
     wake_thread(t);
   }
@@ -138,11 +144,12 @@ bool signal_pending() {
 
 bool deliver_signals(TrapFrame& f) {
   Thread* t = current_thread();
-  uint64_t ready = t->pending_signals & ~t->signal_mask;
+  uint64_t ready = t->pending_signals & (~t->signal_mask | signal_bit(SIGKILL));
   if (!ready) return false;
   int sig = __builtin_ctzll(ready) + 1;
   t->pending_signals &= ~signal_bit(sig);
   SigAction& a = process().actions[sig];
+  if (sig == SIGKILL) terminate(sig);
   if (a.handler == SIG_IGN) return false;
   if (a.handler == SIG_DFL) {
     if (ignored_by_default(sig)) return false;
@@ -182,7 +189,7 @@ long sys_rt_sigaction(uint64_t sig, uint64_t act, uint64_t oact, uint64_t size, 
     next.mask &= ~kUnblockable;
     cur = next;
     // Setting SIG_IGN discards what is pending (POSIX).
-    if (is_ignored(int(sig))) current_thread()->pending_signals &= ~signal_bit(int(sig));
+    if (is_ignored(process(), int(sig))) current_thread()->pending_signals &= ~signal_bit(int(sig));
   }
   if (oact && !put_user(oact, old)) return -EFAULT;
   return 0;
@@ -290,18 +297,36 @@ long sys_sigaltstack(uint64_t uss, uint64_t uold, uint64_t, uint64_t, uint64_t, 
   return 0;
 }
 
-long sys_kill(uint64_t pid, uint64_t sig, uint64_t, uint64_t, uint64_t, uint64_t) {
-  int p = int(pid);
+long sys_kill(uint64_t upid, uint64_t sig, uint64_t, uint64_t, uint64_t, uint64_t) {
+  int pid = int(upid);
   if (int(sig) < 0 || sig > 64) return -EINVAL;
-  if (p != 0 && p != -1 && p != process().pid && p != -process().pid) return -ESRCH;
-  if (sig) send_signal(pick_thread(int(sig)), int(sig), SI_USER, process().pid, 0);
+  Process& self = process();
+  // Every process is its own group and session: 0 is the caller, -N is
+  // process N, -1 is everyone but pid 1 (the caller included).
+  int found = 0;
+  for (Process* p = first_process(); p;) {
+    Process* next = next_process(p);  // the caller may end on its own signal
+    bool chosen = pid > 0 ? p->pid == pid
+                  : pid == 0 ? p == &self
+                  : pid == -1 ? p->pid != 1 || p == &self
+                              : p->pid == -pid;
+    if (chosen && p->state == ProcessState::Running && thread_first(p)) {
+      found++;
+      if (sig && p != &self) send_signal(pick_thread(p, int(sig)), int(sig), SI_USER, self.pid, 0);
+    }
+    p = next;
+  }
+  if (!found) return -ESRCH;
+  // The caller's own signal last: it may end the caller.
+  bool self_chosen = pid == 0 || pid == -1 || pid == self.pid || pid == -self.pid;
+  if (sig && self_chosen) send_signal(pick_thread(&self, int(sig)), int(sig), SI_USER, self.pid, 0);
   return 0;
 }
 
 long sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t sig, uint64_t, uint64_t, uint64_t) {
   if (int(tgid) <= 0 || int(tid) <= 0 || int(sig) < 0 || sig > 64) return -EINVAL;
   Thread* t = thread_find(int(tid));
-  if (int(tgid) != process().pid || !t) return -ESRCH;
+  if (!t || !t->process || t->process->pid != int(tgid)) return -ESRCH;
   if (sig) send_signal(t, int(sig), SI_TKILL, process().pid, 0);
   return 0;
 }

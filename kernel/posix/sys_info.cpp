@@ -79,7 +79,7 @@ long sys_sysinfo(uint64_t ubuf, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t
   s.uptime = int64_t(monotonic_ns() / 1000000000);
   s.totalram = total_ram_bytes();
   s.freeram = page_allocator().free_frames() * kPageSize;
-  s.procs = uint16_t(thread_count());
+  s.procs = uint16_t(thread_count(&process()));
   s.mem_unit = 1;
   return copy_to_user(ubuf, &s, sizeof s) ? 0 : -EFAULT;
 }
@@ -112,7 +112,6 @@ long sys_setrlimit(uint64_t resource, uint64_t unew, uint64_t, uint64_t, uint64_
 long sys_getpid(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
   return process().pid;
 }
-long sys_getppid(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) { return 0; }
 long sys_getpgrp(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
   return process().pid;
 }

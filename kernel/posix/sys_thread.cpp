@@ -4,10 +4,11 @@
 #include "arch/x86_64/trap.h"
 #include "core/clock.h"
 #include "core/panic.h"
-#include "posix/exit.h"
 #include "core/thread.h"
 #include "posix/errno.h"
 #include "posix/futex_queue.h"
+#include "posix/process.h"
+#include "posix/sys_process.h"
 #include "posix/syscall_table.h"
 #include "posix/time_util.h"
 #include "posix/uaccess.h"
@@ -95,11 +96,8 @@ long futex_wake_op(uint64_t addr, int n, uint64_t addr2, int n2, uint32_t encode
 
 long do_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid,
               uint64_t tls) {
-  if ((flags & (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND)) !=
-      (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND)) {
-    // A new process: kiln runs one program (no fork yet).
-    return -ENOSYS;
-  }
+  if (!(flags & CLONE_THREAD)) return clone_process(flags, stack, parent_tid, child_tid, tls);
+  if ((flags & (CLONE_VM | CLONE_SIGHAND)) != (CLONE_VM | CLONE_SIGHAND)) return -EINVAL;
   if (flags & ~(kThreadFlags | 0xff)) return -EINVAL;
   TrapFrame child = *syscall_frame();
   child.rax = 0;
@@ -132,13 +130,15 @@ long sys_clone3(uint64_t uargs, uint64_t size, uint64_t, uint64_t, uint64_t, uin
   if (!copy_from_user(&a, uargs, sizeof a)) return -EFAULT;
   if (a.flags & CLONE_PIDFD) return -EINVAL;
   if ((a.stack == 0) != (a.stack_size == 0)) return -EINVAL;
+  if (a.exit_signal > 64 || (a.flags & 0xff)) return -EINVAL;
+  if (!(a.flags & CLONE_THREAD)) a.flags |= a.exit_signal;  // clone()'s low byte
   return do_clone(a.flags, a.stack ? a.stack + a.stack_size : 0, a.parent_tid, a.child_tid,
                   a.tls);
 }
 
 long sys_exit(uint64_t status, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
   Thread* t = current_thread();
-  if (thread_count() == 1) program_exit(int(status & 0xff));
+  if (thread_count(&process()) == 1) exit_process(int(status & 0xff) << 8);
   if (t->clear_child_tid) {
     int32_t zero = 0;
     if (put_user(t->clear_child_tid, zero)) futex_wake(t->clear_child_tid, 1, ~0u);
@@ -147,7 +147,7 @@ long sys_exit(uint64_t status, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t)
 }
 
 long sys_exit_group(uint64_t status, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
-  program_exit(int(status & 0xff));
+  exit_process(int(status & 0xff) << 8);
 }
 
 long sys_set_tid_address(uint64_t addr, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {

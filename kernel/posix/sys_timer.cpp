@@ -3,6 +3,7 @@
 #include "core/clock.h"
 #include "core/thread.h"
 #include "posix/errno.h"
+#include "posix/process.h"
 #include "posix/signal.h"
 #include "posix/syscall_table.h"
 #include "posix/uaccess.h"
@@ -30,7 +31,7 @@ Thread* g_timer_thread;
     }
     g_deadline = g_interval ? g_deadline + g_interval : 0;
     // A process-directed signal: the first thread that does not block it.
-    Thread* t = thread_first();
+    Thread* t = thread_first(&process());
     for (Thread* c = t; c; c = thread_next(c))
       if (!(c->signal_mask & signal_bit(SIGALRM))) {
         t = c;

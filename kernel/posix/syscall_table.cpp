@@ -1,5 +1,6 @@
 #include "posix/syscall_table.h"
 
+#include "posix/sys_process.h"
 #include "posix/vm.h"
 
 namespace kiln {
@@ -41,7 +42,8 @@ constexpr Entry kEntries[] = {
     {44, sys_sendto}, {45, sys_recvfrom}, {46, sys_sendmsg}, {47, sys_recvmsg},
     {48, sys_shutdown}, {49, sys_bind}, {50, sys_listen}, {51, sys_getsockname},
     {52, sys_getpeername}, {53, sys_socketpair}, {54, sys_setsockopt}, {55, sys_getsockopt},
-    {56, sys_clone}, {60, sys_exit}, {62, sys_kill}, {63, sys_uname},
+    {56, sys_clone}, {57, sys_fork}, {58, sys_vfork}, {59, sys_execve}, {60, sys_exit},
+    {61, sys_wait4}, {62, sys_kill}, {63, sys_uname}, {322, sys_execveat},
     {72, sys_fcntl}, {73, sys_flock}, {74, sys_fsync}, {75, sys_fdatasync},
     {76, sys_truncate}, {77, sys_ftruncate}, {79, sys_getcwd}, {80, sys_chdir},
     {81, sys_fchdir}, {82, sys_rename}, {83, sys_mkdir}, {84, sys_rmdir}, {85, sys_creat},

@@ -27,7 +27,7 @@ KILN_SYSCALL(rt_sigaction); KILN_SYSCALL(rt_sigprocmask); KILN_SYSCALL(sigaltsta
 KILN_SYSCALL(kill); KILN_SYSCALL(rt_sigpending); KILN_SYSCALL(rt_sigsuspend); KILN_SYSCALL(pause);
 KILN_SYSCALL(tkill); KILN_SYSCALL(tgkill); KILN_SYSCALL(rt_sigreturn);
 KILN_SYSCALL(uname); KILN_SYSCALL(sysinfo); KILN_SYSCALL(prlimit64); KILN_SYSCALL(getrlimit);
-KILN_SYSCALL(setrlimit); KILN_SYSCALL(getpid); KILN_SYSCALL(getppid); KILN_SYSCALL(getuid);
+KILN_SYSCALL(setrlimit); KILN_SYSCALL(getpid); KILN_SYSCALL(getuid);
 KILN_SYSCALL(geteuid); KILN_SYSCALL(getgid); KILN_SYSCALL(getegid); KILN_SYSCALL(getrandom);
 KILN_SYSCALL(umask); KILN_SYSCALL(prctl); KILN_SYSCALL(getrusage); KILN_SYSCALL(getpgrp);
 KILN_SYSCALL(getpgid); KILN_SYSCALL(getsid); KILN_SYSCALL(sethostname);

@@ -20,7 +20,6 @@ constexpr int64_t AT_FDCWD = -100;
 constexpr size_t kPathMax = 4096;
 
 fs::Vfs g_vfs;
-fs::Location g_cwd;
 
 fs::Time now() {
   int64_t ns = realtime_ns();
@@ -186,7 +185,7 @@ fs::FileSystem* make_devfs() {
 }  // namespace
 
 fs::Vfs& vfs() { return g_vfs; }
-fs::Location& cwd() { return g_cwd; }
+fs::Location& cwd() { return process().cwd; }
 
 void vfs_init(const uint8_t* archive, size_t size) {
   fs::set_clock(now);
@@ -208,13 +207,13 @@ void vfs_init(const uint8_t* archive, size_t size) {
   make_dir("proc", 0555);
   mount_at("/dev", make_devfs(), "devtmpfs");
   mount_at("/proc", procfs_create(), "proc");
-  g_cwd = g_vfs.root();
+  init_process()->cwd = g_vfs.root();
 }
 
 long vfs_make_socket_node(const char* path) {
   fs::Location dir;
   char last[256];
-  long r = g_vfs.resolve(g_cwd, path, fs::kParent, &dir, last);
+  long r = g_vfs.resolve(cwd(), path, fs::kParent, &dir, last);
   if (r < 0) return r;
   r = dir.node->create(last, strlen(last), fs::kTypeSocket | (0777 & ~process().umask), 0, nullptr);
   fs::location_put(dir);
@@ -223,7 +222,7 @@ long vfs_make_socket_node(const char* path) {
 
 bool vfs_exists(const char* path) {
   fs::Location loc;
-  if (g_vfs.resolve(g_cwd, path, fs::kFollow, &loc) < 0) return false;
+  if (g_vfs.resolve(cwd(), path, fs::kFollow, &loc) < 0) return false;
   fs::location_put(loc);
   return true;
 }
@@ -244,7 +243,7 @@ long user_path(int64_t raw_dirfd, uint64_t upath, int flags, fs::Location* out, 
     if (path[0] == '/' ) {
       base = g_vfs.root();
     } else if (dirfd == AT_FDCWD) {
-      base = fs::location_dup(g_cwd);
+      base = fs::location_dup(cwd());
     } else {
       File* f = fd_table().get(dirfd);
       fs::Node* node = f ? f->node() : nullptr;

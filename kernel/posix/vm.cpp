@@ -40,12 +40,6 @@ void file_unref(const Vma& v) {
   }
 }
 
-void install_hooks() {
-  static bool done;
-  if (done) return;
-  process().vmas.set_hooks(VmaSet::Hooks{file_ref, file_unref});
-  done = true;
-}
 
 uint64_t pte_flags(uint32_t prot) {
   uint64_t f = paging::kPresent | paging::kUser;
@@ -56,12 +50,12 @@ uint64_t pte_flags(uint32_t prot) {
 
 bool page_aligned(uint64_t v) { return (v & (kPageSize - 1)) == 0; }
 
-// Calls fn(va, pte) for every page in [start, end) that has a frame,
-// skipping quickly over ranges without page tables.
+// Calls fn(va, pte) for every page in [start, end) of `space` that has a
+// frame, skipping quickly over ranges without page tables.
 template <typename Fn>
-void for_each_frame(uint64_t start, uint64_t end, Fn fn) {
+void for_each_frame_in(uint64_t space, uint64_t start, uint64_t end, Fn fn) {
   for (uint64_t va = start; va < end;) {
-    uint64_t* pte = paging::lookup(va);
+    uint64_t* pte = paging::lookup_in(space, va);
     if (!pte) {
       va = (va + (1ull << 21)) & ~((1ull << 21) - 1);
       continue;
@@ -71,16 +65,26 @@ void for_each_frame(uint64_t start, uint64_t end, Fn fn) {
   }
 }
 
-void release_frames(uint64_t start, uint64_t end) {
-  for_each_frame(start, end, [](uint64_t va, uint64_t* pte) {
+template <typename Fn>
+void for_each_frame(uint64_t start, uint64_t end, Fn fn) {
+  for_each_frame_in(paging::active_space(), start, end, fn);
+}
+
+void release_frames_in(uint64_t space, uint64_t start, uint64_t end) {
+  bool active = space == paging::active_space();
+  for_each_frame_in(space, start, end, [active](uint64_t va, uint64_t* pte) {
     uint64_t pa = *pte & paging::kAddrMask;
     bool present = *pte & paging::kPresent, borrowed = *pte & kBorrowed;
     *pte = 0;
-    if (present) paging::flush(va);
+    if (present && active) paging::flush(va);
     if (borrowed) return;
     free_frames(pa);
     g_resident--;
   });
+}
+
+void release_frames(uint64_t start, uint64_t end) {
+  release_frames_in(paging::active_space(), start, end);
 }
 
 void apply_protection(uint64_t start, uint64_t end, uint32_t prot) {
@@ -109,6 +113,12 @@ FaultResult map_private_copy(uint64_t page, uint64_t src_pa, uint32_t prot) {
 
 void on_removed(const Vma& v, void*) {
   release_frames(v.start, v.end);
+  if (v.file) file_unref(v);
+}
+
+// For tearing down a space that may not be the active one.
+void on_removed_in(const Vma& v, void* space) {
+  release_frames_in(*static_cast<uint64_t*>(space), v.start, v.end);
   if (v.file) file_unref(v);
 }
 
@@ -157,7 +167,7 @@ long mappable_file(uint64_t fd, uint64_t prot, uint64_t* flags, fs::Node** out) 
 }
 
 uint64_t pick_address(uint64_t hint, uint64_t len) {
-  Process& p = process();
+  AddressSpace& p = mm();
   if (hint && page_aligned(hint) && hint >= kMinAddr && hint + len <= p.mmap_top &&
       !p.vmas.overlaps(hint, hint + len))
     return hint;
@@ -169,6 +179,63 @@ uint64_t pick_address(uint64_t hint, uint64_t len) {
 
 uint64_t vm_resident_pages() { return g_resident; }
 
+void vm_init_space(AddressSpace& m) { m.vmas.set_hooks(VmaSet::Hooks{file_ref, file_unref}); }
+
+void vm_release_space(AddressSpace& m) {
+  m.vmas.remove(0, paging::kUserTop, on_removed_in, &m.space);
+}
+
+void vm_release_files(AddressSpace& m) {
+  for (;;) {
+    size_t i = 0;
+    while (i < m.vmas.size() && !m.vmas.at(i).file) i++;
+    if (i == m.vmas.size()) return;
+    Vma v = m.vmas.at(i);
+    if (!m.vmas.remove(v.start, v.end, on_removed_in, &m.space)) return;
+  }
+}
+
+bool vm_copy_space(const AddressSpace& from, AddressSpace& to) {
+  to.brk_start = from.brk_start;
+  to.brk_end = from.brk_end;
+  to.mmap_top = from.mmap_top;
+  to.stack_top = from.stack_top;
+  for (size_t i = 0; i < from.vmas.size(); i++) {
+    Vma v = from.vmas.at(i);
+    if (!to.vmas.insert(v)) return false;
+    if (v.file) file_ref(v);
+  }
+  // Each page with a frame gets its own copy in the child; payload pages
+  // lent read-only are lent again.
+  bool ok = true;
+  uint64_t child = to.space;
+  for (size_t i = 0; i < from.vmas.size() && ok; i++) {
+    const Vma& v = from.vmas.at(i);
+    for_each_frame_in(from.space, v.start, v.end, [&](uint64_t va, uint64_t* pte) {
+      if (!ok) return;
+      uint64_t entry = *pte, pa = entry & paging::kAddrMask;
+      if (!(entry & kBorrowed)) {
+        uint64_t copy = alloc_frame();
+        if (!copy) {
+          ok = false;
+          return;
+        }
+        memcpy(phys_to_virt(copy), phys_to_virt(pa), kPageSize);
+        pa = copy;
+        g_resident++;
+      }
+      if (!paging::map_in(child, va, pa, entry & ~paging::kAddrMask)) {
+        if (!(entry & kBorrowed)) {
+          free_frames(pa);
+          g_resident--;
+        }
+        ok = false;
+      }
+    });
+  }
+  return ok;
+}
+
 void vm_report_oom(uint64_t addr) {
   kprintf("kiln: out of memory: no frame for address %#lx (%lu MiB resident, %lu MiB of RAM)\n",
           addr, (g_resident * kPageSize) >> 20, total_ram_bytes() >> 20);
@@ -176,7 +243,7 @@ void vm_report_oom(uint64_t addr) {
 
 FaultResult handle_user_fault(uint64_t addr, bool write, bool exec) {
   if (addr >= paging::kUserTop) return FaultResult::Segv;
-  const Vma* v = process().vmas.find(addr);
+  const Vma* v = mm().vmas.find(addr);
   if (!v || v->prot == 0) return FaultResult::Segv;
   if ((write && !(v->prot & kProtWrite)) || (exec && !(v->prot & kProtExec)))
     return FaultResult::Segv;
@@ -231,13 +298,13 @@ long vm_map_anonymous(uint64_t start, uint64_t end, uint32_t prot, uint32_t vma_
 
 long vm_map_backed(uint64_t start, uint64_t end, uint32_t prot, uint32_t vma_flags,
                    uint64_t backing) {
-  if (!process().vmas.insert(Vma{start, end, prot, vma_flags, backing})) return -ENOMEM;
+  if (!mm().vmas.insert(Vma{start, end, prot, vma_flags, backing})) return -ENOMEM;
   return 0;
 }
 
 bool vm_populate(uint64_t start, uint64_t end) {
   for (uint64_t va = page_align_down(start); va < end; va += kPageSize) {
-    const Vma* v = process().vmas.find(va);
+    const Vma* v = mm().vmas.find(va);
     if (!v) return false;
     uint64_t* pte = paging::lookup(va);
     bool writable = v->prot & kProtWrite;
@@ -258,8 +325,7 @@ bool vm_populate(uint64_t start, uint64_t end) {
 
 long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64_t fd,
               uint64_t off) {
-  Process& p = process();
-  install_hooks();
+  AddressSpace& p = mm();
   uint32_t type = flags & 3;
   if (!len || !page_aligned(off)) return -EINVAL;
   if (type != kMapShared && type != kMapPrivate && type != kMapSharedValidate) return -EINVAL;
@@ -307,7 +373,7 @@ long sys_munmap(uint64_t addr, uint64_t len) {
   if (!page_aligned(addr) || !len) return -EINVAL;
   uint64_t end = addr + page_align_up(len);
   if (end > paging::kUserTop || end < addr) return -EINVAL;
-  if (!process().vmas.remove(addr, end, on_removed)) return -ENOMEM;
+  if (!mm().vmas.remove(addr, end, on_removed)) return -ENOMEM;
   return 0;
 }
 
@@ -321,20 +387,20 @@ long sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot) {
   if (addr == end) return 0;
   if (prot & kProtWrite) {
     // A shared file mapping stays read-only (the file cannot be written through it).
-    const VmaSet& set = process().vmas;
+    const VmaSet& set = mm().vmas;
     for (size_t i = 0; i < set.size(); i++) {
       const Vma& v = set.at(i);
       if (v.end > addr && v.start < end && v.file && (v.flags & kVmaShared)) return -EACCES;
     }
   }
-  if (!process().vmas.protect(addr, end, uint32_t(prot))) return -ENOMEM;
+  if (!mm().vmas.protect(addr, end, uint32_t(prot))) return -ENOMEM;
   apply_protection(addr, end, uint32_t(prot));
   return 0;
 }
 
 long sys_mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t flags,
                 uint64_t new_addr) {
-  Process& p = process();
+  AddressSpace& p = mm();
   if (!page_aligned(old_addr) || flags & ~uint64_t(7)) return -EINVAL;
   if ((flags & kMremapFixed) && !(flags & kMremapMayMove)) return -EINVAL;
   uint64_t old_size = page_align_up(old_len), new_size = page_align_up(new_len);
@@ -393,7 +459,7 @@ long sys_mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t 
 }
 
 long sys_brk(uint64_t addr) {
-  Process& p = process();
+  AddressSpace& p = mm();
   if (addr < p.brk_start) return int64_t(p.brk_end);
   uint64_t old_top = page_align_up(p.brk_end), new_top = page_align_up(addr);
   if (new_top > old_top) {
@@ -414,7 +480,7 @@ long sys_madvise(uint64_t addr, uint64_t len, uint64_t advice) {
   if (!known || !page_aligned(addr)) return -EINVAL;
   uint64_t end = addr + page_align_up(len);
   if (end < addr) return -EINVAL;
-  if (!process().vmas.covered(addr, end)) return -ENOMEM;
+  if (!mm().vmas.covered(addr, end)) return -ENOMEM;
   if (advice == kMadvDontNeed || advice == kMadvFree || advice == kMadvRemove) {
     // Private anonymous memory: the next touch sees zeros, as on Linux.
     release_frames(addr, end);

@@ -5,6 +5,8 @@
 
 namespace kiln {
 
+struct AddressSpace;
+
 enum class FaultResult { Handled, Segv, OutOfMemory };
 
 // A page fault at a user address. `write`/`exec` describe the access.
@@ -18,6 +20,14 @@ long vm_map_backed(uint64_t start, uint64_t end, uint32_t prot, uint32_t vma_fla
 // Fills [start, end) now, as first touches would: false when out of memory.
 bool vm_populate(uint64_t start, uint64_t end);
 uint64_t vm_resident_pages();
+// A new space's bookkeeping; freeing everything mapped in one (it need not
+// be the active space); fork's copy of `from` into the empty `to` (false
+// when memory ran out: `to` is then partly filled, release it).
+void vm_init_space(AddressSpace& m);
+void vm_release_space(AddressSpace& m);
+// Unmaps every file mapping of `m` (at exit, before the volumes go).
+void vm_release_files(AddressSpace& m);
+bool vm_copy_space(const AddressSpace& from, AddressSpace& to);
 // One line describing memory use, for out-of-memory reports.
 void vm_report_oom(uint64_t addr);
 

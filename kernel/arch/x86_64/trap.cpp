@@ -5,7 +5,7 @@
 #include "arch/x86_64/cpu.h"
 #include "core/irq.h"
 #include "core/panic.h"
-#include "posix/exit.h"
+#include "posix/sys_process.h"
 #include "core/thread.h"
 #include "posix/signal.h"
 #include "posix/uaccess.h"
@@ -29,13 +29,13 @@ void page_fault(TrapFrame* f) {
     if (r == FaultResult::Handled) return;
     if (r == FaultResult::OutOfMemory) {
       vm_report_oom(addr);
-      program_exit(137);  // what Linux's OOM killer's SIGKILL reports
+      exit_process(SIGKILL);  // what Linux's OOM killer does (137 for pid 1)
     }
     if (!f->from_user()) {
       if (uaccess_fixup(&f->rip)) return;
       panic_trap(*f);
     }
-    bool mapped = process().vmas.find(addr) != nullptr;
+    bool mapped = mm().vmas.find(addr) != nullptr;
     fault_signal(*f, SIGSEGV, mapped ? SEGV_ACCERR : SEGV_MAPERR, addr,
                  write ? "invalid write" : exec ? "invalid execution" : "invalid read");
     return;
