@@ -110,8 +110,8 @@ int main(int argc, char **argv)
     snprintf(ppid, sizeof ppid, "%d", getpid());
     char *sargs[] = {argv[0], "child", "spawned", ppid, NULL};
     int r = posix_spawn(&pid, "/proc/self/exe", NULL, NULL, sargs, environ);
+    waitpid(pid, &status, 0);  /* before printing: the child prints too */
     printf("posix_spawn: %d\n", r);
-    waitpid(pid, &status, 0);
     report("spawned child", status);
     r = posix_spawn(&pid, "/nonexistent", NULL, NULL, sargs, environ);
     printf("posix_spawn of a missing file: %s\n", strerrorname_np(r));
@@ -152,13 +152,18 @@ int main(int argc, char **argv)
     r0 = kill(pid, 0);
     printf("kill of a reaped pid: %d %s\n", r0, strerrorname_np(errno));
 
-    /* WNOHANG while the child runs, then a blocking wait. */
+    /* WNOHANG while the child waits for the parent, then a blocking wait. */
+    int gate[2];
+    pipe(gate);
     pid = fork();
     if (pid == 0) {
-        usleep(30000);
+        close(gate[1]);
+        read(gate[0], buf, 1);
         _exit(9);
     }
+    close(gate[0]);
     printf("WNOHANG while running: %d\n", waitpid(pid, &status, WNOHANG));
+    close(gate[1]);
     waitpid(pid, &status, 0);
     report("late child", status);
     r0 = waitpid(1, &status, 0);
