@@ -1,6 +1,8 @@
 // AF_INET and AF_INET6 sockets: files over the stack's sockets (kernel/net).
 // The stack never blocks; this layer waits (wait_for_file) where the
-// program asked for blocking calls, woken through the stack's callback.
+// program asked for blocking calls, woken through the stack's callback, and
+// so also keeps what only concerns waiting: SO_RCVTIMEO, SO_SNDTIMEO and
+// MSG_WAITALL.
 #include "core/clock.h"
 #include "core/thread.h"
 #include "lib/mem.h"
@@ -14,6 +16,14 @@
 
 namespace kiln {
 namespace {
+
+// struct timeval as SO_RCVTIMEO and SO_SNDTIMEO take it on x86_64.
+struct TimeVal {
+  int64_t sec, usec;
+};
+
+// The deadline of a call that may wait `timeout` ns (0: none, for ever).
+uint64_t deadline_after(uint64_t timeout) { return timeout ? monotonic_ns() + timeout : 0; }
 
 // Program memory as the stack's byte source and sink.
 class UserSource final : public net::ByteSource {
@@ -66,6 +76,7 @@ class InetSocket final : public Socket {
   long listen(int backlog) override { return s_->listen(backlog); }
 
   long accept(Socket** out, SockAddr* peer, bool nonblock) override {
+    uint64_t until = deadline_after(rcv_timeout_);
     for (;;) {
       net::Socket* ns;
       net::Endpoint ep;
@@ -81,7 +92,8 @@ class InetSocket final : public Socket {
         return 0;
       }
       if (r != -EAGAIN || nonblock || nonblocking()) return r;
-      if (long w = wait_for_file(this, kPollIn, 0); w < 0) return w;
+      long w = wait_for_file(this, kPollIn, until);
+      if (w <= 0) return w < 0 ? w : -EAGAIN;
     }
   }
 
@@ -91,7 +103,10 @@ class InetSocket final : public Socket {
     long r = s_->connect(ep, monotonic_ns());
     network_kick();
     if (r != -EINPROGRESS || nonblocking()) return r;
-    if (long w = wait_for_file(this, kPollOut, 0); w < 0) return w;
+    // SO_SNDTIMEO bounds the wait; the handshake goes on (Linux says
+    // EINPROGRESS too).
+    long w = wait_for_file(this, kPollOut, deadline_after(snd_timeout_));
+    if (w <= 0) return w < 0 ? w : -EINPROGRESS;
     int err = 0;
     size_t len = sizeof err;
     s_->get_option(SOL_SOCKET, SO_ERROR, &err, &len);
@@ -105,6 +120,7 @@ class InetSocket final : public Socket {
     UserSource src(m);
     size_t total = src.remaining, done = 0;
     bool block = !nonblocking() && !(flags & MSG_DONTWAIT);
+    uint64_t until = deadline_after(snd_timeout_);
     for (;;) {
       long r = s_->send(src, flags, m.name && m.name->len ? &to : nullptr, monotonic_ns());
       network_kick();
@@ -115,26 +131,35 @@ class InetSocket final : public Socket {
       if (done == total || type != SOCK_STREAM) return long(done);
       if (r == -EAGAIN && !block) return done ? long(done) : -EAGAIN;
       if (r == -EAGAIN || r == 0) {
-        if (long w = wait_for_file(this, kPollOut, 0); w < 0) return done ? long(done) : w;
+        long w = wait_for_file(this, kPollOut, until);
+        if (w <= 0) return done ? long(done) : w < 0 ? w : -EAGAIN;
       }
     }
   }
 
   long recv(Message& m, int flags) override {
     bool block = !nonblocking() && !(flags & MSG_DONTWAIT);
+    // MSG_WAITALL: a stream read goes on until the buffer is full, the
+    // stream ends, or an error, timeout or signal stops it (as on Linux).
+    bool all = type == SOCK_STREAM && (flags & MSG_WAITALL) && !(flags & MSG_PEEK);
+    uint64_t until = deadline_after(rcv_timeout_);
+    UserSink dst(m);
+    size_t done = 0;
     for (;;) {
-      UserSink dst(m);
       net::Endpoint from;
       int mflags = 0;
       long r = s_->recv(dst, flags, m.name ? &from : nullptr, monotonic_ns(), &mflags);
       network_kick();  // a window update may be due
       if (r >= 0) {
+        done += size_t(r);
         m.flags |= mflags;
         if (m.name) m.name->len = net::endpoint_to_sockaddr(from, domain, m.name->bytes, sizeof m.name->bytes);
-        return r;
+        if (r == 0 || !all || dst.remaining == 0) return long(done);
+        continue;  // more may be queued already
       }
-      if (r != -EAGAIN || !block) return r;
-      if (long w = wait_for_file(this, kPollIn, 0); w < 0) return w;
+      if (r != -EAGAIN || !block) return done ? long(done) : r;
+      long w = wait_for_file(this, kPollIn, until);
+      if (w <= 0) return done ? long(done) : w < 0 ? w : -EAGAIN;
     }
   }
 
@@ -148,9 +173,18 @@ class InetSocket final : public Socket {
   long peer_name(SockAddr* out) override { return name(out, true); }
 
   long set_option(int level, int name, const void* val, size_t len) override {
+    if (level == SOL_SOCKET && (name == SO_RCVTIMEO || name == SO_SNDTIMEO))
+      return set_timeout(name == SO_RCVTIMEO ? &rcv_timeout_ : &snd_timeout_, val, len);
     return s_->set_option(level, name, val, len);
   }
   long get_option(int level, int name, void* val, size_t* len) override {
+    if (level == SOL_SOCKET && (name == SO_RCVTIMEO || name == SO_SNDTIMEO)) {
+      uint64_t t = name == SO_RCVTIMEO ? rcv_timeout_ : snd_timeout_;
+      TimeVal tv{int64_t(t / 1'000'000'000), int64_t(t % 1'000'000'000 / 1000)};
+      if (*len > sizeof tv) *len = sizeof tv;
+      memcpy(val, &tv, *len);
+      return 0;
+    }
     if (level == 0 && name == -1) {  // FIONREAD
       int32_t n = int32_t(s_->rx_available());
       memcpy(val, &n, sizeof n);
@@ -172,6 +206,22 @@ class InetSocket final : public Socket {
  private:
   static void on_wakeup(void* ctx, net::Socket*) { static_cast<InetSocket*>(ctx)->notify_watchers(); }
 
+  // Linux's rules: a short option is EINVAL, microseconds out of range EDOM,
+  // 0 means no timeout, a negative time fails waits at once.
+  static long set_timeout(uint64_t* out, const void* val, size_t len) {
+    TimeVal tv;
+    if (len < sizeof tv) return -EINVAL;
+    memcpy(&tv, val, sizeof tv);
+    if (tv.usec < 0 || tv.usec >= 1'000'000) return -EDOM;
+    if (tv.sec < 0)
+      *out = 1;
+    else if (tv.sec > int64_t(1) << 32)
+      *out = 0;  // longer than any program waits: for ever
+    else
+      *out = uint64_t(tv.sec) * 1'000'000'000 + uint64_t(tv.usec) * 1000;
+    return 0;
+  }
+
   long endpoint(const SockAddr& a, net::Endpoint* ep) {
     int r = net::endpoint_from_sockaddr(a.bytes, a.len, ep);
     return r < 0 ? r : 0;
@@ -186,6 +236,7 @@ class InetSocket final : public Socket {
   }
 
   net::Socket* s_;
+  uint64_t rcv_timeout_ = 0, snd_timeout_ = 0;  // ns; 0: wait for ever
 };
 
 }  // namespace

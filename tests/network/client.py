@@ -6,7 +6,9 @@ host over IPv4 and IPv6 and a datagram through a UDP echo; a closed port
 gives ECONNREFUSED at once (blocking, and non-blocking through poll and
 SO_ERROR); an on-link address nobody answers ARP for gives EHOSTUNREACH
 within seconds; a server that closes with unread data resets the
-connection, and recv and send then say so."""
+connection, and recv and send then say so; SO_RCVTIMEO ends a UDP recv
+with EAGAIN, and MSG_WAITALL waits for every byte of a stream that arrives
+in pieces unless SO_RCVTIMEO ends the wait first."""
 
 import re
 import socket
@@ -17,7 +19,7 @@ import time
 
 from netns import GUEST4, GUEST6, HOST4, HOST6, STATIC4, Netns, bake, skip_unless_root
 
-PORT, CLOSED, RESET = 9000, 9001, 9002
+PORT, CLOSED, RESET, SLOW = 9000, 9001, 9002, 9003
 SILENT = "10.0.120.77"
 CONFIG = [*STATIC4, "-W", f"net0,inet6,static,{GUEST6}/64"]
 
@@ -43,6 +45,13 @@ def reset(conn):
     conn.close()
 
 
+def slow(conn):
+    with conn:
+        for i in range(3):
+            time.sleep(0.3 if i else 0)
+            conn.sendall(bytes([i]) * 1000)
+
+
 def udp_echo(sock):
     while True:
         data, peer = sock.recvfrom(65536)
@@ -52,9 +61,11 @@ def udp_echo(sock):
 def start_servers(peers):
     echo_l = socket.create_server(("", PORT), family=socket.AF_INET6, dualstack_ipv6=True)
     reset_l = socket.create_server((HOST4, RESET))
+    slow_l = socket.create_server((HOST4, SLOW))
     udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     udp.bind((HOST4, PORT))
-    for target, args in ((serve, (echo_l, echo, peers)), (serve, (reset_l, reset, peers)), (udp_echo, (udp,))):
+    for target, args in ((serve, (echo_l, echo, peers)), (serve, (reset_l, reset, peers)),
+                         (serve, (slow_l, slow, peers)), (udp_echo, (udp,))):
         threading.Thread(target=target, args=args, daemon=True).start()
 
 
@@ -80,7 +91,7 @@ with tempfile.TemporaryDirectory() as work, Netns() as ns:
     print(out)
     assert status == 0, f"guest status {status}"
     assert without_times(out) == expected, "the guest saw something else than Linux did"
-    assert sorted(peers) == sorted([f"::ffff:{GUEST4}", GUEST6, GUEST4]), f"the host saw {peers}"
+    assert sorted(peers) == sorted([f"::ffff:{GUEST4}", GUEST6, GUEST4, GUEST4]), f"the host saw {peers}"
     refused = re.search(r"tcp_client: closed port: ECONNREFUSED after ([\d.]+) s", out)
     assert refused and float(refused.group(1)) < 2, "ECONNREFUSED took too long"
     silent = re.search(r"tcp_client: silent neighbour: EHOSTUNREACH after ([\d.]+) s", out)

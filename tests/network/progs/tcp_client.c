@@ -4,8 +4,10 @@
  * and one datagram through its UDP echo on the same port; shows what
  * connect says for a closed port on the host (ECONNREFUSED at once, also
  * through a non-blocking connect and poll) and for an on-link address
- * nobody answers ARP for (EHOSTUNREACH within seconds); and what recv and
- * send say once the host's server at PORT+2 resets the connection.
+ * nobody answers ARP for (EHOSTUNREACH within seconds); what recv and
+ * send say once the host's server at PORT+2 resets the connection; and
+ * SO_RCVTIMEO and MSG_WAITALL against the server at PORT+3, which sends
+ * three 1000-byte pieces 0.3 s apart and closes.
  */
 #include <fcntl.h>
 #include <poll.h>
@@ -143,6 +145,49 @@ static void reset_by_peer(struct sockaddr_in to)
     close(fd);
 }
 
+static void set_rcvtimeo(int fd, long sec, long usec)
+{
+    struct timeval tv = {.tv_sec = sec, .tv_usec = usec};
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0)
+        die("SO_RCVTIMEO");
+}
+
+/* A UDP socket nobody sends to: recv gives EAGAIN after SO_RCVTIMEO. */
+static void udp_timeout(void)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    struct timeval tv = {.tv_sec = 0, .tv_usec = 1000000};
+    printf("tcp_client: SO_RCVTIMEO with 1000000 us: %s\n",
+           setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0 && errno == EDOM ? "EDOM" : "accepted");
+    set_rcvtimeo(fd, 0, 300000);
+    struct timeval back;
+    socklen_t len = sizeof back;
+    getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &back, &len);
+    char c;
+    double start = now();
+    ssize_t n = recv(fd, &c, 1, 0);
+    printf("tcp_client: udp recv, SO_RCVTIMEO %ld.%06ld: %zd %s after %.1f s\n", (long)back.tv_sec,
+           (long)back.tv_usec, n, n < 0 ? errno_name(errno) : "", now() - start);
+    close(fd);
+}
+
+/* MSG_WAITALL waits for every byte asked for, unless SO_RCVTIMEO ends the
+ * wait first (then it returns what came) or the stream ends. */
+static void wait_all(struct sockaddr_in to)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (connect(fd, (struct sockaddr *)&to, sizeof to) < 0)
+        die("connect to the slow server");
+    static char buf[3000];
+    set_rcvtimeo(fd, 0, 150000);
+    ssize_t a = recv(fd, buf, 3000, MSG_WAITALL);
+    set_rcvtimeo(fd, 0, 0);
+    ssize_t b = recv(fd, buf, 2000, MSG_WAITALL);
+    ssize_t c = recv(fd, buf, 100, MSG_WAITALL);
+    printf("tcp_client: MSG_WAITALL: %zd within SO_RCVTIMEO, then %zd, then %zd\n", a, b, c);
+    close(fd);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 6) {
@@ -159,5 +204,7 @@ int main(int argc, char **argv)
     failing_connect_nonblock(addr(argv[1], port_arg(argv[4])));
     failing_connect("silent neighbour", addr(argv[5], port));
     reset_by_peer(addr(argv[1], (unsigned short)(port + 2)));
+    udp_timeout();
+    wait_all(addr(argv[1], (unsigned short)(port + 3)));
     return 0;
 }
