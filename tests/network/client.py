@@ -6,7 +6,8 @@ host over IPv4 and IPv6 and a datagram through a UDP echo; a closed port
 gives ECONNREFUSED at once (blocking, and non-blocking through poll and
 SO_ERROR); an on-link address nobody answers ARP for gives EHOSTUNREACH
 within seconds; a server that closes with unread data resets the
-connection, and recv and send then say so; SO_RCVTIMEO ends a UDP recv
+connection, and recv and send then say so; a connected UDP socket hears
+ECONNREFUSED from the host's ICMP; SO_RCVTIMEO ends a UDP recv
 with EAGAIN, and MSG_WAITALL waits for every byte of a stream that arrives
 in pieces unless SO_RCVTIMEO ends the wait first."""
 

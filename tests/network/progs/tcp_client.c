@@ -4,7 +4,8 @@
  * and one datagram through its UDP echo on the same port; shows what
  * connect says for a closed port on the host (ECONNREFUSED at once, also
  * through a non-blocking connect and poll) and for an on-link address
- * nobody answers ARP for (EHOSTUNREACH within seconds); what recv and
+ * nobody answers ARP for (EHOSTUNREACH within seconds), also to a connected
+ * UDP socket (ECONNREFUSED from ICMP); what recv and
  * send say once the host's server at PORT+2 resets the connection; and
  * SO_RCVTIMEO and MSG_WAITALL against the server at PORT+3, which sends
  * three 1000-byte pieces 0.3 s apart and closes.
@@ -171,6 +172,21 @@ static void udp_timeout(void)
     close(fd);
 }
 
+/* A connected UDP socket learns from the host's ICMP port unreachable. */
+static void udp_refused(struct sockaddr_in to)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    if (connect(fd, (struct sockaddr *)&to, sizeof to) < 0)
+        die("connect udp");
+    set_rcvtimeo(fd, 5, 0);
+    ssize_t w = send(fd, "x", 1, 0);
+    char c;
+    ssize_t n = recv(fd, &c, 1, 0);
+    int err = errno;
+    printf("tcp_client: udp to a closed port: send %zd, recv %zd %s\n", w, n, n < 0 ? errno_name(err) : "");
+    close(fd);
+}
+
 /* MSG_WAITALL waits for every byte asked for, unless SO_RCVTIMEO ends the
  * wait first (then it returns what came) or the stream ends. */
 static void wait_all(struct sockaddr_in to)
@@ -205,6 +221,7 @@ int main(int argc, char **argv)
     failing_connect("silent neighbour", addr(argv[5], port));
     reset_by_peer(addr(argv[1], (unsigned short)(port + 2)));
     udp_timeout();
+    udp_refused(addr(argv[1], port_arg(argv[4])));
     wait_all(addr(argv[1], (unsigned short)(port + 3)));
     return 0;
 }
