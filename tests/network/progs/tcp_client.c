@@ -3,10 +3,10 @@
  * through the host's TCP server at HOST:PORT (and at HOST6:PORT over IPv6)
  * and one datagram through its UDP echo on the same port; shows what
  * connect says for a closed port on the host (ECONNREFUSED at once, also
- * through a non-blocking connect and poll) and for an on-link address
- * nobody answers ARP for (EHOSTUNREACH within seconds), also to a connected
- * UDP socket (ECONNREFUSED from ICMP); what recv and
- * send say once the host's server at PORT+2 resets the connection; and
+ * through a non-blocking connect and poll; a connected UDP socket hears it
+ * from ICMP) and for an on-link address nobody answers ARP for
+ * (EHOSTUNREACH within seconds); what recv and send say once the host's
+ * server at PORT+2 resets the connection; and
  * SO_RCVTIMEO and MSG_WAITALL against the server at PORT+3, which sends
  * three 1000-byte pieces 0.3 s apart and closes.
  */
