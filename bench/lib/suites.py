@@ -130,7 +130,7 @@ def memory(ctx, lo=4, hi=512):
             if not good:
                 # A panic line says how it failed, else the console's last line.
                 said = [l.strip() for l in run.lines if l.strip()]
-                panics = [l for l in said if "panic" in l.lower()]
+                panics = [l for l in said if "Kernel panic" in l or "panic:" in l.lower()]
                 last = (panics or said or ["(nothing on the console)"])[-1]
                 ctx.last_failure[guest] = "`%s`" % last.replace("`", "'")
             r.add("memory_probe_ok", guest, mb, 1 if good else 0)
