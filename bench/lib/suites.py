@@ -269,6 +269,37 @@ def storage(ctx, mib=STORAGE_MIB):
     _clock_detail(ctx, ["storage_read", "storage_write"])
 
 
+SMALL_FILES = 1000
+
+
+def small_files(ctx, n=SMALL_FILES):
+    """Create (with sync), stat and unlink (with sync) N 4 KiB files in one
+    directory of a fresh ext2 volume, files per second, in both guests."""
+    r = ctx.results
+    r.define("files_create", "storage: ext2 create %d files of 4 KiB + sync" % n, "files/s", "higher")
+    r.define("files_stat", "storage: ext2 stat %d files (cached)" % n, "files/s", "higher")
+    r.define("files_unlink", "storage: ext2 unlink %d files + sync" % n, "files/s", "higher")
+    template = _ext2_template(ctx, STORAGE_MIB)
+    volume = os.path.join(ctx.work, "vol.ext2")
+    argv = _argv_makers(ctx, "smallfiles", ["/data", str(n)], run_options=["-b", volume + ",/data"],
+                        mounts=[("/dev/vda", "/data")])
+    files_per_s = lambda files, ms: files / (ms / 1000)
+    per_phase = {"create": ("files_create", files_per_s, max),
+                 "stat": ("files_stat", files_per_s, max),
+                 "unlink": ("files_unlink", files_per_s, max)}
+
+    def runs_for(guest):
+        run_once = _phase_runner(ctx, argv, "smallfiles", per_phase, guest)
+
+        def once():
+            shutil.copyfile(template, volume)
+            return run_once()
+        return once
+
+    _alternate(ctx, runs_for)
+    _clock_detail(ctx, ["files_create", "files_stat", "files_unlink"])
+
+
 def network(ctx):
     # HOOK (issue 6, network/app benchmarks): nginx req/s with wrk (1 and 32
     # connections, small and 1 MiB files), redis-benchmark GET/SET, TCP
@@ -280,4 +311,4 @@ def network(ctx):
     ctx.results.notes.append("network (nginx, redis, TCP): not measured yet (needs packages/ and bench/net.sh; hook in bench/lib/suites.py network())")
 
 
-ALL = [boot, image_size, memory, syscalls, storage, network]
+ALL = [boot, image_size, memory, syscalls, storage, small_files, network]
