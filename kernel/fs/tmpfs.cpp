@@ -407,6 +407,10 @@ long TmpNode::rename(const char* name, size_t len, Node* to_dir, const char* to_
   if (old == e) return 0;
   if (old) {
     if (old->node == moving) return 0;  // hard links to the same file: nothing to do
+    // A target above the source (so not empty) comes before the types, as on Linux.
+    if (old->node->is_dir())
+      for (TmpNode* p = this; p; p = p->parent_ == p ? nullptr : p->parent_)
+        if (p == old->node) return -ENOTEMPTY;
     if (moving->is_dir() && !old->node->is_dir()) return -ENOTDIR;
     if (!moving->is_dir() && old->node->is_dir()) return -EISDIR;
     if (old->node->is_dir() && old->node->entries_) return -ENOTEMPTY;

@@ -237,9 +237,18 @@ long do_link(int64_t olddirfd, uint64_t uold, int64_t newdirfd, uint64_t unew, u
   char last[256];
   r = parent(newdirfd, unew, &dir, last);
   if (r == 0) {
-    if (is_dir(target.node)) r = -EPERM;
-    else if (target.mnt != dir.mnt) r = -EXDEV;
-    else if (dot_or_dotdot(last)) r = -EEXIST;
+    // Linux's order: a taken name first, then the mount, then the type.
+    Location existing;
+    if (dot_or_dotdot(last)) {
+      r = -EEXIST;
+    } else if (vfs().step(dir, last, strlen(last), &existing) == 0) {
+      fs::location_put(existing);
+      r = -EEXIST;
+    } else if (target.mnt != dir.mnt) {
+      r = -EXDEV;
+    } else if (is_dir(target.node)) {
+      r = -EPERM;
+    }
     if (r == 0) r = check_writable(dir);
     if (r == 0) r = dir.node->link(last, strlen(last), target.node);
     fs::location_put(dir);

@@ -550,9 +550,16 @@ long Ext2Node::do_rename(const char* name, size_t len, Ext2Node* to, const char*
   Ext2Node* moving;
   if (long r = owner_->iget(src.ino, &moving)) return r;
   Ext2Node* victim = nullptr;
-  long r = 0;
-  if (found == 0) r = owner_->iget(dst.ino, &victim);
   bool dir = moving->is_dir();
+  bool cross = to != this;
+  // Linux's order: a directory moved below itself first, then the types.
+  long r = dir && cross ? to->check_not_ancestor(moving) : 0;
+  if (r == 0 && found == 0) r = owner_->iget(dst.ino, &victim);
+  if (r == 0 && victim && victim->is_dir()) {
+    // A target above the source (so not empty) comes before the types.
+    long above = check_not_ancestor(victim);
+    r = above == -EINVAL ? -ENOTEMPTY : above;
+  }
   if (r == 0 && victim) {
     if (dir && !victim->is_dir()) r = -ENOTDIR;
     else if (!dir && victim->is_dir()) r = -EISDIR;
@@ -561,8 +568,6 @@ long Ext2Node::do_rename(const char* name, size_t len, Ext2Node* to, const char*
       r = r < 0 ? r : r == 0 ? -ENOTEMPTY : 0;
     }
   }
-  bool cross = to != this;
-  if (r == 0 && dir && cross) r = to->check_not_ancestor(moving);
   if (r == 0 && dir && cross && !victim && to->in.links_count >= kLinkMax) r = -EMLINK;
   uint8_t ft = file_type_of(moving->in.mode);
   // The new name first, so a failure leaves the old one.
