@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Unmodified busybox applets doing everyday file work on ext2: each
-command below runs natively on a host directory and in kiln (one boot per
-command: there is no fork in kiln, so no shell pipelines) on an ext2
-volume. The outputs and statuses must be identical, and e2fsck -fn must
+command below runs natively on a host directory and in kiln on an ext2
+volume, one boot per command (so each is also a mount and a clean
+unmount). The outputs and statuses must be identical, and e2fsck -fn must
 find the volume clean at the end. D stands for the directory.
 
     busybox.py KILN BUSYBOX
@@ -83,7 +83,7 @@ def body(work):
         b = h.boot(kiln, img, [f"{ext2},/vol"], argv, timeout=120)
         if "syncing disks... done\n" not in b.out:
             raise h.Failure(f"busybox {' '.join(argv)}: no clean exit:\n{b.out}")
-        # The kernel's own note on a call tar makes (wait4), not the program's.
+        # The kernel's own notes on calls it lacks are not the program's output.
         text = "".join(l for l in b.program_out.splitlines(True)
                        if not l.startswith("kiln: unimplemented syscall"))
         return text, b.status
