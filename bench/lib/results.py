@@ -27,6 +27,10 @@ class Results:
         """The measured values, warm-up runs left out."""
         return [v for (m, g, _, w, v) in self.rows if m == metric and g == guest and not w]
 
+    def by_run(self, metric, guest):
+        """{run: value} for the measured runs (warm-ups left out)."""
+        return {run: v for (m, g, run, w, v) in self.rows if m == metric and g == guest and not w}
+
     def median(self, metric, guest):
         v = self.values(metric, guest)
         return statistics.median(v) if v else None
