@@ -6,6 +6,10 @@
 #   PROGRAM  the program to bake, as a path inside the tree (usr/sbin/nginx)
 #   PRUNE    (optional) more paths inside the tree to leave out of the image
 #   DIRS     (optional) empty directories the program expects (git keeps none)
+#   SPLIT    (optional) a directory of the tree to leave out of the image and
+#            put on $(OUT)/$(NAME)-data.iso instead, for `-b ISO,/that/dir`:
+#            a large read-only tree (python's standard library) then stays on
+#            disk instead of in the guest's memory
 # and may add targets of its own (an ISO of data, say) to `all`.
 #
 #   make [KILN=path/to/kiln] [OUT=dir]   ->  $(OUT)/$(NAME).img
@@ -36,7 +40,14 @@ $(OUT)/stage.stamp: Makefile $(PACKAGES_DIR)/common.mk $(PACKAGES_DIR)/debian-fe
 	cd $(STAGE) && rm -rf $(PRUNE_DEFAULT) $(PRUNE)
 	if [ -d rootfs ]; then cp -R rootfs/. $(STAGE)/; fi
 	$(if $(DIRS),cd $(STAGE) && mkdir -p $(DIRS))
+	$(if $(SPLIT),rm -rf $(OUT)/split && mkdir -p $(OUT)/split && mv $(STAGE)/$(SPLIT) $(OUT)/split/tree)
 	touch $@
+
+ifneq ($(SPLIT),)
+all: $(OUT)/$(NAME)-data.iso
+$(OUT)/$(NAME)-data.iso: $(OUT)/stage.stamp
+	xorriso -as mkisofs -quiet -R -J -V DATA -o $@ $(OUT)/split/tree
+endif
 
 $(IMAGE): $(OUT)/stage.stamp
 	$(KILN) bake --rootfs $(STAGE) hw_virtio $@ $(STAGE)/$(PROGRAM)

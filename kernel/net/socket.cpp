@@ -144,7 +144,9 @@ bool Stack::port_in_use(bool stream, const Endpoint& local, const Socket* self,
                         const Endpoint* remote) {
   auto clash = [&](Socket* s) {
     if (s == self || s->local_.port != local.port) return false;
-    if (!addr_overlap(s->local_.addr, local.addr)) return false;
+    if (!addr_overlap(s->local_.addr, local.addr) ||
+        families_apart(s->local_.addr, s->v6only_, local.addr, self && self->v6only_))
+      return false;
     if (remote && s->connected_ && !(s->remote_ == *remote)) return false;
     if (self && self->reuse_port_ && s->reuse_port_) return false;
     if (self && self->reuse_addr_) {

@@ -43,6 +43,15 @@ enum class TcpState : uint8_t {
 };
 const char* tcp_state_name(TcpState s);
 
+// Whether sockets bound to A and B (any addresses of different families)
+// stay out of each other's way: an IPv4 address and an IPv6 one meet only
+// in a dual-stack socket, so an IPV6_V6ONLY :: leaves the port free on
+// 0.0.0.0, as on Linux (redis binds both).
+inline bool families_apart(const IpAddr& a, bool a_v6only, const IpAddr& b, bool b_v6only) {
+  if (a.v6 == b.v6) return false;
+  return a.v6 ? a_v6only : b_v6only;
+}
+
 // Sequence-number comparisons modulo 2^32.
 inline bool seq_lt(uint32_t a, uint32_t b) { return int32_t(a - b) < 0; }
 inline bool seq_le(uint32_t a, uint32_t b) { return int32_t(a - b) <= 0; }

@@ -22,6 +22,7 @@ long tcp_listen(Socket* s, int backlog) {
        o = s->stack_->tcp_listeners().next_of(o))
     if (o->local_.port == s->local_.port &&
         (o->local_.addr.any() || s->local_.addr.any() || o->local_.addr == s->local_.addr) &&
+        !families_apart(o->local_.addr, o->v6only_, s->local_.addr, s->v6only_) &&
         !(o->reuse_port_ && s->reuse_port_))
       return -kEADDRINUSE;
   s->backlog_ = backlog < 1 ? 1 : backlog > 4096 ? 4096 : backlog;

@@ -17,8 +17,9 @@ def skip(why):
 
 def build_package(kiln, packages_dir, name, out_dir, target="all"):
     """Runs `make -C packages/NAME`; returns OUT. Skips when the download fails."""
-    out = os.path.join(out_dir, name)
-    run = subprocess.run(["make", "-s", "-C", os.path.join(packages_dir, name), f"KILN={kiln}", f"OUT={out}", target],
+    out = os.path.abspath(os.path.join(out_dir, name))
+    run = subprocess.run(["make", "-s", "-C", os.path.join(packages_dir, name), f"KILN={os.path.abspath(kiln)}",
+                          f"OUT={out}", target],
                          capture_output=True, text=True)
     if run.returncode != 0:
         if "cannot download" in run.stderr:

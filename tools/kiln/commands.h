@@ -14,5 +14,6 @@ int cmd_run(const Args& args);
 int cmd_ps(const Args& args);
 int cmd_logs(const Args& args);
 int cmd_stop(const Args& args);
+int cmd_pkg(const Args& args);
 
 }  // namespace kiln::cli

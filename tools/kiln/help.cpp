@@ -1,5 +1,7 @@
 #include "help.h"
 
+#include "pkg.h"
+
 namespace kiln::cli {
 
 namespace {
@@ -15,6 +17,7 @@ Commands:
   ps        list the guests started in the background
   logs      print the console output of a background guest
   stop      stop a background guest (Rumprun's rumpstop)
+  pkg       build Debian's applications into images (kiln pkg list)
   help      show the usage of a command (kiln help run)
 
 Options:
@@ -205,7 +208,7 @@ Options:
 
 constexpr std::string_view kHelp = R"(usage: kiln help [COMMAND]
 
-Shows the usage of COMMAND (bake, run, ps, logs, stop), or of kiln itself.
+Shows the usage of COMMAND (bake, run, ps, logs, stop, pkg), or of kiln itself.
 )";
 
 }  // namespace
@@ -219,6 +222,7 @@ std::string_view command_help(std::string_view command) {
   if (command == "logs") return kLogs;
   if (command == "stop") return kStop;
   if (command == "help") return kHelp;
+  if (command == "pkg") return pkg_help();
   return {};
 }
 

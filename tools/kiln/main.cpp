@@ -45,6 +45,7 @@ int dispatch(const Args& argv) {
   if (cmd == "ps") return cmd_ps(rest);
   if (cmd == "logs") return cmd_logs(rest);
   if (cmd == "stop") return cmd_stop(rest);
+  if (cmd == "pkg") return cmd_pkg(rest);
   if (cmd.starts_with("-")) throw UsageError("unknown option " + cmd + " (see 'kiln --help')");
   throw UsageError("unknown command '" + cmd + "' (see 'kiln --help')");
 }
