@@ -54,19 +54,22 @@ def throughput(ns, image):
     print(f"  virtio: {virtio_line(out)}")
 
 
-def request_loop(deadline, counts, keep_alive):
+def request_loop(deadline, counts, errors, keep_alive):
     n = 0
     conn = None
-    while time.monotonic() < deadline:
-        if conn is None:
-            conn = http.client.HTTPConnection(GUEST4, 8080, timeout=30)
-        conn.request("GET", "/hello", headers={} if keep_alive else {"Connection": "close"})
-        body = conn.getresponse().read()
-        assert body == b"Hello, World\n"
-        n += 1
-        if not keep_alive:
-            conn.close()
-            conn = None
+    try:
+        while time.monotonic() < deadline:
+            if conn is None:
+                conn = http.client.HTTPConnection(GUEST4, 8080, timeout=30)
+            conn.request("GET", "/hello", headers={} if keep_alive else {"Connection": "close"})
+            body = conn.getresponse().read()
+            assert body == b"Hello, World\n"
+            n += 1
+            if not keep_alive:
+                conn.close()
+                conn = None
+    except (OSError, AssertionError, http.client.HTTPException) as e:
+        errors.append(f"after {n} requests: {e!r}")
     counts.append(n)
 
 
@@ -76,14 +79,15 @@ def requests(ns, image):
     rates = []
     with ns.inside():
         for keep_alive, clients in ((True, 4), (False, 1)):
-            counts = []
+            counts, errors = [], []
             deadline = time.monotonic() + SECONDS
-            threads = [threading.Thread(target=request_loop, args=(deadline, counts, keep_alive))
+            threads = [threading.Thread(target=request_loop, args=(deadline, counts, errors, keep_alive))
                        for _ in range(clients)]
             for t in threads:
                 t.start()
             for t in threads:
                 t.join()
+            assert not errors, f"requests failed: {errors}\n{guest.output()}"
             rates.append(sum(counts) / SECONDS)
         conn = http.client.HTTPConnection(GUEST4, 8080, timeout=30)
         conn.request("GET", "/quit")

@@ -18,6 +18,7 @@ with status 77, ctest's SKIP_RETURN_CODE for these tests.
 import contextlib
 import ctypes
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -97,8 +98,13 @@ class Guest:
         return self.proc.returncode, self.output()
 
     def kill(self):
+        # The whole process group: killing `kiln run` alone would leave its
+        # QEMU running (and the namespace alive) after the test.
         if self.proc.poll() is None:
-            self.proc.kill()
+            if os.getpgid(self.proc.pid) == self.proc.pid:  # started by Netns.popen
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            else:
+                self.proc.kill()
             self.proc.wait()
 
 
@@ -160,7 +166,8 @@ class Netns:
                     raise OSError(ctypes.get_errno(), "setns back home")
 
     def popen(self, argv, **kw):
-        return subprocess.Popen(self.cmd(argv), **kw)
+        """Starts ARGV in the namespace, in a process group of its own (Guest.kill)."""
+        return subprocess.Popen(self.cmd(argv), start_new_session=True, **kw)
 
     def start_guest(self, kiln, image, kiln_args, program_args=(), tap_options=""):
         """`kiln run tcg -i -I net0,tap,ifname=tap0 KILN_ARGS -- IMAGE PROGRAM_ARGS` in the namespace."""
