@@ -28,21 +28,14 @@ def apt_cache(*args):
     return subprocess.run(["apt-cache", *args], capture_output=True, text=True).stdout
 
 
-def candidate(name):
-    """The name to download for NAME (itself, or a provider if NAME is virtual), or None."""
-    policy = apt_cache("policy", name)
-    if "Candidate:" in policy and "Candidate: (none)" not in policy:
-        return name
-    providers = [l.split()[0] for l in apt_cache("showpkg", name).split("Reverse Provides:")[-1].splitlines()[1:]
-                 if l.strip()]
-    return providers[0] if providers else None
-
-
-def fields(name):
+def record(name):
     """Section, source package and the first alternative of each
-    Depends/Pre-Depends entry of NAME's candidate."""
+    Depends/Pre-Depends entry of NAME's candidate; None if NAME has none."""
+    text = apt_cache("show", "--no-all-versions", name)
+    if not text.strip():
+        return None
     section, source, deps = "", name, []
-    for line in apt_cache("show", "--no-all-versions", name).splitlines():
+    for line in text.splitlines():
         key, _, value = line.partition(": ")
         if key == "Section":
             section = value.strip().split("/")[-1]
@@ -54,14 +47,28 @@ def fields(name):
     return section, source, deps
 
 
+def provider(name):
+    """A real package providing the virtual package NAME, or None."""
+    lines = apt_cache("showpkg", name).split("Reverse Provides:")[-1].splitlines()[1:]
+    providers = [l.split()[0] for l in lines if l.strip()]
+    return providers[0] if providers else None
+
+
 def closure(roots):
     """ROOTS plus the same-source and library packages they reach, in a stable order."""
-    wanted, sources, todo = [], set(), list(roots)
+    wanted, sources, todo, seen = [], set(), list(roots), set()
     while todo:
-        name = candidate(todo.pop(0))
-        if name is None or name in wanted:
+        name = todo.pop(0)
+        if name in seen:  # each name asked about once: apt-cache is slow
             continue
-        section, source, deps = fields(name)
+        seen.add(name)
+        found = record(name)
+        if found is None:  # a virtual package
+            name = provider(name)
+            found = record(name) if name else None
+        if found is None or name in wanted:
+            continue
+        section, source, deps = found
         if name in roots:
             sources.add(source)
         elif section != "libs" and source not in sources:
