@@ -41,3 +41,17 @@ def need_programs(*names):
     missing = [n for n in names if shutil.which(n) is None]
     if missing:
         skip(f"host lacks {', '.join(missing)} (scripts/setup-deps.sh installs it)")
+
+
+KERNEL_LINES = ("syncing disks", "=== exit(", "kiln: eth")
+
+
+def program_output(console):
+    """The program's own lines of a guest's console: without the kernel's
+    exit and interface lines, and without its -ENOSYS notes, which are
+    printed here (the programs coped with them; a list for the report)."""
+    lines = console.splitlines(True)
+    for line in lines:
+        if line.startswith("kiln: unimplemented syscall"):
+            print(f"note: {line.strip()}")
+    return "".join(l for l in lines if not l.startswith(KERNEL_LINES + ("kiln: unimplemented syscall",)))

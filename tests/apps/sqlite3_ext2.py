@@ -13,21 +13,20 @@ import subprocess
 import sys
 import tempfile
 
-from pkglib import build_package, make_iso, need_programs
+from pkglib import build_package, make_iso, need_programs, program_output
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 kiln, packages_dir, out_dir = sys.argv[1:4]
 need_programs("sqlite3", "mke2fs", "e2fsck", "xorriso")
 out = build_package(kiln, packages_dir, "sqlite3", out_dir, "image")
 image = os.path.join(out, "sqlite3.img")
-KILN_LINES = ("kiln: ", "syncing disks", "=== exit(")
 
 
 def guest(iso, volume, script):
     run = subprocess.run([kiln, "run", "tcg", "-i", "-M", "64", "-b", iso + ",/sql", "-b", volume + ",/db", "--",
                           image, "/db/app.db", f".read /sql/{script}"], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, f"guest status {run.returncode}:\n{run.stdout}{run.stderr}"
-    return "".join(l for l in run.stdout.splitlines(True) if not l.startswith(KILN_LINES))
+    return program_output(run.stdout)
 
 
 def native(db, script):
