@@ -63,15 +63,20 @@ uint64_t init() {
     last = now;
     if (++spins > 50000000) break;  // no PIT: fall back below
   }
-  uint64_t tsc_hz = (cpu::rdtsc() - tsc0) * kCalibrationHz;
-  uint64_t apic_per_window = apic0 - read(kRegCurCount);
+  uint64_t tsc_delta = cpu::rdtsc() - tsc0;
+  uint64_t apic_delta = apic0 - read(kRegCurCount);
   write(kRegInitCount, 0);
+  // Rates over the PIT ticks that really passed: a vCPU the host
+  // descheduled mid-window overshoots the 2 ms, and dividing by the
+  // nominal window then made the TSC look several times faster than it is.
+  uint64_t tsc_hz = tsc_delta * kPitHz / (elapsed ? elapsed : 1);
+  uint64_t apic_hz = apic_delta * kPitHz / (elapsed ? elapsed : 1);
   if (elapsed < pit_ticks) {
     kprintf("kiln: warning: no 8254 PIT; assuming a 1 GHz TSC\n");
     tsc_hz = 1000000000;
-    apic_per_window = 62500000 / kCalibrationHz;
+    apic_hz = 62500000;
   }
-  g_apic_ticks_per_ms = apic_per_window * kCalibrationHz / 1000;
+  g_apic_ticks_per_ms = apic_hz / 1000;
   if (!g_apic_ticks_per_ms) g_apic_ticks_per_ms = 1;
   return tsc_hz;
 }
