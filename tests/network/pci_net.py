@@ -6,6 +6,7 @@ by hand: busybox nc receives a line over the tap device and exits 0."""
 import subprocess
 import sys
 import tempfile
+import time
 
 from netns import GUEST4, Guest, Netns, bake, skip_unless_root
 
@@ -27,7 +28,13 @@ with tempfile.TemporaryDirectory() as work:
                                    stdin=subprocess.DEVNULL))
             ns.guests.append(guest)
             guest.wait_for(f"inet {GUEST4}/24", timeout=120)
-            client = ns.run(["nc.openbsd", "-q0", GUEST4, "3333"], input=f"Hello over {machine}\n".encode())
+            # The address is printed before busybox nc listens: retry a refused connection.
+            deadline = time.monotonic() + 60
+            while True:
+                client = ns.run(["nc.openbsd", "-q0", GUEST4, "3333"], input=f"Hello over {machine}\n".encode())
+                if client.returncode == 0 or time.monotonic() > deadline:
+                    break
+                time.sleep(0.2)
             assert client.returncode == 0, f"nc failed on {machine}: {client.stderr.decode()}\n{guest.output()}"
             status, out = guest.finish()
             print(out)
