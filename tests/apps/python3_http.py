@@ -2,10 +2,11 @@
 """Debian's python3.11 (packages/python3.11, standard library on an ISO)
 runs `-m http.server` (socket, threads) over a directory on another ISO;
 curl from the host gets a listing and every file byte-exact, and a missing
-one is a 404. It binds 0.0.0.0: without --bind, glibc's getaddrinfo sorts
-0.0.0.0 and :: by source address, and kiln's getsockname of an IPv6 socket
-connected to 0.0.0.0 gives :: rather than a v4-mapped address, which trips
-an assertion in glibc (FIXME in kernel/net/addr.cpp endpoint_to_sockaddr).
+one is a 404. It binds 0.0.0.0. FIXME: without --bind, glibc's getaddrinfo
+sorts 0.0.0.0 and :: by source address (a UDP socket connect()ed to each,
+then getsockname); for 0.0.0.0 it uses an IPv6 socket, and kiln's
+getsockname then gives no v4-mapped address (Linux: ::ffff:127.0.0.1),
+which trips an assertion in glibc and aborts python.
 
     python3_http.py KILN PACKAGES_DIR OUT_DIR
 """

@@ -51,9 +51,13 @@ std::string summary_of(const fs::path& makefile, const std::string& name) {
   std::ifstream in(makefile);
   std::string line;
   if (!std::getline(in, line) || !line.starts_with("#")) return "";
-  line = line.substr(line.find_first_not_of("# ") == std::string::npos ? line.size() : line.find_first_not_of("# "));
-  if (line.starts_with(name + ":")) line = line.substr(name.size() + 1);
-  return line.substr(std::min(line.size(), line.find_first_not_of(' ')));
+  auto trim_front = [](const std::string& s, const char* chars) {
+    size_t at = s.find_first_not_of(chars);
+    return at == std::string::npos ? std::string() : s.substr(at);
+  };
+  line = trim_front(line, "# ");
+  if (line.starts_with(name + ":")) line = trim_front(line.substr(name.size() + 1), " ");
+  return line;
 }
 
 int pkg_list() {
