@@ -22,8 +22,9 @@ def build_package(kiln, packages_dir, name, out_dir, target="all"):
                           f"OUT={out}", target],
                          capture_output=True, text=True)
     if run.returncode != 0:
-        if "cannot download" in run.stderr:
-            skip(f"{name}: {run.stderr.strip().splitlines()[-1]}")
+        why = [l for l in run.stderr.splitlines() if l.startswith("cannot download")]
+        if why:
+            skip(f"{name}: {why[0]}")
         raise AssertionError(f"make -C packages/{name} failed:\n{run.stdout}{run.stderr}")
     return out
 
