@@ -108,6 +108,16 @@ void wake_expired() {
   }
 }
 
+// Frees the thread that died before this switch, now that we are off its
+// stack. Runs after every switch: here for threads that ran before, in
+// thread_started() for a new thread's first run.
+void reap_dead() {
+  if (g_reap && g_reap != g_current) {
+    release(g_reap);
+    g_reap = nullptr;
+  }
+}
+
 void switch_to(Thread* next) {
   Thread* prev = g_current;
   if (next == prev) return;
@@ -123,11 +133,7 @@ void switch_to(Thread* next) {
   g_slice_end = monotonic_ns() + kSliceNs;
   arm_timer();  // the next sleeper's deadline, or the end of this slice
   switch_context(&prev->saved_rsp, next->saved_rsp);
-  // Back on prev's stack: free whoever died before us.
-  if (g_reap && g_reap != g_current) {
-    release(g_reap);
-    g_reap = nullptr;
-  }
+  reap_dead();  // back on prev's stack
 }
 
 // Picks the next runnable thread, idling with hlt until there is one.
@@ -145,6 +151,8 @@ void schedule() {
 }  // namespace
 
 Thread* current_thread() { return g_current; }
+
+extern "C" void thread_started() { reap_dead(); }
 
 namespace {
 Thread* first_of(Thread* t, Process* p) {

@@ -132,10 +132,13 @@ switch_context:
     pop %rbp
     ret
 
-// First return of a new thread: call r12(r13); a user thread's function
-// returns here with a TrapFrame on top of the stack.
+// First return of a new thread: finish the switch (free a thread that died
+// just before, as switch_to does for threads that ran before), then call
+// r12(r13); a user thread's function returns here with a TrapFrame on top
+// of the stack.
     .globl thread_trampoline
 thread_trampoline:
+    call thread_started
     mov %r13, %rdi
     call *%r12
     jmp trap_return
