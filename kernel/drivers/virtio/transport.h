@@ -41,6 +41,12 @@ class Transport {
     notify(index);
     return true;
   }
+  // Publishes and notifies whatever the device asked (a redundant
+  // notification is always allowed).
+  void kick_always(uint16_t index, Virtqueue* q) {
+    q->publish();
+    notify(index);
+  }
   // Reads and clears the interrupt status: kInterruptQueue and/or
   // kInterruptConfig, 0 when the interrupt was not this device's.
   virtual uint32_t ack_interrupt() = 0;

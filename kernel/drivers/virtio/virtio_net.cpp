@@ -141,9 +141,10 @@ void VirtioNet::flush() {
 void VirtioNet::poll() {
   reclaim_tx();
   for (;;) {
-    bool refilled = false;
+    bool refilled = false, starved = false;
     uint32_t len;
     while (void* tok = rx_.pop(&len)) {
+      starved |= rx_.in_flight() == 0;  // the device had no buffer left
       size_t i = index(tok);
       if (len >= kHeaderSize + kEthernetHeader && len <= buffer_size_)
         deliver(rx_buffer(i) + kHeaderSize, len - kHeaderSize);
@@ -153,8 +154,16 @@ void VirtioNet::poll() {
       rx_.add(nullptr, 0, &c, 1, tok);  // its descriptor was just freed
       refilled = true;
     }
-    // Every buffer back in one batch, one notification at most.
-    if (refilled && t_->kick(kRxQueue, &rx_)) stats_.kicks++;
+    // Every buffer back in one batch, one notification at most. A device
+    // that ran dry stopped reading its backend and waits for this
+    // notification: give it even when the event index says no (under
+    // sustained load QEMU was seen waiting for good with buffers posted).
+    if (refilled && starved) {
+      t_->kick_always(kRxQueue, &rx_);
+      stats_.kicks++;
+    } else if (refilled && t_->kick(kRxQueue, &rx_)) {
+      stats_.kicks++;
+    }
     if (rx_.enable_interrupts()) break;
   }
 }
