@@ -128,4 +128,12 @@ void ByteRing::consume(size_t n) {
   }
 }
 
+void ByteRing::release() {
+  if (stored_ != 0 || !buf_) return;
+  free_bytes(buf_);
+  buf_ = nullptr;
+  alloc_ = 0;
+  head_ = 0;
+}
+
 }  // namespace kiln::net

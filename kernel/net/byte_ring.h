@@ -73,6 +73,9 @@ class ByteRing {
   void peek(size_t off, uint8_t* dst, size_t n) const;
   long copy_out(ByteSink& dst, size_t off, size_t n) const;
   void consume(size_t n);
+  // Gives all storage back if nothing is held (a connection in TIME_WAIT
+  // keeps its ring objects but needs no bytes).
+  void release();
 
  private:
   bool reserve(size_t total);

@@ -79,6 +79,10 @@ void Socket::tcp_enter_time_wait() {
   Tcb& t = tcb;
   t.t_rexmit = t.t_delack = t.t_persist = t.t_keep = 0;
   t.state = TcpState::TimeWait;
+  // Thousands of connections may wait here at once (a server closing each
+  // one first): they keep their state, not their buffers.
+  snd_.release();
+  rcv_.release();
   t.t_wait = stack_->now() + 2 * stack_->config().msl_ns;
   stack_->note_timer(t.t_wait);
   wake();
