@@ -293,6 +293,16 @@ def test_background(t):
         for f in ["pid", "image", "cmd"]:
             expect(os.path.exists(os.path.join(rundir, f)), f"run directory lacks {f}")
         expect_error(t.kiln_run("run", "tcg", "-N", "sleeper", image, env=env), 1, "already running")
+        # A default name (kiln-<launcher pid>) held by a background guest of an
+        # earlier launcher with the same pid: the new guest takes another name.
+        e = dict(t.env, KILN_QEMU=qemu, FAKE_QEMU_MODE="exit", FAKE_QEMU_STATUS="0")
+        sh = subprocess.Popen(["sh", "-c", 'read go; exec "$0" run tcg -i "$1"', t.kiln, image],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, env=e)
+        expect_ok(t.kiln_run("run", "tcg", "-N", f"kiln-{sh.pid}", image, env=env), "qemu:")
+        out, err = sh.communicate("go\n", timeout=30)
+        expect(sh.returncode == 0, f"a default name held by another guest: status {sh.returncode}: {err}")
+        expect_ok(t.kiln_run("stop", f"kiln-{sh.pid}"))
         ps = expect_ok(t.kiln_run("ps"), "NAME", "HANDLE", "STATE", "UPTIME", "IMAGE")
         row = [line for line in ps.splitlines() if line.startswith("sleeper ")]
         expect(row and handle in row[0] and "running" in row[0] and image in row[0], f"ps:\n{ps}")

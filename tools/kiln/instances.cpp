@@ -106,6 +106,14 @@ std::optional<Instance> find_instance(const std::string& key) {
   return load_instance(dir);
 }
 
+std::string unused_instance_name(const std::string& base) {
+  for (int i = 1;; i++) {
+    std::string name = i == 1 ? base : base + "-" + std::to_string(i);
+    auto inst = find_instance(name);
+    if (!inst || inst->state != Instance::State::Running) return name;
+  }
+}
+
 fs::path create_run_dir(const std::string& name) {
   fs::path dir = runtime_root() / name;
   if (::mkdir(dir.c_str(), 0700) == 0) return dir;

@@ -22,6 +22,10 @@ void check_instance_name(const std::string& name);
 
 // Creates the run directory of NAME; throws Failure if a guest of that name
 // is still running (a leftover directory of an ended one is replaced).
+// `base`, or `base-2`, `base-3`... the first that no running guest holds:
+// a default name (kiln-<launcher pid>) may meet a background guest left by
+// an earlier launcher that had the same pid.
+std::string unused_instance_name(const std::string& base);
 fs::path create_run_dir(const std::string& name);
 void remove_run_dir(const fs::path& dir);
 

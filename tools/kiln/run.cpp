@@ -137,7 +137,7 @@ std::optional<RunRequest> parse_run(const Args& args) {
   req.args.assign(args.begin() + static_cast<long>(pos), args.end());
 
   // The devices, once every flag is known: -W may precede its -I.
-  req.instance = req.name.empty() ? "kiln-" + std::to_string(::getpid()) : req.name;
+  req.instance = req.name.empty() ? unused_instance_name("kiln-" + std::to_string(::getpid())) : req.name;
   req.net.finish(req.instance);
   if (disk_specs.size() + req.net.interfaces().size() > kMaxVirtioDevices)
     throw UsageError("run: at most " + std::to_string(kMaxVirtioDevices) +
