@@ -17,7 +17,6 @@
  * Usage: seqio DIR MIB
  */
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,33 +24,10 @@
 #include <unistd.h>
 #include <x86intrin.h>
 
+#define PROGRAM "seqio"
+#include "progs.h"
+
 enum { CHUNK = 1 << 20 };
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* One console line, written at once (stdio may buffer a non-terminal). */
-static void say(const char *fmt, ...)
-{
-    char line[160];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    if (n > 0 && write(1, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1) < 0)
-        exit(1);
-}
-
-static void die(const char *what, const char *path)
-{
-    fprintf(stderr, "seqio: %s %s: ", what, path);
-    perror(NULL);
-    exit(1);
-}
 
 /* Reads PATH to the end; returns the MiB read, *seconds the guest's time. */
 static double read_all(const char *path, char *buf, double *seconds)
@@ -60,7 +36,7 @@ static double read_all(const char *path, char *buf, double *seconds)
     if (fd < 0)
         die("open", path);
     long long total = 0;
-    double t0 = now_s();
+    double t0 = now_ns() / 1e9;
     for (;;) {
         ssize_t got = read(fd, buf, CHUNK);
         if (got < 0)
@@ -69,7 +45,7 @@ static double read_all(const char *path, char *buf, double *seconds)
             break;
         total += got;
     }
-    *seconds = now_s() - t0;
+    *seconds = now_ns() / 1e9 - t0;
     close(fd);
     if (total == 0) {
         fprintf(stderr, "seqio: %s is empty\n", path);
@@ -84,7 +60,7 @@ static double write_all(const char *path, char *buf, long mib)
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0)
         die("open", path);
-    double t0 = now_s();
+    double t0 = now_ns() / 1e9;
     for (long i = 0; i < mib; i++) {
         buf[0] = (char)i;  /* not one page repeated: each MiB differs */
         if (write(fd, buf, CHUNK) != CHUNK)
@@ -92,7 +68,7 @@ static double write_all(const char *path, char *buf, long mib)
     }
     if (fsync(fd) != 0)
         die("fsync", path);
-    double seconds = now_s() - t0;
+    double seconds = now_ns() / 1e9 - t0;
     close(fd);
     return seconds;
 }

@@ -14,7 +14,6 @@
  * Usage: smallfiles DIR N
  */
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,33 +22,10 @@
 #include <unistd.h>
 #include <x86intrin.h>
 
+#define PROGRAM "smallfiles"
+#include "progs.h"
+
 enum { FILE_BYTES = 4096 };
-
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-/* One console line, written at once (stdio may buffer a non-terminal). */
-static void say(const char *fmt, ...)
-{
-    char line[160];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    if (n > 0 && write(1, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1) < 0)
-        exit(1);
-}
-
-static void die(const char *what, const char *path)
-{
-    fprintf(stderr, "smallfiles: %s %s: ", what, path);
-    perror(NULL);
-    exit(1);
-}
 
 static const char *dir;
 static char data[FILE_BYTES];

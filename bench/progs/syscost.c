@@ -18,7 +18,6 @@
  */
 #define _GNU_SOURCE
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
@@ -26,27 +25,10 @@
 #include <unistd.h>
 #include <x86intrin.h>
 
+#define PROGRAM "syscost"
+#include "progs.h"
+
 enum { ROUNDS = 5 };
-
-/* One console line, written at once: stdio may buffer when stdout is not
- * a terminal, and the host times the moment each line arrives. */
-static void say(const char *fmt, ...)
-{
-    char line[160];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    if (n > 0 && write(1, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1) < 0)
-        exit(1);
-}
-
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
 
 /* syscall() rather than getppid(): no libc may answer from a cache. */
 static double getppid_round(long iterations)
