@@ -60,11 +60,8 @@ void program_exit(int status) {
   // network has delivered what was queued and the disks are synced.
   quiesce_block_devices();
   stop_other_threads(nullptr);
-  for (Process* p = first_process(); p; p = next_process(p)) {
-    if (!p->fds) continue;
-    for (int fd = 0; fd < FdTable::kMax; fd++)
-      if (p->fds->files[fd]) p->fds->close(fd);
-  }
+  for (Process* p = first_process(); p; p = next_process(p))
+    if (p->fds) p->fds->close_all();
   network_drain(monotonic_ns() + kNetworkDrainNs);
   if (verbose()) virtio::print_net_stats();
   sync_disks();

@@ -77,6 +77,11 @@ int FdTable::install(File* f, int min, bool close_on_exec) {
   return -EMFILE;
 }
 
+void FdTable::close_all() {
+  for (int fd = 0; fd < kMax; fd++)
+    if (files[fd]) close(fd);
+}
+
 long FdTable::close(int64_t raw) {
   File* f = get(raw);
   if (!f) return -EBADF;

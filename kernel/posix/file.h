@@ -91,6 +91,7 @@ struct FdTable : fs::Fallible {  // one per process; `new` may yield nullptr
   // Lowest free descriptor >= min, or -EMFILE.
   int install(File* f, int min = 0, bool close_on_exec = false);
   long close(int64_t fd);
+  void close_all();
 };
 
 FdTable& fd_table();

@@ -102,9 +102,9 @@ bool is_code(uint64_t addr) {
   terminate(sig);
 }
 
-// kill(): a process-directed signal goes to a thread that does not block
-// it (the caller first, when the process is its own).
-Thread* pick_thread(Process* p, int sig) {
+}  // namespace
+
+Thread* signal_target(Process* p, int sig) {
   Thread* self = current_thread();
   if (self->process == p && !(self->signal_mask & signal_bit(sig))) return self;
   Thread* first = thread_first(p);
@@ -113,8 +113,6 @@ Thread* pick_thread(Process* p, int sig) {
   // Every thread blocks it: it stays pending on one of them.
   return self->process == p ? self : first;
 }
-
-}  // namespace
 
 const char* signal_name(int sig) {
   if (sig > 0 && sig < 32) return kNames[sig];
@@ -312,14 +310,14 @@ long sys_kill(uint64_t upid, uint64_t sig, uint64_t, uint64_t, uint64_t, uint64_
                               : p->pid == -pid;
     if (chosen && p->state == ProcessState::Running && thread_first(p)) {
       found++;
-      if (sig && p != &self) send_signal(pick_thread(p, int(sig)), int(sig), SI_USER, self.pid, 0);
+      if (sig && p != &self) send_signal(signal_target(p, int(sig)), int(sig), SI_USER, self.pid, 0);
     }
     p = next;
   }
   if (!found) return -ESRCH;
   // The caller's own signal last: it may end the caller.
   bool self_chosen = pid == 0 || pid == -1 || pid == self.pid || pid == -self.pid;
-  if (sig && self_chosen) send_signal(pick_thread(&self, int(sig)), int(sig), SI_USER, self.pid, 0);
+  if (sig && self_chosen) send_signal(signal_target(&self, int(sig)), int(sig), SI_USER, self.pid, 0);
   return 0;
 }
 

@@ -9,6 +9,7 @@ namespace kiln {
 
 struct TrapFrame;
 struct Thread;
+struct Process;
 
 inline constexpr int SIGILL = 4, SIGTRAP = 5, SIGABRT = 6, SIGBUS = 7, SIGFPE = 8,
                      SIGKILL = 9, SIGSEGV = 11, SIGPIPE = 13, SIGSTOP = 19;
@@ -20,6 +21,10 @@ inline uint64_t signal_bit(int sig) { return 1ull << (sig - 1); }
 // Queues `sig` for thread t (waking it from an interruptible wait) or
 // drops it when ignored. Terminates at once when the default action is to.
 void send_signal(Thread* t, int sig, int code, int sender_pid, uint64_t addr);
+// Where a process-directed signal to `p` goes (kill, SIGCHLD, SIGALRM): the
+// caller if it is p's and does not block it, else p's first thread that
+// does not, else the caller or p's first thread (nullptr: p has none).
+Thread* signal_target(Process* p, int sig);
 // A signal is pending and not blocked for the current thread.
 bool signal_pending();
 // Before returning to user mode: runs the first deliverable signal's

@@ -66,18 +66,6 @@ FdTable* copy_fds(const FdTable& from) {
   return t;
 }
 
-void close_all(FdTable* t) {
-  for (int fd = 0; fd < FdTable::kMax; fd++)
-    if (t->files[fd]) t->close(fd);
-}
-
-// A process-directed signal: the first of p's threads that does not block it.
-Thread* thread_for_signal(Process* p, int sig) {
-  Thread* first = thread_first(p);
-  for (Thread* t = first; t; t = thread_next(t))
-    if (!(t->signal_mask & signal_bit(sig))) return t;
-  return first;
-}
 
 // A zombie's last remains.
 void reap(Process* q) {
@@ -101,7 +89,7 @@ void free_unwanted_zombies() {
 
 void fail_new_process(Process* child) {
   if (child->fds) {
-    close_all(child->fds);
+    child->fds->close_all();
     delete child->fds;
   }
   fs::location_put(child->cwd);
@@ -136,20 +124,14 @@ long fork_process(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t 
     fail_new_process(child);
     return -ENOMEM;
   }
-  TrapFrame frame = *syscall_frame();
-  frame.rax = 0;
-  if (stack) frame.rsp = stack;
-  frame.rcx = frame.rip;  // what sysret would have left
-  frame.r11 = frame.rflags;
   Thread* self = current_thread();
-  Thread* t = thread_create_user(frame, flags & CLONE_SETTLS ? tls : cpu::rdmsr(cpu::msr::kFsBase));
+  Thread* t = clone_child_thread(flags, stack, tls);
   if (!t) {
     fail_new_process(child);
     return -EAGAIN;
   }
   t->process = child;
   t->space = child->mm->space;
-  t->signal_mask = self->signal_mask;
   t->altstack_sp = self->altstack_sp;
   t->altstack_size = self->altstack_size;
   t->altstack_flags = self->altstack_flags;
@@ -441,7 +423,7 @@ void exit_process(int wait_status) {
   }
   Thread* self = current_thread();
   stop_other_threads(&p);
-  close_all(p.fds);
+  p.fds->close_all();
   fs::location_put(p.cwd);
   p.cwd = fs::Location{};
   // Off this memory before the last reference to it goes.
@@ -456,7 +438,7 @@ void exit_process(int wait_status) {
   p.wait_status = wait_status;
   if (Process* parent = p.parent) {
     if (p.exit_signal)
-      if (Thread* t = thread_for_signal(parent, p.exit_signal))
+      if (Thread* t = signal_target(parent, p.exit_signal))
         send_signal(t, p.exit_signal, wait_status_code(wait_status), p.pid, 0);
     wake_list(parent->child_wait, -1);
   }

@@ -99,16 +99,9 @@ long do_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t chil
   if (!(flags & CLONE_THREAD)) return clone_process(flags, stack, parent_tid, child_tid, tls);
   if ((flags & (CLONE_VM | CLONE_SIGHAND)) != (CLONE_VM | CLONE_SIGHAND)) return -EINVAL;
   if (flags & ~(kThreadFlags | 0xff)) return -EINVAL;
-  TrapFrame child = *syscall_frame();
-  child.rax = 0;
-  if (stack) child.rsp = stack;
-  child.rcx = child.rip;  // what sysret would have left
-  child.r11 = child.rflags;
-  uint64_t fs = flags & CLONE_SETTLS ? tls : cpu::rdmsr(cpu::msr::kFsBase);
-  Thread* t = thread_create_user(child, fs);
+  Thread* t = clone_child_thread(flags, stack, tls);
   if (!t) return -EAGAIN;
   if (flags & CLONE_CHILD_CLEARTID) t->clear_child_tid = child_tid;
-  t->signal_mask = current_thread()->signal_mask;
   int32_t tid = t->tid;
   if ((flags & CLONE_PARENT_SETTID) && !put_user(parent_tid, tid)) return -EFAULT;
   if ((flags & CLONE_CHILD_SETTID) && !put_user(child_tid, tid)) return -EFAULT;
@@ -116,6 +109,18 @@ long do_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t chil
 }
 
 }  // namespace
+
+Thread* clone_child_thread(uint64_t flags, uint64_t stack, uint64_t tls) {
+  TrapFrame child = *syscall_frame();
+  child.rax = 0;
+  if (stack) child.rsp = stack;
+  child.rcx = child.rip;  // what sysret would have left
+  child.r11 = child.rflags;
+  uint64_t fs = flags & CLONE_SETTLS ? tls : cpu::rdmsr(cpu::msr::kFsBase);
+  Thread* t = thread_create_user(child, fs);
+  if (t) t->signal_mask = current_thread()->signal_mask;
+  return t;
+}
 
 long sys_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid,
                uint64_t tls, uint64_t) {

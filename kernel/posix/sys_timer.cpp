@@ -30,14 +30,8 @@ Thread* g_timer_thread;
       continue;  // re-read: the timer may have been changed meanwhile
     }
     g_deadline = g_interval ? g_deadline + g_interval : 0;
-    // A process-directed signal: the first thread that does not block it.
-    Thread* t = thread_first(&process());
-    for (Thread* c = t; c; c = thread_next(c))
-      if (!(c->signal_mask & signal_bit(SIGALRM))) {
-        t = c;
-        break;
-      }
-    if (t) send_signal(t, SIGALRM, 0x80 /* SI_KERNEL */, 0, 0);
+    if (Thread* t = signal_target(&process(), SIGALRM))
+      send_signal(t, SIGALRM, 0x80 /* SI_KERNEL */, 0, 0);
   }
 }
 
