@@ -213,24 +213,7 @@ long read_interpreter(const char* path, size_t len, uint8_t** out, size_t* size)
   fs::Location loc;
   long r = vfs().resolve(vfs().root(), name, fs::kFollow, &loc);
   if (r < 0) return r;
-  fs::Attr a;
-  r = loc.node->getattr(&a);
-  if (r == 0 && (a.mode & fs::kTypeMask) != fs::kTypeRegular) r = -EACCES;
-  if (r == 0 && a.size > (64u << 20)) r = -E2BIG;
-  uint8_t* buf = r == 0 ? static_cast<uint8_t*>(kmalloc(a.size ? a.size : 1)) : nullptr;
-  if (r == 0 && !buf) r = -ENOMEM;
-  if (r == 0) {
-    long n = loc.node->read(0, buf, a.size);
-    r = n == long(a.size) ? 0 : (n < 0 ? n : -EIO);
-  }
-  fs::location_put(loc);
-  if (r < 0) {
-    kfree(buf);
-    return r;
-  }
-  *out = buf;
-  *size = a.size;
-  return 0;
+  return read_program_file(loc, false, out, size);
 }
 
 uint64_t find_phdr(const elf::Image& img, uint64_t bias) {
@@ -282,6 +265,28 @@ bool load_interpreter(AddressSpace& p, const char* path, size_t len, uint64_t* b
 }
 
 }  // namespace
+
+long read_program_file(fs::Location loc, bool executable, uint8_t** out, size_t* size) {
+  fs::Attr a;
+  long r = loc.node->getattr(&a);
+  if (r == 0 && (a.mode & fs::kTypeMask) != fs::kTypeRegular) r = -EACCES;
+  if (r == 0 && executable && !(a.mode & 0111)) r = -EACCES;
+  if (r == 0 && a.size > (512u << 20)) r = -ENOMEM;
+  uint8_t* buf = r == 0 ? static_cast<uint8_t*>(kmalloc(a.size ? a.size : 1)) : nullptr;
+  if (r == 0 && !buf) r = -ENOMEM;
+  if (r == 0) {
+    long n = loc.node->read(0, buf, a.size);
+    r = n == long(a.size) ? 0 : (n < 0 ? n : -EIO);
+  }
+  fs::location_put(loc);
+  if (r < 0) {
+    kfree(buf);
+    return r;
+  }
+  *out = buf;
+  *size = a.size;
+  return 0;
+}
 
 bool exec_load(const uint8_t* image, size_t size, const ExecArgs& args, TrapFrame* frame,
                const char** error) {

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fs/vfs.h"
+
 namespace kiln {
 
 struct TrapFrame;
@@ -17,6 +19,11 @@ struct ExecArgs {
   size_t envc;
   const char* execfn;  // AT_EXECFN and /proc/self/exe
 };
+
+// The whole regular file at `loc` (whose reference it takes) in a kmalloc'd
+// buffer: a program, a script or an interpreter. `executable`: some x bit
+// must be set. -EACCES, -ENOMEM (over 512 MiB), or the read's error.
+long read_program_file(fs::Location loc, bool executable, uint8_t** out, size_t* size);
 
 // On success fills `frame` so that returning to user mode starts the
 // program; on failure returns false with a message in *error.

@@ -227,33 +227,6 @@ long copy_exec_strings(uint64_t uargv, uint64_t uenvp, const char* const* prefix
   return r;
 }
 
-// The whole file at `loc` in a heap buffer, if it may be executed.
-long read_executable(fs::Location loc, uint8_t** out, size_t* size) {
-  fs::Attr a;
-  long r = loc.node->getattr(&a);
-  if (r == 0 && (a.mode & fs::kTypeMask) == fs::kTypeDir) r = -EACCES;
-  if (r == 0 && (a.mode & fs::kTypeMask) != fs::kTypeRegular) r = -EACCES;
-  if (r == 0 && !(a.mode & 0111)) r = -EACCES;
-  if (r == 0 && a.size > (512u << 20)) r = -ENOMEM;
-  uint8_t* buf = nullptr;
-  if (r == 0) {
-    buf = static_cast<uint8_t*>(kmalloc(a.size ? a.size : 1));
-    if (!buf) r = -ENOMEM;
-  }
-  if (r == 0) {
-    long n = loc.node->read(0, buf, a.size);
-    if (n != long(a.size)) r = n < 0 ? n : -EIO;
-  }
-  fs::location_put(loc);
-  if (r < 0) {
-    kfree(buf);
-    return r;
-  }
-  *out = buf;
-  *size = a.size;
-  return 0;
-}
-
 // "#!interpreter [one argument]" on the first line: its parts, in `line`.
 bool parse_shebang(const uint8_t* data, size_t size, char* line, size_t cap, char** interp,
                    char** arg) {
@@ -310,7 +283,7 @@ long do_execve(int64_t dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp, in
     return r;
   uint8_t* image;
   size_t size;
-  if (long r = read_executable(loc, &image, &size); r < 0) return r;
+  if (long r = read_program_file(loc, true, &image, &size); r < 0) return r;
 
   // Scripts: the interpreter runs with the script's path as an argument
   // (argv: interpreter, [argument], path, argv[1...]).
@@ -330,7 +303,7 @@ long do_execve(int64_t dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp, in
     kfree(image);
     fs::Location iloc;
     if (long r = vfs().resolve(cwd(), interp, fs::kFollow, &iloc); r < 0) return r;
-    if (long r = read_executable(iloc, &image, &size); r < 0) return r;
+    if (long r = read_program_file(iloc, true, &image, &size); r < 0) return r;
     nprefix = 0;
     prefix[nprefix++] = interp;
     if (arg) prefix[nprefix++] = arg;
