@@ -118,6 +118,50 @@ bool net_list(const json::Value& v, BootConfig* out, void* (*alloc)(size_t), con
   return true;
 }
 
+// "rc": [{"bin":"sh","argv":["sh","-c","..."],"runmode":"|"}]
+bool rc_list(const json::Value& v, BootConfig* out, void* (*alloc)(size_t), const char** error) {
+  if (v.type() != json::Type::Array || v.size() > BootConfig::kMaxRc) {
+    *error = "\"rc\" must be an array of at most 16 programs";
+    return false;
+  }
+  for (size_t i = 0; i < v.size(); i++) {
+    json::Value e = v.at(i);
+    RcEntry& r = out->rc[i];
+    json::Value bin = e.get("bin"), argv = e.get("argv"), mode = e.get("runmode");
+    if (!bin.is_string() || argv.type() != json::Type::Array || argv.size() < 1) {
+      *error = "an \"rc\" entry needs a \"bin\" string and a non-empty \"argv\" array";
+      return false;
+    }
+    r.bin = dup_string(bin, alloc);
+    r.argv = static_cast<const char**>(alloc((argv.size() + 1) * sizeof(char*)));
+    if (!r.bin || !r.argv) {
+      *error = kBadString;
+      return false;
+    }
+    if (!string_list(argv, r.argv, BootConfig::kMaxArgs, &r.argc, alloc, error)) return false;
+    r.argv[r.argc] = nullptr;
+    if (mode.valid()) {
+      if (!mode.is_string() || mode.string_length() > 1) {
+        *error = "\"runmode\" must be \"\", \"&\" or \"|\"";
+        return false;
+      }
+      char m[2] = {};
+      mode.copy_string(m, sizeof m);
+      if (m[0] && m[0] != '&' && m[0] != '|') {
+        *error = "\"runmode\" must be \"\", \"&\" or \"|\"";
+        return false;
+      }
+      r.runmode = m[0];
+    }
+  }
+  if (v.size() && out->rc[v.size() - 1].runmode == '|') {
+    *error = "the last \"rc\" program has nothing to pipe into";
+    return false;
+  }
+  out->nrc = v.size();
+  return true;
+}
+
 }  // namespace
 
 int split_cmdline(const char* s, char** words, int max, void* (*alloc)(size_t)) {
@@ -215,6 +259,8 @@ bool parse_boot_config(const char* text, size_t len, BootConfig* out, void* (*al
       if (!net_list(v, out, alloc, error)) return false;
     } else if (key.equals("blk")) {
       if (!block_list(v, out, alloc, error)) return false;
+    } else if (key.equals("rc")) {
+      if (!rc_list(v, out, alloc, error)) return false;
     } else if (key.equals("selftest")) {
       if (!v.as_bool(&out->selftest)) {
         *error = "\"selftest\" must be true or false";

@@ -26,6 +26,14 @@ struct NetEntry {
   const char* gw = nullptr;
 };
 
+// A -r entry: one program of a multi-program image, as Rumprun's "rc".
+struct RcEntry {
+  const char* bin = nullptr;  // which program: a baked name or a path in the image
+  const char** argv = nullptr;  // argv[0...], null-terminated
+  size_t argc = 0;
+  char runmode = 0;  // 0: wait for it; '&': background; '|': stdout to the next one's stdin
+};
+
 struct BootConfig {
   static constexpr size_t kMaxArgs = 256, kMaxEnv = 256, kMaxBlock = 26;
   const char* args[kMaxArgs];  // argv after argv[0]; or the whole argv if has_argv0
@@ -43,6 +51,9 @@ struct BootConfig {
   static constexpr size_t kMaxNet = 16;
   NetEntry net[kMaxNet];
   size_t nnet = 0;
+  static constexpr size_t kMaxRc = 16;
+  RcEntry rc[kMaxRc];
+  size_t nrc = 0;
   static constexpr size_t kMaxUnknown = 8;
   const char* unknown[kMaxUnknown];  // keys this kernel does not know, to report
   size_t nunknown = 0;

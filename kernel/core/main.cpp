@@ -13,6 +13,7 @@
 #include "core/console.h"
 #include "core/heap.h"
 #include "core/irq.h"
+#include "core/manifest.h"
 #include "core/memory.h"
 #include "core/panic.h"
 #include "core/payload.h"
@@ -30,6 +31,7 @@
 #include "posix/mounts.h"
 #include "posix/network.h"
 #include "posix/process.h"
+#include "posix/rc.h"
 #include "posix/vfs.h"
 #include "posix/vm.h"
 
@@ -134,29 +136,7 @@ void start_probe(TrapFrame* frame) {
   frame->rflags = 0x202;
 }
 
-struct Program {
-  char path[256];
-  char argv0[256];
-};
-
-bool read_manifest(Program* prog) {
-  const uint8_t* data;
-  size_t size;
-  if (!payload_find(image::kManifestPath, &data, &size)) return false;
-  json::Token tokens[64];
-  json::Document doc;
-  if (doc.parse(reinterpret_cast<const char*>(data), size, tokens, 64) != json::Error::None)
-    return false;
-  json::Value programs = doc.root().get("programs");
-  if (!programs.valid() || programs.size() < 1) return false;
-  json::Value first = programs.at(0);
-  return first.get("path").copy_string(prog->path, sizeof prog->path) &&
-         first.get("argv0").copy_string(prog->argv0, sizeof prog->argv0);
-}
-
-void start_program(TrapFrame* frame) {
-  Program prog;
-  if (!read_manifest(&prog)) panic("the image has no program: bake it with `kiln bake`");
+void start_program(const ImageProgram& prog, TrapFrame* frame) {
   const uint8_t* image;
   size_t size;
   const char* name = prog.path[0] == '/' ? prog.path + 1 : prog.path;
@@ -242,12 +222,19 @@ extern "C" [[noreturn]] void kernel_main(uint32_t start_info_pa) {
   mount_block_devices(g_config);
   network_init(g_config);
   static TrapFrame frame;  // outlives this stack when the program waits for DHCP
+  static ImageProgram programs[BootConfig::kMaxRc];
+  size_t nprograms = g_config.probe ? 0 : read_manifest(programs, BootConfig::kMaxRc);
+  if (!g_config.probe && !nprograms) panic("the image has no program: bake it with `kiln bake`");
+  open_console_fds();
+  if (!g_config.probe && rc_wanted(g_config, nprograms)) {
+    rc_start(g_config, programs, nprograms);
+    scheduler_start();
+  }
   paging::activate(init_process()->mm->space);  // the program loads into pid 1's memory
   if (g_config.probe)
     start_probe(&frame);
   else
-    start_program(&frame);
-  open_console_fds();
+    start_program(programs[0], &frame);
   if (network_configuring()) {
     if (!thread_create_kernel(start_after_network, &frame)) panic("out of memory starting");
   } else {

@@ -187,13 +187,15 @@ Thread* thread_create_kernel(void (*fn)(void*), void* arg) {
   return t;
 }
 
+int thread_take_id() { return g_next_tid++; }
+
 Thread* thread_create_user(const TrapFrame& frame, uint64_t fs_base) {
   uint64_t slot;
   Thread* t = new_thread(user_thread_start, nullptr, &slot);
   if (!t) return nullptr;
   // Only program threads take ids: the main thread's is the pid, whatever
   // kernel threads (network, ...) started before it.
-  t->tid = g_next_tid++;
+  t->tid = thread_take_id();
   memcpy(reinterpret_cast<void*>(slot), &frame, sizeof frame);
   if (g_current) {  // a clone: same process and space unless the caller changes them
     t->process = g_current->process;

@@ -56,6 +56,9 @@ using WaitList = List<Thread, &Thread::run_node>;
 Thread* thread_create_kernel(void (*fn)(void*), void* arg);
 // A user thread that starts by returning to user mode with `frame`.
 Thread* thread_create_user(const TrapFrame& frame, uint64_t fs_base);
+// The next program thread id (a process's pid is its main thread's); rc
+// takes one without a thread to keep pid 1.
+int thread_take_id();
 Thread* current_thread();
 Thread* thread_find(int tid);  // any program thread
 // The live threads of `p`, in creation order.

@@ -87,16 +87,6 @@ void free_unwanted_zombies() {
   }
 }
 
-void fail_new_process(Process* child) {
-  if (child->fds) {
-    child->fds->close_all();
-    delete child->fds;
-  }
-  fs::location_put(child->cwd);
-  mm_put(child->mm);
-  process_free(child);
-}
-
 long fork_process(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid,
                   uint64_t tls) {
   if (flags & ~kForkFlags) return -EINVAL;
@@ -115,19 +105,19 @@ long fork_process(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t 
   } else {
     child->mm = mm_new();
     if (!child->mm || !vm_copy_space(*parent.mm, *child->mm)) {
-      fail_new_process(child);
+      process_discard(child);
       return -ENOMEM;
     }
   }
   child->fds = copy_fds(*parent.fds);
   if (!child->fds) {
-    fail_new_process(child);
+    process_discard(child);
     return -ENOMEM;
   }
   Thread* self = current_thread();
   Thread* t = clone_child_thread(flags, stack, tls);
   if (!t) {
-    fail_new_process(child);
+    process_discard(child);
     return -EAGAIN;
   }
   t->process = child;
@@ -365,6 +355,16 @@ int wait_status_code(int status) {
 
 }  // namespace
 
+void process_discard(Process* child) {
+  if (child->fds) {
+    child->fds->close_all();
+    delete child->fds;
+  }
+  fs::location_put(child->cwd);
+  mm_put(child->mm);
+  process_free(child);
+}
+
 long sys_fork(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
   return fork_process(SIGCHLD, 0, 0, 0, 0);
 }
@@ -418,12 +418,7 @@ void exit_process(int wait_status) {
   thread_exit();
 }
 
-long sys_wait4(uint64_t upid, uint64_t ustatus, uint64_t options, uint64_t rusage, uint64_t,
-               uint64_t) {
-  int pid = int(upid);
-  if (options & ~uint64_t(WNOHANG | WUNTRACED | WCONTINUED | WALL | WCLONE | WNOTHREAD))
-    return -EINVAL;
-  Process& self = process();
+long wait_child(Process& self, int pid, bool block, int* status) {
   for (;;) {
     bool any = false;
     for (Process* q = first_process(); q; q = next_process(q)) {
@@ -432,20 +427,31 @@ long sys_wait4(uint64_t upid, uint64_t ustatus, uint64_t options, uint64_t rusag
       any = true;
       if (q->state != ProcessState::Zombie || thread_first(q)) continue;
       int found = q->pid;
-      int32_t status = q->wait_status;
-      if (ustatus && !put_user(ustatus, status)) return -EFAULT;
-      if (rusage) {
-        uint8_t zeros[144] = {};  // struct rusage: times and counters kiln does not keep
-        if (!copy_to_user(rusage, zeros, sizeof zeros)) return -EFAULT;
-      }
+      *status = q->wait_status;
       reap(q);
       return found;
     }
     if (!any) return -ECHILD;
-    if (options & WNOHANG) return 0;
+    if (!block) return 0;
     if (signal_pending()) return -EINTR;
     wait_on(self.child_wait, 0);
   }
+}
+
+long sys_wait4(uint64_t upid, uint64_t ustatus, uint64_t options, uint64_t rusage, uint64_t,
+               uint64_t) {
+  if (options & ~uint64_t(WNOHANG | WUNTRACED | WCONTINUED | WALL | WCLONE | WNOTHREAD))
+    return -EINVAL;
+  int status = 0;
+  long found = wait_child(process(), int(upid), !(options & WNOHANG), &status);
+  if (found <= 0) return found;
+  // As on Linux, the child is reaped even when the status cannot be stored.
+  if (ustatus && !put_user(ustatus, int32_t(status))) return -EFAULT;
+  if (rusage) {
+    uint8_t zeros[144] = {};  // struct rusage: times and counters kiln does not keep
+    if (!copy_to_user(rusage, zeros, sizeof zeros)) return -EFAULT;
+  }
+  return found;
 }
 
 long sys_getppid(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {

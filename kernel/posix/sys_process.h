@@ -12,6 +12,14 @@ long clone_process(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t
 // terminating signal (| 0x80 with a core dump). Pid 1 ends the machine.
 [[noreturn]] void exit_process(int wait_status);
 
+struct Process;
+// Waits for a child of `self` matching `pid` as wait4 does (-1: any, -N:
+// that group); reaps it and returns its pid with its wait status in
+// *status. 0: none has ended and !block; -ECHILD, -EINTR.
+long wait_child(Process& self, int pid, bool block, int* status);
+// Undoes a process made but never started: its descriptors, directory and memory.
+void process_discard(Process* child);
+
 long sys_fork(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 long sys_vfork(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 long sys_execve(uint64_t path, uint64_t argv, uint64_t envp, uint64_t, uint64_t, uint64_t);

@@ -137,7 +137,7 @@ def test_bake_tree_errors(t):
     expect_error(bake("--rootfs", root), 2, "/bin/hello comes from two sources", "the program")
     os.symlink("../../..", os.path.join(root, "up"))
     expect_error(bake("--rootfs", root, "--file", other + ":/up/.kiln/x"), 2, "/up")
-    expect_error(t.kiln_run("bake", "hw_virtio", out, prog, "--file"), 2, "one program per image")
+    expect_error(t.kiln_run("bake", "hw_virtio", out, prog, "--file"), 2, "options go before CONFIG OUT IN")
     expect_error(t.kiln_run("bake", "--file"), 2, "--file needs a value")
     if os.getuid() != 0:  # root reads anything
         secret = t.write("root/etc/shadow", "x\n", 0o000)

@@ -21,6 +21,7 @@ import time
 import cli_bake_sysroot
 import cli_bake_tree
 import cli_pkg
+import cli_rc
 import cli_run_devices
 from clilib import (SKIP, Env, Fail, build_static_hello, dry_run, elf64_header, expect, expect_error, expect_ok,
                     fake_image, option_value, read_cpio)
@@ -383,7 +384,7 @@ def main():
     p.add_argument("--list", action="store_true")
     args = p.parse_args()
     cases = {}
-    for namespace in [globals(), vars(cli_bake_tree), vars(cli_bake_sysroot), vars(cli_pkg), vars(cli_run_devices)]:
+    for namespace in [globals(), vars(cli_bake_tree), vars(cli_bake_sysroot), vars(cli_pkg), vars(cli_rc), vars(cli_run_devices)]:
         cases.update({name[5:]: fn for name, fn in namespace.items() if name.startswith("test_")})
     if args.list or not args.case:
         print("\n".join(cases))

@@ -125,6 +125,39 @@ TEST(BootConfig, BadValuesAreErrors) {
   EXPECT_EQ(empty.cfg.nargs, 0u);
 }
 
+TEST(BootConfig, RcPrograms) {
+  Parsed p(R"({"rc":[{"bin":"gen","argv":["gen","3"],"runmode":"|"},)"
+           R"({"bin":"sink","argv":["sink"]},{"bin":"/bin/srv","argv":["srv","-p","80"],"runmode":"&"}]})");
+  ASSERT_TRUE(p.ok) << p.error;
+  ASSERT_EQ(p.cfg.nrc, 3u);
+  EXPECT_STREQ(p.cfg.rc[0].bin, "gen");
+  ASSERT_EQ(p.cfg.rc[0].argc, 2u);
+  EXPECT_STREQ(p.cfg.rc[0].argv[1], "3");
+  EXPECT_EQ(p.cfg.rc[0].argv[2], nullptr);
+  EXPECT_EQ(p.cfg.rc[0].runmode, '|');
+  EXPECT_EQ(p.cfg.rc[1].runmode, 0);
+  EXPECT_STREQ(p.cfg.rc[2].bin, "/bin/srv");
+  EXPECT_EQ(p.cfg.rc[2].argc, 3u);
+  EXPECT_EQ(p.cfg.rc[2].runmode, '&');
+}
+
+TEST(BootConfig, BadRcEntriesAreErrors) {
+  for (const char* bad : {R"({"rc":{}})", R"({"rc":[{"argv":["a"]}]})", R"({"rc":[{"bin":"a"}]})",
+                          R"({"rc":[{"bin":"a","argv":[]}]})", R"({"rc":[{"bin":"a","argv":[1]}]})",
+                          R"({"rc":[{"bin":"a","argv":["a"],"runmode":";"}]})",
+                          R"({"rc":[{"bin":"a","argv":["a"],"runmode":"&&"}]})",
+                          R"({"rc":[{"bin":"a","argv":["a"],"runmode":3}]})",
+                          R"({"rc":[{"bin":"a","argv":["a"]},{"bin":"b","argv":["b"],"runmode":"|"}]})"}) {
+    Parsed p(bad);
+    EXPECT_FALSE(p.ok) << bad;
+    EXPECT_GT(strlen(p.error), 0u) << bad;
+  }
+  std::string many = R"({"rc":[)";
+  for (int i = 0; i < 17; i++) many += std::string(i ? "," : "") + R"({"bin":"a","argv":["a"]})";
+  Parsed p(many + "]}");
+  EXPECT_FALSE(p.ok);
+}
+
 // --- split_cmdline on its own, more keys, limits and failures.
 
 std::vector<std::string> split(const char* line, int max = 64, int* n_out = nullptr) {

@@ -99,30 +99,46 @@ std::optional<uint32_t> source_date_epoch() {
   return std::nullopt;
 }
 
+// Rumprun baked up to 8 programs into one image; kiln's rc takes 16.
+constexpr size_t kMaxPrograms = 16;
+
 struct BakeRequest {
-  fs::path out, in;
+  fs::path out;
+  std::vector<fs::path> ins;  // the programs, in the order rc runs them by default
   std::vector<std::string> rootfs, files;  // --rootfs DIR, --file HOST[:GUEST], in order
   bool print_files = false;
 };
 
 int bake_image(const BakeConfig& config, const BakeRequest& req) {
   std::error_code same_ec;
-  if (fs::equivalent(req.in, req.out, same_ec))
-    throw UsageError("bake: OUT and IN are the same file (" + req.out.string() + ")");
-  Bytes program = read_file(req.in, "bake: cannot read program");
-  check_program(req.in.string(), program);
+  for (const auto& in : req.ins)
+    if (fs::equivalent(in, req.out, same_ec))
+      throw UsageError("bake: OUT and IN are the same file (" + req.out.string() + ")");
+  std::vector<Bytes> programs;
+  for (const auto& in : req.ins) {
+    programs.push_back(read_file(in, "bake: cannot read program"));
+    check_program(in.string(), programs.back());
+  }
 
-  // The root file system: the trees and files asked for, then the program
-  // and, for a dynamic one, its interpreter and libraries at the paths the
+  // The root file system: the trees and files asked for, then the programs
+  // and, for dynamic ones, their interpreter and libraries at the paths the
   // interpreter will look for them.
-  uint32_t mtime = source_date_epoch().value_or(file_mtime(req.in));
+  uint32_t mtime = source_date_epoch().value_or(file_mtime(req.ins[0]));
   PayloadTree tree(mtime, source_date_epoch());
   for (const auto& dir : req.rootfs) tree.add_rootfs(dir);
   for (const auto& file : req.files) tree.add_file(file);
-  std::string base = req.in.filename().string();
-  std::string program_path = "/" + tree.add_program(req.in, "/bin/" + base);
   std::vector<fs::path> roots(req.rootfs.begin(), req.rootfs.end());
-  for (const Dependency& dep : find_dependencies(req.in, program, program_path, roots)) tree.add_library(dep.host_path, dep.guest_path);
+  nlohmann::ordered_json listed_programs = nlohmann::ordered_json::array();
+  for (size_t i = 0; i < req.ins.size(); i++) {
+    std::string base = req.ins[i].filename().string();
+    for (const auto& p : listed_programs)
+      if (p["argv0"] == base)
+        throw UsageError("bake: two programs named '" + base + "'; rc picks programs by name (rename one)");
+    std::string program_path = "/" + tree.add_program(req.ins[i], "/bin/" + base);
+    for (const Dependency& dep : find_dependencies(req.ins[i], programs[i], program_path, roots))
+      tree.add_library(dep.host_path, dep.guest_path);
+    listed_programs.push_back({{"path", program_path}, {"argv0", base}});
+  }
 
   fs::path kernel_path = kernel_dir() / config.kernel_file;
   std::error_code ec;
@@ -135,7 +151,7 @@ int bake_image(const BakeConfig& config, const BakeRequest& req) {
   nlohmann::ordered_json manifest = {
       {"version", 1},
       {"config", config.name},
-      {"programs", {{{"path", program_path}, {"argv0", base}}}},
+      {"programs", listed_programs},
   };
   std::string manifest_text = manifest.dump() + "\n";
   std::string symbols = kernel_symbols(kernel);
@@ -196,11 +212,15 @@ int cmd_bake(const Args& args) {
   }
   if (rest.size() < 3) throw UsageError("bake: missing " + std::string(rest.size() == 1 ? "OUT and IN" : "IN") +
                                         " (usage: kiln bake CONFIG OUT IN)");
-  if (rest.size() > 3)
-    throw UsageError("bake: one program per image for now (got " + std::to_string(rest.size() - 2) + ")");
+  if (rest.size() > 2 + kMaxPrograms)
+    throw UsageError("bake: at most " + std::to_string(kMaxPrograms) + " programs in one image (got " +
+                     std::to_string(rest.size() - 2) + ")");
+  for (size_t i = 2; i < rest.size() && !parsed.saw_double_dash; i++)
+    if (rest[i].starts_with('-'))
+      throw UsageError("bake: '" + rest[i] + "' after the programs: options go before CONFIG OUT IN");
   const BakeConfig& config = resolve_target(rest[0], config_opt);
   req.out = rest[1];
-  req.in = rest[2];
+  req.ins.assign(rest.begin() + 2, rest.end());
   return bake_image(config, req);
 }
 

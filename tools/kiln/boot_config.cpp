@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "errors.h"
+#include "util.h"
 
 namespace kiln::cli {
 
@@ -12,6 +13,32 @@ uint64_t unix_time_ns() {
   timespec ts{};
   ::clock_gettime(CLOCK_REALTIME, &ts);
   return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+RcProgram parse_rc_program(std::string_view spec) {
+  RcProgram p;
+  p.argv = shell_split(spec);
+  // The run mode may stand alone ("srv &") or end the last word ("srv&").
+  if (!p.argv.empty()) {
+    std::string& last = p.argv.back();
+    if (last.ends_with('&') || last.ends_with('|')) {
+      p.runmode = last.substr(last.size() - 1);
+      last.pop_back();
+      if (last.empty()) p.argv.pop_back();
+    }
+  }
+  if (p.argv.empty())
+    throw UsageError("run: -r wants 'PROGRAM [ARGS...] [&|]', not '" + std::string(spec) + "'");
+  if (p.argv.back().ends_with('&') || p.argv.back().ends_with('|'))
+    throw UsageError("run: -r '" + std::string(spec) + "': one run mode at most (& or |)");
+  p.bin = p.argv[0];
+  return p;
+}
+
+void check_rc_programs(const std::vector<RcProgram>& rc) {
+  if (rc.size() > 16) throw UsageError("run: at most 16 programs (-r)");
+  if (!rc.empty() && rc.back().runmode == "|")
+    throw UsageError("run: the last -r program ('" + rc.back().bin + "') has nothing to pipe into");
 }
 
 std::string boot_json(const BootConfig& config) {
@@ -38,6 +65,11 @@ std::string boot_json(const BootConfig& config) {
     e["fstype"] = b.fstype;
     e["ro"] = b.read_only;
     j["blk"].push_back(std::move(e));
+  }
+  for (const auto& r : config.rc) {
+    nlohmann::ordered_json e = {{"bin", r.bin}, {"argv", r.argv}};
+    if (!r.runmode.empty()) e["runmode"] = r.runmode;
+    j["rc"].push_back(std::move(e));
   }
   try {
     return j.dump();

@@ -5,12 +5,25 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "blk_devices.h"
 #include "net_config.h"
 
 namespace kiln::cli {
+
+// A -r entry: one program of a multi-program image (Rumprun's "rc").
+struct RcProgram {
+  std::string bin;                // which baked program, or a path in the image
+  std::vector<std::string> argv;  // its argv, argv[0] included
+  std::string runmode;            // "": wait for it; "&": background; "|": pipe to the next
+};
+
+// "PROGRAM [ARGS...] [&|]" split as a shell would; throws UsageError.
+RcProgram parse_rc_program(std::string_view spec);
+// Throws UsageError unless the list can run (the last may not pipe).
+void check_rc_programs(const std::vector<RcProgram>& rc);
 
 struct BootConfig {
   std::vector<std::string> args;  // argv[1...]
@@ -21,6 +34,7 @@ struct BootConfig {
   std::optional<uint64_t> time_ns;  // wall clock at launch
   std::vector<NetEntry> net;       // -I/-W/-n/-p
   std::vector<BlockDevice> blk;    // -b
+  std::vector<RcProgram> rc;       // -r
 };
 
 // Compact JSON; throws UsageError if a string is not valid UTF-8.

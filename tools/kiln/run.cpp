@@ -42,7 +42,7 @@ constexpr size_t kMaxVirtioDevices = 24;
 constexpr OptionSpec kGuestOptions[] = {
     {'h', "help", false}, {'M', "", true},  {'e', "", true}, {'N', "", true}, {'i', "", false},
     {'d', "", false},     {'D', "", true},  {'g', "", true}, {'v', "", false}, {'b', "", true},
-    {'I', "", true},      {'W', "", true},  {'n', "", true},
+    {'I', "", true},      {'W', "", true},  {'n', "", true}, {'r', "", true},
     // -p alone: paused (Rumprun); -p 8080:80: a port forward (docs/user-guide.md).
     {'p', "", false, looks_like_port_forward},
     // Parsed so the error can say why there is none.
@@ -62,6 +62,7 @@ struct RunRequest {
   bool verbose = false;
   fs::path image;
   std::vector<std::string> args;
+  std::vector<RcProgram> rc;  // -r, in order
   std::string instance;  // the run directory's name: -N, else kiln-PID
   std::vector<BlockDevice> disks;
   NetPlan net;
@@ -127,6 +128,7 @@ std::optional<RunRequest> parse_run(const Args& args) {
       case 'I': req.net.add_interface(opt.value); break;
       case 'W': req.net.add_address(opt.value); break;
       case 'n': req.net.add_legacy(opt.value); break;
+      case 'r': req.rc.push_back(parse_rc_program(opt.value)); break;
       case 'S': throw Failure("run: -S (sudo) is not supported; run kiln itself with the rights QEMU needs");
     }
   }
@@ -135,6 +137,9 @@ std::optional<RunRequest> parse_run(const Args& args) {
   // Rumprun accepts "IMAGE -- ARGS" as well as "-- IMAGE ARGS".
   if (!guest.saw_double_dash && pos < args.size() && args[pos] == "--") ++pos;
   req.args.assign(args.begin() + static_cast<long>(pos), args.end());
+  check_rc_programs(req.rc);
+  if (!req.rc.empty() && !req.args.empty())
+    throw UsageError("run: with -r, each program's arguments go in its -r, not after the image");
 
   // The devices, once every flag is known: -W may precede its -I.
   req.instance = req.name.empty() ? unused_instance_name("kiln-" + std::to_string(::getpid())) : req.name;
@@ -240,7 +245,7 @@ int cmd_run(const Args& args) {
 
   const std::string& name = req->instance;
   BootConfig boot{.args = req->args, .env = req->env, .hostname = req->name, .verbose = req->verbose,
-                  .time_ns = unix_time_ns(), .net = req->net.entries(), .blk = req->disks};
+                  .time_ns = unix_time_ns(), .net = req->net.entries(), .blk = req->disks, .rc = req->rc};
 
   QemuLaunch launch;
   launch.qemu = qemu_binary();
