@@ -12,7 +12,7 @@ kiln turns an ordinary x86_64 Linux program into a unikernel image and runs
 it as a virtual machine.
 
 Commands:
-  bake      embed a program into a kernel image (kiln bake CONFIG OUT IN)
+  bake      embed programs into a kernel image (kiln bake CONFIG OUT IN...)
   run       boot an image under QEMU (kiln run qemu -i hello.img)
   ps        list the guests started in the background
   logs      print the console output of a background guest
@@ -44,12 +44,14 @@ Typical workflow:
 
 constexpr std::string_view kBake = R"(usage: kiln bake list
        kiln bake describe CONFIG
-       kiln bake [OPTIONS] TARGET OUT IN
+       kiln bake [OPTIONS] TARGET OUT IN [IN...]
 
 Embeds the x86_64 Linux program IN into the kernel of TARGET and writes the
 bootable image OUT (mode 0755, written atomically). IN becomes /bin/<name>
 of the guest's root file system; a dynamic program brings its interpreter
 and the libraries it needs, at the paths the interpreter looks for them.
+Up to 16 programs (with different names) go into one image: 'kiln run -r'
+runs them in order, in the background or in pipelines.
 
 TARGET is a configuration (see 'kiln bake list'), or a platform (hw, and its
 launcher names qemu, kvm, tcg), which picks the platform's default
@@ -87,6 +89,7 @@ Environment:
 Examples:
   kiln bake hw_virtio hello.img hello
   kiln bake --rootfs www --file nginx.conf:/etc/nginx/ hw_virtio web.img nginx
+  kiln bake hw_virtio tools.img /bin/busybox loader
 )";
 
 constexpr std::string_view kRun = R"(usage: kiln run [-h] [-D] PLATFORM [GUEST OPTIONS] [--] IMAGE [ARGS...]
@@ -124,6 +127,18 @@ Guest options (after PLATFORM, before IMAGE):
   -v                verbose: the kernel prints boot messages
   -h                show this help
 
+Several programs in one image (Rumprun's "rc"; repeatable, in order):
+  -r 'PROGRAM [ARGS...] [&|]'
+                    run PROGRAM (a name the image was baked with, or a path
+                    in the image) with ARGS, split like a shell would. Without
+                    a mode the next one starts when it has exited; with & it
+                    runs in the background; with | its stdout is piped to the
+                    next one's stdin. The guest ends when every program has
+                    exited, with the last one's status; a program that fails
+                    is named on the console. Not with ARGS after IMAGE.
+                    Without -r, every program of the image runs in turn with
+                    ARGS.
+
 Block devices (repeatable; /dev/vda, /dev/vdb... in order):
   -b HOSTPATH[,MOUNTPOINT][,ro]
                     attach the image HOSTPATH as a virtio-blk device and mount
@@ -156,8 +171,8 @@ MACs are 52:54:00 plus three bytes hashed from the instance name and the
 interface's index: the same for the same -N, different for every unnamed run.
 
 The boot configuration (docs/internals.md) is passed to the kernel as JSON:
-"args", "env", "hostname", "verbose", "time" (the launch time), "net" and
-"blk".
+"args", "env", "hostname", "verbose", "time" (the launch time), "net",
+"blk" and "rc".
 
 Files of an instance are in ${XDG_RUNTIME_DIR:-/tmp}/kiln-UID/NAME:
 pid, image, cmd (the QEMU command), console.log, qemu.log, status.
@@ -172,6 +187,7 @@ Examples:
   kiln run qemu -i -I net0,tap,ifname=tap0 -W net0,inet,static,10.0.120.120/24 -- nc.img -l -p 3333
   kiln run qemu -i -p 8080:80 -b data.iso,/data -b state.ext2,/var/lib/app web.img
   kiln run -D tcg -D 1234 -i hello.img      (print the command; gdb on :1234)
+  kiln run tcg -i -r 'busybox sh -c "ls /etc" |' -r 'busybox wc -l' tools.img
 )";
 
 constexpr std::string_view kPs = R"(usage: kiln ps [-h]
