@@ -38,7 +38,7 @@ def make_sysroot(t):
                             "int main(void) { return kiln_root() + kiln_origin(); }\n")
     app = os.path.join(root, "opt/app/bin/app")
     gcc("-o", app, main, "-Wl,--no-as-needed", "-L" + usrlib, "-l:libkilnroot.so.1.0",
-        "-L" + os.path.join(root, "opt/app/lib"), "-lkilnorigin", "-Wl,--enable-new-dtags,-rpath,$ORIGIN/../opt/app/lib")
+        "-L" + os.path.join(root, "opt/app/lib"), "-lkilnorigin", "-Wl,--enable-new-dtags,-rpath,$ORIGIN/../lib")
     return root, app
 
 
@@ -70,6 +70,9 @@ def test_bake_dynamic_rootfs(t):
     from_tree("usr/lib/x86_64-linux-gnu/libkilnroot.so.1.0",
               os.path.join(root, "usr/lib/x86_64-linux-gnu/libkilnroot.so.1.0"))
     from_tree("opt/app/lib/libkilnorigin.so", os.path.join(root, "opt/app/lib/libkilnorigin.so"))
+    # The program stays where the tree has it, so $ORIGIN means the same as on the host.
+    from_tree("opt/app/bin/app", app)
+    expect(entries["bin/app"]["body"] == b"/opt/app/bin/app", "/bin/app does not link to the program")
     # The tree has no libc: the host's, where the guest's loader looks.
     libc = [n for n in entries if n.endswith("/libc.so.6")]
     expect(len(libc) == 1 and entries[libc[0]]["offset"] % PAGE == 0, f"libc.so.6 in the image: {libc}")

@@ -55,3 +55,26 @@ def test_run_rc(t):
     expect_error(t.kiln_run("run", "-D", "tcg", "-r", "a & |", image), 2, "one run mode")
     expect_error(t.kiln_run("run", "-D", "tcg", "-r", "a", image, "arg"), 2, "go in its -r")
     expect_error(t.kiln_run("run", "-D", "tcg", *(["-r", "a &"] * 17), image), 2, "at most 16")
+
+
+def test_bake_program_in_tree(t):
+    """A program inside a --rootfs tree is stored once, where the tree has it;
+    /bin/NAME links to it and the manifest names the tree's path."""
+    if not os.path.exists(os.path.join(t.kernel_dir, "hw_virtio.elf")):
+        print("skip: no kernel")
+        return SKIP
+    hello = build_static_hello(t)
+    root = t.path("root")
+    os.makedirs(os.path.join(root, "usr/sbin"))
+    inside = os.path.join(root, "usr/sbin/server")
+    shutil.copy(hello, inside)
+    image = t.path("tree.img")
+    rc, out, err = t.kiln_run("bake", "--rootfs", root, "hw_virtio", image, inside)
+    expect(rc == 0, f"bake failed: {err}")
+    entries = {name: (mode, body) for name, mode, body in read_cpio(image_payload(image))}
+    expect(entries["usr/sbin/server"][1] == open(hello, "rb").read(), "usr/sbin/server is not the program")
+    expect(entries["bin/server"] == (0o120777, b"/usr/sbin/server"), f"bin/server: {entries.get('bin/server')}")
+    copies = sum(1 for mode, body in entries.values() if body == open(hello, "rb").read())
+    expect(copies == 1, f"the program is stored {copies} times")
+    manifest = json.loads(entries[".kiln/manifest.json"][1])
+    expect(manifest["programs"] == [{"path": "/usr/sbin/server", "argv0": "server"}], f"manifest: {manifest}")

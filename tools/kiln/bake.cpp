@@ -109,6 +109,22 @@ struct BakeRequest {
   bool print_files = false;
 };
 
+// Where a program that lies inside a --rootfs tree sits in the guest
+// ("/usr/sbin/nginx"): it stays there, in one copy, rather than being
+// copied to /bin as well (a package's program would be in memory twice).
+std::optional<std::string> path_in_trees(const fs::path& program, const std::vector<std::string>& trees) {
+  std::error_code ec;
+  fs::path real = fs::canonical(program, ec);
+  if (ec) return std::nullopt;
+  for (const auto& tree : trees) {
+    fs::path root = fs::canonical(tree, ec);
+    if (ec) continue;
+    fs::path rel = real.lexically_relative(root);
+    if (!rel.empty() && *rel.begin() != ".." && rel != ".") return "/" + rel.string();
+  }
+  return std::nullopt;
+}
+
 int bake_image(const BakeConfig& config, const BakeRequest& req) {
   std::error_code same_ec;
   for (const auto& in : req.ins)
@@ -134,7 +150,9 @@ int bake_image(const BakeConfig& config, const BakeRequest& req) {
     for (const auto& p : listed_programs)
       if (p["argv0"] == base)
         throw UsageError("bake: two programs named '" + base + "'; rc picks programs by name (rename one)");
-    std::string program_path = "/" + tree.add_program(req.ins[i], "/bin/" + base);
+    auto in_tree = path_in_trees(req.ins[i], req.rootfs);
+    std::string program_path = "/" + tree.add_program(req.ins[i], in_tree.value_or("/bin/" + base));
+    if (in_tree) tree.add_alias("/bin/" + base, program_path);
     for (const Dependency& dep : find_dependencies(req.ins[i], programs[i], program_path, roots))
       tree.add_library(dep.host_path, dep.guest_path);
     listed_programs.push_back({{"path", program_path}, {"argv0", base}});

@@ -48,7 +48,8 @@ constexpr std::string_view kBake = R"(usage: kiln bake list
 
 Embeds the x86_64 Linux program IN into the kernel of TARGET and writes the
 bootable image OUT (mode 0755, written atomically). IN becomes /bin/<name>
-of the guest's root file system; a dynamic program brings its interpreter
+of the guest's root file system (one inside a --rootfs tree stays where the
+tree has it, and /bin/<name> links to it); a dynamic program brings its interpreter
 and the libraries it needs, at the paths the interpreter looks for them.
 Up to 16 programs (with different names) go into one image: 'kiln run -r'
 runs them in order, in the background or in pipelines.

@@ -220,6 +220,13 @@ std::string PayloadTree::add_library(const fs::path& host, const std::string& gu
   return add(normalize_guest_path(guest, "bake"), std::move(node));
 }
 
+void PayloadTree::add_alias(const std::string& guest, const std::string& target) {
+  std::string path = resolve_parents(normalize_guest_path(guest, "bake"), "the program", false);
+  if (m_nodes.contains(path)) return;
+  m_nodes.emplace(path, Node{.kind = Kind::Symlink, .mode = 0777, .mtime = m_mtime, .target = target,
+                             .source = "the program", .seq = m_seq++});
+}
+
 std::vector<PayloadTree::Listed> PayloadTree::write(CpioWriter& cpio) const {
   std::vector<Listed> listed;
   auto meta = [](const Node& n, uint32_t type) {

@@ -37,6 +37,9 @@ class PayloadTree {
   // from `guest` when a parent is a symlink (a merged-/usr rootfs's /bin).
   std::string add_program(const fs::path& host, const std::string& guest);
   std::string add_library(const fs::path& host, const std::string& guest);
+  // A symlink at `guest` to `target`, unless the tree already has something
+  // there (a program's /bin/NAME when the program lives elsewhere).
+  void add_alias(const std::string& guest, const std::string& target);
 
   // What write() put in the archive, in order, for --print-files.
   struct Listed {
