@@ -61,7 +61,9 @@ def describe(build_dir, linux_release, reps, warmups, load_before, load_after):
         ("Linux guest", "Debian %s (bzImage), busybox-static initramfs, `quiet`, `tsc_early_khz` set to the host TSC" % linux_release),
         ("timing", "boot: host clock from spawning QEMU to a console line and to QEMU's exit; "
                    "phases inside a guest (syscalls, storage): the time-stamp counter, which under "
-                   "TCG is the host's, converted at the host's rate (see Details for the checks)"),
+                   "TCG is the host's, converted at the host's rate (see Details for the checks); "
+                   "network: the host clients' own figures (wrk, redis-benchmark, bench/lib/bulk_client.py), "
+                   "each guest a server on a tap device in a throw-away network namespace"),
         ("runs", "%d measured per guest after %d warm-up, kiln and Linux alternating; medians" % (reps, warmups)),
         ("host load average (1, 5, 15 min)", "%s before, %s after" % (load_before, load_after)),
     ]

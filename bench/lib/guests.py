@@ -83,8 +83,11 @@ class LinuxVm:
             self.release = f.read().strip()
         self.tsc_khz = host_tsc_khz()
 
-    def pack(self, programs, initramfs):
-        subprocess.run(["sh", self.pack_script, self.dir, initramfs, *programs], check=True)
+    def pack(self, programs, initramfs, tree=None):
+        """The base initramfs plus PROGRAMS in /bin and, if given, the whole
+        TREE at / (a package's staging tree, as kiln bakes it)."""
+        extra = ["--tree", tree] if tree else []
+        subprocess.run(["sh", self.pack_script, self.dir, initramfs, *extra, *programs], check=True)
         return initramfs
 
     def cmdline(self, args, net=None, mounts=()):
@@ -95,7 +98,8 @@ class LinuxVm:
                  "tsc_early_khz=%d" % self.tsc_khz]
         if net:
             words.append("bench.net=" + net)
-        words += ["bench.mount=%s:%s" % m for m in mounts]
+        # (DEVICE, DIR) or (DEVICE, DIR, FSTYPE); the init's default is ext2.
+        words += ["bench.mount=" + ":".join(m) for m in mounts]
         return " ".join(words + ["--", *args])
 
     def argv(self, kiln_argv, initramfs, args, net=None, mounts=()):

@@ -6,9 +6,11 @@ import os
 import shutil
 import subprocess
 
+import netbench
 from guests import GREETING
 from timed_run import phases, timed_run
 
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # Guest memory for every benchmark but the memory search: room for Linux's
 # initramfs and page cache, and the same for kiln.
 MEMORY_MB = 256
@@ -152,12 +154,53 @@ def memory(ctx, lo=4, hi=512):
                              "boundary a probe can go either way, and Linux's result moved by "
                              "1-2 MiB between runs while bench/run was written)"
                              % (guest, found - 1, ctx.last_failure.get(guest, "?")))
-    # HOOK (issue 6, network/app benchmarks): the smallest -M at which each
-    # guest still serves nginx belongs here as "memory_nginx", probed with
-    # the same _smallest() and a request from the host as the pass test.
-    # It needs Debian's nginx baked for kiln (packages/) and the network
-    # bench (bench/net.sh), which colleagues are building; not measured yet.
-    r.notes.append("memory with nginx: not measured yet (needs packages/ nginx and bench/net.sh; hook in bench/lib/suites.py memory())")
+    _memory_nginx(ctx, lo, hi)
+
+
+def _memory_nginx(ctx, lo, hi):
+    """The smallest -M at which each guest boots nginx (packages/nginx-light)
+    and answers a GET of the small page with exactly its bytes."""
+    r = ctx.results
+    r.define("memory_nginx", "memory: smallest -M serving nginx (a GET answered)", "MiB")
+    site = _site(ctx)
+    expected = _site_files(ctx)[SMALL_PAGE]
+    with netbench.Netns() as ns:
+        def serves(guest):
+            def ok(mb):
+                argv = _server_argv(ctx, "nginx", guest, memory_mb=mb, volume=site)
+                with netbench.Server(ns, argv, guest) as server:
+                    try:
+                        server.wait_until(lambda: netbench.serves(ns, "/" + SMALL_PAGE, expected),
+                                          MEMORY_PROBE_TIMEOUT_S, "answer to GET /" + SMALL_PAGE)
+                        good = True
+                    except netbench.NetError:
+                        good = False
+                    if not good:
+                        said = [l.strip() for l in server.output().splitlines() if l.strip()]
+                        panics = [l for l in said if "Kernel panic" in l or "panic:" in l.lower()
+                                  or "out of memory" in l.lower()]
+                        last = (panics or said or ["(nothing on the console)"])[-1]
+                        how = " (still running, not answering, after %d s)" % MEMORY_PROBE_TIMEOUT_S \
+                            if server.alive() else ""
+                        ctx.last_failure[guest] = "`%s`%s" % (last.replace("`", "'"), how)
+                r.add("memory_nginx_probe_ok", guest, mb, 1 if good else 0)
+                ctx.log("  nginx %s -M %d: %s" % (guest, mb, "serves" if good else "fails"))
+                return good
+            return ok
+
+        for guest in ("kiln", "linux"):
+            found = _smallest(serves(guest), lo, hi)
+            if found is None:
+                r.notes.append("memory: %s did not serve nginx even with -M %d" % (guest, hi))
+                continue
+            r.add("memory_nginx", guest, 0, found)
+            if found == lo:
+                r.details.append("memory: %s serves nginx at -M %d, the least `kiln run` accepts"
+                                 % (guest, lo))
+            else:
+                r.details.append("memory: %s does not serve nginx at -M %d: %s (last console line "
+                                 "or panic of that probe; one run per probe)"
+                                 % (guest, found - 1, ctx.last_failure.get(guest, "?")))
 
 
 MIN_LINES_MS = 50
@@ -310,15 +353,204 @@ def small_files(ctx, n=SMALL_FILES):
     _clock_detail(ctx, ["files_create", "files_stat", "files_unlink"])
 
 
+# The network benchmarks. Each boots the server guest, waits until it
+# answers, then loads it from the host with the client pinned to one core.
+NET_SECONDS = int(os.environ.get("BENCH_NET_SECONDS", "3"))        # per wrk measurement
+NET_SECONDS_BIG = int(os.environ.get("BENCH_NET_SECONDS_BIG", "10"))  # 1 MiB, 32 connections
+NET_MIB = int(os.environ.get("BENCH_NET_MIB", "32"))               # per direction, TCP
+REDIS_REQUESTS = int(os.environ.get("BENCH_REDIS_REQUESTS", "20000"))  # per redis-benchmark test
+READY_TIMEOUT_S = 180
+MEMORY_PROBE_TIMEOUT_S = 90
+SMALL_PAGE = "index.html"  # packages/nginx-light/site/index.html
+BIG_PAGE = "1m.bin"        # 1 MiB of random bytes
+BULK_PORT = 5001
+REDIS_VOLUME_MB = 64
+
+
+def _site_files(ctx):
+    """{name: bytes}: the package's own index.html and a 1 MiB file, made
+    once per bench run."""
+    if not hasattr(ctx, "_site_files"):
+        with open(os.path.join(REPO, "packages", "nginx-light", "site", SMALL_PAGE), "rb") as f:
+            small = f.read()
+        ctx._site_files = {SMALL_PAGE: small, BIG_PAGE: os.urandom(1 << 20)}
+    return ctx._site_files
+
+
+def _site(ctx):
+    """An ISO 9660 volume with the site (as packages/nginx-light serves
+    www.iso from /data): kiln mounts it with -b, Linux's init mounts the
+    same virtio-blk disk."""
+    iso = os.path.join(ctx.work, "site.iso")
+    if not os.path.exists(iso):
+        root = os.path.join(ctx.work, "site")
+        os.makedirs(root, exist_ok=True)
+        for name, data in _site_files(ctx).items():
+            with open(os.path.join(root, name), "wb") as f:
+                f.write(data)
+        subprocess.run(["xorriso", "-as", "mkisofs", "-quiet", "-R", "-J", "-V", "WWW", "-o", iso, root],
+                       check=True, capture_output=True)
+    return iso
+
+
+def _server_argv(ctx, server, guest, memory_mb=MEMORY_MB, volume=None):
+    """The QEMU command for SERVER (nginx, redis, bulk) in GUEST, on the
+    namespace's tap0 at netbench.GUEST4. VOLUME is the one virtio-blk disk:
+    the site's ISO on /data (nginx), an ext2 volume on /var/lib/redis
+    (redis)."""
+    run_options = list(netbench.TAP_OPTIONS)
+    mounts = []
+    if server == "nginx":
+        image, initramfs = ctx.package_image("nginx-light"), ctx.package_initramfs("nginx-light")
+        kiln_args, linux_args = [], ["/usr/sbin/nginx"]
+        run_options += ["-b", volume + ",/data"]
+        mounts = [("/dev/vda", "/data", "iso9660")]
+    elif server == "redis":
+        image, initramfs = ctx.package_image("redis-server"), ctx.package_initramfs("redis-server")
+        kiln_args = ["/etc/redis/redis.conf"]
+        linux_args = ["/usr/bin/redis-server", "/etc/redis/redis.conf"]
+        run_options += ["-b", volume + ",/var/lib/redis"]
+        mounts = [("/dev/vda", "/var/lib/redis")]
+    elif server == "bulk":
+        image, initramfs = ctx.kiln_image("bulk"), ctx.linux_initramfs("bulk")
+        kiln_args = [str(BULK_PORT), str(NET_MIB << 20), "1", "nohash"]
+        linux_args = ["/bin/bulk", *kiln_args]
+    else:
+        raise ValueError(server)
+    kiln = ctx.kiln.argv(image, kiln_args, memory_mb, ctx.status_path, run_options)
+    if guest == "kiln":
+        return kiln
+    return ctx.linux.argv(kiln, initramfs, linux_args, net=netbench.LINUX_NET, mounts=mounts)
+
+
+def _net_error(guest, server, e):
+    return BenchError("%s: %s: %s" % (guest, server, e))
+
+
+def _wrk_errors(ctx, guest, what, errors):
+    if errors:
+        ctx.results.details.append("network: %s, %s: wrk counted socket errors %s"
+                                   % (guest, what, ", ".join("%s %d" % kv for kv in errors.items())))
+
+
+# (metric, page, connections, seconds). wrk counts only the requests that
+# complete inside its run; 32 connections sharing about 10 MiB/s take over
+# 3 s each for 1 MiB, so that row runs long enough for many rounds.
+NGINX_LOADS = [
+    ("net_nginx_small_c1", SMALL_PAGE, 1, NET_SECONDS),
+    ("net_nginx_small_c32", SMALL_PAGE, 32, NET_SECONDS),
+    ("net_nginx_1m_c1", BIG_PAGE, 1, NET_SECONDS + 1),
+    ("net_nginx_1m_c32", BIG_PAGE, 32, NET_SECONDS_BIG),
+]
+
+
+def _nginx(ctx, ns):
+    r = ctx.results
+    small = len(_site_files(ctx)[SMALL_PAGE])
+    for metric, page, conns, _ in NGINX_LOADS:
+        what = "%d-byte page" % small if page == SMALL_PAGE else "1 MiB file"
+        r.define(metric, "nginx: wrk, %s, %d connection%s" % (what, conns, "" if conns == 1 else "s"),
+                 "req/s", "higher")
+    site = _site(ctx)
+    files = _site_files(ctx)
+
+    def runs_for(guest):
+        def once():
+            argv = _server_argv(ctx, "nginx", guest, volume=site)
+            with netbench.Server(ns, argv, guest) as server:
+                try:
+                    ready = server.wait_until(lambda: netbench.serves(ns, "/" + SMALL_PAGE, files[SMALL_PAGE]),
+                                              READY_TIMEOUT_S, "answer from nginx")
+                    if not netbench.serves(ns, "/" + BIG_PAGE, files[BIG_PAGE]):
+                        raise netbench.NetError("GET /%s did not return the file" % BIG_PAGE)
+                    # Warm-up, discarded: first touches of nginx's pages and
+                    # the site's blocks.
+                    for page in (SMALL_PAGE, BIG_PAGE):
+                        netbench.wrk(ns, "/" + page, 32, 1, warmup=True)
+                    got = {"net_nginx_ready_s": ready}
+                    for metric, page, conns, seconds in NGINX_LOADS:
+                        out = netbench.wrk(ns, "/" + page, conns, seconds)
+                        got[metric] = out["rate"]
+                        got[metric + "_mibps"] = out["mibps"]  # wrk's Transfer/sec, a check
+                        _wrk_errors(ctx, guest, metric, out["errors"])
+                    # Still serving the right bytes after the load.
+                    if not netbench.serves(ns, "/" + BIG_PAGE, files[BIG_PAGE]):
+                        raise netbench.NetError("GET /%s wrong after the load" % BIG_PAGE)
+                except netbench.NetError as e:
+                    raise _net_error(guest, "nginx", e)
+                return got
+        return once
+
+    _alternate(ctx, runs_for)
+
+
+def _redis(ctx, ns):
+    r = ctx.results
+    r.define("net_redis_get", "redis: redis-benchmark GET, 50 clients", "ops/s", "higher")
+    r.define("net_redis_set", "redis: redis-benchmark SET, 50 clients", "ops/s", "higher")
+    volume = os.path.join(ctx.work, "redis.ext2")
+
+    def runs_for(guest):
+        def once():
+            # A fresh, empty volume for the append-only file every run.
+            if os.path.exists(volume):
+                os.remove(volume)
+            subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", volume, "%dM" % REDIS_VOLUME_MB],
+                           check=True, stdout=subprocess.DEVNULL)
+            argv = _server_argv(ctx, "redis", guest, volume=volume)
+            with netbench.Server(ns, argv, guest) as server:
+                try:
+                    ready = server.wait_until(lambda: netbench.redis_ready(ns), READY_TIMEOUT_S,
+                                              "PONG from redis")
+                    netbench.redis_benchmark(ns, ["set", "get"], 1000)  # warm-up, discarded
+                    rates = netbench.redis_benchmark(ns, ["set", "get"], REDIS_REQUESTS)
+                except netbench.NetError as e:
+                    raise _net_error(guest, "redis", e)
+                return {"net_redis_get": rates["get"], "net_redis_set": rates["set"],
+                        "net_redis_ready_s": ready}
+        return once
+
+    _alternate(ctx, runs_for)
+
+
+def _tcp(ctx, ns):
+    r = ctx.results
+    r.define("net_tcp_to_guest", "TCP: host to guest, %d MiB, 1 connection" % NET_MIB, "MiB/s", "higher")
+    r.define("net_tcp_from_guest", "TCP: guest to host, %d MiB, 1 connection" % NET_MIB, "MiB/s", "higher")
+
+    def runs_for(guest):
+        def once():
+            argv = _server_argv(ctx, "bulk", guest)
+            with netbench.Server(ns, argv, guest) as server:
+                try:
+                    server.wait_until(lambda: "bulk: ready" in server.output(), READY_TIMEOUT_S,
+                                      "'bulk: ready'")
+                    up, down = netbench.bulk(ns, BULK_PORT, NET_MIB)
+                except netbench.NetError as e:
+                    raise _net_error(guest, "bulk", e)
+            return {"net_tcp_to_guest": up, "net_tcp_from_guest": down}
+        return once
+
+    _alternate(ctx, runs_for)
+
+
 def network(ctx):
-    # HOOK (issue 6, network/app benchmarks): nginx req/s with wrk (1 and 32
-    # connections, small and 1 MiB files), redis-benchmark GET/SET, TCP
-    # throughput both ways. Colleagues are building the applications in
-    # packages/ and the harness in bench/net.sh. When they land, run them
-    # here against both guests with the same -I/-W options (Linux gets
-    # bench.net=ADDR/PREFIX from LinuxVm.cmdline), alternating as
-    # _alternate() does. Nothing is faked meanwhile.
-    ctx.results.notes.append("network (nginx, redis, TCP): not measured yet (needs packages/ and bench/net.sh; hook in bench/lib/suites.py network())")
+    """nginx (wrk), redis (redis-benchmark) and TCP throughput, each guest a
+    server on a tap device in a throw-away network namespace, the host's
+    client pinned to one core (netbench.CLIENT_CPU) for both."""
+    parts = [p for p in os.environ.get("BENCH_NET", "nginx,redis,tcp").split(",") if p]
+    with netbench.Netns() as ns:
+        if "nginx" in parts:
+            _nginx(ctx, ns)
+        if "redis" in parts:
+            _redis(ctx, ns)
+        if "tcp" in parts:
+            _tcp(ctx, ns)
+    ctx.results.details.append(
+        "network: clients pinned to host CPU %s (`taskset -c`), QEMU not pinned; wrk -t1 for %d s per "
+        "row (1 MiB: %d s with 1 connection, %d s with 32) after 1 s warm-ups, redis-benchmark -n %d per test after -n 1000, TCP %d MiB each way "
+        "(bench/lib/bulk_client.py against tests/network/progs/bulk.c `nohash`)"
+        % (netbench.CLIENT_CPU, NET_SECONDS, NET_SECONDS + 1, NET_SECONDS_BIG, REDIS_REQUESTS, NET_MIB))
 
 
 ALL = [boot, image_size, memory, syscalls, storage, small_files, network]

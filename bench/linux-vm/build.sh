@@ -8,7 +8,7 @@
 # Usage: bench/linux-vm/build.sh [BUILD_DIR]
 # Output, in BUILD_DIR/bench/linux-vm (cached; delete it to rebuild):
 #   vmlinuz          the kernel (bzImage)
-#   base.cpio.gz     busybox, modules, init (gzip'd cpio, newc)
+#   base.cpio.gz     busybox, modules, init, a minimal /etc (gzip'd cpio, newc)
 #   busybox          the static busybox, also used on the host to write cpio
 #   kernel-release   e.g. 6.1.0-57-cloud-amd64
 # LINUX_PKG=linux-image-6.1.0-N-cloud-amd64-unsigned picks another kernel.
@@ -67,6 +67,15 @@ for applet in $("$out/busybox" --list); do
 done
 cp "$here/init" "$root/init"
 chmod 755 "$root/init"
+# The /etc a program finds in kiln when its image brings none (kernel/posix/
+# vfs.cpp's defaults): user and group names for nginx's getpwnam(), the
+# name service's switch and localhost. A package tree packed later
+# (pack.sh --tree) replaces any of them it brings.
+mkdir -p "$root/etc"
+printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n' > "$root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
+printf 'passwd: files\ngroup: files\nshadow: files\nhosts: files dns\n' > "$root/etc/nsswitch.conf"
+printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' > "$root/etc/hosts"
 
 # Modules: each driver the benchmarks need, if the config builds it as a
 # module (=m), with what it depends on first. The package ships no
@@ -85,7 +94,9 @@ add_module() {
   cp "$(module_path "$1")" "$root/lib/modules/$1.ko"
   echo "$1" >> "$root/lib/modules/load-order"
 }
-for option in VIRTIO_MMIO:virtio_mmio VIRTIO_PCI:virtio_pci VIRTIO_NET:virtio_net VIRTIO_BLK:virtio_blk; do
+# isofs: nginx's site is an ISO 9660 volume, as packages/nginx-light serves it.
+for option in VIRTIO_MMIO:virtio_mmio VIRTIO_PCI:virtio_pci VIRTIO_NET:virtio_net VIRTIO_BLK:virtio_blk \
+              ISO9660_FS:isofs; do
   if grep -qx "CONFIG_${option%%:*}=m" "$config"; then
     add_module "${option#*:}"
   elif ! grep -qx "CONFIG_${option%%:*}=y" "$config"; then
