@@ -13,6 +13,7 @@
 #include "core/heap.h"
 #include "core/manifest.h"
 #include "core/panic.h"
+#include "core/payload.h"
 #include "core/thread.h"
 #include "lib/mem.h"
 #include "posix/errno.h"
@@ -93,15 +94,22 @@ long spawn(const RcEntry& e, const char* path, File* in, File* out, const char**
     process_discard(child);
     return -ENOMEM;
   }
-  fs::Location loc;
-  uint8_t* image = nullptr;
+  // A baked program runs from the payload in place, as the only one does;
+  // another file of the image is read into memory.
+  const uint8_t* image = nullptr;
   size_t size = 0;
-  long r = vfs().resolve(init->cwd, path, fs::kFollow, &loc);
-  if (r == 0) r = read_program_file(loc, true, &image, &size);
-  if (r < 0) {
-    *why = r == -ENOENT ? "no such file in the image" : r == -EACCES ? "not executable" : "cannot read it";
-    process_discard(child);
-    return r;
+  bool owned = !payload_find(path + 1, &image, &size);
+  if (owned) {
+    fs::Location loc;
+    uint8_t* copy = nullptr;
+    long r = vfs().resolve(init->cwd, path, fs::kFollow, &loc);
+    if (r == 0) r = read_program_file(loc, true, &copy, &size);
+    if (r < 0) {
+      *why = r == -ENOENT ? "no such file in the image" : r == -EACCES ? "not executable" : "cannot read it";
+      process_discard(child);
+      return r;
+    }
+    image = copy;
   }
   // exec_load fills the calling thread's process: this thread borrows the
   // child's for the while.
@@ -119,11 +127,11 @@ long spawn(const RcEntry& e, const char* path, File* in, File* out, const char**
   if (!t) {
     if (loaded) *why = "out of memory";
     child->image = nullptr;
-    kfree(image);
+    if (owned) kfree(const_cast<uint8_t*>(image));
     process_discard(child);
     return loaded ? -ENOMEM : -ENOEXEC;
   }
-  child->image_owned = true;  // freed when it is reaped
+  child->image_owned = owned;  // then freed when it is reaped
   t->process = child;
   t->space = child->mm->space;
   child->pid = t->tid;

@@ -232,6 +232,23 @@ def test_dry_run(t):
     expect(option_value(argv, "-accel") == "kvm" and option_value(argv, "-cpu") == "host", "KILN_ACCEL=kvm")
 
 
+def test_run_memory_fit(t):
+    """An image that cannot fit in -M is refused before QEMU starts, with the -M that fits."""
+    if not os.path.exists(os.path.join(t.kernel_dir, "hw_virtio.elf")):
+        print("skip: kernel not built")
+        return SKIP
+    prog = build_static_hello(t)
+    big = t.write("big.bin", os.urandom(6 << 20))
+    image = t.path("big.img")
+    expect_ok(t.kiln_run("bake", "--file", big + ":/big.bin", "hw_virtio", image, prog))
+    result = t.kiln_run("run", "-D", "tcg", "-M", "4", image)
+    expect_error(result, 1, "does not fit in -M 4", "give -M ")
+    enough = int(result[2].split("give -M ")[1].split()[0])
+    expect(8 <= enough <= 12, f"-M {enough} for 6 MiB of files")
+    expect_error(t.kiln_run("run", "-D", "tcg", "-M", str(enough - 1), image), 1, "does not fit")
+    expect(dry_run(t, "-D", "tcg", "-M", str(enough), image), f"-M {enough} refused")
+
+
 def test_kvm_probe_failure(t):
     """A KVM probe that fails: 'kvm' refuses with one line, 'qemu' falls back to TCG."""
     kdir = os.path.join(t.tmp, "kernels")

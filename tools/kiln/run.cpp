@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -166,8 +167,10 @@ Accel pick_accel(const RunRequest& req, const std::string& qemu) {
 }
 
 // Catches the classic slip of running the program instead of its image
-// (QEMU would fail with a less helpful message, or boot it as a kernel).
-void check_image(const fs::path& image) {
+// (QEMU would fail with a less helpful message, or boot it as a kernel),
+// and an image that cannot fit in the guest's memory: QEMU loads all of it
+// into RAM, and the kernel needs some room of its own above it.
+void check_image(const fs::path& image, uint64_t memory_mb) {
   Bytes data = read_file(image, "run: cannot read image");
   std::string name = image.string();
   if (!ElfFile::check(data).empty())
@@ -176,6 +179,17 @@ void check_image(const fs::path& image) {
   if (elf.header().e_machine != EM_X86_64 || !elf.find_section(image::kPayloadSection))
     throw Failure("run: " + name + " is not a kiln image; bake it first: kiln bake hw_virtio " + name +
                   ".img " + name);
+  uint64_t end = 0;
+  for (size_t i = 0; i < elf.phdr_count(); i++) {
+    Elf64_Phdr ph = elf.phdr(i);
+    if (ph.p_type == PT_LOAD) end = std::max(end, ph.p_paddr + ph.p_memsz);
+  }
+  constexpr uint64_t kMiB = 1 << 20, kKernelRoom = kMiB;
+  uint64_t need_mb = (end + kKernelRoom + kMiB - 1) / kMiB;
+  if (memory_mb < need_mb)
+    throw Failure("run: " + name + " does not fit in -M " + std::to_string(memory_mb) + ": the kernel and its " +
+                  "files load up to " + std::to_string((end + kMiB - 1) / kMiB) + " MiB; give -M " +
+                  std::to_string(need_mb) + " or more");
 }
 
 volatile sig_atomic_t g_child_pid = 0;
@@ -241,7 +255,7 @@ int cmd_run(const Args& args) {
     return 0;
   }
   std::error_code ec;
-  check_image(req->image);
+  check_image(req->image, req->memory_mb);
 
   const std::string& name = req->instance;
   BootConfig boot{.args = req->args, .env = req->env, .hostname = req->name, .verbose = req->verbose,
