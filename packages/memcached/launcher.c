@@ -9,8 +9,9 @@ static const char* const kDefaults[] = {
     "-u", "root",    // the guest's only user is root; memcached refuses it without -u
     "-m", "32",      // item memory (MiB): fits a 64 MiB guest
     "-p", "11211",   // TCP only (UDP is off by default)
-    // Both wildcards by name: for no -l, glibc's getaddrinfo sorts its two
-    // answers and asserts on kiln (docs/packages.md, "Known problem").
+    // Both wildcards by name: getaddrinfo answers each without sorting (its
+    // sort of the wildcard's two answers asserted on kiln before it named
+    // IPv4-mapped addresses).
     "-l", "0.0.0.0,::",
     "-A",            // the text protocol's `shutdown` ends the guest cleanly
 };
