@@ -21,9 +21,14 @@ OUT ?= $(CURDIR)/out
 PACKAGES_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 STAGE := $(OUT)/stage
 IMAGE := $(OUT)/$(NAME).img
-# Documentation, translations and iconv modules: nothing the programs read.
+# Documentation, translations, iconv modules, editor syntax files and glibc's
+# debugging aids (malloc debugging, memusage, pcprofile, thread_db): nothing
+# the programs read. The image is in guest memory, so every file costs RAM.
+GLIBC_DIR := lib/x86_64-linux-gnu
 PRUNE_DEFAULT := usr/share/doc usr/share/man usr/share/info usr/share/locale usr/share/lintian \
-                 usr/share/bug usr/lib/x86_64-linux-gnu/gconv etc/init.d etc/logrotate.d etc/ufw
+                 usr/share/bug usr/share/vim usr/lib/x86_64-linux-gnu/gconv etc/init.d etc/logrotate.d etc/ufw \
+                 $(GLIBC_DIR)/libc_malloc_debug.so.0 $(GLIBC_DIR)/libmemusage.so $(GLIBC_DIR)/libpcprofile.so \
+                 $(GLIBC_DIR)/libthread_db.so.1
 
 .PHONY: all fetch image clean
 all: image
