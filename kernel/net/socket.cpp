@@ -198,6 +198,9 @@ long Socket::bind(const Endpoint& ep) {
   }
   local_ = e;
   bound_ = true;
+  // What the program chose stays when a UDP association dissolves.
+  if (!ep.addr.any()) addr_chosen_ = true;
+  if (ep.port) port_chosen_ = true;
   stack_->file(this, stream_ ? &stack_->tcp_bound_ : &stack_->udp_);
   return 0;
 }
@@ -241,6 +244,13 @@ long Socket::connect(const Endpoint& ep, uint64_t now_ns) {
     if (!bound_) {
       r = bind(any_endpoint());
       if (r < 0) return r;
+    }
+    // As on Linux, the route's source address becomes the local one, so
+    // getsockname tells which address reaches the peer (glibc's
+    // getaddrinfo sorts its answers by it).
+    if (local_.addr.any()) {
+      IpAddr src = stack_->source_for(e.addr);
+      if (!src.any()) local_.addr = src;
     }
     remote_ = e;
     connected_ = true;
@@ -303,6 +313,13 @@ long Socket::disconnect(uint64_t now_ns) {
   if (!stream_) {
     connected_ = false;
     remote_ = Endpoint{};
+    // Linux forgets the address connect() picked, and an automatic port.
+    if (!addr_chosen_) local_.addr = any_endpoint().addr;
+    if (!port_chosen_ && bound_) {
+      stack_->file(this, nullptr);
+      bound_ = false;
+      local_.port = 0;
+    }
     return 0;
   }
   if (tcb.state == TcpState::Listen) return -kEINVAL;

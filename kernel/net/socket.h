@@ -202,6 +202,7 @@ class Socket : public Fallible {
   bool stream_;
   Endpoint local_, remote_;
   bool bound_ = false, connected_ = false;
+  bool addr_chosen_ = false, port_chosen_ = false;  // by bind(): a specific address, a port
   bool reuse_addr_ = false, reuse_port_ = false, keepalive_ = false, nodelay_ = false;
   bool linger_on_ = false, broadcast_ = false, v6only_ = false;
   int linger_s_ = 0;

@@ -99,7 +99,13 @@ class InetSocket final : public Socket {
 
   long connect(const SockAddr& a) override {
     net::Endpoint ep;
-    if (long r = endpoint(a, &ep); r < 0) return r;
+    int kind = net::endpoint_from_sockaddr(a.bytes, a.len, &ep);
+    if (kind < 0) return kind;
+    if (kind == 1) {  // AF_UNSPEC: dissolve the association
+      long r = s_->disconnect(monotonic_ns());
+      network_kick();
+      return r;
+    }
     long r = s_->connect(ep, monotonic_ns());
     network_kick();
     if (r != -EINPROGRESS || nonblocking()) return r;

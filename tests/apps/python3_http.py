@@ -2,11 +2,11 @@
 """Debian's python3.11 (packages/python3.11, standard library on an ISO)
 runs `-m http.server` (socket, threads) over a directory on another ISO;
 curl from the host gets a listing and every file byte-exact, and a missing
-one is a 404. It binds 0.0.0.0. FIXME: without --bind, glibc's getaddrinfo
-sorts 0.0.0.0 and :: by source address (a UDP socket connect()ed to each,
-then getsockname); for 0.0.0.0 it uses an IPv6 socket, and kiln's
-getsockname then gives no v4-mapped address (Linux: ::ffff:127.0.0.1),
-which trips an assertion in glibc and aborts python.
+one is a 404. Without --bind, as people run it: python asks getaddrinfo
+for the passive addresses, and glibc sorts 0.0.0.0 and :: by the source
+address a UDP socket connect()ed to each reports (getsockname; for
+0.0.0.0 through an IPv6 socket, so ::ffff:127.0.0.1 as on Linux); the
+server then listens on :: dual-stack and curl reaches it over IPv4.
 
     python3_http.py KILN PACKAGES_DIR OUT_DIR
 """
@@ -36,7 +36,7 @@ with tempfile.TemporaryDirectory() as work, Netns() as ns:
     iso = make_iso(www, os.path.join(work, "www.iso"), "WWW")
     guest = ns.start_guest(kiln, image, ["-M", "256", "-W", "net0,inet,static,10.0.120.120/24",
                                          "-b", stdlib + ",/usr/lib/python3.11", "-b", iso + ",/www"],
-                           ["-m", "http.server", "8000", "--bind", "0.0.0.0", "--directory", "/www"])
+                           ["-m", "http.server", "8000", "--directory", "/www"])
     guest.wait_for(f"inet {GUEST4}/24", timeout=120)
     url = f"http://{GUEST4}:8000/"
     deadline = time.monotonic() + 180
