@@ -2,6 +2,7 @@
 
 #include "core/thread.h"
 #include "posix/errno.h"
+#include "posix/file_lock.h"
 #include "posix/process.h"
 #include "posix/signal.h"
 #include "lib/format.h"
@@ -63,7 +64,10 @@ long wait_for_file(File* f, uint32_t events, uint64_t deadline_ns) {
 FdTable& fd_table() { return *process().fds; }
 
 void release_file(File* f) {
-  if (f && --f->refs == 0) delete f;
+  if (f && --f->refs == 0) {
+    locks_file_released(f);
+    delete f;
+  }
 }
 
 int FdTable::install(File* f, int min, bool close_on_exec) {
@@ -88,6 +92,7 @@ long FdTable::close(int64_t raw) {
   int32_t fd = int32_t(raw);
   files[fd] = nullptr;
   cloexec[fd] = false;
+  locks_fd_closed(this, f);
   release_file(f);
   return 0;
 }

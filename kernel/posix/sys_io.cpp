@@ -3,6 +3,7 @@
 #include "lib/mem.h"
 #include "posix/errno.h"
 #include "posix/file.h"
+#include "posix/file_lock.h"
 #include "core/heap.h"
 #include "posix/vm.h"
 #include "posix/syscall_table.h"
@@ -15,7 +16,6 @@ constexpr int F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F
               F_SETLK = 6, F_SETLKW = 7, F_SETOWN = 8, F_GETOWN = 9, F_SETSIG = 10,
               F_GETSIG = 11, F_OFD_GETLK = 36, F_OFD_SETLK = 37, F_OFD_SETLKW = 38,
               F_DUPFD_CLOEXEC = 1030, F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032;
-constexpr int16_t F_RDLCK = 0, F_WRLCK = 1, F_UNLCK = 2;
 constexpr uint32_t O_CLOEXEC = 02000000, O_APPEND = 02000, O_NONBLOCK = 04000;
 constexpr size_t kMaxIov = 1024;
 
@@ -151,22 +151,12 @@ long sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint
                         (uint32_t(arg) & (O_APPEND | O_NONBLOCK));
       return 0;
     case F_GETLK:
-    case F_OFD_GETLK: {
-      // One process holds every lock there is: none ever conflicts.
-      int16_t unlocked = F_UNLCK;
-      return put_user(arg, unlocked) ? 0 : -EFAULT;
-    }
     case F_SETLK:
     case F_SETLKW:
+    case F_OFD_GETLK:
     case F_OFD_SETLK:
-    case F_OFD_SETLKW: {
-      int16_t type;
-      if (!get_user(&type, arg)) return -EFAULT;
-      if (type != F_RDLCK && type != F_WRLCK && type != F_UNLCK) return -EINVAL;
-      if (type == F_RDLCK && (f->status_flags & 3) == 1) return -EBADF;
-      if (type == F_WRLCK && (f->status_flags & 3) == 0) return -EBADF;
-      return 0;
-    }
+    case F_OFD_SETLKW:
+      return fcntl_lock(f, &t, int(cmd), arg);
     case F_SETPIPE_SZ:
     case F_GETPIPE_SZ:
       return 65536;  // pipes are a fixed 64 KiB
@@ -278,9 +268,9 @@ long sys_close_range(uint64_t first, uint64_t last, uint64_t flags, uint64_t, ui
 }
 
 long sys_flock(uint64_t fd, uint64_t op, uint64_t, uint64_t, uint64_t, uint64_t) {
-  if (!fd_table().get(int64_t(fd))) return -EBADF;
-  uint64_t kind = op & ~uint64_t(4);  // LOCK_NB
-  return kind == 1 || kind == 2 || kind == 8 ? 0 : -EINVAL;  // one process never conflicts
+  File* f = fd_table().get(int64_t(fd));
+  if (!f) return -EBADF;
+  return flock_file(f, op);
 }
 
 // Moves bytes between descriptors through a scratch mapping in the
