@@ -3,7 +3,7 @@
 image's defaults (no arguments), driven from the host over a tap: a small
 client of the text protocol checks exact replies (set, get, multi-get, add,
 replace, append, prepend, incr, decr, delete, flush_all, a 500 KB value,
-stats), then Debian's memccapable must pass and memcslap loads it (rates
+stats, a key set over IPv6 read over IPv4), then Debian's memccapable must pass and memcslap loads it (rates
 printed, not asserted; both skipped without libmemcached-tools), and
 `shutdown` ends the guest with status 0.
 
@@ -18,7 +18,7 @@ import sys
 import time
 
 from pkglib import build_package, program_output
-from netns import GUEST4, Netns, skip_unless_root
+from netns import GUEST4, GUEST6, Netns, skip_unless_root
 
 kiln, packages_dir, out_dir = sys.argv[1:4]
 skip_unless_root()
@@ -32,7 +32,7 @@ class Client:
     whole (a line, or a block up to END) so the test compares exact bytes."""
 
     def __init__(self, host):
-        self.sock = socket.create_connection((host, PORT), timeout=60)
+        self.sock = socket.create_connection((host, PORT), timeout=60)  # IPv4 or IPv6
         self.buf = b""
 
     def send(self, data):
@@ -142,7 +142,8 @@ def libmemcached_tools(ns):
 
 
 with Netns() as ns:
-    guest = ns.start_guest(kiln, image, ["-M", "64", "-W", f"net0,inet,static,{GUEST4}/24"])
+    guest = ns.start_guest(kiln, image, ["-M", "64", "-W", f"net0,inet,static,{GUEST4}/24",
+                                         "-W", f"net0,inet6,static,{GUEST6}/64"])
     guest.wait_for(f"inet {GUEST4}/24", timeout=120)
     with ns.inside():
         deadline = time.monotonic() + 120
@@ -156,6 +157,9 @@ with Netns() as ns:
                 time.sleep(0.5)
         started = time.monotonic()
         exercise(c)
+        c6 = Client(GUEST6)  # the same items through the IPv6 listener
+        assert c6.store(b"set", b"v6", b"over IPv6") == b"STORED"
+        assert c.get(b"v6") == value_block(b"v6", b"over IPv6") + b"END\r\n"
         print(f"memcached: the protocol checks took {time.monotonic() - started:.1f} s")
     libmemcached_tools(ns)
     with ns.inside():
