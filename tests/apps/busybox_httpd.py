@@ -1,11 +1,12 @@
 #!/usr/bin/python3
 """Debian's busybox-static, unmodified, as a web server: `busybox httpd -f
 -p 80 -h /www` forks a child per connection. curl from the host fetches
-every file byte-exact, sequentially (fresh connections, so fresh children)
-and ten at once, gets a 404, and runs a CGI script: httpd forks and execs
-/www/cgi-bin/x.sh, whose #! starts busybox sh, whose pipeline forks again;
-a POST body goes through the pipe to the script's stdin. The launcher's
-SIGTERM stops the guest at the end.
+every file byte-exact, one after the other (fresh connections, so fresh
+children), twenty with ten at once, forty in a row, gets a 404, and runs a
+CGI script, alone and ten at once: httpd forks and execs
+/www/cgi-bin/x.sh, whose #! starts busybox sh, whose pipelines fork again;
+a 64 KiB POST body goes through a pipe to the script's stdin. The
+launcher's SIGTERM stops the guest at the end.
 
     busybox_httpd.py KILN BUSYBOX
 """
@@ -36,7 +37,7 @@ if [ "$REQUEST_METHOD" = POST ]; then
 fi
 echo done
 """
-# The guest's free memory, to see that finished requests give theirs back.
+# The guest's free memory and kernel heap, printed before and after.
 MEM_CGI = b"""#!/bin/sh
 echo "Content-Type: text/plain"
 echo
