@@ -178,6 +178,34 @@ class Netns:
         self.guests.append(g)
         return g
 
+    def bridge(self, taps=("tap1",)):
+        """Several guests on one link: tap0 and the new TAPS join a bridge
+        `br0`, which takes over the host's addresses. Start each guest with
+        start_guest_on(TAP, ...) and a MAC of its own."""
+        def ip(*args):
+            subprocess.run(["ip", "-n", self.name, *args], check=True)
+
+        ip("link", "add", "br0", "type", "bridge")
+        subprocess.run(self.cmd(["sysctl", "-qw", "net.ipv6.conf.br0.accept_dad=0"]), check=True)
+        ip("addr", "flush", "dev", "tap0")
+        for tap in taps:
+            ip("tuntap", "add", "dev", tap, "mode", "tap")
+        for tap in ("tap0", *taps):
+            ip("link", "set", tap, "master", "br0", "up")
+        ip("addr", "add", HOST4 + "/24", "dev", "br0")
+        if self.ipv6:
+            ip("addr", "add", HOST6 + "/64", "dev", "br0", "nodad")
+        ip("link", "set", "br0", "up")
+
+    def start_guest_on(self, tap, kiln, image, kiln_args, program_args=(), tap_options=""):
+        """start_guest on the tap device TAP (one of bridge()'s)."""
+        argv = [kiln, "run", "tcg", "-i", "-I", f"net0,tap,ifname={tap}" + tap_options, *kiln_args,
+                "--", image, *program_args]
+        proc = self.popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        g = Guest(proc)
+        self.guests.append(g)
+        return g
+
 
 def bake(kiln, workdir, program, name="guest.img", extra=()):
     image = os.path.join(workdir, name)
