@@ -313,9 +313,10 @@ bool exec_load(const uint8_t* image, size_t size, const ExecArgs& args, TrapFram
       !load_interpreter(m, interp, interp_len, &interp_base, &start, error))
     return false;
 
-  size_t n = strlen(args.execfn);
+  const char* exe = args.exe ? args.exe : args.execfn;
+  size_t n = strlen(exe);
   if (n >= sizeof p.exe_path) n = sizeof p.exe_path - 1;
-  memcpy(p.exe_path, args.execfn, n);
+  memcpy(p.exe_path, exe, n);
   p.exe_path[n] = 0;
   p.argv = args.argv;
   p.argc = args.argc;

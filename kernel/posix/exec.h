@@ -17,7 +17,8 @@ struct ExecArgs {
   size_t argc;
   const char* const* envp;
   size_t envc;
-  const char* execfn;  // AT_EXECFN and /proc/self/exe
+  const char* execfn;  // AT_EXECFN, as the caller named the program
+  const char* exe = nullptr;  // /proc/self/exe, its absolute path; execfn if null
 };
 
 // The whole regular file at `loc` (whose reference it takes) in a kmalloc'd

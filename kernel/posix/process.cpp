@@ -53,6 +53,8 @@ Process* process_new(Process* parent) {
   p->image_size = parent->image_size;
   if (parent->image) p->elf = parent->elf;
   p->load_bias = parent->load_bias;
+  p->blocks = parent->blocks;  // the image and strings below point into them
+  if (p->blocks) p->blocks->refs++;
   p->argv = parent->argv;
   p->argc = parent->argc;
   p->envp = parent->envp;
@@ -67,8 +69,16 @@ Process* process_new(Process* parent) {
 }
 
 void process_free(Process* p) {
+  exec_blocks_put(p->blocks);
   g_processes.remove(p);
   delete p;
+}
+
+void exec_blocks_put(ExecBlocks* b) {
+  if (!b || --b->refs > 0) return;
+  kfree(b->image);
+  kfree(b->strings);
+  delete b;
 }
 
 AddressSpace* mm_new() {

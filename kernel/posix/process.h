@@ -26,6 +26,17 @@ struct SigAction {
   uint64_t mask;
 };
 
+// The heap blocks a program runs from: the file execve read and its argv
+// and envp strings. A forked child points into its parent's until it execs
+// (its image, ELF view, argv and envp), so the blocks are shared and freed
+// with the last reference, whichever process goes first.
+struct ExecBlocks : fs::Fallible {  // fs::Fallible: `new` may yield nullptr
+  int refs = 1;
+  uint8_t* image = nullptr;  // kmalloc'd
+  void* strings = nullptr;   // kmalloc'd, or nullptr
+};
+void exec_blocks_put(ExecBlocks* b);
+
 // What CLONE_VM shares: the page tables and the memory map.
 struct AddressSpace : fs::Fallible {  // fs::Fallible: `new` may yield nullptr
   uint64_t space = 0;  // paging's name for it (the top table)
@@ -45,21 +56,20 @@ struct Process : fs::Fallible {
   FdTable* fds = nullptr;
   fs::Location cwd;
 
-  // The program image, kept for /proc/self/exe and symbolized backtraces;
-  // `owned` when execve read it from a file into the heap.
+  // The program image, kept for /proc/self/exe and symbolized backtraces:
+  // the payload's bytes, or `blocks`' when execve read it from a file.
   const uint8_t* image = nullptr;
   size_t image_size = 0;
-  bool image_owned = false;
+  ExecBlocks* blocks = nullptr;  // a reference, or nullptr
   elf::Image elf;
   uint64_t load_bias = 0;
   char exe_path[256] = "/";
   // The command line and environment it started with (/proc/self/cmdline,
-  // environ); `strings` holds them after an execve.
+  // environ); in `blocks` after an execve.
   const char* const* argv = nullptr;
   size_t argc = 0;
   const char* const* envp = nullptr;
   size_t envc = 0;
-  void* strings = nullptr;
 
   // Credentials: the program starts as root and may drop privileges
   // (memcached -u, nginx user ...), with Linux's rules.
@@ -95,7 +105,8 @@ Process* next_process(Process* p);
 Process* init_process();
 // A new process: a copy of `parent`'s identity, no memory, no descriptors.
 Process* process_new(Process* parent);
-// Frees a reaped zombie.
+// Frees a reaped zombie (or a process never started), dropping its
+// reference to the blocks it ran from.
 void process_free(Process* p);
 
 // A new, empty address space (nullptr when out of memory), and dropping one

@@ -110,6 +110,13 @@ long spawn(const RcEntry& e, const char* path, File* in, File* out, const char**
       return r;
     }
     image = copy;
+    child->blocks = new ExecBlocks;
+    if (!child->blocks) {
+      kfree(copy);
+      process_discard(child);
+      return -ENOMEM;
+    }
+    child->blocks->image = copy;  // freed with the child
   }
   // exec_load fills the calling thread's process: this thread borrows the
   // child's for the while.
@@ -126,12 +133,9 @@ long spawn(const RcEntry& e, const char* path, File* in, File* out, const char**
   Thread* t = loaded ? thread_create_user(frame, 0) : nullptr;
   if (!t) {
     if (loaded) *why = "out of memory";
-    child->image = nullptr;
-    if (owned) kfree(const_cast<uint8_t*>(image));
     process_discard(child);
     return loaded ? -ENOMEM : -ENOEXEC;
   }
-  child->image_owned = owned;  // then freed when it is reaped
   t->process = child;
   t->space = child->mm->space;
   child->pid = t->tid;

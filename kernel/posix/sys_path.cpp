@@ -506,56 +506,10 @@ long sys_fchdir(uint64_t fd, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
 // each directory's name in its parent.
 long sys_getcwd(uint64_t ubuf, uint64_t size, uint64_t, uint64_t, uint64_t, uint64_t) {
   char path[kPathMax];
-  size_t at = sizeof path - 1;
-  path[at] = 0;
-  Location cur = fs::location_dup(cwd());
-  Location top = vfs().root();
-  long r = 0;
-  for (int depth = 0; depth < 256; depth++) {
-    if (cur.node == top.node || (cur.mnt == top.mnt && fs::node_ino(cur.node) == fs::node_ino(top.node)))
-      break;
-    Location up;
-    if ((r = vfs().step(cur, "..", 2, &up)) < 0) break;
-    uint64_t ino = fs::node_ino(cur.node);
-    bool crossed = up.mnt != cur.mnt;
-    struct Find {
-      uint64_t ino;
-      char name[256];
-      bool found;
-    } find = {crossed ? fs::node_ino(cur.mnt->mountpoint) : ino, {}, false};
-    uint64_t cookie = 0;
-    up.node->readdir(&cookie, [](void* ctx, uint64_t ino, uint8_t, const char* name, size_t len,
-                                 uint64_t) {
-      auto f = static_cast<Find*>(ctx);
-      if (ino != f->ino || (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.'))
-        return true;
-      memcpy(f->name, name, len);
-      f->name[len] = 0;
-      f->found = true;
-      return false;
-    }, &find);
-    fs::location_put(cur);
-    cur = up;
-    if (!find.found) {
-      r = -ENOENT;  // the directory was removed
-      break;
-    }
-    size_t n = strlen(find.name);
-    if (n + 1 > at) {
-      r = -ENAMETOOLONG;
-      break;
-    }
-    at -= n;
-    memcpy(path + at, find.name, n);
-    path[--at] = '/';
-  }
-  fs::location_put(cur);
-  fs::location_put(top);
-  if (r < 0) return r;
-  if (at == sizeof path - 1) path[--at] = '/';
-  size_t len = sizeof path - at;  // with the NUL
-  if (len > size) return -ERANGE;
-  return copy_to_user(ubuf, path + at, len) ? long(len) : -EFAULT;
+  long len = location_path(cwd(), path, sizeof path);
+  if (len < 0) return len;
+  if (size_t(len) + 1 > size) return -ERANGE;
+  return copy_to_user(ubuf, path, size_t(len) + 1) ? len + 1 : -EFAULT;
 }
 
 long sys_truncate(uint64_t upath, uint64_t size, uint64_t, uint64_t, uint64_t, uint64_t) {

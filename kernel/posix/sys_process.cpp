@@ -69,8 +69,6 @@ FdTable* copy_fds(const FdTable& from) {
 
 // A zombie's last remains.
 void reap(Process* q) {
-  if (q->image_owned) kfree(const_cast<uint8_t*>(q->image));
-  kfree(q->strings);
   delete q->fds;
   process_free(q);
 }
@@ -261,6 +259,20 @@ void become_new_program(Process& p, Thread* self) {
   fpu::restore(self->fpu_state);
 }
 
+// What Linux shows as /proc/PID/exe: the file's absolute path, symlinks
+// (/proc/self/exe among them) resolved. `dir` (whose reference this takes)
+// and `last` are what a kParent lookup of a path to it gave. False when
+// it cannot be named in `cap` bytes.
+bool executable_path(fs::Location dir, const char* last, char* out, size_t cap) {
+  long n = location_path(dir, out, cap);
+  fs::location_put(dir);
+  size_t len = strlen(last);
+  if (n < 0 || size_t(n) + 1 + len + 1 > cap) return false;
+  if (n > 1) out[n++] = '/';
+  memcpy(out + n, last, len + 1);
+  return true;
+}
+
 long do_execve(int64_t dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp, int flags) {
   constexpr int AT_EMPTY_PATH = 0x1000, AT_SYMLINK_NOFOLLOW = 0x100;
   if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)) return -EINVAL;
@@ -274,6 +286,12 @@ long do_execve(int64_t dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp, in
   uint8_t* image;
   size_t size;
   if (long r = read_program_file(loc, true, &image, &size); r < 0) return r;
+  char exe[256];
+  fs::Location dir;
+  char last[256];
+  if (user_path(dirfd, upath, fs::kParent | follow, &dir, last, false) < 0 ||
+      !executable_path(dir, last, exe, sizeof exe))
+    memcpy(exe, path, size_t(plen) + 1);  // an empty path (AT_EMPTY_PATH), or too long
 
   // Scripts: the interpreter runs with the script's path as an argument
   // (argv: interpreter, [argument], path, argv[1...]).
@@ -303,6 +321,9 @@ long do_execve(int64_t dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp, in
     if (n >= sizeof exec_path) n = sizeof exec_path - 1;
     memcpy(exec_path, interp, n);
     exec_path[n] = 0;
+    if (vfs().resolve(cwd(), interp, fs::kParent | fs::kFollow, &dir, last) < 0 ||
+        !executable_path(dir, last, exe, sizeof exe))
+      memcpy(exe, exec_path, n + 1);
     if (depth > 0) break;  // nested interpreters: the outer prefix is kept simple
   }
   elf::Image probe;
@@ -316,11 +337,16 @@ long do_execve(int64_t dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp, in
     return r;
   }
   AddressSpace* fresh = mm_new();
-  if (!fresh) {
+  auto blocks = new ExecBlocks;
+  if (!fresh || !blocks) {
+    mm_put(fresh);
+    delete blocks;
     kfree(image);
     kfree(s.block);
     return -ENOMEM;
   }
+  blocks->image = image;
+  blocks->strings = s.block;
 
   // No way back from here: a failure ends the process, as on Linux.
   Process& p = process();
@@ -332,15 +358,12 @@ long do_execve(int64_t dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp, in
   paging::activate(fresh->space);
   mm_put(old);
   release_vfork_parent(p);
-  const uint8_t* old_image = p.image_owned ? p.image : nullptr;
-  void* old_strings = p.strings;
-  ExecArgs args{s.argv, s.argc, s.envp, s.envc, exec_path};
+  ExecBlocks* old_blocks = p.blocks;
+  p.blocks = blocks;
+  ExecArgs args{s.argv, s.argc, s.envp, s.envc, exec_path, exe};
   const char* error = "";
   bool ok = exec_load(image, size, args, syscall_frame(), &error);
-  p.image_owned = true;
-  p.strings = s.block;
-  kfree(const_cast<uint8_t*>(old_image));
-  kfree(old_strings);
+  exec_blocks_put(old_blocks);  // children forked before still hold theirs
   if (!ok) {
     kprintf("kiln: execve %s: %s\n", exec_path, error);
     exit_process(SIGSEGV);

@@ -227,6 +227,60 @@ bool vfs_exists(const char* path) {
   return true;
 }
 
+long location_path(const fs::Location& dir, char* buf, size_t cap) {
+  if (cap < 2) return -ENAMETOOLONG;
+  // Built backwards from the end of buf, then moved to its start.
+  size_t at = cap - 1;
+  buf[at] = 0;
+  fs::Location cur = fs::location_dup(dir);
+  fs::Location top = g_vfs.root();
+  long r = 0;
+  for (int depth = 0; depth < 256; depth++) {
+    if (cur.node == top.node || (cur.mnt == top.mnt && fs::node_ino(cur.node) == fs::node_ino(top.node)))
+      break;
+    fs::Location up;
+    if ((r = g_vfs.step(cur, "..", 2, &up)) < 0) break;
+    bool crossed = up.mnt != cur.mnt;
+    struct Find {
+      uint64_t ino;
+      char name[256];
+      bool found;
+    } find = {crossed ? fs::node_ino(cur.mnt->mountpoint) : fs::node_ino(cur.node), {}, false};
+    uint64_t cookie = 0;
+    up.node->readdir(&cookie, [](void* ctx, uint64_t ino, uint8_t, const char* name, size_t len,
+                                 uint64_t) {
+      auto f = static_cast<Find*>(ctx);
+      if (ino != f->ino || (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.'))
+        return true;
+      memcpy(f->name, name, len);
+      f->name[len] = 0;
+      f->found = true;
+      return false;
+    }, &find);
+    fs::location_put(cur);
+    cur = up;
+    if (!find.found) {
+      r = -ENOENT;  // the directory was removed
+      break;
+    }
+    size_t n = strlen(find.name);
+    if (n + 1 > at) {
+      r = -ENAMETOOLONG;
+      break;
+    }
+    at -= n;
+    memcpy(buf + at, find.name, n);
+    buf[--at] = '/';
+  }
+  fs::location_put(cur);
+  fs::location_put(top);
+  if (r < 0) return r;
+  if (at == cap - 1) buf[--at] = '/';
+  size_t len = cap - 1 - at;
+  memmove(buf, buf + at, len + 1);
+  return long(len);
+}
+
 long user_path(int64_t raw_dirfd, uint64_t upath, int flags, fs::Location* out, char* last,
                bool empty_ok) {
   int64_t dirfd = int32_t(raw_dirfd);  // a C int, whatever the upper half holds

@@ -22,6 +22,11 @@ void vfs_init(const uint8_t* archive, size_t size);
 long user_path(int64_t dirfd, uint64_t upath, int flags, fs::Location* out, char* last = nullptr,
                bool empty_ok = false);
 
+// The absolute path of directory `dir` (its names found in each parent,
+// as getcwd does), NUL-terminated in buf; its length, -ENOENT if a
+// directory on the way was removed, -ENAMETOOLONG.
+long location_path(const fs::Location& dir, char* buf, size_t cap);
+
 // An open file for a resolved node (regular files, directories, devices,
 // symlinks with O_PATH). Takes over the location's reference; `path` is
 // remembered for /proc/self/fd.
