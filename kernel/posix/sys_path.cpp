@@ -10,6 +10,7 @@
 #include "posix/syscall_table.h"
 #include "posix/uaccess.h"
 #include "posix/vfs.h"
+#include "posix/vm.h"
 
 namespace kiln {
 namespace {
@@ -109,9 +110,7 @@ long do_open(int64_t dirfd, uint64_t upath, uint32_t flags, uint32_t mode) {
     }
   }
   if ((flags & O_TRUNC) && writing && (mode_of(loc.node) & fs::kTypeMask) == fs::kTypeRegular) {
-    fs::Attr a;
-    a.size = 0;
-    if ((r = loc.node->setattr(a, fs::kSetSize)) < 0) {
+    if ((r = vm_set_file_size(loc.node, 0)) < 0) {
       fs::location_put(loc);
       return r;
     }
@@ -519,11 +518,7 @@ long sys_truncate(uint64_t upath, uint64_t size, uint64_t, uint64_t, uint64_t, u
   if (r < 0) return r;
   if (is_dir(loc.node)) r = -EISDIR;
   if (r == 0) r = check_writable(loc);
-  if (r == 0) {
-    fs::Attr a;
-    a.size = size;
-    r = loc.node->setattr(a, fs::kSetSize);
-  }
+  if (r == 0) r = vm_set_file_size(loc.node, size);
   fs::location_put(loc);
   return r;
 }
@@ -600,13 +595,16 @@ long sys_fstatfs(uint64_t fd, uint64_t ubuf, uint64_t, uint64_t, uint64_t, uint6
 }
 
 long sys_sync(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
+  vm_files_write_back(nullptr);
   vfs().sync_all();
   return 0;
 }
 long sys_syncfs(uint64_t fd, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
   File* f = fd_table().get(int64_t(fd));
   if (!f) return -EBADF;
-  return f->node() ? f->node()->fs->sync() : 0;
+  if (!f->node()) return 0;
+  long r = vm_files_write_back(f->node()->fs);
+  return r < 0 ? r : f->node()->fs->sync();
 }
 
 }  // namespace kiln

@@ -23,6 +23,9 @@ long brk6(uint64_t a, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) { return
 long madvise6(uint64_t a, uint64_t b, uint64_t c, uint64_t, uint64_t, uint64_t) {
   return sys_madvise(a, b, c);
 }
+long msync6(uint64_t a, uint64_t b, uint64_t c, uint64_t, uint64_t, uint64_t) {
+  return sys_msync(a, b, c);
+}
 
 struct Entry {
   uint16_t nr;
@@ -36,7 +39,7 @@ constexpr Entry kEntries[] = {
     {15, sys_rt_sigreturn}, {16, sys_ioctl}, {17, sys_pread64}, {18, sys_pwrite64},
     {19, sys_readv}, {20, sys_writev}, {21, sys_access}, {22, sys_pipe}, {23, sys_select},
     {24, sys_sched_yield},
-    {25, mremap6}, {28, madvise6}, {32, sys_dup}, {33, sys_dup2}, {34, sys_pause}, {35, sys_nanosleep}, {36, sys_getitimer}, {37, sys_alarm},
+    {25, mremap6}, {26, msync6}, {28, madvise6}, {32, sys_dup}, {33, sys_dup2}, {34, sys_pause}, {35, sys_nanosleep}, {36, sys_getitimer}, {37, sys_alarm},
     {38, sys_setitimer},
     {39, sys_getpid}, {40, sys_sendfile}, {41, sys_socket}, {42, sys_connect}, {43, sys_accept},
     {44, sys_sendto}, {45, sys_recvfrom}, {46, sys_sendmsg}, {47, sys_recvmsg},

@@ -15,6 +15,12 @@ long copy_string_from_user(char* dst, uint64_t src, size_t cap) {
   return n;
 }
 
+bool in_uaccess(uint64_t rip) {
+  for (const uint64_t* f = uaccess_fixups; f < uaccess_fixups_end; f += 3)
+    if (rip >= f[0] && rip < f[1]) return true;
+  return false;
+}
+
 bool uaccess_fixup(uint64_t* rip) {
   for (const uint64_t* f = uaccess_fixups; f < uaccess_fixups_end; f += 3) {
     if (*rip >= f[0] && *rip < f[1]) {

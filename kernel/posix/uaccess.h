@@ -37,5 +37,7 @@ long copy_string_from_user(char* dst, uint64_t src, size_t cap);
 
 // Kernel fault inside a uaccess routine: redirect rip; false if not one.
 bool uaccess_fixup(uint64_t* rip);
+// Whether rip lies in a uaccess routine.
+bool in_uaccess(uint64_t rip);
 
 }  // namespace kiln

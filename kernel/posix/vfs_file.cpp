@@ -7,6 +7,7 @@
 #include "posix/errno.h"
 #include "posix/uaccess.h"
 #include "posix/vfs.h"
+#include "posix/vm.h"
 
 namespace kiln {
 namespace {
@@ -147,7 +148,8 @@ class NodeFile : public File {
 
   long sync() override {
     if (path_only()) return -EBADF;
-    long r = loc_.node->sync();
+    long r = vm_file_write_back(loc_.node);
+    if (r == 0) r = loc_.node->sync();
     return r < 0 ? r : loc_.node->fs->sync();
   }
 
@@ -155,9 +157,7 @@ class NodeFile : public File {
     if (path_only() || (status_flags & O_ACCMODE) == O_RDONLY) return -EINVAL;
     if (is_dir()) return -EISDIR;
     if (loc_.node->fs->read_only()) return -EROFS;
-    fs::Attr a;
-    a.size = size;
-    return loc_.node->setattr(a, fs::kSetSize);
+    return vm_set_file_size(loc_.node, size);
   }
 
  private:
@@ -201,6 +201,8 @@ class NodeFile : public File {
     if (!bounce) return -ENOMEM;
     size_t done = 0;
     long err = 0;
+    // Shared mappings of the file hold its newest bytes (vm_file_*).
+    if (write) vm_file_growing(loc_.node, off + n);
     while (done < n) {
       size_t chunk = n - done < chunk_max ? n - done : chunk_max;
       long r;
@@ -210,8 +212,10 @@ class NodeFile : public File {
           break;
         }
         r = loc_.node->write(off + done, bounce, chunk);
+        if (r > 0) vm_file_written(loc_.node, off + done, bounce, size_t(r));
       } else {
         r = loc_.node->read(off + done, bounce, chunk);
+        if (r > 0) vm_file_overlay(loc_.node, off + done, bounce, size_t(r));
         if (r > 0 && !copy_to_user(ubuf + done, bounce, size_t(r))) {
           err = -EFAULT;
           break;

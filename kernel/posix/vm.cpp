@@ -6,17 +6,15 @@
 #include "posix/errno.h"
 #include "posix/process.h"
 #include "posix/file.h"
+#include "posix/shared_pages.h"
+#include "posix/vm_pte.h"
+#include "posix/vm_shared.h"
 #include "fs/node.h"
 #include "lib/mem.h"
 
 namespace kiln {
 namespace {
 
-// A frame kept under a PROT_NONE page: not present, but its contents stay.
-constexpr uint64_t kHeld = 1ull << 9;
-// A frame of the payload mapped in place (read-only program text): never
-// freed, never written; a write gets a private copy.
-constexpr uint64_t kBorrowed = 1ull << 10;
 constexpr uint64_t kMinAddr = 0x10000;  // vm.mmap_min_addr
 constexpr uint32_t kMapShared = 1, kMapPrivate = 2, kMapSharedValidate = 3, kMapFixed = 0x10,
                    kMapAnonymous = 0x20, kMapNoReserve = 0x4000, kMapPopulate = 0x8000, kMapFixedNoReplace = 0x100000;
@@ -25,27 +23,29 @@ constexpr uint64_t kMadvDontNeed = 4, kMadvFree = 8, kMadvRemove = 9;
 
 uint64_t g_resident;
 
-// A file behind mappings: one reference per VMA piece (VmaSet hooks).
+// A file behind private mappings: one reference per VMA piece (VmaSet
+// hooks). Shared areas hold their SharedPages the same way.
 struct MappedFile {
   fs::Node* node;
   int refs;
 };
 
-void file_ref(const Vma& v) { reinterpret_cast<MappedFile*>(v.file)->refs++; }
+void file_ref(const Vma& v) {
+  if (SharedPages* sp = shared_pages_of(v))
+    sp->get();
+  else
+    reinterpret_cast<MappedFile*>(v.file)->refs++;
+}
 void file_unref(const Vma& v) {
+  if (SharedPages* sp = shared_pages_of(v)) {
+    sp->put();  // the caller reaps once the areas are settled
+    return;
+  }
   auto mf = reinterpret_cast<MappedFile*>(v.file);
   if (--mf->refs == 0) {
     mf->node->put();
     delete mf;
   }
-}
-
-
-uint64_t pte_flags(uint32_t prot) {
-  uint64_t f = paging::kPresent | paging::kUser;
-  if (prot & kProtWrite) f |= paging::kWritable;
-  if (!(prot & kProtExec)) f |= paging::kNoExecute;
-  return f;
 }
 
 bool page_aligned(uint64_t v) { return (v & (kPageSize - 1)) == 0; }
@@ -74,10 +74,10 @@ void release_frames_in(uint64_t space, uint64_t start, uint64_t end) {
   bool active = space == paging::active_space();
   for_each_frame_in(space, start, end, [active](uint64_t va, uint64_t* pte) {
     uint64_t pa = *pte & paging::kAddrMask;
-    bool present = *pte & paging::kPresent, borrowed = *pte & kBorrowed;
+    bool present = *pte & paging::kPresent, owned = !(*pte & (kBorrowed | kSharedFrame));
     *pte = 0;
     if (present && active) paging::flush(va);
-    if (borrowed) return;
+    if (!owned) return;
     free_frames(pa);
     g_resident--;
   });
@@ -90,10 +90,11 @@ void release_frames(uint64_t start, uint64_t end) {
 void apply_protection(uint64_t start, uint64_t end, uint32_t prot) {
   for_each_frame(start, end, [prot](uint64_t va, uint64_t* pte) {
     uint64_t pa = *pte & paging::kAddrMask;
-    uint64_t borrowed = *pte & kBorrowed;
+    uint64_t kept = *pte & (kBorrowed | kSharedFrame);
     uint64_t flags = prot ? pte_flags(prot) : kHeld;
-    if (borrowed) flags &= ~paging::kWritable;  // the first write copies it
-    *pte = pa | flags | borrowed;
+    // The first write copies a borrowed frame, or marks a shared one dirty.
+    if (kept) flags &= ~paging::kWritable;
+    *pte = pa | flags | kept;
     paging::flush(va);
   });
 }
@@ -144,7 +145,7 @@ Vma continuation(const Vma& area, uint64_t start, uint64_t end) {
 
 // The file behind a non-anonymous mmap, checked as Linux checks it.
 // /dev/zero turns the request into an anonymous one.
-long mappable_file(uint64_t fd, uint64_t prot, uint64_t* flags, fs::Node** out) {
+long mappable_file(uint64_t fd, uint64_t prot, uint64_t* flags, fs::Node** out, bool* may_write) {
   File* f = fd_table().get(int64_t(fd));
   if (!f) return -EBADF;
   fs::Node* node = f->node();
@@ -158,10 +159,8 @@ long mappable_file(uint64_t fd, uint64_t prot, uint64_t* flags, fs::Node** out) 
   if (type != fs::kTypeRegular) return -ENODEV;
   uint32_t access = f->status_flags & 3;
   if (access == 1) return -EACCES;  // O_WRONLY
-  if ((*flags & kMapShared) && (prot & kProtWrite)) {
-    if (access != 2) return -EACCES;
-    return -ENODEV;  // shared writable file mappings are not offered
-  }
+  if ((*flags & kMapShared) && (prot & kProtWrite) && access != 2) return -EACCES;
+  *may_write = access == 2;
   *out = node;
   return 0;
 }
@@ -177,22 +176,24 @@ uint64_t pick_address(uint64_t hint, uint64_t len) {
 
 }  // namespace
 
-uint64_t vm_resident_pages() { return g_resident; }
+uint64_t vm_resident_pages() { return g_resident + SharedPages::resident_frames(); }
 
 void vm_init_space(AddressSpace& m) { m.vmas.set_hooks(VmaSet::Hooks{file_ref, file_unref}); }
 
 void vm_release_space(AddressSpace& m) {
   m.vmas.remove(0, paging::kUserTop, on_removed_in, &m.space);
+  SharedPages::reap();
 }
 
 void vm_release_files(AddressSpace& m) {
   for (;;) {
     size_t i = 0;
     while (i < m.vmas.size() && !m.vmas.at(i).file) i++;
-    if (i == m.vmas.size()) return;
+    if (i == m.vmas.size()) break;
     Vma v = m.vmas.at(i);
-    if (!m.vmas.remove(v.start, v.end, on_removed_in, &m.space)) return;
+    if (!m.vmas.remove(v.start, v.end, on_removed_in, &m.space)) break;
   }
+  SharedPages::reap();
 }
 
 bool vm_copy_space(const AddressSpace& from, AddressSpace& to) {
@@ -206,7 +207,7 @@ bool vm_copy_space(const AddressSpace& from, AddressSpace& to) {
     if (v.file) file_ref(v);
   }
   // Each page with a frame gets its own copy in the child; payload pages
-  // lent read-only are lent again.
+  // lent read-only are lent again, shared pages are shared.
   bool ok = true;
   uint64_t child = to.space;
   for (size_t i = 0; i < from.vmas.size() && ok; i++) {
@@ -214,7 +215,8 @@ bool vm_copy_space(const AddressSpace& from, AddressSpace& to) {
     for_each_frame_in(from.space, v.start, v.end, [&](uint64_t va, uint64_t* pte) {
       if (!ok) return;
       uint64_t entry = *pte, pa = entry & paging::kAddrMask;
-      if (!(entry & kBorrowed)) {
+      bool owned = !(entry & (kBorrowed | kSharedFrame));
+      if (owned) {
         uint64_t copy = alloc_frame();
         if (!copy) {
           ok = false;
@@ -225,7 +227,7 @@ bool vm_copy_space(const AddressSpace& from, AddressSpace& to) {
         g_resident++;
       }
       if (!paging::map_in(child, va, pa, entry & ~paging::kAddrMask)) {
-        if (!(entry & kBorrowed)) {
+        if (owned) {
           free_frames(pa);
           g_resident--;
         }
@@ -248,6 +250,7 @@ FaultResult handle_user_fault(uint64_t addr, bool write, bool exec) {
   if ((write && !(v->prot & kProtWrite)) || (exec && !(v->prot & kProtExec)))
     return FaultResult::Segv;
   uint64_t page = page_align_down(addr);
+  if (shared_pages_of(*v)) return shared_fault(*v, page, write);
   uint64_t* pte = paging::lookup(page);
   if (pte && (*pte & kBorrowed) && write) {
     uint64_t src = *pte & paging::kAddrMask;
@@ -263,7 +266,9 @@ FaultResult handle_user_fault(uint64_t addr, bool write, bool exec) {
     uint64_t pa = alloc_frame();
     if (!pa) return FaultResult::OutOfMemory;
     auto mf = reinterpret_cast<MappedFile*>(v->file);
-    mf->node->read(v->file_offset + (page - v->start), phys_to_virt(pa), kPageSize);
+    uint64_t off = v->file_offset + (page - v->start);
+    mf->node->read(off, phys_to_virt(pa), kPageSize);
+    vm_file_overlay(mf->node, off, static_cast<uint8_t*>(phys_to_virt(pa)), kPageSize);
     if (!paging::map(page, pa, pte_flags(v->prot))) {
       free_frames(pa);
       return FaultResult::OutOfMemory;
@@ -306,6 +311,11 @@ bool vm_populate(uint64_t start, uint64_t end) {
   for (uint64_t va = page_align_down(start); va < end; va += kPageSize) {
     const Vma* v = mm().vmas.find(va);
     if (!v) return false;
+    if (shared_pages_of(*v)) {
+      // Read in, not dirtied; a page past a file's end stays out.
+      if (v->prot && shared_fault(*v, va, false) == FaultResult::OutOfMemory) return false;
+      continue;
+    }
     uint64_t* pte = paging::lookup(va);
     bool writable = v->prot & kProtWrite;
     if (pte && (*pte & (paging::kPresent | kHeld)) && !(writable && (*pte & kBorrowed)))
@@ -333,8 +343,9 @@ long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64
   uint64_t size = page_align_up(len);
   if (size < len || size > paging::kUserTop) return -ENOMEM;
   fs::Node* file = nullptr;
+  bool may_write = false;
   if (!(flags & kMapAnonymous)) {
-    long r = mappable_file(fd, prot, &flags, &file);
+    long r = mappable_file(fd, prot, &flags, &file, &may_write);
     if (r < 0) return r;
   }
   // Like Linux, only writable private memory counts against RAM: PROT_NONE
@@ -347,20 +358,35 @@ long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64
     if (addr < kMinAddr || addr + size > paging::kUserTop || addr + size < addr) return -EPERM;
     if (p.vmas.overlaps(addr, addr + size)) {
       if (flags & kMapFixedNoReplace) return -EEXIST;
-      if (!p.vmas.remove(addr, addr + size, on_removed)) return -ENOMEM;
+      bool removed = p.vmas.remove(addr, addr + size, on_removed);
+      SharedPages::reap();
+      if (!removed) return -ENOMEM;
     }
     at = addr;
   } else {
     at = pick_address(addr, size);
     if (!at) return -ENOMEM;
   }
-  uint32_t vflags = (flags & kMapShared) ? kVmaShared : 0;
-  MappedFile* mf = file ? new MappedFile{file, 1} : nullptr;
-  if (file && !mf) return -ENOMEM;
-  if (mf) file->get();
-  Vma v{at, at + size, uint32_t(prot), vflags, 0, reinterpret_cast<uint64_t>(mf), off};
+  uint64_t handle = 0;
+  uint32_t vflags = 0;
+  if (flags & kMapShared) {
+    // Every shared mapping of a file, in any process, maps the same frames;
+    // an anonymous one has frames of its own, which fork shares.
+    SharedPages* sp = SharedPages::of(file);
+    if (!sp) return -ENOMEM;
+    handle = reinterpret_cast<uint64_t>(sp);
+    vflags = kVmaShared | (may_write ? kVmaMayWrite : 0);
+    if (!file) off = 0;
+  } else if (file) {
+    MappedFile* mf = new MappedFile{file, 1};
+    if (!mf) return -ENOMEM;
+    file->get();
+    handle = reinterpret_cast<uint64_t>(mf);
+  }
+  Vma v{at, at + size, uint32_t(prot), vflags, 0, handle, off};
   if (!p.vmas.insert(v)) {
-    if (mf) file_unref(v);
+    if (handle) file_unref(v);
+    SharedPages::reap();
     return -ENOMEM;
   }
   if ((flags & kMapPopulate) && !vm_populate(at, at + size)) {
@@ -373,8 +399,9 @@ long sys_munmap(uint64_t addr, uint64_t len) {
   if (!page_aligned(addr) || !len) return -EINVAL;
   uint64_t end = addr + page_align_up(len);
   if (end > paging::kUserTop || end < addr) return -EINVAL;
-  if (!mm().vmas.remove(addr, end, on_removed)) return -ENOMEM;
-  return 0;
+  bool removed = mm().vmas.remove(addr, end, on_removed);
+  SharedPages::reap();  // the last mapping of a file writes its pages back
+  return removed ? 0 : -ENOMEM;
 }
 
 long sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot) {
@@ -386,11 +413,13 @@ long sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot) {
   if (end < addr || end > paging::kUserTop) return -ENOMEM;
   if (addr == end) return 0;
   if (prot & kProtWrite) {
-    // A shared file mapping stays read-only (the file cannot be written through it).
+    // A shared mapping of a file opened read-only stays read-only.
     const VmaSet& set = mm().vmas;
     for (size_t i = 0; i < set.size(); i++) {
       const Vma& v = set.at(i);
-      if (v.end > addr && v.start < end && v.file && (v.flags & kVmaShared)) return -EACCES;
+      SharedPages* sp = shared_pages_of(v);
+      if (v.end > addr && v.start < end && sp && sp->node() && !(v.flags & kVmaMayWrite))
+        return -EACCES;
     }
   }
   if (!mm().vmas.protect(addr, end, uint32_t(prot))) return -ENOMEM;
@@ -449,12 +478,13 @@ long sys_mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t 
     *pte = 0;
     paging::flush(old_addr + off);
     if (!paging::map(new_addr + off, entry & paging::kAddrMask, entry & ~paging::kAddrMask) &&
-        !(entry & kBorrowed)) {
+        !(entry & (kBorrowed | kSharedFrame))) {
       free_frames(entry & paging::kAddrMask);
       g_resident--;
     }
   }
   p.vmas.remove(old_addr, old_addr + old_size, on_removed);
+  SharedPages::reap();
   return int64_t(new_addr);
 }
 

@@ -1,13 +1,18 @@
 // The program's memory: VMAs backed lazily by zeroed frames on first touch.
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
 namespace kiln {
 
 struct AddressSpace;
+namespace fs {
+class FileSystem;
+class Node;
+}
 
-enum class FaultResult { Handled, Segv, OutOfMemory };
+enum class FaultResult { Handled, Segv, Bus, OutOfMemory };  // Bus: past a mapped file's end
 
 // A page fault at a user address. `write`/`exec` describe the access.
 FaultResult handle_user_fault(uint64_t addr, bool write, bool exec);
@@ -39,5 +44,23 @@ long sys_mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t 
                 uint64_t new_addr);
 long sys_brk(uint64_t addr);
 long sys_madvise(uint64_t addr, uint64_t len, uint64_t advice);
+long sys_msync(uint64_t addr, uint64_t len, uint64_t flags);
+
+// Files with MAP_SHARED mappings (vm_shared.cpp): their resident pages are
+// the newest copy of those bytes, so the file calls go through them.
+// read(): buf holds the file system's bytes [off, off + n); made current.
+void vm_file_overlay(fs::Node* node, uint64_t off, uint8_t* buf, size_t n);
+// write() of [off, off + n) succeeded: the pages take the bytes too.
+void vm_file_written(fs::Node* node, uint64_t off, const uint8_t* buf, size_t n);
+// Before a write() that may grow the file to `end`: what lay past the old
+// end in its last page must read as zeros.
+void vm_file_growing(fs::Node* node, uint64_t end);
+// truncate, ftruncate, O_TRUNC: sets the size; pages past the new end leave
+// every mapping (a touch there is SIGBUS, as on Linux).
+long vm_set_file_size(fs::Node* node, uint64_t size);
+// fsync: dirty shared pages go to the file system first.
+long vm_file_write_back(fs::Node* node);
+// sync (only: nullptr) and syncfs: the same for every file (of `only`).
+long vm_files_write_back(fs::FileSystem* only);
 
 }  // namespace kiln

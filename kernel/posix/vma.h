@@ -25,7 +25,8 @@ struct Vma {
 
 inline constexpr uint32_t kVmaStack = 1;    // grows down (the main stack)
 inline constexpr uint32_t kVmaHeap = 2;     // brk area
-inline constexpr uint32_t kVmaShared = 4;   // MAP_SHARED anonymous
+inline constexpr uint32_t kVmaShared = 4;   // MAP_SHARED: `file` is its SharedPages
+inline constexpr uint32_t kVmaMayWrite = 8; // MAP_SHARED of a file opened for writing
 
 class VmaSet {
  public:

@@ -17,15 +17,20 @@ using namespace kiln;
 namespace {
 
 // Linux's si_code values for the faults below.
-constexpr int ILL_ILLOPN = 2, FPE_INTDIV = 1, FPE_FLTINV = 7, TRAP_BRKPT = 1, BUS_ADRALN = 1;
+constexpr int ILL_ILLOPN = 2, FPE_INTDIV = 1, FPE_FLTINV = 7, TRAP_BRKPT = 1, BUS_ADRALN = 1,
+              BUS_ADRERR = 2;
 
 void page_fault(TrapFrame* f) {
   uint64_t addr = cpu::read_cr2();
   bool write = f->error & 2, exec = f->error & 16;
   if (f->from_user() || addr < kUserTop) {
-    // Kernel touching user memory happens only in uaccess routines.
-    FaultResult r = (f->error & 1) && !f->from_user() ? FaultResult::Segv
-                                                      : handle_user_fault(addr, write, exec);
+    // Kernel touching user memory happens only in uaccess routines; there a
+    // write to a present read-only page may be a first store (a shared file
+    // page, a borrowed one), which the fault makes writable as for the program.
+    bool kernel_protection = (f->error & 1) && !f->from_user();
+    FaultResult r = kernel_protection && !(write && in_uaccess(f->rip))
+                        ? FaultResult::Segv
+                        : handle_user_fault(addr, write, exec);
     if (r == FaultResult::Handled) return;
     if (r == FaultResult::OutOfMemory) {
       vm_report_oom(addr);
@@ -35,6 +40,8 @@ void page_fault(TrapFrame* f) {
       if (uaccess_fixup(&f->rip)) return;
       panic_trap(*f);
     }
+    if (r == FaultResult::Bus)
+      return fault_signal(*f, SIGBUS, BUS_ADRERR, addr, "access past the end of a mapped file");
     bool mapped = mm().vmas.find(addr) != nullptr;
     fault_signal(*f, SIGSEGV, mapped ? SEGV_ACCERR : SEGV_MAPERR, addr,
                  write ? "invalid write" : exec ? "invalid execution" : "invalid read");

@@ -1,0 +1,28 @@
+// What the program's page-table entries carry besides the hardware bits:
+// shared by the memory code (vm.cpp, vm_shared.cpp) only.
+#pragma once
+
+#include <stdint.h>
+
+#include "arch/x86_64/paging.h"
+#include "posix/vma.h"
+
+namespace kiln {
+
+// A frame kept under a PROT_NONE page: not present, but its contents stay.
+inline constexpr uint64_t kHeld = 1ull << 9;
+// A frame of the payload mapped in place (read-only program text): never
+// freed, never written; a write gets a private copy.
+inline constexpr uint64_t kBorrowed = 1ull << 10;
+// A frame of a SharedPages object (MAP_SHARED): its owner frees it, fork
+// maps the same frame in the child.
+inline constexpr uint64_t kSharedFrame = 1ull << 11;
+
+inline uint64_t pte_flags(uint32_t prot) {
+  uint64_t f = paging::kPresent | paging::kUser;
+  if (prot & kProtWrite) f |= paging::kWritable;
+  if (!(prot & kProtExec)) f |= paging::kNoExecute;
+  return f;
+}
+
+}  // namespace kiln
