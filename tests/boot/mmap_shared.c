@@ -167,6 +167,15 @@ static void across_fork(void)
     printf("parent sees the file mapping \"%s\" \"%s\"\n", file, file + 100);
     show_file("and read()", fd, 0, 5);
     munmap(file, PAGE);
+
+    /* The only mapping goes with its process: the stores reach the file. */
+    if (fork() == 0) {
+        char *last = map(open(path, O_RDWR), PAGE, PROT_READ | PROT_WRITE);
+        memcpy(last + 200, "stored, then exit", 17);
+        _exit(0);
+    }
+    wait(&status);
+    show_file("a child's stores after its exit", fd, 200, 17);
     munmap(shared, 2 * PAGE);
     munmap(private, PAGE);
     close(fd);

@@ -3,8 +3,9 @@
 natively in a host directory and inside kiln on an ext2 volume; outputs
 must be identical. With "keep" the program leaves its last file (a page a
 forked child wrote through the shared mapping it inherited and through one
-of its own); debugfs must find the child's bytes in it, so they reached
-the disk, and e2fsck -fn must pass.
+of its own, and one more child through its own before exiting); debugfs
+must find the children's bytes in it, so they reached the disk, and
+e2fsck -fn must pass.
 
     mmap_shared.py KILN MMAP_SHARED
 """
@@ -44,6 +45,7 @@ def body(work):
     want = bytearray(4096)
     want[0:5] = b"child"
     want[100:119] = b"child's own mapping"
+    want[200:217] = b"stored, then exit"
     want = bytes(want)
     if data != want:
         raise h.Failure(f"the file on disk holds {data[:16]!r}... ({len(data)} bytes), not the child's page")
