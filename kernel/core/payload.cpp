@@ -18,6 +18,14 @@ void payload_location(uint64_t* paddr, uint64_t* size) {
   *size = g_payload_info.size;
 }
 
+bool payload_contains(const void* p) {
+  uint64_t pa, size;
+  payload_location(&pa, &size);
+  auto start = static_cast<const uint8_t*>(phys_to_virt(pa));
+  auto q = static_cast<const uint8_t*>(p);
+  return size && q >= start && q < start + size;
+}
+
 bool payload_find(const char* name, const uint8_t** data, size_t* size) {
   uint64_t pa, len;
   payload_location(&pa, &len);

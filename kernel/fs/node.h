@@ -85,6 +85,11 @@ class Node {
                         uint64_t next_cookie);
   virtual long readdir(uint64_t* cookie, Emit emit, void* ctx) { (void)cookie, (void)emit, (void)ctx; return -ENOTDIR; }
 
+  // The file's whole contents where they already lie in memory for good
+  // (a file baked into the payload and not yet written to): what exec
+  // can run in place instead of reading a copy. nullptr otherwise.
+  virtual const uint8_t* resident_contents(uint64_t* size) { (void)size; return nullptr; }
+
   // Symlinks: the target, not NUL-terminated; returns its length.
   virtual long readlink(char* buf, size_t cap) { (void)buf, (void)cap; return -EINVAL; }
 

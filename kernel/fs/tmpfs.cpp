@@ -26,6 +26,10 @@ class TmpNode final : public Node {
   long getattr(Attr* out) override;
   long setattr(const Attr& in, uint32_t which) override;
   long read(uint64_t offset, void* buf, size_t n) override;
+  const uint8_t* resident_contents(uint64_t* size) override {
+    *size = attr_.size;
+    return adopted_;
+  }
   long write(uint64_t offset, const void* buf, size_t n) override;
   long lookup(const char* name, size_t len, Node** out) override;
   long create(const char* name, size_t len, uint32_t mode, uint64_t rdev, Node** out) override;

@@ -7,6 +7,7 @@
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/trap.h"
 #include "core/memory.h"
+#include "core/payload.h"
 #include "core/random.h"
 #include "lib/mem.h"
 #include "posix/process.h"
@@ -54,7 +55,8 @@ bool poke(uint64_t va, const void* src, size_t n) {
 }
 
 // A read-only segment whose bytes all come from the file is mapped straight
-// from the payload (no copy, no RAM of its own); anything else is copied
+// from the image in memory -- the payload, or the frames execve read the
+// file into -- with no copy and no RAM of its own; anything else is copied
 // into fresh pages, with its bss zeroed.
 bool map_in_place(const elf::Segment& s, uint64_t image_pa) {
   return image_pa && !(image_pa & (kPageSize - 1)) && !(s.flags & kPfW) && s.memsz == s.filesz;
@@ -260,7 +262,7 @@ bool load_interpreter(AddressSpace& p, const char* path, size_t len, uint64_t* b
       *entry = *base + img.entry();
     }
   }
-  kfree(data);
+  free_program_file(data, size);
   return ok;
 }
 
@@ -272,7 +274,17 @@ long read_program_file(fs::Location loc, bool executable, uint8_t** out, size_t*
   if (r == 0 && (a.mode & fs::kTypeMask) != fs::kTypeRegular) r = -EACCES;
   if (r == 0 && executable && !(a.mode & 0111)) r = -EACCES;
   if (r == 0 && a.size > (512u << 20)) r = -ENOMEM;
-  uint8_t* buf = r == 0 ? static_cast<uint8_t*>(kmalloc(a.size ? a.size : 1)) : nullptr;
+  // A baked file runs from the payload itself, as the first program does.
+  uint64_t resident_size;
+  const uint8_t* resident = r == 0 ? loc.node->resident_contents(&resident_size) : nullptr;
+  if (resident && resident_size == a.size && payload_contains(resident)) {
+    fs::location_put(loc);
+    *out = const_cast<uint8_t*>(resident);
+    *size = a.size;
+    return 0;
+  }
+  uint64_t pa = r == 0 ? alloc_frames(page_align_up(a.size ? a.size : 1) / kPageSize) : 0;
+  auto buf = pa ? static_cast<uint8_t*>(phys_to_virt(pa)) : nullptr;
   if (r == 0 && !buf) r = -ENOMEM;
   if (r == 0) {
     long n = loc.node->read(0, buf, a.size);
@@ -280,12 +292,16 @@ long read_program_file(fs::Location loc, bool executable, uint8_t** out, size_t*
   }
   fs::location_put(loc);
   if (r < 0) {
-    kfree(buf);
+    free_program_file(buf, a.size);
     return r;
   }
   *out = buf;
   *size = a.size;
   return 0;
+}
+
+void free_program_file(uint8_t* data, size_t size) {
+  if (data && !payload_contains(data)) free_frames(virt_to_phys(data), page_align_up(size ? size : 1) / kPageSize);
 }
 
 bool exec_load(const uint8_t* image, size_t size, const ExecArgs& args, TrapFrame* frame,

@@ -21,10 +21,15 @@ struct ExecArgs {
   const char* exe = nullptr;  // /proc/self/exe, its absolute path; execfn if null
 };
 
-// The whole regular file at `loc` (whose reference it takes) in a kmalloc'd
-// buffer: a program, a script or an interpreter. `executable`: some x bit
-// must be set. -EACCES, -ENOMEM (over 512 MiB), or the read's error.
+// The whole regular file at `loc` (whose reference it takes): a program, a
+// script or an interpreter. A file baked into the payload is not copied:
+// its bytes there are returned. Another is read into whole frames of its
+// own, page-aligned, so that exec_load can lend its read-only pages to the
+// program (and fork share them) instead of copying them. `executable`: some x bit must be
+// set. -EACCES, -ENOMEM (over 512 MiB), or the read's error.
 long read_program_file(fs::Location loc, bool executable, uint8_t** out, size_t* size);
+// Gives back what read_program_file returned (nullptr: nothing).
+void free_program_file(uint8_t* data, size_t size);
 
 // On success fills `frame` so that returning to user mode starts the
 // program; on failure returns false with a message in *error.

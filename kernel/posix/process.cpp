@@ -3,6 +3,7 @@
 #include "arch/x86_64/paging.h"
 #include "core/heap.h"
 #include "lib/mem.h"
+#include "posix/exec.h"
 #include "posix/file.h"
 #include "posix/vm.h"
 
@@ -76,7 +77,7 @@ void process_free(Process* p) {
 
 void exec_blocks_put(ExecBlocks* b) {
   if (!b || --b->refs > 0) return;
-  kfree(b->image);
+  free_program_file(b->image, b->image_size);
   kfree(b->strings);
   delete b;
 }

@@ -32,7 +32,8 @@ struct SigAction {
 // with the last reference, whichever process goes first.
 struct ExecBlocks : fs::Fallible {  // fs::Fallible: `new` may yield nullptr
   int refs = 1;
-  uint8_t* image = nullptr;  // kmalloc'd
+  uint8_t* image = nullptr;  // from read_program_file, or nullptr
+  size_t image_size = 0;
   void* strings = nullptr;   // kmalloc'd, or nullptr
 };
 void exec_blocks_put(ExecBlocks* b);

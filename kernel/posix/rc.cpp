@@ -112,11 +112,12 @@ long spawn(const RcEntry& e, const char* path, File* in, File* out, const char**
     image = copy;
     child->blocks = new ExecBlocks;
     if (!child->blocks) {
-      kfree(copy);
+      free_program_file(copy, size);
       process_discard(child);
       return -ENOMEM;
     }
     child->blocks->image = copy;  // freed with the child
+    child->blocks->image_size = size;
   }
   // exec_load fills the calling thread's process: this thread borrows the
   // child's for the while.

@@ -305,10 +305,10 @@ long do_execve(int64_t dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp, in
     char* line = shebang[depth & 1];
     if (!parse_shebang(image, size, line, sizeof shebang[0], &interp, &arg)) break;
     if (depth == kMaxScriptDepth) {
-      kfree(image);
+      free_program_file(image, size);
       return -ELOOP;
     }
-    kfree(image);
+    free_program_file(image, size);
     fs::Location iloc;
     if (long r = vfs().resolve(cwd(), interp, fs::kFollow, &iloc); r < 0) return r;
     if (long r = read_program_file(iloc, true, &image, &size); r < 0) return r;
@@ -328,12 +328,12 @@ long do_execve(int64_t dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp, in
   }
   elf::Image probe;
   if (probe.parse(image, size) != elf::Error::None) {
-    kfree(image);
+    free_program_file(image, size);
     return -ENOEXEC;
   }
   ExecStrings s;
   if (long r = copy_exec_strings(uargv, uenvp, prefix, nprefix, skip, &s); r < 0) {
-    kfree(image);
+    free_program_file(image, size);
     return r;
   }
   AddressSpace* fresh = mm_new();
@@ -341,11 +341,12 @@ long do_execve(int64_t dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp, in
   if (!fresh || !blocks) {
     mm_put(fresh);
     delete blocks;
-    kfree(image);
+    free_program_file(image, size);
     kfree(s.block);
     return -ENOMEM;
   }
   blocks->image = image;
+  blocks->image_size = size;
   blocks->strings = s.block;
 
   // No way back from here: a failure ends the process, as on Linux.
