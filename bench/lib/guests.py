@@ -30,6 +30,10 @@ def host_tsc_khz():
     raise RuntimeError("no 'cpu MHz' in /proc/cpuinfo")
 
 
+class Refused(Exception):
+    """`kiln run` refused the options (its message), so no QEMU command."""
+
+
 class Kiln:
     name = "kiln"
 
@@ -50,10 +54,16 @@ class Kiln:
         boot configuration carries the time of the dry run: ask for a new
         command line for every run.
         """
-        out = subprocess.run(
+        run = subprocess.run(
             [self.kiln, "run", "-D", "tcg", "-i", "-M", str(memory_mb), *run_options,
              "--", image, *args],
-            check=True, capture_output=True, text=True).stdout
+            capture_output=True, text=True)
+        if run.returncode != 0:
+            # e.g. an image that cannot fit in -M: kiln run refuses it
+            # before QEMU starts (a memory probe counts that as a failure).
+            raise Refused((run.stderr.strip() or run.stdout.strip() or "status %d" % run.returncode)
+                          .splitlines()[-1])
+        out = run.stdout
         argv = shlex.split(out.strip())
         for i, opt in enumerate(argv):
             if opt.startswith("file,id=kilnstatus,path="):
