@@ -22,6 +22,9 @@ struct TimeVal {
   int64_t sec, usec;
 };
 
+// How long a blocking send sleeps when the stack is out of memory.
+constexpr uint64_t kMemoryNapNs = 10'000'000;
+
 // The deadline of a call that may wait `timeout` ns (0: none, for ever).
 uint64_t deadline_after(uint64_t timeout) { return timeout ? monotonic_ns() + timeout : 0; }
 
@@ -136,7 +139,17 @@ class InetSocket final : public Socket {
       if (r < 0 && r != -EAGAIN) return done ? long(done) : r;
       if (done == total || type != SOCK_STREAM) return long(done);
       if (r == -EAGAIN && !block) return done ? long(done) : -EAGAIN;
-      if (r == -EAGAIN || r == 0) {
+      if ((r == -EAGAIN || r == 0) && (poll_events() & kPollOut)) {
+        // Room in the queue but nothing taken: the stack had no memory for
+        // it. Waiting for POLLOUT would return at once, and this loop would
+        // spin where nothing preempts it (in the kernel), so the network
+        // thread, whose timers free TIME_WAIT connections, would never run
+        // again. Sleep a little instead, as Linux waits for memory.
+        if (signal_pending()) return done ? long(done) : -EINTR;
+        uint64_t nap = monotonic_ns() + kMemoryNapNs;
+        sleep_until(until && until < nap ? until : nap);
+        if (until && monotonic_ns() >= until) return done ? long(done) : -EAGAIN;
+      } else if (r == -EAGAIN || r == 0) {
         long w = wait_for_file(this, kPollOut, until);
         if (w <= 0) return done ? long(done) : w < 0 ? w : -EAGAIN;
       }
