@@ -160,7 +160,7 @@ struct ArpCount {
   WaitList wake;
 };
 
-void on_frame(void* ctx, net::NetDevice*, const uint8_t* f, size_t len) {
+void on_frame(void* ctx, net::NetDevice*, const uint8_t* f, size_t len, bool) {
   auto c = static_cast<ArpCount*>(ctx);
   // An ARP reply (op 2) from 10.0.2.2.
   if (len >= 42 && f[12] == 0x08 && f[13] == 0x06 && f[21] == 2 && f[28] == 10 && f[29] == 0 &&

@@ -15,7 +15,7 @@ bool mac_eq(const uint8_t* a, const MacAddr& b) { return memcmp(a, b.b, 6) == 0;
 
 }  // namespace
 
-void Stack::input(Interface* ifc, const uint8_t* frame, size_t len, uint64_t now_ns) {
+void Stack::input(Interface* ifc, const uint8_t* frame, size_t len, uint64_t now_ns, bool csum_ok) {
   if (now_ns > now_) now_ = now_ns;
   if (!ifc->up || len < kEthHdr) {
     ifc->rx_errors++;
@@ -26,11 +26,11 @@ void Stack::input(Interface* ifc, const uint8_t* frame, size_t len, uint64_t now
   ifc->rx_packets++;
   uint16_t type = be16(frame + 12);
   if (type == kEthIp4)
-    ip4_input(ifc, frame + kEthHdr, len - kEthHdr);
+    ip4_input(ifc, frame + kEthHdr, len - kEthHdr, csum_ok);
   else if (type == kEthArp)
     arp_input(ifc, frame + kEthHdr, len - kEthHdr);
   else if (type == kEthIp6 && ifc->ip6_on)
-    ip6_input(ifc, frame + kEthHdr, len - kEthHdr);
+    ip6_input(ifc, frame + kEthHdr, len - kEthHdr, csum_ok);
 }
 
 void Stack::eth_output(Interface* ifc, Packet* p, const MacAddr& dst, uint16_t type) {

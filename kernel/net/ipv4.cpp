@@ -7,7 +7,7 @@
 
 namespace kiln::net {
 
-void Stack::ip4_input(Interface* ifc, const uint8_t* p, size_t len) {
+void Stack::ip4_input(Interface* ifc, const uint8_t* p, size_t len, bool csum_ok) {
   stats.ip_in++;
   if (len < 20 || (p[0] >> 4) != 4) return void(stats.ip_bad++);
   size_t hlen = size_t(p[0] & 15) * 4;
@@ -22,11 +22,12 @@ void Stack::ip4_input(Interface* ifc, const uint8_t* p, size_t len) {
   bool for_us = is_local(dst) || is_broadcast(dst) || dst == ip4(224, 0, 0, 1) ||
                 (!ifc->has_ip4() && p[9] == kIpProtoUdp);  // DHCP before an address
   if (!for_us) return void(stats.ip_forward_drop++);
-  NetHdr h{ifc, IpAddr::of(src), IpAddr::of(dst), p, hlen, bcast};
+  NetHdr h{ifc, IpAddr::of(src), IpAddr::of(dst), p, hlen, bcast, csum_ok};
   uint16_t frag = be16(p + 6);
   uint32_t off = uint32_t(frag & 0x1fff) * 8;
   bool more = frag & 0x2000;
   if (off || more) {
+    h.csum_ok = false;  // vouched for a fragment, not for the datagram
     Packet* whole = reasm_.add(h.src, h.dst, be16(p + 4), p[9], off, more, p + hlen, len - hlen,
                                65535 - 20, now_);
     note_timer(now_ + 1'000'000'000ull);

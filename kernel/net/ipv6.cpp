@@ -109,7 +109,7 @@ Interface* Stack::ip6_route(const Ip6& dst, Interface* via, Ip6* next_hop) {
   return nullptr;
 }
 
-void Stack::ip6_input(Interface* ifc, const uint8_t* p, size_t len) {
+void Stack::ip6_input(Interface* ifc, const uint8_t* p, size_t len, bool csum_ok) {
   stats.ip_in++;
   if (len < 40 || (p[0] >> 4) != 6) return void(stats.ip_bad++);
   size_t plen = be16(p + 4);
@@ -126,7 +126,7 @@ void Stack::ip6_input(Interface* ifc, const uint8_t* p, size_t len) {
     for (const Ip6Slot& s : ifc->ip6)
       if (s.used && s.addr.solicited_node() == dst) for_us = true;
   if (!for_us) return void(stats.ip_forward_drop++);
-  NetHdr h{ifc, IpAddr::of(src), IpAddr::of(dst), p, 40, dst.multicast()};
+  NetHdr h{ifc, IpAddr::of(src), IpAddr::of(dst), p, 40, dst.multicast(), csum_ok};
   uint8_t nh = p[6];
   size_t off = 40;
   for (int n = 0; n < 8; n++) {
@@ -142,6 +142,7 @@ void Stack::ip6_input(Interface* ifc, const uint8_t* p, size_t len) {
     }
     if (nh == kFragment) {
       if (off + 8 > len) return void(stats.ip_bad++);
+      h.csum_ok = false;  // vouched for a fragment, not for the datagram
       uint16_t fo = be16(p + off + 2);
       uint32_t id = be32(p + off + 4);
       uint8_t inner = p[off];

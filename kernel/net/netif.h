@@ -33,8 +33,13 @@ class NetDevice {
   // Received frames reach the stack through the receiver it installs.
   // Drivers never call it from an interrupt handler: the handler only wakes
   // the network thread, which calls poll(); poll() delivers what arrived
-  // (and reclaims finished transmit buffers).
-  using Receiver = void (*)(void* ctx, NetDevice* dev, const uint8_t* frame, size_t len);
+  // (and reclaims finished transmit buffers). `csum_ok`: the device vouches
+  // for the frame's TCP/UDP checksum (it checked it, or the frame comes from
+  // the host with the checksum left to hardware that never ran), so the
+  // stack need not check it; such a frame may exceed the MTU (a segment the
+  // host did not cut up: virtio's receive offloads).
+  using Receiver = void (*)(void* ctx, NetDevice* dev, const uint8_t* frame, size_t len,
+                            bool csum_ok);
   void set_receiver(Receiver r, void* ctx) {
     rx_ = r;
     rx_ctx_ = ctx;
@@ -56,9 +61,9 @@ class NetDevice {
   const Stats& stats() const { return stats_; }
 
  protected:
-  void deliver(const uint8_t* frame, size_t len) {
+  void deliver(const uint8_t* frame, size_t len, bool csum_ok = false) {
     stats_.rx_frames++;
-    if (rx_) rx_(rx_ctx_, this, frame, len);
+    if (rx_) rx_(rx_ctx_, this, frame, len, csum_ok);
   }
   Stats stats_ = {};
   void notify_stack() {

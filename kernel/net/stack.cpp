@@ -63,10 +63,10 @@ Interface* Stack::interface_by_name(const char* name) {
   return nullptr;
 }
 
-void Stack::receive(void* ctx, NetDevice* dev, const uint8_t* frame, size_t len) {
+void Stack::receive(void* ctx, NetDevice* dev, const uint8_t* frame, size_t len, bool csum_ok) {
   auto* st = static_cast<Stack*>(ctx);
   for (Interface* i = st->ifaces_.front(); i; i = st->ifaces_.next_of(i))
-    if (i->dev == dev) return st->input(i, frame, len, st->now_);
+    if (i->dev == dev) return st->input(i, frame, len, st->now_, csum_ok);
 }
 
 void Stack::set_ipv4(Interface* ifc, Ip4 addr, int prefix, uint64_t now_ns) {

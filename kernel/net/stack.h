@@ -27,6 +27,7 @@ struct NetHdr {
   const uint8_t* hdr;  // the IP header, quoted in ICMP errors
   size_t hlen;
   bool multicast;      // broadcast or multicast destination
+  bool csum_ok = false;  // the device checked the transport checksum
 };
 
 struct StackConfig {
@@ -107,7 +108,9 @@ class Stack {
   uint64_t next_deadline() const { return next_timer_; }
   // One received Ethernet frame (poll() gets them from the devices; tests
   // and the fuzzer may call it directly).
-  void input(Interface* ifc, const uint8_t* frame, size_t len, uint64_t now_ns);
+  // `csum_ok`: the driver vouches for its TCP/UDP checksum (NetDevice).
+  void input(Interface* ifc, const uint8_t* frame, size_t len, uint64_t now_ns,
+             bool csum_ok = false);
 
   // A new socket: family kAfInet/kAfInet6, type 1 (stream) or 2 (datagram),
   // protocol 0 or the matching IPPROTO. 0 or -errno.
@@ -180,7 +183,7 @@ class Stack {
   };
   static constexpr size_t kRoutes = 16;
 
-  static void receive(void* ctx, NetDevice* dev, const uint8_t* frame, size_t len);
+  static void receive(void* ctx, NetDevice* dev, const uint8_t* frame, size_t len, bool csum_ok);
   const Route* route(Ip4 dst) const;
   Interface* ip6_route(const Ip6& dst, Interface* via, Ip6* next_hop);
   void link_output(Interface* ifc, Packet* p, const IpAddr& next_hop);
@@ -196,7 +199,7 @@ class Stack {
   // A packet of ours (IP header first) could not be delivered: the
   // neighbour never answered. Tells its socket.
   void neighbor_failed(const uint8_t* ip, size_t len);
-  void ip4_input(Interface* ifc, const uint8_t* p, size_t len);
+  void ip4_input(Interface* ifc, const uint8_t* p, size_t len, bool csum_ok = false);
   void ip4_deliver(const NetHdr& h, const uint8_t* payload, size_t plen);
   long ip_send_one(Interface* ifc, Packet* p, const IpAddr& next_hop);
   void icmp_input(const NetHdr& h, const uint8_t* p, size_t len);
@@ -205,7 +208,7 @@ class Stack {
   void udp_input(const NetHdr& h, const uint8_t* p, size_t len);
   void tcp_input(const NetHdr& h, const uint8_t* p, size_t len);
   // IPv6 (ipv6.cpp, icmp6.cpp).
-  void ip6_input(Interface* ifc, const uint8_t* p, size_t len);
+  void ip6_input(Interface* ifc, const uint8_t* p, size_t len, bool csum_ok = false);
   void icmp6_input(const NetHdr& h, const uint8_t* p, size_t len);
   void nd_solicit(Interface* ifc, const Ip6& target, bool dad);
   void nd_advertise(Interface* ifc, const Ip6& target, const Ip6& to, bool solicited);

@@ -86,7 +86,7 @@ void Stack::tcp_input(const NetHdr& h, const uint8_t* p, size_t len) {
   size_t doff = size_t(p[12] >> 4) * 4;
   if (doff < 20 || doff > len) return void(stats.tcp_bad++);
   if (h.multicast) return;
-  if (csum_fold(csum_add(pseudo_sum(h.src, h.dst, kIpProtoTcp, len), p, len)) != 0)
+  if (!h.csum_ok && csum_fold(csum_add(pseudo_sum(h.src, h.dst, kIpProtoTcp, len), p, len)) != 0)
     return void(stats.tcp_bad++);
   TcpSegment seg;
   seg.remote = Endpoint{h.src, be16(p)};

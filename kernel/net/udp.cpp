@@ -20,7 +20,7 @@ void Stack::udp_input(const NetHdr& h, const uint8_t* p, size_t len) {
   if (ulen < 8 || ulen > len) return;
   uint16_t sum = be16(p + 6);
   if (sum == 0 && h.src.v6) return;  // mandatory over IPv6 (RFC 8200 §8.1)
-  if (sum && csum_fold(csum_add(pseudo_sum(h.src, h.dst, kIpProtoUdp, ulen), p, ulen)) != 0)
+  if (sum && !h.csum_ok && csum_fold(csum_add(pseudo_sum(h.src, h.dst, kIpProtoUdp, ulen), p, ulen)) != 0)
     return;
   Endpoint from{h.src, be16(p)};
   uint16_t dport = be16(p + 2);
