@@ -57,6 +57,7 @@ long Stack::socket(int family, int type, int protocol, Socket** out) {
 
 // Unlinks the socket from every registry and frees it.
 void Stack::destroy(Socket* s) {
+  if (s->tcb.state == TcpState::TimeWait) time_wait_--;
   file(s, nullptr);
   tcp_unhash(s);
   // A listener takes its unaccepted children along.

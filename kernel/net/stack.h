@@ -41,6 +41,10 @@ struct StackConfig {
   void* kick_ctx = nullptr;
 
   uint64_t msl_ns = 30'000'000'000ull;  // TIME_WAIT lasts 2*MSL
+  // At most this many connections wait in TIME_WAIT; past it a closing one
+  // skips the wait, as Linux does past tcp_max_tw_buckets. Each waits with
+  // its whole socket, so the kernel scales this with the guest's memory.
+  size_t max_time_wait = 4096;
   uint64_t arp_timeout_ns = 60'000'000'000ull;
   uint64_t arp_retry_ns = 1'000'000'000ull;
   uint32_t arp_tries = 3;
@@ -119,6 +123,7 @@ class Stack {
   const StackConfig& config() const { return cfg_; }
   StackStats stats = {};
   size_t socket_count() const { return sockets_; }
+  size_t time_wait_count() const { return time_wait_; }
   // Connections still delivering what was sent or closed: unacknowledged
   // data or a FIN on its way (TIME_WAIT does not count), and interfaces
   // with frames waiting for their device's ring (a last datagram). At
@@ -175,6 +180,7 @@ class Stack {
 
  private:
   friend class Socket;
+  size_t time_wait_ = 0;  // connections in TIME_WAIT now
   struct Route {
     Ip4 dest;
     int prefix = -1;  // -1: unused slot

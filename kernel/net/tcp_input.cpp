@@ -106,7 +106,7 @@ void Stack::tcp_input(const NetHdr& h, const uint8_t* p, size_t len) {
        (s->tcb.ts_ok && seg.has_ts && seq_gt(seg.ts_val, s->tcb.ts_recent)))) {
     // A new incarnation of a connection in TIME_WAIT (RFC 9293 §3.6.1,
     // RFC 6191): end TIME_WAIT early and let the listener take the SYN.
-    s->tcb.state = TcpState::Closed;
+    s->tcp_set_state(TcpState::Closed);
     s->tcp_maybe_free();
     s = nullptr;
   }

@@ -27,6 +27,8 @@ void Socket::tcp_set_state(TcpState s) {
       stack_->note_timer(tcb.t_keep);
     }
   }
+  if (tcb.state == TcpState::TimeWait && s != TcpState::TimeWait) stack_->time_wait_--;
+  if (s == TcpState::TimeWait && tcb.state != TcpState::TimeWait) stack_->time_wait_++;
   tcb.state = s;
   wake();
 }
@@ -57,7 +59,7 @@ void Socket::tcp_abort(int err, bool send_rst) {
   if (err) error_ = err;
   reset_ = true;
   t.t_rexmit = t.t_delack = t.t_persist = t.t_keep = t.t_wait = 0;
-  t.state = TcpState::Closed;
+  tcp_set_state(TcpState::Closed);
   stack_->tcp_unhash(this);
   if (!listener_ || in_accept_q_) stack_->file(this, &stack_->tcp_bound());
   wake();
@@ -78,14 +80,15 @@ void Socket::tcp_maybe_free() {
 void Socket::tcp_enter_time_wait() {
   Tcb& t = tcb;
   t.t_rexmit = t.t_delack = t.t_persist = t.t_keep = 0;
-  t.state = TcpState::TimeWait;
+  tcp_set_state(TcpState::TimeWait);
   // Thousands of connections may wait here at once (a server closing each
-  // one first): they keep their state, not their buffers.
+  // one first): they keep their state, not their buffers; past the limit
+  // they end at the next timer pass.
   snd_.release();
   rcv_.release();
-  t.t_wait = stack_->now() + 2 * stack_->config().msl_ns;
+  bool over = stack_->time_wait_ > stack_->config().max_time_wait;
+  t.t_wait = stack_->now() + (over ? 0 : 2 * stack_->config().msl_ns);
   stack_->note_timer(t.t_wait);
-  wake();
 }
 
 void Socket::tcp_icmp_error(int err, bool hard) {
@@ -106,8 +109,7 @@ void Socket::tcp_timers(uint64_t now) {
   if (t.t_wait && now >= t.t_wait) {
     // TIME_WAIT over, or an orphan stuck in FIN_WAIT_2.
     t.t_wait = 0;
-    t.state = TcpState::Closed;
-    wake();
+    tcp_set_state(TcpState::Closed);
     if (!user_closed_) {
       // The user still holds it: it stays, CLOSED, until close().
       stack_->tcp_unhash(this);

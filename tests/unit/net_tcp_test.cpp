@@ -525,6 +525,34 @@ TEST(NetTcp, TimeWaitReuseFromBothSides) {
   l->close(w.now);
 }
 
+// Past max_time_wait, a closing connection skips TIME_WAIT (Linux's
+// tcp_max_tw_buckets): a server closing first cannot fill memory with them.
+TEST(NetTcp, TimeWaitIsCapped) {
+  World w(1, {}, [](StackConfig& c) { c.max_time_wait = 3; });
+  Socket* l = listen_on(*w.b, 80);
+  for (int i = 0; i < 8; i++) {
+    Socket* s = make_socket(*w.a, kSockStream);
+    ASSERT_EQ(s->connect(ep(kB, 80), w.now), -kEINPROGRESS) << i;
+    Socket* acc = nullptr;
+    ASSERT_TRUE(w.run([&] {
+      if (!acc) l->accept(&acc, nullptr);
+      return acc && s->tcp_state() == TcpState::Established;
+    })) << i;
+    acc->close(w.now);  // the server closes first: TIME_WAIT on B
+    ASSERT_TRUE(w.run([&] { return s->events() & kEpollRdHup; })) << i;
+    s->close(w.now);
+    w.run_for(50 * kMs);
+    EXPECT_LE(w.b->time_wait_count(), 3u) << i;
+  }
+  EXPECT_EQ(w.b->time_wait_count(), 3u);
+  EXPECT_EQ(w.b->socket_count(), 1u + 3u);  // the listener and three waiting
+  // The ones that wait still end after 2*MSL.
+  w.run_for(2 * w.b->config().msl_ns + kSec);
+  EXPECT_EQ(w.b->time_wait_count(), 0u);
+  EXPECT_EQ(w.b->socket_count(), 1u);
+  l->close(w.now);
+}
+
 TEST(NetTcp, ZeroWindowProbeAndWindowUpdate) {
   World w;
   Conn c = connect_pair(w);
