@@ -43,17 +43,6 @@ constexpr size_t kArgMax = 256 * 1024;  // bytes of argv and envp strings
 constexpr size_t kMaxArgs = 4096;
 constexpr int kMaxScriptDepth = 4;
 
-// A 32-bit value written into another address space (fork's
-// CLONE_CHILD_SETTID lands in the child's copy of memory).
-bool poke_u32(uint64_t space, uint64_t va, uint32_t v) {
-  if ((va & 3) || va >= paging::kUserTop) return false;
-  uint64_t* pte = paging::lookup_in(space, page_align_down(va));
-  if (!pte || !(*pte & paging::kPresent)) return false;
-  auto page = static_cast<uint8_t*>(phys_to_virt(*pte & paging::kAddrMask));
-  memcpy(page + (va & (kPageSize - 1)), &v, 4);
-  return true;
-}
-
 FdTable* copy_fds(const FdTable& from) {
   auto t = new FdTable;
   if (!t) return nullptr;
@@ -127,7 +116,8 @@ long fork_process(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t 
   int32_t pid = child->pid;
   if (flags & CLONE_CHILD_CLEARTID) t->clear_child_tid = child_tid;
   if ((flags & CLONE_PARENT_SETTID) && !put_user(parent_tid, pid)) return -EFAULT;
-  if (flags & CLONE_CHILD_SETTID) poke_u32(child->mm->space, child_tid, uint32_t(pid));
+  // Into the child's memory, not the parent's: the page is copy-on-write.
+  if (flags & CLONE_CHILD_SETTID) vm_store_u32_in(*child->mm, child_tid, uint32_t(pid));
   if (flags & CLONE_VFORK) {
     // The parent sleeps until the child has its own memory (execve) or is gone.
     child->vforked = true;

@@ -1,5 +1,6 @@
 #include "posix/vm.h"
 
+#include "arch/x86_64/cpu.h"
 #include "arch/x86_64/paging.h"
 #include "core/console.h"
 #include "core/memory.h"
@@ -70,6 +71,11 @@ void for_each_frame(uint64_t start, uint64_t end, Fn fn) {
   for_each_frame_in(paging::active_space(), start, end, fn);
 }
 
+// An entry stops mapping a private frame; the last one frees it.
+void put_private(uint64_t pa) {
+  if (frame_put(pa)) g_resident--;
+}
+
 void release_frames_in(uint64_t space, uint64_t start, uint64_t end) {
   bool active = space == paging::active_space();
   for_each_frame_in(space, start, end, [active](uint64_t va, uint64_t* pte) {
@@ -77,9 +83,7 @@ void release_frames_in(uint64_t space, uint64_t start, uint64_t end) {
     bool present = *pte & paging::kPresent, owned = !(*pte & (kBorrowed | kSharedFrame));
     *pte = 0;
     if (present && active) paging::flush(va);
-    if (!owned) return;
-    free_frames(pa);
-    g_resident--;
+    if (owned) put_private(pa);
   });
 }
 
@@ -90,9 +94,10 @@ void release_frames(uint64_t start, uint64_t end) {
 void apply_protection(uint64_t start, uint64_t end, uint32_t prot) {
   for_each_frame(start, end, [prot](uint64_t va, uint64_t* pte) {
     uint64_t pa = *pte & paging::kAddrMask;
-    uint64_t kept = *pte & (kBorrowed | kSharedFrame);
+    uint64_t kept = *pte & (kBorrowed | kSharedFrame | kCow);
     uint64_t flags = prot ? pte_flags(prot) : kHeld;
-    // The first write copies a borrowed frame, or marks a shared one dirty.
+    // The first write copies a borrowed or copy-on-write frame, or marks a
+    // shared one dirty.
     if (kept) flags &= ~paging::kWritable;
     *pte = pa | flags | kept;
     paging::flush(va);
@@ -109,6 +114,41 @@ FaultResult map_private_copy(uint64_t page, uint64_t src_pa, uint32_t prot) {
     return FaultResult::OutOfMemory;
   }
   g_resident++;
+  return FaultResult::Handled;
+}
+
+// A store to a page whose frame is not its alone -- lent from the payload,
+// or copy-on-write -- in `space`: the last entry of a shared frame takes it
+// back writable, any other gets a copy.
+FaultResult make_private(uint64_t space, uint64_t page, uint64_t* pte, uint32_t prot) {
+  uint64_t entry = *pte, pa = entry & paging::kAddrMask;
+  bool cow = entry & kCow;
+  if (cow && !frame_shared(pa)) {
+    *pte = pa | pte_flags(prot);
+  } else {
+    uint64_t copy = alloc_frame();
+    if (!copy) return FaultResult::OutOfMemory;
+    memcpy(phys_to_virt(copy), phys_to_virt(pa), kPageSize);
+    *pte = copy | pte_flags(prot);
+    g_resident++;
+    if (cow) put_private(pa);  // another entry still maps it
+  }
+  if (space == paging::active_space()) paging::flush(page);
+  return FaultResult::Handled;
+}
+
+// A fault on a page that has a frame: a first store, a PROT_NONE page's
+// frame taken back, or a stale TLB entry (another thread mapped it first).
+FaultResult fault_on_frame(uint64_t page, uint64_t* pte, uint32_t prot, bool write) {
+  uint64_t entry = *pte;
+  if (write && (entry & (kBorrowed | kCow)))
+    return make_private(paging::active_space(), page, pte, prot);
+  if (entry & kHeld) {
+    uint64_t kept = entry & (kBorrowed | kCow), flags = pte_flags(prot) | kept;
+    if (kept) flags &= ~paging::kWritable;
+    *pte = (entry & paging::kAddrMask) | flags;
+  }
+  paging::flush(page);
   return FaultResult::Handled;
 }
 
@@ -196,7 +236,7 @@ void vm_release_files(AddressSpace& m) {
   SharedPages::reap();
 }
 
-bool vm_copy_space(const AddressSpace& from, AddressSpace& to) {
+bool vm_copy_space(AddressSpace& from, AddressSpace& to) {
   to.brk_start = from.brk_start;
   to.brk_end = from.brk_end;
   to.mmap_top = from.mmap_top;
@@ -206,9 +246,10 @@ bool vm_copy_space(const AddressSpace& from, AddressSpace& to) {
     if (!to.vmas.insert(v)) return false;
     if (v.file) file_ref(v);
   }
-  // Each page with a frame gets its own copy in the child; payload pages
-  // lent read-only are lent again, shared pages are shared.
-  bool ok = true;
+  // Private frames are shared copy-on-write: both entries read-only until
+  // a store (a frame shared too often is copied now). Payload pages lent
+  // read-only are lent again, MAP_SHARED frames are shared.
+  bool ok = true, demoted = false;
   uint64_t child = to.space;
   for (size_t i = 0; i < from.vmas.size() && ok; i++) {
     const Vma& v = from.vmas.at(i);
@@ -216,7 +257,11 @@ bool vm_copy_space(const AddressSpace& from, AddressSpace& to) {
       if (!ok) return;
       uint64_t entry = *pte, pa = entry & paging::kAddrMask;
       bool owned = !(entry & (kBorrowed | kSharedFrame));
-      if (owned) {
+      if (owned && frame_share(pa)) {
+        if ((entry & paging::kPresent) && (entry & paging::kWritable)) demoted = true;
+        entry = (entry & ~paging::kWritable) | kCow;
+        *pte = entry;
+      } else if (owned) {
         uint64_t copy = alloc_frame();
         if (!copy) {
           ok = false;
@@ -227,15 +272,28 @@ bool vm_copy_space(const AddressSpace& from, AddressSpace& to) {
         g_resident++;
       }
       if (!paging::map_in(child, va, pa, entry & ~paging::kAddrMask)) {
-        if (owned) {
-          free_frames(pa);
-          g_resident--;
-        }
+        if (owned) put_private(pa);
         ok = false;
       }
     });
   }
+  // The parent runs on: its TLB must lose the entries just made read-only.
+  if (demoted && from.space == paging::active_space()) cpu::write_cr3(from.space);
   return ok;
+}
+
+bool vm_store_u32_in(AddressSpace& m, uint64_t va, uint32_t value) {
+  const Vma* v = m.vmas.find(va);
+  if ((va & 3) || !v || !(v->prot & kProtWrite) || shared_pages_of(*v)) return false;
+  uint64_t page = page_align_down(va);
+  uint64_t* pte = paging::lookup_in(m.space, page);
+  if (!pte || !(*pte & paging::kPresent)) return false;
+  if ((*pte & (kBorrowed | kCow)) &&
+      make_private(m.space, page, pte, v->prot) != FaultResult::Handled)
+    return false;
+  auto bytes = static_cast<uint8_t*>(phys_to_virt(*pte & paging::kAddrMask));
+  memcpy(bytes + (va - page), &value, 4);
+  return true;
 }
 
 void vm_report_oom(uint64_t addr) {
@@ -252,15 +310,7 @@ FaultResult handle_user_fault(uint64_t addr, bool write, bool exec) {
   uint64_t page = page_align_down(addr);
   if (shared_pages_of(*v)) return shared_fault(*v, page, write);
   uint64_t* pte = paging::lookup(page);
-  if (pte && (*pte & kBorrowed) && write) {
-    uint64_t src = *pte & paging::kAddrMask;
-    return map_private_copy(page, src, v->prot);
-  }
-  if (pte && (*pte & paging::kPresent)) {
-    // Present and allowed: another thread mapped it first (or a stale TLB).
-    paging::flush(page);
-    return FaultResult::Handled;
-  }
+  if (pte && (*pte & (paging::kPresent | kHeld))) return fault_on_frame(page, pte, v->prot, write);
   if (v->file) {
     // A file page: this mapping's private copy, read on first touch.
     uint64_t pa = alloc_frame();
@@ -281,11 +331,6 @@ FaultResult handle_user_fault(uint64_t addr, bool write, bool exec) {
     if (v->prot & kProtWrite) return map_private_copy(page, src, v->prot);
     return paging::map(page, src, pte_flags(v->prot) | kBorrowed) ? FaultResult::Handled
                                                                  : FaultResult::OutOfMemory;
-  }
-  if (pte && (*pte & kHeld)) {
-    *pte = (*pte & paging::kAddrMask) | pte_flags(v->prot);
-    paging::flush(page);
-    return FaultResult::Handled;
   }
   uint64_t pa = alloc_frame();
   if (!pa) return FaultResult::OutOfMemory;
@@ -318,7 +363,7 @@ bool vm_populate(uint64_t start, uint64_t end) {
     }
     uint64_t* pte = paging::lookup(va);
     bool writable = v->prot & kProtWrite;
-    if (pte && (*pte & (paging::kPresent | kHeld)) && !(writable && (*pte & kBorrowed)))
+    if (pte && (*pte & (paging::kPresent | kHeld)) && !(writable && (*pte & (kBorrowed | kCow))))
       continue;
     if (v->prot) {
       // As if the program touched it (a write, where it may write).
@@ -478,10 +523,8 @@ long sys_mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t 
     *pte = 0;
     paging::flush(old_addr + off);
     if (!paging::map(new_addr + off, entry & paging::kAddrMask, entry & ~paging::kAddrMask) &&
-        !(entry & (kBorrowed | kSharedFrame))) {
-      free_frames(entry & paging::kAddrMask);
-      g_resident--;
-    }
+        !(entry & (kBorrowed | kSharedFrame)))
+      put_private(entry & paging::kAddrMask);
   }
   p.vmas.remove(old_addr, old_addr + old_size, on_removed);
   SharedPages::reap();

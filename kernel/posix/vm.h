@@ -26,13 +26,18 @@ long vm_map_backed(uint64_t start, uint64_t end, uint32_t prot, uint32_t vma_fla
 bool vm_populate(uint64_t start, uint64_t end);
 uint64_t vm_resident_pages();
 // A new space's bookkeeping; freeing everything mapped in one (it need not
-// be the active space); fork's copy of `from` into the empty `to` (false
-// when memory ran out: `to` is then partly filled, release it).
+// be the active space); fork's copy of `from` into the empty `to`, private
+// pages shared copy-on-write (false when memory ran out: `to` is then
+// partly filled, release it).
 void vm_init_space(AddressSpace& m);
 void vm_release_space(AddressSpace& m);
 // Unmaps every file mapping of `m` (at exit, before the volumes go).
 void vm_release_files(AddressSpace& m);
-bool vm_copy_space(const AddressSpace& from, AddressSpace& to);
+bool vm_copy_space(AddressSpace& from, AddressSpace& to);
+// A store into a space that need not be the active one (fork's
+// CLONE_CHILD_SETTID): a copy-on-write page gets its own frame first.
+// False if the word is not in writable, present private memory.
+bool vm_store_u32_in(AddressSpace& m, uint64_t va, uint32_t value);
 // One line describing memory use, for out-of-memory reports.
 void vm_report_oom(uint64_t addr);
 

@@ -7,6 +7,7 @@
 #include <set>
 #include <vector>
 
+#include "core/frame_refs.h"
 #include "core/heap.h"
 #include "core/page_alloc.h"
 
@@ -118,6 +119,36 @@ TEST(Heap, FreedMemoryIsReusedAndExhaustionFailsCleanly) {
   EXPECT_EQ(h.alloc(100000), nullptr);
   EXPECT_EQ(h.stats().failed, 1u);
   g_pages_budget = 1 << 20;
+}
+
+TEST(FrameRefs, CountsSharersAndNamesTheLast) {
+  static uint8_t extra[16];
+  FrameRefs r;
+  r.init(extra, 16);
+  EXPECT_FALSE(r.shared(3));
+  EXPECT_TRUE(r.drop(3)) << "an unshared frame's only entry is the last";
+  ASSERT_TRUE(r.share(3));  // fork: two entries
+  ASSERT_TRUE(r.share(3));  // fork of the fork: three
+  EXPECT_TRUE(r.shared(3));
+  EXPECT_FALSE(r.drop(3));
+  EXPECT_FALSE(r.drop(3));
+  EXPECT_FALSE(r.shared(3)) << "one entry left: it may take the frame back";
+  EXPECT_TRUE(r.drop(3));
+  EXPECT_FALSE(r.shared(4)) << "neighbours untouched";
+}
+
+TEST(FrameRefs, RefusesToCountPastItsLimitOrOutsideRam) {
+  static uint8_t extra[4];
+  FrameRefs r;
+  r.init(extra, 4);
+  int shared = 0;
+  while (r.share(1)) shared++;
+  EXPECT_EQ(shared, 255) << "the caller copies the frame from here on";
+  EXPECT_FALSE(r.share(4));
+  EXPECT_FALSE(r.shared(4));
+  EXPECT_TRUE(r.drop(4));
+  for (int i = 0; i < 255; i++) EXPECT_FALSE(r.drop(1));
+  EXPECT_TRUE(r.drop(1));
 }
 
 }  // namespace
