@@ -185,7 +185,7 @@ void test_net(size_t i) {
   net::NetDevice::Stats before = dev->stats();
   int sent = 0;
   for (int b = 0; b < kBursts; b++) {
-    for (int k = 0; k < kBurst; k++) sent += dev->transmit(frame, sizeof frame);
+    for (int k = 0; k < kBurst; k++) sent += dev->transmit(frame, sizeof frame, 0);
     dev->flush();
     // Sleep first: only the device's interrupt (through the notifier) can
     // say that replies are waiting.

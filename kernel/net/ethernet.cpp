@@ -43,7 +43,7 @@ void Stack::eth_output(Interface* ifc, Packet* p, const MacAddr& dst, uint16_t t
   memcpy(h + 6, ifc->mac.b, 6);
   put16(h + 12, type);
   ifc->needs_flush = true;
-  if (ifc->tx_queue.empty() && ifc->dev->transmit(p->data(), p->len())) {
+  if (ifc->tx_queue.empty() && ifc->dev->transmit(p->data(), p->len(), p->tso_mss)) {
     ifc->tx_packets++;
     delete p;
     return;
@@ -62,7 +62,7 @@ void Stack::eth_output(Interface* ifc, Packet* p, const MacAddr& dst, uint16_t t
 
 void Stack::tx_retry(Interface* ifc) {
   while (Packet* p = ifc->tx_queue.front()) {
-    if (!ifc->dev->transmit(p->data(), p->len())) return;
+    if (!ifc->dev->transmit(p->data(), p->len(), p->tso_mss)) return;
     ifc->tx_queue.pop_front();
     ifc->tx_packets++;
     ifc->needs_flush = true;

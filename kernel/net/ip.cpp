@@ -43,6 +43,24 @@ IpAddr Stack::source_for(const IpAddr& dst) {
   return IpAddr::of(s ? s->addr : Ip6{});
 }
 
+bool Stack::tso_fits(const Interface* ifc, size_t ip_len) const {
+  return !ifc->loopback() && ip_len + 14 <= ifc->dev->tso_max();
+}
+
+size_t Stack::tso_limit(const IpAddr& dst) {
+  if (is_local(dst)) return 0;
+  Interface* ifc;
+  if (dst.v6) {
+    Ip6 next_hop;
+    ifc = ip6_route(dst.a6, nullptr, &next_hop);
+  } else {
+    const Route* r = route(dst.a4);
+    ifc = r ? r->ifc : nullptr;
+  }
+  if (!ifc || ifc->loopback() || ifc->dev->tso_max() <= 14) return 0;
+  return ifc->dev->tso_max() - 14;  // the Ethernet header
+}
+
 long Stack::ip_output(Packet* p, const IpAddr& src, const IpAddr& dst, uint8_t proto, uint8_t tos,
                       uint8_t ttl, Interface* via) {
   if (src.v6 != dst.v6) {

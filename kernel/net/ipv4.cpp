@@ -82,7 +82,11 @@ long Stack::ip4_output(Packet* p, Ip4 src, Ip4 dst, uint8_t proto, uint8_t tos, 
   if (!ttl) ttl = cfg_.ttl;
   size_t plen = p->len();
   size_t mtu = ifc->mtu;
-  if (plen + 20 <= mtu) {
+  if (p->tso_mss && !tso_fits(ifc, plen + 20)) {
+    delete p;  // the route changed under a large segment: TCP sends it again
+    return -kEMSGSIZE;
+  }
+  if (plen + 20 <= mtu || p->tso_mss) {  // the device cuts a large segment
     uint8_t* h = p->push(20);
     if (!h) {
       delete p;

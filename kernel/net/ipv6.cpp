@@ -210,7 +210,11 @@ long Stack::ip6_output(Packet* p, const Ip6& src_in, const Ip6& dst, uint8_t pro
     memcpy(h + 8, src.b, 16);
     memcpy(h + 24, dst.b, 16);
   };
-  if (plen + 40 <= ifc->mtu) {
+  if (p->tso_mss && !tso_fits(ifc, plen + 40)) {
+    delete p;  // the route changed under a large segment: TCP sends it again
+    return -kEMSGSIZE;
+  }
+  if (plen + 40 <= ifc->mtu || p->tso_mss) {  // the device cuts a large segment
     uint8_t* h = p->push(40);
     if (!h) {
       delete p;

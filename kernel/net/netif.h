@@ -19,16 +19,19 @@ class NetDevice {
   // Queues one Ethernet frame (no FCS); the device copies it. Returns false
   // when the transmit ring is full: the stack keeps the frame and offers it
   // again after a later poll(), so the driver must make sure one comes
-  // (notify when its ring has room again).
-  virtual bool transmit(const uint8_t* frame, size_t len) = 0;
+  // (notify when its ring has room again). `tso_mss` nonzero: the frame is
+  // one large TCP segment (up to tso_max() bytes) whose checksum field
+  // holds only the pseudo-header's sum; the device cuts it into segments of
+  // that many payload bytes and completes every checksum.
+  virtual bool transmit(const uint8_t* frame, size_t len, uint16_t tso_mss) = 0;
+  // The largest frame transmit() takes with a tso_mss; 0: no segmentation
+  // offload.
+  virtual size_t tso_max() const { return 0; }
   // Makes queued frames go out: drivers batch notifications (one kick for
   // many frames), and the stack calls this once per burst.
   virtual void flush() {}
   virtual MacAddr mac() const = 0;
   virtual uint32_t mtu() const { return 1500; }
-  // The transmit path may hand over frames whose TCP/UDP checksum is left
-  // for the device (partial checksum): only when the device offers it.
-  virtual bool checksum_offload() const { return false; }
 
   // Received frames reach the stack through the receiver it installs.
   // Drivers never call it from an interrupt handler: the handler only wakes

@@ -41,6 +41,7 @@ class Packet : public Fallible {
   uint32_t next_hop = 0;      // ARP pending queue: the address being resolved
   uint16_t frag_off = 0;      // reassembly: byte offset of this fragment
   uint64_t stamp = 0;         // queue-specific time
+  uint16_t tso_mss = 0;       // a large TCP segment for the device to cut (NetDevice)
 
  private:
   Packet() = default;

@@ -140,6 +140,9 @@ class Stack {
   void note_timer(uint64_t deadline);
   void random(void* out, size_t n);
   Ip4 source_for(Ip4 dst);
+  // The largest IP datagram TCP may hand to `dst`'s interface for it to
+  // cut into segments (NetDevice::tso_max); 0 when it cannot.
+  size_t tso_limit(const IpAddr& dst);
   // The source address for `dst` (any: no route). IPv4 or IPv6.
   IpAddr source_for(const IpAddr& dst);
   // Sends an IP datagram whose payload is `p`; takes ownership. 0 or -errno.
@@ -191,6 +194,7 @@ class Stack {
 
   static void receive(void* ctx, NetDevice* dev, const uint8_t* frame, size_t len, bool csum_ok);
   const Route* route(Ip4 dst) const;
+  bool tso_fits(const Interface* ifc, size_t ip_len) const;
   Interface* ip6_route(const Ip6& dst, Interface* via, Ip6* next_hop);
   void link_output(Interface* ifc, Packet* p, const IpAddr& next_hop);
   void eth_output(Interface* ifc, Packet* p, const MacAddr& dst, uint16_t type);

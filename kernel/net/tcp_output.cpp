@@ -174,7 +174,15 @@ void Socket::tcp_send_segment(uint32_t seq, uint32_t len, uint8_t flags, bool sy
   }
   if (len) snd_.peek(seq - t.snd_base, h + 20 + optlen, len);
   size_t total = 20 + optlen + len;
-  put16(h + 16, csum_fold(csum_add(pseudo_sum(local_.addr, remote_.addr, kIpProtoTcp, total), h, total)));
+  uint32_t seg_payload = t.mss > optlen + 32 ? t.mss - optlen : 32;
+  if (!syn_opts && len > seg_payload) {
+    // A large segment for the device to cut (tcp_output asked for it):
+    // the checksum field holds the pseudo-header's sum, the device the rest.
+    p->tso_mss = uint16_t(seg_payload);
+    put16(h + 16, uint16_t(~csum_fold(pseudo_sum(local_.addr, remote_.addr, kIpProtoTcp, total))));
+  } else {
+    put16(h + 16, csum_fold(csum_add(pseudo_sum(local_.addr, remote_.addr, kIpProtoTcp, total), h, total)));
+  }
   if (ack) {
     t.last_ack_sent = t.rcv_nxt;
     t.ack_now = false;
@@ -202,6 +210,10 @@ bool Socket::tcp_output(bool force_ack) {
   }
   bool sent = false;
   uint32_t data_end = t.snd_base + uint32_t(snd_.size());
+  // With segmentation offload on the route, what the windows allow leaves
+  // as one large segment of whole MSS-sized pieces, which the device cuts.
+  size_t tso = stack_->tso_limit(remote_.addr);
+  size_t ip_hdr = remote_.addr.v6 ? 40 : 20;
   for (int guard = 0; guard < 1024; guard++) {
     if (t.state == TcpState::TimeWait || t.state == TcpState::FinWait2) break;
     if (seq_lt(t.snd_nxt, t.snd_base)) t.snd_nxt = t.snd_base;  // after the SYN
@@ -212,12 +224,18 @@ bool Socket::tcp_output(bool force_ack) {
     uint32_t mss = t.mss - tcp_opt_len(false);
     if (int32_t(mss) < 32) mss = 32;
     uint32_t len = avail < usable ? avail : usable;
-    if (len > mss) len = mss;
+    uint32_t seg_max = mss;
+    if (tso > ip_hdr + 20 + 12 && len >= 2 * mss) {
+      size_t room = tso - ip_hdr - 20 - (t.mss - mss);  // minus the options
+      uint32_t big = len < room ? len : uint32_t(room);
+      seg_max = big - big % mss;
+    }
+    if (len > seg_max) len = seg_max;
     bool fin = t.fin_queued && t.snd_nxt + len == t.fin_seq && len == avail &&
                seq_le(t.snd_nxt, t.fin_seq);
     bool go = false;
     if (len) {
-      if (len == mss) go = true;
+      if (len >= mss) go = true;
       else if (len == avail && (nodelay_ || flight == 0 || fin)) go = true;  // Nagle
       else if (t.max_snd_wnd && len >= t.max_snd_wnd / 2) go = true;
       else if (len == avail && seq_lt(t.snd_nxt, t.snd_max)) go = true;  // retransmission

@@ -42,7 +42,7 @@ const MacAddr kUsMac = {{2, 0, 0, 0, 0, 1}}, kPeerMac = {{2, 0, 0, 0, 0, 2}};
 
 class FuzzDevice : public NetDevice {
  public:
-  bool transmit(const uint8_t* f, size_t n) override {
+  bool transmit(const uint8_t* f, size_t n, uint16_t) override {
     last.assign(f, f + n);
     // Remember the DHCP client's transaction id, so replies can match it.
     if (n >= 14 + 20 + 8 + 8 && be16(f + 12) == 0x0800 && f[14 + 9] == kIpProtoUdp &&

@@ -158,7 +158,7 @@ TEST(NetIcmp, AnswersEchoRequests) {
   put16(&echo[2], checksum(echo.data(), echo.size()));
   auto ip = ip4_packet(kB, kA, 1, echo);
   auto f = eth_frame(w.link.a().mac(), w.link.b().mac(), 0x0800, ip);
-  w.link.b().transmit(f.data(), f.size());
+  w.link.b().transmit(f.data(), f.size(), 0);
   w.run_for(50 * kMs);
   bool seen = false;
   for (auto& s : w.link.sent[0]) {

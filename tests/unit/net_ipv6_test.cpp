@@ -153,7 +153,7 @@ TEST(NetIpv6, EchoReplyAfterNeighbourDiscovery) {
   std::vector<uint8_t> echo = {128, 0, 0, 0, 0, 7, 0, 1, 'p', 'i', 'n', 'g', '6'};
   auto ip = ip6_packet(b, a, 58, icmp6(b, a, echo));
   auto f = eth_frame(w.link.a().mac(), w.link.b().mac(), 0x86dd, ip);
-  w.link.b().transmit(f.data(), f.size());
+  w.link.b().transmit(f.data(), f.size(), 0);
   w.run_for(100 * kMs);
   bool ns = false, reply = false;
   for (auto& s : w.link.sent[0]) {
@@ -185,7 +185,7 @@ TEST(NetIpv6, SolicitationFromAnAddressWithoutRouteIsAnswered) {
   Ip6 group = a.solicited_node();
   auto f = eth_frame(MacAddr{{0x33, 0x33, 0xff, 0, 0, 1}}, MacAddr{{2, 0, 0, 0, 0, 0x99}}, 0x86dd,
                      ip6_packet(from, group, 58, icmp6(from, group, ns), 255));
-  w.link.b().transmit(f.data(), f.size());
+  w.link.b().transmit(f.data(), f.size(), 0);
   w.run_for(100 * kMs);
   bool advertised = false;
   for (auto& s : w.link.sent[0])

@@ -51,7 +51,7 @@ class SimDevice : public NetDevice {
     uint8_t m[6] = {0x02, 0, 0, 0, 0, last};
     memcpy(mac_.b, m, 6);
   }
-  bool transmit(const uint8_t* frame, size_t len) override;
+  bool transmit(const uint8_t* frame, size_t len, uint16_t tso_mss) override;
   void poll() override;
   MacAddr mac() const override { return mac_; }
   uint32_t mtu() const override { return mtu_; }
@@ -136,7 +136,7 @@ class SimLink {
   uint64_t order_ = 0;
 };
 
-inline bool SimDevice::transmit(const uint8_t* frame, size_t len) {
+inline bool SimDevice::transmit(const uint8_t* frame, size_t len, uint16_t) {
   if (ring && ring_used == ring) {
     refused++;
     return false;
