@@ -130,6 +130,15 @@ def _smallest(ok, lo, hi):
     return hi
 
 
+def _why_it_failed(lines):
+    """A failed guest's reason, quoted: its panic or out-of-memory line, else
+    the console's last line."""
+    said = [l.strip() for l in lines if l.strip()]
+    panics = [l for l in said if "Kernel panic" in l or "panic:" in l.lower() or "out of memory" in l.lower()]
+    last = (panics or said or ["(nothing on the console)"])[-1]
+    return "`%s`" % last.replace("`", "'")
+
+
 def memory(ctx, lo=4, hi=512):
     """The smallest -M (MiB) at which hello still boots, prints and exits 0."""
     r = ctx.results
@@ -147,11 +156,7 @@ def memory(ctx, lo=4, hi=512):
             run = timed_run(argv, marker=GREETING, timeout_s=120)
             good = run.ok and run.marker_ms is not None
             if not good:
-                # A panic line says how it failed, else the console's last line.
-                said = [l.strip() for l in run.lines if l.strip()]
-                panics = [l for l in said if "Kernel panic" in l or "panic:" in l.lower()]
-                last = (panics or said or ["(nothing on the console)"])[-1]
-                ctx.last_failure[guest] = "`%s`" % last.replace("`", "'")
+                ctx.last_failure[guest] = _why_it_failed(run.lines)
             r.add("memory_probe_ok", guest, mb, 1 if good else 0)
             ctx.log("  %s -M %d: %s" % (guest, mb, "ok" if good else "fails"))
             return good
@@ -199,13 +204,9 @@ def _memory_nginx(ctx, lo, hi):
                     except netbench.NetError:
                         good = False
                     if not good:
-                        said = [l.strip() for l in server.output().splitlines() if l.strip()]
-                        panics = [l for l in said if "Kernel panic" in l or "panic:" in l.lower()
-                                  or "out of memory" in l.lower()]
-                        last = (panics or said or ["(nothing on the console)"])[-1]
                         how = " (still running, not answering, after %d s)" % MEMORY_PROBE_TIMEOUT_S \
                             if server.alive() else ""
-                        ctx.last_failure[guest] = "`%s`%s" % (last.replace("`", "'"), how)
+                        ctx.last_failure[guest] = _why_it_failed(server.output().splitlines()) + how
                 r.add("memory_nginx_probe_ok", guest, mb, 1 if good else 0)
                 ctx.log("  nginx %s -M %d: %s" % (guest, mb, "serves" if good else "fails"))
                 return good
