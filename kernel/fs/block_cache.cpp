@@ -51,7 +51,10 @@ BlockRef& BlockRef::operator=(BlockRef&& o) {
   return *this;
 }
 
-void BlockRef::mark_dirty() { cache_->set_dirty(slot_); }
+void BlockRef::mark_dirty() {
+  slot_->checked = false;
+  cache_->set_dirty(slot_);
+}
 
 void BlockRef::release() {
   if (slot_) cache_->unpin(slot_);
@@ -101,6 +104,7 @@ void BlockCache::hash_insert(CacheBlock* b) {
   b->hash_next = *head;
   *head = b;
   b->valid = true;
+  b->checked = false;
 }
 
 void BlockCache::hash_remove(CacheBlock* b) {

@@ -33,6 +33,7 @@ struct CacheBlock {
   uint32_t pins = 0;
   bool valid = false;  // holds `block`, in the hash table
   bool dirty = false;
+  bool checked = false;  // its owner's structure check passed since it was loaded or changed
   ListNode lru;  // least recently used first
   CacheBlock* hash_next = nullptr;
 };
@@ -53,6 +54,11 @@ class BlockRef {
   bool held() const { return slot_ != nullptr; }
   // The caller changed data(): write it back at the next sync or eviction.
   void mark_dirty();
+  // Whether the owner checked the block's structure (ext2: a directory
+  // block's record chain) since it was read or last changed, so that a hot
+  // block is walked once rather than on every lookup.
+  bool checked() const { return slot_->checked; }
+  void set_checked() { slot_->checked = true; }
   void release();
 
  private:

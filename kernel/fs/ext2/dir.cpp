@@ -53,6 +53,7 @@ long Ext2Node::dir_block(uint32_t lblock, BlockRef* out) {
   if (long r = owner_->bmap(this, lblock, false, &p)) return r;
   if (!p) return owner_->corrupt();  // a hole in a directory
   if (long r = owner_->cache()->get(p, out)) return r;
+  if (out->checked()) return 0;
   const uint8_t* d = out->data();
   uint32_t off = 0;
   while (off < bs) {
@@ -63,6 +64,7 @@ long Ext2Node::dir_block(uint32_t lblock, BlockRef* out) {
       return owner_->corrupt();
     off += e.rec_len;
   }
+  out->set_checked();
   return 0;
 }
 
@@ -127,7 +129,7 @@ void Ext2Node::index_added(const char* name, size_t len, uint32_t lblock, uint32
 
 long Ext2Node::dir_find(const char* name, size_t len, DirSlot* out) {
   if (long r = dir_size_check(owner_, in)) return r;
-  if (!index_ && dir_blocks() >= DirIndex::kMinBlocks) build_index();
+  if (!index_ && in.size >= DirIndex::kMinBytes) build_index();
   if (index_) return dir_find_indexed(name, len, out);
   return dir_scan(name, len, out);
 }
