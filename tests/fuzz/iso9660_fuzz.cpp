@@ -52,7 +52,8 @@ void mount_and_walk(const uint8_t* data, size_t size, uint32_t fail_after) {
   iso9660_probe(&dev);
   FileSystem* fs = nullptr;
   const char* why = nullptr;
-  if (iso9660_mount(&dev, &fs, &why) != 0) return;
+  // A small file cache, so that chunks are read, kept and evicted too.
+  if (iso9660_mount(&dev, &fs, &why, 4 * 64 * 1024) != 0) return;
   StatFs s;
   fs->statfs(&s);
   Node* root = fs->root();

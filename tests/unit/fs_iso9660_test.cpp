@@ -485,6 +485,32 @@ TEST_F(Iso9660Images, ReadsGoThroughTheCache) {
   EXPECT_EQ(std::string(buf, 4), "ello");
 }
 
+// File data through the file cache: a second read of a file that fits in
+// the budget reads nothing from the device; one that does not fit still
+// reads right, chunk by chunk, at odd offsets.
+TEST_F(Iso9660Images, FileDataCache) {
+  std::string want = random_data(3 * 1024 * 1024 + 123, 1);
+  for (size_t budget : {size_t(8) << 20, size_t(64) << 10}) {
+    FileBlockDevice dev(image("rr"));
+    FileSystem* fs = nullptr;
+    ASSERT_EQ(iso9660_mount(&dev, &fs, nullptr, budget), 0);
+    NodeRef root(fs->root());
+    NodeRef f;
+    ASSERT_EQ(lookup(root.get(), "big.bin", &f), 0);
+    std::string first, second;
+    ASSERT_EQ(read_all(f.get(), &first), 0);
+    uint64_t reads = dev.reads;
+    ASSERT_EQ(read_all(f.get(), &second, 3 * 2048 + 5), 0);  // chunks straddled
+    EXPECT_TRUE(first == want) << budget;
+    EXPECT_TRUE(second == want) << budget;
+    if (budget > want.size()) EXPECT_EQ(dev.reads, reads);
+    else EXPECT_GT(dev.reads, reads);
+    f.reset();
+    root.reset();
+    delete fs;
+  }
+}
+
 TEST_F(Iso9660Images, TruncatedImagesGiveErrors) {
   auto img = read_image(image("small"));
   ASSERT_GT(img.size(), 40u * 2048);

@@ -28,7 +28,9 @@ bool iso9660_probe(BlockDevice* dev);
 // or corrupt volume descriptors or root directory), -ENOMEM; *why (when not
 // null) then names the reason in a short phrase. The file system is
 // read-only; deleting it releases its cache and root, and must come after
-// every other node of it has been put.
-long iso9660_mount(BlockDevice* dev, FileSystem** out, const char** why);
+// every other node of it has been put. Up to `file_cache` bytes of file
+// data stay in memory for later reads (0: every read of file data goes to
+// the device).
+long iso9660_mount(BlockDevice* dev, FileSystem** out, const char** why, size_t file_cache = 0);
 
 }  // namespace kiln::fs

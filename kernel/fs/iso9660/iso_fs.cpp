@@ -392,10 +392,10 @@ bool iso9660_probe(BlockDevice* dev) {
   return ok;
 }
 
-long iso9660_mount(BlockDevice* dev, FileSystem** out, const char** why) {
+long iso9660_mount(BlockDevice* dev, FileSystem** out, const char** why, size_t file_cache) {
   const char* ignored;
   if (!why) why = &ignored;
-  auto fs = new iso9660::IsoFs(dev);
+  auto fs = new iso9660::IsoFs(dev, file_cache);
   if (!fs) {
     *why = "out of memory";
     return -ENOMEM;

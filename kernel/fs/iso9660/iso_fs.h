@@ -19,6 +19,7 @@
 
 #include "core/list.h"
 #include "fs/iso9660/block_cache.h"
+#include "fs/iso9660/file_cache.h"
 #include "fs/iso9660/format.h"
 #include "fs/iso9660/rock_ridge.h"
 #include "fs/node.h"
@@ -119,7 +120,7 @@ class IsoNode final : public Node, public Fallible {
 
 class IsoFs final : public FileSystem, public Fallible {
  public:
-  explicit IsoFs(BlockDevice* dev) : cache_(dev, kCacheBlocks) {}
+  IsoFs(BlockDevice* dev, size_t file_cache) : cache_(dev, kCacheBlocks), files_(dev, file_cache) {}
   ~IsoFs() override;
 
   Node* root() override;
@@ -141,6 +142,7 @@ class IsoFs final : public FileSystem, public Fallible {
   long read_su(const Record& rec, RockRidge* rr, char* link = nullptr);
 
   BlockCache cache_;
+  FileCache files_;  // file data, in 64 KiB chunks
   uint32_t volume_blocks_ = 0;    // readable blocks: the volume, cut to the device
   uint32_t recorded_blocks_ = 0;  // the volume space size it records
   Naming naming_ = Naming::Plain;

@@ -39,6 +39,10 @@ long IsoNode::getattr(Attr* out) {
 }
 
 long IsoNode::read_section(const Section& s, uint64_t offset, uint8_t* out, size_t n) {
+  if (owner_->files_.enabled()) {
+    long r = owner_->files_.read(uint64_t(s.start) * kBlockSize + offset, n, owner_->volume_blocks_, out);
+    if (r != -ENOMEM) return r;
+  }
   size_t done = 0;
   long err = 0;
   while (done < n) {
