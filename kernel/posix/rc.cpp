@@ -13,7 +13,6 @@
 #include "core/heap.h"
 #include "core/manifest.h"
 #include "core/panic.h"
-#include "core/payload.h"
 #include "core/thread.h"
 #include "lib/mem.h"
 #include "posix/errno.h"
@@ -94,31 +93,25 @@ long spawn(const RcEntry& e, const char* path, File* in, File* out, const char**
     process_discard(child);
     return -ENOMEM;
   }
-  // A baked program runs from the payload in place, as the only one does;
-  // another file of the image is read into memory.
-  const uint8_t* image = nullptr;
+  // As execve reads it: a baked program's bytes stay in the payload.
+  fs::Location loc;
+  uint8_t* image = nullptr;
   size_t size = 0;
-  bool owned = !payload_find(path + 1, &image, &size);
-  if (owned) {
-    fs::Location loc;
-    uint8_t* copy = nullptr;
-    long r = vfs().resolve(init->cwd, path, fs::kFollow, &loc);
-    if (r == 0) r = read_program_file(loc, true, &copy, &size);
-    if (r < 0) {
-      *why = r == -ENOENT ? "no such file in the image" : r == -EACCES ? "not executable" : "cannot read it";
-      process_discard(child);
-      return r;
-    }
-    image = copy;
-    child->blocks = new ExecBlocks;
-    if (!child->blocks) {
-      free_program_file(copy, size);
-      process_discard(child);
-      return -ENOMEM;
-    }
-    child->blocks->image = copy;  // freed with the child
-    child->blocks->image_size = size;
+  long r = vfs().resolve(init->cwd, path, fs::kFollow, &loc);
+  if (r == 0) r = read_program_file(loc, true, &image, &size);
+  if (r < 0) {
+    *why = r == -ENOENT ? "no such file in the image" : r == -EACCES ? "not executable" : "cannot read it";
+    process_discard(child);
+    return r;
   }
+  child->blocks = new ExecBlocks;
+  if (!child->blocks) {
+    free_program_file(image, size);
+    process_discard(child);
+    return -ENOMEM;
+  }
+  child->blocks->image = image;  // given back with the child
+  child->blocks->image_size = size;
   // exec_load fills the calling thread's process: this thread borrows the
   // child's for the while.
   Thread* self = current_thread();
