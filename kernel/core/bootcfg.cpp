@@ -140,19 +140,13 @@ bool rc_list(const json::Value& v, BootConfig* out, void* (*alloc)(size_t), cons
     }
     if (!string_list(argv, r.argv, BootConfig::kMaxArgs, &r.argc, alloc, error)) return false;
     r.argv[r.argc] = nullptr;
-    if (mode.valid()) {
-      if (!mode.is_string() || mode.string_length() > 1) {
-        *error = "\"runmode\" must be \"\", \"&\" or \"|\"";
-        return false;
-      }
-      char m[2] = {};
-      mode.copy_string(m, sizeof m);
-      if (m[0] && m[0] != '&' && m[0] != '|') {
-        *error = "\"runmode\" must be \"\", \"&\" or \"|\"";
-        return false;
-      }
-      r.runmode = m[0];
+    char m[2] = {};
+    if (mode.valid() && (!mode.is_string() || mode.string_length() > 1 ||
+                         !mode.copy_string(m, sizeof m) || (m[0] && m[0] != '&' && m[0] != '|'))) {
+      *error = "\"runmode\" must be \"\", \"&\" or \"|\"";
+      return false;
     }
+    r.runmode = m[0];
   }
   if (v.size() && out->rc[v.size() - 1].runmode == '|') {
     *error = "the last \"rc\" program has nothing to pipe into";
