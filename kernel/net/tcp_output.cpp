@@ -212,7 +212,10 @@ bool Socket::tcp_output(bool force_ack) {
   uint32_t data_end = t.snd_base + uint32_t(snd_.size());
   // With segmentation offload on the route, what the windows allow leaves
   // as one large segment of whole MSS-sized pieces, which the device cuts.
-  size_t tso = stack_->tso_limit(remote_.addr);
+  // The route is looked up only when there is that much to send (not for
+  // every ACK).
+  constexpr size_t kNotLooked = ~size_t(0);
+  size_t tso = kNotLooked;
   size_t ip_hdr = remote_.addr.v6 ? 40 : 20;
   for (int guard = 0; guard < 1024; guard++) {
     if (t.state == TcpState::TimeWait || t.state == TcpState::FinWait2) break;
@@ -225,7 +228,8 @@ bool Socket::tcp_output(bool force_ack) {
     if (int32_t(mss) < 32) mss = 32;
     uint32_t len = avail < usable ? avail : usable;
     uint32_t seg_max = mss;
-    if (tso > ip_hdr + 20 + 12 && len >= 2 * mss) {
+    if (len >= 2 * mss && tso == kNotLooked) tso = stack_->tso_limit(remote_.addr);
+    if (len >= 2 * mss && tso > ip_hdr + 20 + 12) {
       size_t room = tso - ip_hdr - 20 - (t.mss - mss);  // minus the options
       uint32_t big = len < room ? len : uint32_t(room);
       seg_max = big - big % mss;
