@@ -2,7 +2,7 @@
 
 #include <stdarg.h>
 
-#include "drivers/serial.h"
+#include "arch/x86_64/serial.h"
 #include "lib/format.h"
 
 namespace kiln {

@@ -30,7 +30,7 @@ uint64_t alloc_frames(uint64_t count);  // contiguous, not zeroed
 void free_frames(uint64_t pa, uint64_t count = 1);
 uint64_t total_ram_bytes();
 
-// Copy-on-write sharing of a program's private frames (posix/vm.cpp).
+// Copy-on-write sharing of a program's private frames (mm/vm.cpp).
 // frame_share: one more page-table entry maps the frame (false when it
 // cannot be counted: copy it instead). frame_put: an entry stops mapping
 // it; the last one frees it (true then).

@@ -10,7 +10,7 @@
 namespace kiln {
 
 struct TrapFrame;
-struct Process;  // posix/process.h: the core only compares and passes it
+struct Process;  // proc/process.h: the core only compares and passes it
 
 enum class ThreadState : uint8_t { Runnable, Blocked, Dead };
 

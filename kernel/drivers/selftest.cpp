@@ -9,7 +9,7 @@
 #include "drivers/virtio/virtio_blk.h"
 #include "lib/format.h"
 #include "lib/mem.h"
-#include "posix/errno.h"
+#include "abi/linux/errno.h"
 
 namespace kiln::drivers {
 namespace {

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "posix/errno.h"
+#include "abi/linux/errno.h"
 
 namespace kiln::fs {
 

@@ -2,7 +2,7 @@
 // device: hits, write-back only on sync or eviction, sorted and joined
 // write-back requests, the memory bound, pinned overflow, discard, errors.
 #include "fs/block_cache.h"  // first: kiln's errno names before the C library's macros
-#include "posix/errno.h"
+#include "abi/linux/errno.h"
 
 #include <gtest/gtest.h>
 

@@ -5,12 +5,12 @@
 #include "arch/x86_64/cpu.h"
 #include "core/irq.h"
 #include "core/panic.h"
-#include "posix/sys_process.h"
+#include "proc/sys_process.h"
 #include "core/thread.h"
-#include "posix/signal.h"
-#include "posix/uaccess.h"
-#include "posix/vm.h"
-#include "posix/process.h"
+#include "proc/signal.h"
+#include "mm/uaccess.h"
+#include "mm/vm.h"
+#include "proc/process.h"
 
 using namespace kiln;
 

@@ -6,7 +6,7 @@
 #include "core/irq.h"
 #include "drivers/dma.h"
 #include "drivers/virtio/virtio.h"
-#include "posix/errno.h"
+#include "abi/linux/errno.h"
 
 namespace kiln::virtio {
 namespace {

@@ -3,7 +3,7 @@
 // checked against the volume before it is followed.
 #include "fs/ext2/ext2_fs.h"
 #include "lib/mem.h"
-#include "posix/errno.h"
+#include "abi/linux/errno.h"
 
 namespace kiln::fs::ext2 {
 namespace {

@@ -4,7 +4,7 @@
 // clears their index flag, as Linux's ext2 does.
 #include "fs/ext2/ext2_fs.h"
 #include "lib/mem.h"
-#include "posix/errno.h"
+#include "abi/linux/errno.h"
 
 namespace kiln::fs::ext2 {
 namespace {

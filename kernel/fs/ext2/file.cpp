@@ -1,7 +1,7 @@
 // Nodes: attributes, times, regular file data, symlink targets.
 #include "fs/ext2/ext2_fs.h"
 #include "lib/mem.h"
-#include "posix/errno.h"
+#include "abi/linux/errno.h"
 
 namespace kiln::fs::ext2 {
 namespace {

@@ -2,7 +2,7 @@
 // the table of inodes in memory.
 #include "fs/ext2/ext2_fs.h"
 #include "lib/mem.h"
-#include "posix/errno.h"
+#include "abi/linux/errno.h"
 
 namespace kiln::fs::ext2 {
 namespace {

@@ -1,7 +1,7 @@
 #include "fs/iso9660/block_cache.h"
 
 #include "fs/iso9660/format.h"
-#include "posix/errno.h"
+#include "abi/linux/errno.h"
 
 namespace kiln::fs::iso9660 {
 

@@ -3,7 +3,7 @@
 #include "fs/iso9660/iso9660.h"
 #include "fs/iso9660/names.h"
 #include "lib/mem.h"
-#include "posix/errno.h"
+#include "abi/linux/errno.h"
 
 namespace kiln::fs::iso9660 {
 namespace {

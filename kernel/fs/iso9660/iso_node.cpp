@@ -1,6 +1,6 @@
 #include "fs/iso9660/iso_fs.h"
 #include "lib/mem.h"
-#include "posix/errno.h"
+#include "abi/linux/errno.h"
 
 namespace kiln::fs::iso9660 {
 namespace {

@@ -2,7 +2,7 @@
 
 #include "fs/iso9660/format.h"
 #include "lib/mem.h"
-#include "posix/errno.h"
+#include "abi/linux/errno.h"
 
 namespace kiln::fs::iso9660 {
 namespace {

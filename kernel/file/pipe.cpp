@@ -1,0 +1,160 @@
+// Pipes: a 64 KiB ring shared by a read end and a write end, with Linux's
+// blocking, O_NONBLOCK, EOF, EPIPE + SIGPIPE and PIPE_BUF atomicity rules.
+#include "file/pipe.h"
+
+#include "core/heap.h"
+#include "core/thread.h"
+#include "lib/mem.h"
+#include "abi/linux/errno.h"
+#include "proc/signal.h"
+#include "mm/uaccess.h"
+
+namespace kiln {
+namespace {
+
+constexpr size_t kCapacity = 65536;
+constexpr size_t kPipeBuf = 4096;  // writes up to this size are atomic
+constexpr uint64_t FIONREAD = 0x541b;
+uint64_t g_next_ino = 1;
+
+struct Pipe {
+  uint8_t* buf = nullptr;
+  size_t head = 0, used = 0;  // read position, bytes stored
+  int readers = 0, writers = 0;  // open ends
+  uint64_t ino = g_next_ino++;
+  File* ends[2] = {};  // for waking the other side
+};
+
+void notify_both(Pipe* p) {
+  for (File* f : p->ends)
+    if (f) f->notify_watchers();
+}
+
+class PipeEnd final : public File {
+ public:
+  PipeEnd(Pipe* p, bool reader) : pipe_(p), reader_(reader) {
+    (reader ? p->readers : p->writers)++;
+    p->ends[reader ? 0 : 1] = this;
+    status_flags = reader ? 0 : 1;  // O_RDONLY, O_WRONLY
+  }
+  ~PipeEnd() override {
+    (reader_ ? pipe_->readers : pipe_->writers)--;
+    pipe_->ends[reader_ ? 0 : 1] = nullptr;
+    notify_both(pipe_);
+    if (!pipe_->readers && !pipe_->writers) {
+      kfree(pipe_->buf);
+      delete pipe_;
+    }
+  }
+
+  long read(uint64_t ubuf, size_t n) override {
+    if (!reader_) return -EBADF;
+    if (!n) return 0;
+    for (;;) {
+      if (pipe_->used) break;
+      if (!pipe_->writers) return 0;  // EOF
+      if (nonblocking()) return -EAGAIN;
+      long r = wait_for_file(this, kPollIn, 0);
+      if (r < 0) return r;
+    }
+    size_t done = 0;
+    while (done < n && pipe_->used) {
+      size_t chunk = kCapacity - pipe_->head;
+      if (chunk > pipe_->used) chunk = pipe_->used;
+      if (chunk > n - done) chunk = n - done;
+      if (!copy_to_user(ubuf + done, pipe_->buf + pipe_->head, chunk))
+        return done ? long(done) : -EFAULT;
+      pipe_->head = (pipe_->head + chunk) % kCapacity;
+      pipe_->used -= chunk;
+      done += chunk;
+    }
+    notify_both(pipe_);
+    return long(done);
+  }
+
+  long write(uint64_t ubuf, size_t n) override {
+    if (reader_) return -EBADF;
+    size_t done = 0;
+    while (done < n) {
+      if (!pipe_->readers) {
+        send_signal(current_thread(), SIGPIPE, SI_USER, 1, 0);
+        return done ? long(done) : -EPIPE;
+      }
+      size_t room = kCapacity - pipe_->used;
+      // Up to PIPE_BUF bytes go in at once or not at all.
+      bool fits = n - done > kPipeBuf ? room > 0 : room >= n - done;
+      if (!fits) {
+        if (nonblocking()) return done ? long(done) : -EAGAIN;
+        long r = wait_for_file(this, kPollOut, 0);
+        if (r < 0) return done ? long(done) : r;
+        continue;
+      }
+      size_t tail = (pipe_->head + pipe_->used) % kCapacity;
+      size_t chunk = kCapacity - tail;
+      if (chunk > room) chunk = room;
+      if (chunk > n - done) chunk = n - done;
+      if (!copy_from_user(pipe_->buf + tail, ubuf + done, chunk))
+        return done ? long(done) : -EFAULT;
+      pipe_->used += chunk;
+      done += chunk;
+      notify_both(pipe_);
+    }
+    return long(done);
+  }
+
+  uint32_t poll_events() override {
+    if (reader_) {
+      uint32_t ev = pipe_->used ? kPollIn | kPollRdNorm : 0;
+      if (!pipe_->writers) ev |= kPollHup;
+      return ev;
+    }
+    if (!pipe_->readers) return kPollErr;
+    return kCapacity - pipe_->used >= kPipeBuf ? kPollOut | kPollWrNorm : 0;
+  }
+
+  bool pollable() const override { return true; }
+
+  long stat(LinuxStat* st) override {
+    *st = LinuxStat{};
+    st->dev = 12;  // pipefs
+    st->ino = pipe_->ino;
+    st->nlink = 1;
+    st->mode = 0010600;
+    st->blksize = 4096;
+    return 0;
+  }
+
+  long ioctl(uint64_t cmd, uint64_t arg) override {
+    if (cmd != FIONREAD) return -ENOTTY;
+    int32_t n = reader_ ? int32_t(pipe_->used) : 0;
+    return put_user(arg, n) ? 0 : -EFAULT;
+  }
+
+ private:
+  Pipe* pipe_;
+  bool reader_;
+};
+
+}  // namespace
+
+long make_pipe(File** read_end, File** write_end) {
+  auto p = new Pipe;
+  if (!p) return -ENOMEM;
+  p->buf = static_cast<uint8_t*>(kmalloc(kCapacity));
+  PipeEnd* r = p->buf ? new PipeEnd(p, true) : nullptr;
+  if (!r) {
+    kfree(p->buf);
+    delete p;
+    return -ENOMEM;
+  }
+  auto w = new PipeEnd(p, false);
+  if (!w) {
+    delete r;  // the last end frees the pipe
+    return -ENOMEM;
+  }
+  *read_end = r;
+  *write_end = w;
+  return 0;
+}
+
+}  // namespace kiln

@@ -1,0 +1,351 @@
+// I/O on descriptors: read, write and their vector and positioned forms,
+// seeking, control (ioctl, fcntl), duplication, and stat of an open file.
+#include "lib/mem.h"
+#include "abi/linux/errno.h"
+#include "file/file.h"
+#include "file/file_lock.h"
+#include "socket/socket.h"
+#include "core/heap.h"
+#include "mm/vm.h"
+#include "syscall/syscall_table.h"
+#include "mm/uaccess.h"
+
+namespace kiln {
+namespace {
+
+constexpr int F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5,
+              F_SETLK = 6, F_SETLKW = 7, F_SETOWN = 8, F_GETOWN = 9, F_SETSIG = 10,
+              F_GETSIG = 11, F_OFD_GETLK = 36, F_OFD_SETLK = 37, F_OFD_SETLKW = 38,
+              F_DUPFD_CLOEXEC = 1030, F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032;
+constexpr uint32_t O_CLOEXEC = 02000000, O_APPEND = 02000, O_NONBLOCK = 04000;
+constexpr size_t kMaxIov = 1024;
+
+struct Iovec {
+  uint64_t base, len;
+};
+
+// readv/writev on a socket: one recvmsg/sendmsg, as Linux does, so that
+// nginx's header and body (one writev, TCP_NODELAY) leave in one segment
+// rather than one per piece.
+long socket_iov(Socket* s, bool write, uint64_t iov, uint64_t count) {
+  IoVec small[16];
+  IoVec* v = count <= 16 ? small : static_cast<IoVec*>(kmalloc(count * sizeof(IoVec)));
+  if (!v) return -ENOMEM;
+  long r = copy_from_user(v, iov, count * sizeof(IoVec)) ? 0 : -EFAULT;
+  if (r == 0) {
+    Message m;
+    m.iov = v;
+    m.iovcnt = count;
+    r = write ? s->send(m, 0) : s->recv(m, 0);
+  }
+  if (v != small) kfree(v);
+  return r;
+}
+
+// readv/writev, and preadv/pwritev when off >= 0.
+template <bool Write>
+long do_iov_at(uint64_t fd, uint64_t iov, uint64_t count, int64_t off) {
+  File* f = fd_table().get(int64_t(fd));
+  if (!f) return -EBADF;
+  if (count > kMaxIov) return -EINVAL;
+  if (off < 0 && f->kind() == FileKind::Socket)
+    return socket_iov(static_cast<Socket*>(f), Write, iov, count);
+  long total = 0;
+  for (uint64_t i = 0; i < count; i++) {
+    Iovec v;
+    if (!get_user(&v, iov + i * sizeof v)) return total ? total : -EFAULT;
+    if (!v.len) continue;
+    long r;
+    if (off >= 0)
+      r = Write ? f->pwrite(v.base, v.len, uint64_t(off) + uint64_t(total))
+                : f->pread(v.base, v.len, uint64_t(off) + uint64_t(total));
+    else
+      r = Write ? f->write(v.base, v.len) : f->read(v.base, v.len);
+    if (r < 0) return total ? total : r;
+    total += r;
+    if (uint64_t(r) < v.len) break;
+  }
+  return total;
+}
+
+}  // namespace
+
+long sys_read(uint64_t fd, uint64_t buf, uint64_t n, uint64_t, uint64_t, uint64_t) {
+  File* f = fd_table().get(int64_t(fd));
+  if (!f) return -EBADF;
+  if ((f->status_flags & 3) == 1) return -EBADF;  // O_WRONLY
+  return f->read(buf, n);
+}
+
+long sys_write(uint64_t fd, uint64_t buf, uint64_t n, uint64_t, uint64_t, uint64_t) {
+  File* f = fd_table().get(int64_t(fd));
+  if (!f) return -EBADF;
+  if ((f->status_flags & 3) == 0) return -EBADF;  // O_RDONLY
+  return f->write(buf, n);
+}
+
+long sys_readv(uint64_t fd, uint64_t iov, uint64_t cnt, uint64_t, uint64_t, uint64_t) {
+  return do_iov_at<false>(fd, iov, cnt, -1);
+}
+long sys_writev(uint64_t fd, uint64_t iov, uint64_t cnt, uint64_t, uint64_t, uint64_t) {
+  return do_iov_at<true>(fd, iov, cnt, -1);
+}
+
+long sys_pread64(uint64_t fd, uint64_t buf, uint64_t n, uint64_t off, uint64_t, uint64_t) {
+  File* f = fd_table().get(int64_t(fd));
+  if (!f) return -EBADF;
+  if (int64_t(off) < 0) return -EINVAL;
+  return f->pread(buf, n, off);
+}
+
+long sys_pwrite64(uint64_t fd, uint64_t buf, uint64_t n, uint64_t off, uint64_t, uint64_t) {
+  File* f = fd_table().get(int64_t(fd));
+  if (!f) return -EBADF;
+  if (int64_t(off) < 0) return -EINVAL;
+  return f->pwrite(buf, n, off);
+}
+
+long sys_lseek(uint64_t fd, uint64_t off, uint64_t whence, uint64_t, uint64_t, uint64_t) {
+  File* f = fd_table().get(int64_t(fd));
+  if (!f) return -EBADF;
+  if (whence > 4) return -EINVAL;
+  return f->seek(int64_t(off), int(whence));
+}
+
+long sys_close(uint64_t fd, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
+  return fd_table().close(int64_t(fd));
+}
+
+long sys_fstat(uint64_t fd, uint64_t ust, uint64_t, uint64_t, uint64_t, uint64_t) {
+  File* f = fd_table().get(int64_t(fd));
+  if (!f) return -EBADF;
+  LinuxStat st;
+  long r = f->stat(&st);
+  if (r < 0) return r;
+  return copy_to_user(ust, &st, sizeof st) ? 0 : -EFAULT;
+}
+
+
+
+
+
+
+
+long sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t) {
+  File* f = fd_table().get(int64_t(fd));
+  if (!f) return -EBADF;
+  constexpr uint64_t FIONBIO = 0x5421, FIOCLEX = 0x5451, FIONCLEX = 0x5450;
+  if (cmd == FIONBIO) {
+    int32_t on;
+    if (!get_user(&on, arg)) return -EFAULT;
+    f->status_flags = on ? f->status_flags | O_NONBLOCK : f->status_flags & ~O_NONBLOCK;
+    return 0;
+  }
+  if (cmd == FIOCLEX || cmd == FIONCLEX) {
+    fd_table().cloexec[fd] = cmd == FIOCLEX;
+    return 0;
+  }
+  return f->ioctl(cmd, arg);
+}
+
+long sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t) {
+  FdTable& t = fd_table();
+  File* f = t.get(int64_t(fd));
+  if (!f) return -EBADF;
+  switch (int(cmd)) {
+    case F_DUPFD:
+    case F_DUPFD_CLOEXEC: {
+      if (int64_t(arg) < 0 || int64_t(arg) >= FdTable::kMax) return -EINVAL;
+      int nfd = t.install(f, int(arg), cmd == F_DUPFD_CLOEXEC);
+      if (nfd >= 0) f->refs++;
+      return nfd;
+    }
+    case F_GETFD:
+      return t.cloexec[fd] ? 1 : 0;
+    case F_SETFD:
+      t.cloexec[fd] = arg & 1;
+      return 0;
+    case F_GETFL:
+      return f->status_flags;
+    case F_SETFL:
+      f->status_flags = (f->status_flags & ~(O_APPEND | O_NONBLOCK)) |
+                        (uint32_t(arg) & (O_APPEND | O_NONBLOCK));
+      return 0;
+    case F_GETLK:
+    case F_SETLK:
+    case F_SETLKW:
+    case F_OFD_GETLK:
+    case F_OFD_SETLK:
+    case F_OFD_SETLKW:
+      return fcntl_lock(f, &t, int(cmd), arg);
+    case F_SETPIPE_SZ:
+    case F_GETPIPE_SZ:
+      return 65536;  // pipes are a fixed 64 KiB
+    case F_GETOWN:
+    case F_SETOWN:
+    case F_SETSIG:
+    case F_GETSIG:
+      return 0;
+    default:
+      return -EINVAL;
+  }
+}
+
+long sys_dup(uint64_t fd, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
+  File* f = fd_table().get(int64_t(fd));
+  if (!f) return -EBADF;
+  int nfd = fd_table().install(f);
+  if (nfd >= 0) f->refs++;
+  return nfd;
+}
+
+long sys_dup3(uint64_t oldfd, uint64_t raw_newfd, uint64_t flags, uint64_t, uint64_t, uint64_t) {
+  FdTable& t = fd_table();
+  uint64_t newfd = uint32_t(raw_newfd);
+  File* f = t.get(int64_t(oldfd));
+  if (!f) return -EBADF;
+  if (flags & ~uint64_t(O_CLOEXEC)) return -EINVAL;
+  if (uint32_t(oldfd) == newfd) return -EINVAL;
+  if (newfd >= uint64_t(FdTable::kMax)) return -EBADF;
+  f->refs++;
+  if (t.files[newfd]) t.close(int64_t(newfd));
+  t.files[newfd] = f;
+  t.cloexec[newfd] = flags & O_CLOEXEC;
+  return int64_t(newfd);
+}
+
+long sys_dup2(uint64_t oldfd, uint64_t newfd, uint64_t, uint64_t, uint64_t, uint64_t) {
+  if (uint32_t(oldfd) == uint32_t(newfd)) return fd_table().get(int64_t(oldfd)) ? int64_t(newfd) : -EBADF;
+  return sys_dup3(oldfd, newfd, 0, 0, 0, 0);
+}
+
+
+long sys_preadv(uint64_t fd, uint64_t iov, uint64_t cnt, uint64_t off, uint64_t, uint64_t) {
+  if (int64_t(off) < 0) return -EINVAL;
+  return do_iov_at<false>(fd, iov, cnt, int64_t(off));
+}
+long sys_pwritev(uint64_t fd, uint64_t iov, uint64_t cnt, uint64_t off, uint64_t, uint64_t) {
+  if (int64_t(off) < 0) return -EINVAL;
+  return do_iov_at<true>(fd, iov, cnt, int64_t(off));
+}
+long sys_preadv2(uint64_t fd, uint64_t iov, uint64_t cnt, uint64_t off, uint64_t, uint64_t flags) {
+  if (flags) return -EOPNOTSUPP;
+  if (int64_t(off) == -1) return sys_readv(fd, iov, cnt, 0, 0, 0);
+  return sys_preadv(fd, iov, cnt, off, 0, 0);
+}
+long sys_pwritev2(uint64_t fd, uint64_t iov, uint64_t cnt, uint64_t off, uint64_t, uint64_t flags) {
+  if (flags) return -EOPNOTSUPP;
+  if (int64_t(off) == -1) return sys_writev(fd, iov, cnt, 0, 0, 0);
+  return sys_pwritev(fd, iov, cnt, off, 0, 0);
+}
+
+long sys_getdents64(uint64_t fd, uint64_t buf, uint64_t n, uint64_t, uint64_t, uint64_t) {
+  File* f = fd_table().get(int64_t(fd));
+  if (!f) return -EBADF;
+  return f->getdents(buf, n);
+}
+
+long sys_fsync(uint64_t fd, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
+  File* f = fd_table().get(int64_t(fd));
+  if (!f) return -EBADF;
+  return f->sync();
+}
+long sys_fdatasync(uint64_t fd, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
+  return sys_fsync(fd, 0, 0, 0, 0, 0);
+}
+
+long sys_ftruncate(uint64_t fd, uint64_t size, uint64_t, uint64_t, uint64_t, uint64_t) {
+  File* f = fd_table().get(int64_t(fd));
+  if (!f) return -EBADF;
+  if (int64_t(size) < 0) return -EINVAL;
+  return f->truncate(size);
+}
+
+long sys_fallocate(uint64_t fd, uint64_t mode, uint64_t off, uint64_t len, uint64_t, uint64_t) {
+  File* f = fd_table().get(int64_t(fd));
+  if (!f) return -EBADF;
+  if (int64_t(off) < 0 || int64_t(len) <= 0) return -EINVAL;
+  if (mode & ~uint64_t(1)) return -EOPNOTSUPP;  // only FALLOC_FL_KEEP_SIZE
+  LinuxStat st;
+  if (long r = f->stat(&st)) return r;
+  if ((st.mode & 0170000) != 0100000) return (st.mode & 0170000) == 0040000 ? -EISDIR : -ENODEV;
+  // Blocks are allocated when written; growing the size is what programs observe.
+  if (!(mode & 1) && off + len > uint64_t(st.size)) return f->truncate(off + len);
+  return 0;
+}
+
+long sys_close_range(uint64_t first, uint64_t last, uint64_t flags, uint64_t, uint64_t, uint64_t) {
+  constexpr uint64_t CLOSE_RANGE_CLOEXEC = 4;
+  if (flags & ~CLOSE_RANGE_CLOEXEC || first > last) return -EINVAL;
+  FdTable& t = fd_table();
+  for (uint64_t fd = first; fd <= last && fd < uint64_t(FdTable::kMax); fd++) {
+    if (!t.files[fd]) continue;
+    if (flags & CLOSE_RANGE_CLOEXEC)
+      t.cloexec[fd] = true;
+    else
+      t.close(int64_t(fd));
+  }
+  return 0;
+}
+
+long sys_flock(uint64_t fd, uint64_t op, uint64_t, uint64_t, uint64_t, uint64_t) {
+  File* f = fd_table().get(int64_t(fd));
+  if (!f) return -EBADF;
+  return flock_file(f, op);
+}
+
+// Moves bytes between descriptors through a scratch mapping in the
+// program's address space, so every kind of file works with its ordinary
+// read/write (sendfile, copy_file_range).
+static long copy_between(File* in, File* out, uint64_t uoff, uint64_t count) {
+  int64_t off = 0;
+  if (uoff && !get_user(&off, uoff)) return -EFAULT;
+  if (off < 0) return -EINVAL;
+  constexpr size_t kChunk = 65536;
+  long scratch = sys_mmap(0, kChunk, 3, 0x22, uint64_t(-1), 0);  // RW, PRIVATE|ANONYMOUS
+  if (scratch < 0) return scratch;
+  long done = 0, err = 0;
+  while (uint64_t(done) < count) {
+    size_t chunk = count - uint64_t(done) < kChunk ? size_t(count - uint64_t(done)) : kChunk;
+    long r = uoff ? in->pread(uint64_t(scratch), chunk, uint64_t(off))
+                  : in->read(uint64_t(scratch), chunk);
+    if (r <= 0) {
+      err = r;
+      break;
+    }
+    long w = out->write(uint64_t(scratch), size_t(r));
+    if (w < 0) {
+      err = w;
+      break;
+    }
+    done += w;
+    off += w;
+    if (w < r) break;
+  }
+  sys_munmap(uint64_t(scratch), kChunk);
+  if (uoff && !put_user(uoff, off)) return -EFAULT;
+  return done ? done : err;
+}
+
+long sys_sendfile(uint64_t out_fd, uint64_t in_fd, uint64_t uoff, uint64_t count, uint64_t,
+                  uint64_t) {
+  File* in = fd_table().get(int64_t(in_fd));
+  File* out = fd_table().get(int64_t(out_fd));
+  if (!in || !out) return -EBADF;
+  if ((in->status_flags & 3) == 1 || (out->status_flags & 3) == 0) return -EBADF;
+  if (out->status_flags & O_APPEND) return -EINVAL;
+  return copy_between(in, out, uoff, count);
+}
+
+long sys_copy_file_range(uint64_t in_fd, uint64_t uin_off, uint64_t out_fd, uint64_t uout_off,
+                         uint64_t count, uint64_t flags) {
+  if (flags) return -EINVAL;
+  File* in = fd_table().get(int64_t(in_fd));
+  File* out = fd_table().get(int64_t(out_fd));
+  if (!in || !out) return -EBADF;
+  if (!in->node() || !out->node()) return -EINVAL;
+  if (uout_off) return -EOPNOTSUPP;  // an explicit output offset is not offered
+  return copy_between(in, out, uin_off, count);
+}
+
+}  // namespace kiln

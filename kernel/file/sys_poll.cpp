@@ -1,0 +1,191 @@
+// poll, ppoll, select and pselect6: readiness of many descriptors at once.
+#include "core/clock.h"
+#include "core/heap.h"
+#include "core/thread.h"
+#include "lib/mem.h"
+#include "abi/linux/errno.h"
+#include "file/file.h"
+#include "proc/signal.h"
+#include "syscall/syscall_table.h"
+#include "mm/user_time.h"
+#include "mm/uaccess.h"
+
+namespace kiln {
+namespace {
+
+struct PollFd {
+  int32_t fd;
+  int16_t events, revents;
+};
+
+void wake_owner(PollWatch* w) { wake_thread(static_cast<Thread*>(w->ctx)); }
+
+// Fills revents for every entry; returns how many are ready. With `watch`,
+// also registers the calling thread on each file (once).
+int scan(PollFd* fds, size_t n, PollWatch* watches, bool watch) {
+  int ready = 0;
+  for (size_t i = 0; i < n; i++) {
+    fds[i].revents = 0;
+    if (fds[i].fd < 0) continue;
+    File* f = fd_table().get(fds[i].fd);
+    if (!f) {
+      fds[i].revents = kPollNval;
+    } else {
+      uint32_t want = uint16_t(fds[i].events) | kPollErr | kPollHup;
+      fds[i].revents = int16_t(f->poll_events() & want);
+      if (watch) {
+        watches[i].notify = wake_owner;
+        watches[i].ctx = current_thread();
+        f->add_watch(&watches[i]);
+      }
+    }
+    if (fds[i].revents) ready++;
+  }
+  return ready;
+}
+
+void unwatch(PollFd* fds, size_t n, PollWatch* watches) {
+  for (size_t i = 0; i < n; i++) {
+    if (!watches[i].node.linked()) continue;
+    if (File* f = fd_table().get(fds[i].fd)) f->remove_watch(&watches[i]);
+  }
+}
+
+// The core of poll and select: `deadline` 0 = forever, ~0 = do not wait.
+long do_poll(PollFd* fds, size_t n, uint64_t deadline) {
+  // Zeroed memory is a valid, unlinked PollWatch.
+  auto watches = static_cast<PollWatch*>(kzalloc(sizeof(PollWatch) * (n ? n : 1)));
+  if (!watches) return -ENOMEM;
+  long ready = scan(fds, n, watches, deadline != ~0ull);
+  WaitList parked;
+  while (!ready && deadline != ~0ull) {
+    if (signal_pending()) {
+      ready = -EINTR;
+      break;
+    }
+    bool woken = wait_on(parked, deadline);
+    ready = scan(fds, n, watches, false);
+    if (!woken) break;  // timed out: report what the last look found
+  }
+  unwatch(fds, n, watches);
+  kfree(watches);
+  return ready;
+}
+
+
+long poll_common(uint64_t ufds, uint64_t nfds, uint64_t deadline) {
+  if (nfds > uint64_t(FdTable::kMax)) return -EINVAL;
+  size_t bytes = sizeof(PollFd) * nfds;
+  auto fds = static_cast<PollFd*>(kmalloc(bytes ? bytes : 1));
+  if (!fds) return -ENOMEM;
+  long r = copy_from_user(fds, ufds, bytes) ? do_poll(fds, nfds, deadline) : -EFAULT;
+  if (r >= 0) {
+    // Only revents go back, as on Linux.
+    for (size_t i = 0; i < nfds; i++) {
+      if (!put_user(ufds + i * sizeof(PollFd) + 6, fds[i].revents)) {
+        r = -EFAULT;
+        break;
+      }
+    }
+  }
+  kfree(fds);
+  return r;
+}
+
+constexpr uint32_t kSelectIn = kPollIn | kPollRdNorm | kPollHup | kPollErr;
+constexpr uint32_t kSelectOut = kPollOut | kPollWrNorm | kPollErr;
+constexpr uint32_t kSelectEx = kPollPri;
+
+long select_common(uint64_t nfds, uint64_t uin, uint64_t uout, uint64_t uex,
+                   uint64_t deadline) {
+  if (int64_t(nfds) < 0) return -EINVAL;
+  if (nfds > uint64_t(FdTable::kMax)) nfds = FdTable::kMax;
+  size_t words = (nfds + 63) / 64;
+  uint64_t in[16] = {}, out[16] = {}, ex[16] = {};
+  if ((uin && !copy_from_user(in, uin, words * 8)) ||
+      (uout && !copy_from_user(out, uout, words * 8)) ||
+      (uex && !copy_from_user(ex, uex, words * 8)))
+    return -EFAULT;
+  auto fds = static_cast<PollFd*>(kmalloc(sizeof(PollFd) * (nfds ? nfds : 1)));
+  if (!fds) return -ENOMEM;
+  size_t n = 0;
+  for (size_t fd = 0; fd < nfds; fd++) {
+    uint64_t bit = 1ull << (fd % 64);
+    uint32_t ev = ((in[fd / 64] & bit) ? kSelectIn : 0) | ((out[fd / 64] & bit) ? kSelectOut : 0) |
+                  ((ex[fd / 64] & bit) ? kSelectEx : 0);
+    if (!ev) continue;
+    if (!fd_table().get(int64_t(fd))) {
+      kfree(fds);
+      return -EBADF;
+    }
+    fds[n++] = PollFd{int32_t(fd), int16_t(ev), 0};
+  }
+  long r = do_poll(fds, n, deadline);
+  if (r >= 0) {
+    memset(in, 0, sizeof in);
+    memset(out, 0, sizeof out);
+    memset(ex, 0, sizeof ex);
+    r = 0;  // select counts bits, not descriptors
+    for (size_t i = 0; i < n; i++) {
+      size_t fd = size_t(fds[i].fd);
+      uint64_t bit = 1ull << (fd % 64);
+      uint32_t want = uint16_t(fds[i].events), got = uint16_t(fds[i].revents);
+      if ((want & kPollIn) && (got & kSelectIn)) in[fd / 64] |= bit, r++;
+      if ((want & kPollOut) && (got & kSelectOut)) out[fd / 64] |= bit, r++;
+      if ((want & kPollPri) && (got & kSelectEx)) ex[fd / 64] |= bit, r++;
+    }
+    if ((uin && !copy_to_user(uin, in, words * 8)) ||
+        (uout && !copy_to_user(uout, out, words * 8)) ||
+        (uex && !copy_to_user(uex, ex, words * 8)))
+      r = -EFAULT;
+  }
+  kfree(fds);
+  return r;
+}
+
+}  // namespace
+
+long sys_poll(uint64_t ufds, uint64_t nfds, uint64_t timeout_ms, uint64_t, uint64_t, uint64_t) {
+  int64_t ms = int32_t(timeout_ms);
+  uint64_t deadline = ms < 0 ? 0 : deadline_after(uint64_t(ms) * 1000000);
+  return poll_common(ufds, nfds, deadline);
+}
+
+long sys_ppoll(uint64_t ufds, uint64_t nfds, uint64_t uts, uint64_t umask, uint64_t size,
+               uint64_t) {
+  uint64_t deadline, saved;
+  if (long r = read_timeout(uts, &deadline)) return r;
+  if (long r = begin_temporary_sigmask(umask, size, &saved)) return r;
+  return end_temporary_sigmask(poll_common(ufds, nfds, deadline), saved);
+}
+
+long sys_select(uint64_t nfds, uint64_t uin, uint64_t uout, uint64_t uex, uint64_t utv,
+                uint64_t) {
+  uint64_t deadline = 0;
+  int64_t tv[2];
+  if (utv) {
+    if (!copy_from_user(tv, utv, sizeof tv)) return -EFAULT;
+    if (tv[0] < 0 || tv[1] < 0 || tv[1] >= 1000000) return -EINVAL;
+    deadline = deadline_after(uint64_t(tv[0]) * 1000000000 + uint64_t(tv[1]) * 1000);
+  }
+  long r = select_common(nfds, uin, uout, uex, deadline);
+  if (utv && deadline != ~0ull) {
+    // Linux writes back the time left.
+    uint64_t now = monotonic_ns(), left = deadline > now ? (deadline - now) / 1000 : 0;
+    int64_t rem[2] = {int64_t(left / 1000000), int64_t(left % 1000000)};
+    copy_to_user(utv, rem, sizeof rem);
+  }
+  return r;
+}
+
+long sys_pselect6(uint64_t nfds, uint64_t uin, uint64_t uout, uint64_t uex, uint64_t uts,
+                  uint64_t usig) {
+  uint64_t deadline, saved;
+  if (long r = read_timeout(uts, &deadline)) return r;
+  uint64_t sig[2] = {0, 0};  // {const sigset_t* ss, size_t ss_len}
+  if (usig && !copy_from_user(sig, usig, sizeof sig)) return -EFAULT;
+  if (long r = begin_temporary_sigmask(sig[0], sig[1], &saved)) return r;
+  return end_temporary_sigmask(select_common(nfds, uin, uout, uex, deadline), saved);
+}
+
+}  // namespace kiln

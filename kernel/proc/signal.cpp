@@ -1,0 +1,343 @@
+#include "proc/signal.h"
+
+#include "arch/x86_64/trap.h"
+#include "core/console.h"
+#include "core/panic.h"
+#include "core/thread.h"
+#include "lib/format.h"
+#include "lib/mem.h"
+#include "abi/linux/errno.h"
+#include "proc/process.h"
+#include "proc/sys_process.h"
+#include "syscall/syscall_table.h"
+#include "mm/uaccess.h"
+
+namespace kiln {
+namespace {
+
+constexpr int SIGCHLD = 17, SIGCONT = 18, SIGTSTP = 20, SIGTTIN = 21, SIGTTOU = 22,
+              SIGURG = 23, SIGWINCH = 28;
+constexpr uint64_t SIG_DFL = 0, SIG_IGN = 1;
+constexpr int SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
+constexpr int SS_ONSTACK = 1, SS_DISABLE = 2;
+constexpr uint64_t SA_RESETHAND = 0x80000000;
+constexpr uint64_t kMinSigStackSize = 2048;
+constexpr uint64_t kUnblockable = (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1));
+constexpr uint64_t kSynchronous = (1ull << (SIGSEGV - 1)) | (1ull << (SIGBUS - 1)) |
+                                  (1ull << (SIGILL - 1)) | (1ull << (SIGFPE - 1)) |
+                                  (1ull << (SIGTRAP - 1));
+
+const char* const kNames[32] = {
+    nullptr,   "SIGHUP",  "SIGINT",    "SIGQUIT", "SIGILL",    "SIGTRAP", "SIGABRT",
+    "SIGBUS",  "SIGFPE",  "SIGKILL",   "SIGUSR1", "SIGSEGV",   "SIGUSR2", "SIGPIPE",
+    "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT",   "SIGSTOP", "SIGTSTP",
+    "SIGTTIN", "SIGTTOU", "SIGURG",    "SIGXCPU", "SIGXFSZ",   "SIGVTALRM", "SIGPROF",
+    "SIGWINCH", "SIGIO",  "SIGPWR",    "SIGSYS"};
+
+// Stop signals are ignored too: there is no job control in a unikernel.
+bool ignored_by_default(int sig) {
+  return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT ||
+         sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+bool is_ignored(const Process& p, int sig) {
+  uint64_t h = p.actions[sig].handler;
+  return sig != SIGKILL && (h == SIG_IGN || (h == SIG_DFL && ignored_by_default(sig)));
+}
+
+[[noreturn]] void terminate(int sig) {
+  if (&process() == init_process())
+    kprintf("kiln: program terminated by signal %d (%s)\n", sig, signal_name(sig));
+  exit_process(sig);  // no core is dumped: the wait status says so
+}
+
+void symbolize_user(uint64_t addr, char* buf, size_t cap) {
+  Process& p = process();
+  const char* name;
+  size_t len;
+  uint64_t off;
+  if (addr >= p.load_bias && p.elf.symbolize(addr - p.load_bias, &name, &len, &off)) {
+    size_t n = len < cap - 24 ? len : cap - 24;
+    memcpy(buf, name, n);
+    format(buf + n, cap - n, "+%#lx", off);
+  } else {
+    format(buf, cap, "?");
+  }
+}
+
+bool is_code(uint64_t addr) {
+  const Vma* v = mm().vmas.find(addr);
+  return v && (v->prot & kProtExec);
+}
+
+[[noreturn]] void report_fault(const TrapFrame& f, int sig, uint64_t fault_addr,
+                               const char* what) {
+  char sym[160];
+  kprintf("kiln: program received %s: %s at address %#lx\n", signal_name(sig), what, fault_addr);
+  symbolize_user(f.rip, sym, sizeof sym);
+  kprintf("  rip %016lx %s\n", f.rip, sym);
+  print_registers(f);
+  kprintf("  rflags %08lx error %#lx thread %d\n", f.rflags, f.error, current_thread()->tid);
+  kprintf("  backtrace:\n");
+  kprintf("  #0 %016lx %s\n", f.rip, sym);
+  int depth = 1;
+  // A fault before the function saved rbp (its prologue, or a leaf without
+  // a frame) leaves the return address on top of the stack, not in the chain.
+  uint64_t top, chained = 0;
+  if (copy_from_user(&top, f.rsp, sizeof top) && is_code(top) &&
+      !(copy_from_user(&chained, f.rbp + 8, sizeof chained) && chained == top)) {
+    symbolize_user(top - 1, sym, sizeof sym);
+    kprintf("  #%d %016lx %s\n", depth++, top, sym);
+  }
+  // Follow the frame-pointer chain while it stays on sane, readable stack.
+  uint64_t rbp = f.rbp;
+  for (; depth < 32 && rbp && !(rbp & 7) && rbp >= f.rsp; depth++) {
+    uint64_t frame[2];
+    if (!copy_from_user(frame, rbp, sizeof frame) || frame[1] < 0x1000) break;
+    symbolize_user(frame[1] - 1, sym, sizeof sym);
+    kprintf("  #%d %016lx %s\n", depth, frame[1], sym);
+    if (frame[0] <= rbp) break;
+    rbp = frame[0];
+  }
+  terminate(sig);
+}
+
+}  // namespace
+
+Thread* signal_target(Process* p, int sig) {
+  Thread* self = current_thread();
+  if (self->process == p && !(self->signal_mask & signal_bit(sig))) return self;
+  Thread* first = thread_first(p);
+  for (Thread* t = first; t; t = thread_next(t))
+    if (!(t->signal_mask & signal_bit(sig))) return t;
+  // Every thread blocks it: it stays pending on one of them.
+  return self->process == p ? self : first;
+}
+
+const char* signal_name(int sig) {
+  if (sig > 0 && sig < 32) return kNames[sig];
+  return sig >= 32 && sig <= 64 ? "SIGRT" : "?";
+}
+
+void send_signal(Thread* t, int sig, int code, int sender_pid, uint64_t addr) {
+  Process& owner = t->process ? *t->process : process();
+  if (is_ignored(owner, sig)) return;
+  bool fatal = sig == SIGKILL ||
+               (owner.actions[sig].handler == SIG_DFL && !(t->signal_mask & signal_bit(sig)));
+  // In the caller's own process nothing can observe it first: end now.
+  // Another process ends when its thread next runs (deliver_signals).
+  if (fatal && &owner == &process()) terminate(sig);
+  t->pending_signals |= signal_bit(sig);
+  t->signal_info[sig - 1] = Thread::PendingInfo{code, sender_pid, addr};
+  if (t->state == ThreadState::Blocked && (sig == SIGKILL || !(t->signal_mask & signal_bit(sig)))) {
+    t->interrupted = true;
+    wake_thread(t);
+  }
+}
+
+bool signal_pending() {
+  Thread* t = current_thread();
+  return t->pending_signals & ~t->signal_mask;
+}
+
+bool deliver_signals(TrapFrame& f) {
+  Thread* t = current_thread();
+  uint64_t ready = t->pending_signals & (~t->signal_mask | signal_bit(SIGKILL));
+  if (!ready) return false;
+  int sig = __builtin_ctzll(ready) + 1;
+  t->pending_signals &= ~signal_bit(sig);
+  SigAction& a = process().actions[sig];
+  if (sig == SIGKILL) terminate(sig);
+  if (a.handler == SIG_IGN) return false;
+  if (a.handler == SIG_DFL) {
+    if (ignored_by_default(sig)) return false;
+    terminate(sig);
+  }
+  if (!push_signal_frame(f, sig)) {
+    kprintf("kiln: cannot write the frame for %s on the program's stack\n", signal_name(sig));
+    terminate(SIGSEGV);
+  }
+  if (a.flags & SA_RESETHAND) a.handler = SIG_DFL;
+  return true;
+}
+
+void fault_signal(TrapFrame& f, int sig, int code, uint64_t fault_addr, const char* what) {
+  Thread* t = current_thread();
+  const SigAction& a = process().actions[sig];
+  // Caught only by a handler that is not blocked; a fault while its own
+  // handler runs (or while blocked) is fatal, as on Linux.
+  if (a.handler > SIG_IGN && !(t->signal_mask & signal_bit(sig))) {
+    t->pending_signals |= signal_bit(sig);
+    t->signal_info[sig - 1] = Thread::PendingInfo{code, 0, fault_addr};
+    return;  // delivered on the way back to user mode
+  }
+  report_fault(f, sig, fault_addr, what);
+}
+
+long sys_rt_sigaction(uint64_t sig, uint64_t act, uint64_t oact, uint64_t size, uint64_t,
+                      uint64_t) {
+  if (size != 8) return -EINVAL;
+  if (sig < 1 || sig > 64) return -EINVAL;
+  SigAction& cur = process().actions[sig];
+  SigAction old = cur;
+  if (act) {
+    if (sig == SIGKILL || sig == SIGSTOP) return -EINVAL;
+    SigAction next;
+    if (!get_user(&next, act)) return -EFAULT;
+    next.mask &= ~kUnblockable;
+    cur = next;
+    // Setting SIG_IGN discards what is pending (POSIX).
+    if (is_ignored(process(), int(sig))) current_thread()->pending_signals &= ~signal_bit(int(sig));
+  }
+  if (oact && !put_user(oact, old)) return -EFAULT;
+  return 0;
+}
+
+long sys_rt_sigprocmask(uint64_t how, uint64_t set, uint64_t oset, uint64_t size, uint64_t,
+                        uint64_t) {
+  if (size != 8) return -EINVAL;
+  Thread* t = current_thread();
+  uint64_t old = t->signal_mask;
+  if (set) {
+    uint64_t s;
+    if (!get_user(&s, set)) return -EFAULT;
+    switch (int(how)) {
+      case SIG_BLOCK: t->signal_mask |= s; break;
+      case SIG_UNBLOCK: t->signal_mask &= ~s; break;
+      case SIG_SETMASK: t->signal_mask = s; break;
+      default: return -EINVAL;
+    }
+    t->signal_mask &= ~kUnblockable;
+  }
+  if (oset && !put_user(oset, old)) return -EFAULT;
+  return 0;
+}
+
+long sys_rt_sigpending(uint64_t uset, uint64_t size, uint64_t, uint64_t, uint64_t, uint64_t) {
+  if (size > 8) return -EINVAL;
+  uint64_t pending = current_thread()->pending_signals & current_thread()->signal_mask;
+  return copy_to_user(uset, &pending, size) ? 0 : -EFAULT;
+}
+
+long begin_temporary_sigmask(uint64_t umask, uint64_t size, uint64_t* saved) {
+  Thread* t = current_thread();
+  *saved = t->signal_mask;
+  if (!umask) return 0;
+  if (size != 8) return -EINVAL;
+  uint64_t mask;
+  if (!get_user(&mask, umask)) return -EFAULT;
+  t->signal_mask = mask & ~kUnblockable;
+  return 0;
+}
+
+long end_temporary_sigmask(long ret, uint64_t saved) {
+  Thread* t = current_thread();
+  if (ret == -EINTR) {
+    // The handler runs under the temporary mask; its sigreturn restores `saved`.
+    TrapFrame& f = *syscall_frame();
+    f.rax = uint64_t(ret);
+    if (deliver_signals(f)) {
+      syscall_request_iret();
+      if (!set_frame_sigmask(f, saved)) t->signal_mask = saved;
+      return ret;
+    }
+  }
+  t->signal_mask = saved;
+  return ret;
+}
+
+long sys_rt_sigsuspend(uint64_t umask, uint64_t size, uint64_t, uint64_t, uint64_t, uint64_t) {
+  if (size != 8) return -EINVAL;
+  uint64_t mask;
+  if (!get_user(&mask, umask)) return -EFAULT;
+  Thread* t = current_thread();
+  uint64_t saved = t->signal_mask;
+  t->signal_mask = mask & ~kUnblockable;
+  WaitList never_woken;
+  while (!signal_pending()) wait_on(never_woken, 0);
+  return end_temporary_sigmask(-EINTR, saved);
+}
+
+long sys_pause(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
+  WaitList never_woken;
+  while (!signal_pending()) wait_on(never_woken, 0);
+  return -EINTR;
+}
+
+long sys_sigaltstack(uint64_t uss, uint64_t uold, uint64_t, uint64_t, uint64_t, uint64_t) {
+  struct StackT {
+    uint64_t sp;
+    int32_t flags, pad;
+    uint64_t size;
+  };
+  Thread* t = current_thread();
+  StackT old{t->altstack_sp, t->altstack_flags, 0, t->altstack_size};
+  uint64_t rsp = syscall_frame()->rsp;
+  bool on_stack = t->altstack_size && rsp > t->altstack_sp &&
+                  rsp <= t->altstack_sp + t->altstack_size;
+  if (on_stack) old.flags = SS_ONSTACK;
+  if (uss) {
+    StackT ss;
+    if (!get_user(&ss, uss)) return -EFAULT;
+    if (on_stack) return -EPERM;
+    if (ss.flags & ~(SS_DISABLE | SS_ONSTACK | int32_t(0x80000000))) return -EINVAL;
+    if (ss.flags & SS_DISABLE) {
+      t->altstack_sp = t->altstack_size = 0;
+      t->altstack_flags = SS_DISABLE;
+    } else {
+      if (ss.size < kMinSigStackSize) return -ENOMEM;
+      t->altstack_sp = ss.sp;
+      t->altstack_size = ss.size;
+      t->altstack_flags = 0;
+    }
+  }
+  if (uold && !put_user(uold, old)) return -EFAULT;
+  return 0;
+}
+
+long sys_kill(uint64_t upid, uint64_t sig, uint64_t, uint64_t, uint64_t, uint64_t) {
+  int pid = int(upid);
+  if (int(sig) < 0 || sig > 64) return -EINVAL;
+  Process& self = process();
+  // Every process is its own group and session: 0 is the caller, -N is
+  // process N, -1 is everyone but pid 1 (the caller included).
+  int found = 0;
+  for (Process* p = first_process(); p;) {
+    Process* next = next_process(p);  // the caller may end on its own signal
+    bool chosen = pid > 0 ? p->pid == pid
+                  : pid == 0 ? p == &self
+                  : pid == -1 ? p->pid != 1 || p == &self
+                              : p->pid == -pid;
+    if (chosen && p->state == ProcessState::Running && thread_first(p)) {
+      found++;
+      if (sig && p != &self) send_signal(signal_target(p, int(sig)), int(sig), SI_USER, self.pid, 0);
+    }
+    p = next;
+  }
+  if (!found) return -ESRCH;
+  // The caller's own signal last: it may end the caller.
+  bool self_chosen = pid == 0 || pid == -1 || pid == self.pid || pid == -self.pid;
+  if (sig && self_chosen) send_signal(signal_target(&self, int(sig)), int(sig), SI_USER, self.pid, 0);
+  return 0;
+}
+
+long sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t sig, uint64_t, uint64_t, uint64_t) {
+  if (int(tgid) <= 0 || int(tid) <= 0 || int(sig) < 0 || sig > 64) return -EINVAL;
+  Thread* t = thread_find(int(tid));
+  if (!t || !t->process || t->process->pid != int(tgid)) return -ESRCH;
+  if (sig) send_signal(t, int(sig), SI_TKILL, process().pid, 0);
+  return 0;
+}
+
+long sys_tkill(uint64_t tid, uint64_t sig, uint64_t, uint64_t, uint64_t, uint64_t) {
+  return sys_tgkill(uint64_t(process().pid), tid, sig, 0, 0, 0);
+}
+
+long sys_rt_sigreturn(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
+  TrapFrame& f = *syscall_frame();
+  syscall_request_iret();
+  if (!pop_signal_frame(f)) report_fault(f, SIGSEGV, f.rsp, "bad signal frame in rt_sigreturn");
+  return 0;
+}
+
+}  // namespace kiln

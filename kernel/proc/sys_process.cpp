@@ -1,0 +1,476 @@
+// Processes through the Linux ABI: fork, vfork and clone without
+// CLONE_THREAD; execve and execveat (ELF programs and #! scripts); exit of
+// one process; wait4; getppid. The first program's process (pid 1) ending
+// ends the machine (init/shutdown.cpp); any other leaves a zombie for its
+// parent, or for pid 1 once its parent is gone.
+#include "proc/sys_process.h"
+
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/fpu.h"
+#include "arch/x86_64/paging.h"
+#include "arch/x86_64/trap.h"
+#include "core/console.h"
+#include "core/heap.h"
+#include "core/memory.h"
+#include "core/thread.h"
+#include "lib/mem.h"
+#include "abi/linux/errno.h"
+#include "proc/exec.h"
+#include "init/shutdown.h"
+#include "file/file.h"
+#include "proc/process.h"
+#include "proc/signal.h"
+#include "syscall/syscall.h"
+#include "mm/uaccess.h"
+#include "file/vfs.h"
+#include "mm/vm.h"
+
+namespace kiln {
+namespace {
+
+constexpr uint64_t CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400,
+                   CLONE_SIGHAND = 0x800, CLONE_VFORK = 0x4000, CLONE_PARENT = 0x8000,
+                   CLONE_THREAD = 0x10000, CLONE_SETTLS = 0x80000,
+                   CLONE_PARENT_SETTID = 0x100000, CLONE_CHILD_CLEARTID = 0x200000,
+                   CLONE_CHILD_SETTID = 0x1000000;
+constexpr uint64_t kForkFlags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_VFORK |
+                                CLONE_PARENT | CLONE_SETTLS | CLONE_PARENT_SETTID |
+                                CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | 0xff;
+constexpr int WNOHANG = 1, WUNTRACED = 2, WCONTINUED = 8, WALL = 0x40000000,
+              WCLONE = 0x80000000, WNOTHREAD = 0x20000000;
+constexpr int SIGCHLD = 17, CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3;
+constexpr size_t kArgMax = 256 * 1024;  // bytes of argv and envp strings
+constexpr size_t kMaxArgs = 4096;
+constexpr int kMaxScriptDepth = 4;
+
+FdTable* copy_fds(const FdTable& from) {
+  auto t = new FdTable;
+  if (!t) return nullptr;
+  for (int fd = 0; fd < FdTable::kMax; fd++) {
+    if (!from.files[fd]) continue;
+    t->files[fd] = from.files[fd];
+    t->cloexec[fd] = from.cloexec[fd];
+    from.files[fd]->refs++;
+  }
+  return t;
+}
+
+
+// A zombie's last remains.
+void reap(Process* q) {
+  delete q->fds;
+  process_free(q);
+}
+
+// Zombies whose parent ignores SIGCHLD are freed here, away from the
+// exiting thread (which runs until its last switch).
+void free_unwanted_zombies() {
+  for (Process* p = first_process(); p;) {
+    Process* next = next_process(p);
+    if (p->state == ProcessState::Zombie && p->parent && p->parent->actions[SIGCHLD].handler == 1 &&
+        !thread_first(p))
+      reap(p);
+    p = next;
+  }
+}
+
+long fork_process(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid,
+                  uint64_t tls) {
+  if (flags & ~kForkFlags) return -EINVAL;
+  // Sharing descriptor tables or signal handlers between processes is not
+  // offered; nobody forks with them.
+  if (flags & (CLONE_FILES | CLONE_SIGHAND)) return -EINVAL;
+  free_unwanted_zombies();
+  Process& parent = process();
+  Process* child = process_new((flags & CLONE_PARENT) && parent.parent ? parent.parent : &parent);
+  if (!child) return -EAGAIN;
+  child->exit_signal = int(flags & 0xff);
+  child->cwd = fs::location_dup(parent.cwd);
+  if (flags & CLONE_VM) {
+    child->mm = parent.mm;
+    parent.mm->users++;
+  } else {
+    child->mm = mm_new();
+    if (!child->mm || !vm_copy_space(*parent.mm, *child->mm)) {
+      process_discard(child);
+      return -ENOMEM;
+    }
+  }
+  child->fds = copy_fds(*parent.fds);
+  if (!child->fds) {
+    process_discard(child);
+    return -ENOMEM;
+  }
+  Thread* self = current_thread();
+  Thread* t = clone_child_thread(flags, stack, tls);
+  if (!t) {
+    process_discard(child);
+    return -EAGAIN;
+  }
+  t->process = child;
+  t->space = child->mm->space;
+  t->altstack_sp = self->altstack_sp;
+  t->altstack_size = self->altstack_size;
+  t->altstack_flags = self->altstack_flags;
+  child->pid = t->tid;
+  int32_t pid = child->pid;
+  if (flags & CLONE_CHILD_CLEARTID) t->clear_child_tid = child_tid;
+  if ((flags & CLONE_PARENT_SETTID) && !put_user(parent_tid, pid)) return -EFAULT;
+  // Into the child's memory, not the parent's: the page is copy-on-write.
+  if (flags & CLONE_CHILD_SETTID) vm_store_u32_in(*child->mm, child_tid, uint32_t(pid));
+  if (flags & CLONE_VFORK) {
+    // The parent sleeps until the child has its own memory (execve) or is gone.
+    child->vforked = true;
+    while (child->vforked) wait_on(child->vfork_wait, 0);
+  }
+  return pid;
+}
+
+// Ends the vfork wait of the parent, if any.
+void release_vfork_parent(Process& p) {
+  if (!p.vforked) return;
+  p.vforked = false;
+  wake_list(p.vfork_wait, -1);
+}
+
+// --- execve ---
+
+// The new program's argv and envp, copied out of the old address space
+// before it goes: one heap block of pointers and then strings.
+struct ExecStrings {
+  char* block = nullptr;
+  const char** argv = nullptr;
+  size_t argc = 0;
+  const char** envp = nullptr;
+  size_t envc = 0;
+};
+
+long count_strings(uint64_t uvec, size_t* n) {
+  *n = 0;
+  if (!uvec) return 0;
+  for (;; (*n)++) {
+    if (*n > kMaxArgs) return -E2BIG;
+    uint64_t p;
+    if (!get_user(&p, uvec + *n * 8)) return -EFAULT;
+    if (!p) return 0;
+  }
+}
+
+// Copies the user strings at uvec (n of them) after `prefix` kernel strings.
+long copy_strings(uint64_t uvec, size_t n, const char* const* prefix, size_t nprefix,
+                  const char** out, char** cursor, char* end) {
+  for (size_t i = 0; i < nprefix + n; i++) {
+    out[i] = *cursor;
+    if (i < nprefix) {
+      size_t len = strlen(prefix[i]) + 1;
+      if (len > size_t(end - *cursor)) return -E2BIG;
+      memcpy(*cursor, prefix[i], len);
+      *cursor += len;
+      continue;
+    }
+    uint64_t p;
+    if (!get_user(&p, uvec + (i - nprefix) * 8)) return -EFAULT;
+    long len = copy_string_from_user(*cursor, p, size_t(end - *cursor));
+    if (len == -ENAMETOOLONG) return -E2BIG;
+    if (len < 0) return len;
+    *cursor += len + 1;
+  }
+  out[nprefix + n] = nullptr;
+  return 0;
+}
+
+// `skip` user argv entries are dropped (a script's argv[0] is replaced).
+long copy_exec_strings(uint64_t uargv, uint64_t uenvp, const char* const* prefix, size_t nprefix,
+                       size_t skip, ExecStrings* s) {
+  size_t argc, envc;
+  if (long r = count_strings(uargv, &argc); r < 0) return r;
+  if (long r = count_strings(uenvp, &envc); r < 0) return r;
+  if (skip > argc) skip = argc;
+  size_t ptrs = (nprefix + argc - skip + 1 + envc + 1) * sizeof(char*);
+  s->block = static_cast<char*>(kmalloc(ptrs + kArgMax));
+  if (!s->block) return -ENOMEM;
+  s->argv = reinterpret_cast<const char**>(s->block);
+  s->argc = nprefix + argc - skip;
+  s->envp = s->argv + s->argc + 1;
+  s->envc = envc;
+  char* cursor = s->block + ptrs;
+  char* end = cursor + kArgMax;
+  long r = copy_strings(uargv ? uargv + skip * 8 : 0, argc - skip, prefix, nprefix, s->argv,
+                        &cursor, end);
+  if (r == 0) r = copy_strings(uenvp, envc, nullptr, 0, s->envp, &cursor, end);
+  if (r < 0) {
+    kfree(s->block);
+    s->block = nullptr;
+  }
+  return r;
+}
+
+// "#!interpreter [one argument]" on the first line: its parts, in `line`.
+bool parse_shebang(const uint8_t* data, size_t size, char* line, size_t cap, char** interp,
+                   char** arg) {
+  if (size < 2 || data[0] != '#' || data[1] != '!') return false;
+  size_t n = 0;
+  for (size_t i = 2; i < size && data[i] != '\n' && n + 1 < cap; i++) line[n++] = char(data[i]);
+  line[n] = 0;
+  char* p = line;
+  while (*p == ' ' || *p == '\t') p++;
+  *interp = p;
+  while (*p && *p != ' ' && *p != '\t') p++;
+  *arg = nullptr;
+  if (*p) {
+    *p++ = 0;
+    while (*p == ' ' || *p == '\t') p++;
+    char* e = p + strlen(p);
+    while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r')) *--e = 0;
+    if (*p) *arg = p;
+  }
+  return **interp != 0;
+}
+
+// The parts of exec that change the calling process for good: other
+// threads, memory, descriptors marked close-on-exec, signal handlers.
+void become_new_program(Process& p, Thread* self) {
+  stop_other_threads(&p);
+  for (int fd = 0; fd < FdTable::kMax; fd++)
+    if (p.fds->files[fd] && p.fds->cloexec[fd]) p.fds->close(fd);
+  for (SigAction& a : p.actions) {
+    if (a.handler != 1) a.handler = 0;  // caught ones go back to SIG_DFL; SIG_IGN stays
+    a.flags = 0;
+    a.mask = 0;
+  }
+  self->pending_signals = 0;
+  self->altstack_sp = self->altstack_size = 0;
+  self->altstack_flags = 2;  // SS_DISABLE
+  self->clear_child_tid = 0;
+  self->robust_list = 0;
+  self->fs_base = 0;
+  cpu::wrmsr(cpu::msr::kFsBase, 0);
+  fpu::init_state(self->fpu_state);
+  fpu::restore(self->fpu_state);
+}
+
+// What Linux shows as /proc/PID/exe: the file's absolute path, symlinks
+// (/proc/self/exe among them) resolved. `dir` (whose reference this takes)
+// and `last` are what a kParent lookup of a path to it gave. False when
+// it cannot be named in `cap` bytes.
+bool executable_path(fs::Location dir, const char* last, char* out, size_t cap) {
+  long n = location_path(dir, out, cap);
+  fs::location_put(dir);
+  size_t len = strlen(last);
+  if (n < 0 || size_t(n) + 1 + len + 1 > cap) return false;
+  if (n > 1) out[n++] = '/';
+  memcpy(out + n, last, len + 1);
+  return true;
+}
+
+long do_execve(int64_t dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp, int flags) {
+  constexpr int AT_EMPTY_PATH = 0x1000, AT_SYMLINK_NOFOLLOW = 0x100;
+  if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)) return -EINVAL;
+  char path[256];
+  long plen = copy_string_from_user(path, upath, sizeof path);
+  if (plen < 0) return plen;
+  fs::Location loc;
+  int follow = (flags & AT_SYMLINK_NOFOLLOW) ? 0 : fs::kFollow;
+  if (long r = user_path(dirfd, upath, follow, &loc, nullptr, flags & AT_EMPTY_PATH); r < 0)
+    return r;
+  uint8_t* image;
+  size_t size;
+  if (long r = read_program_file(loc, true, &image, &size); r < 0) return r;
+  char exe[256];
+  fs::Location dir;
+  char last[256];
+  if (user_path(dirfd, upath, fs::kParent | follow, &dir, last, false) < 0 ||
+      !executable_path(dir, last, exe, sizeof exe))
+    memcpy(exe, path, size_t(plen) + 1);  // an empty path (AT_EMPTY_PATH), or too long
+
+  // Scripts: the interpreter runs with the script's path as an argument
+  // (argv: interpreter, [argument], path, argv[1...]).
+  const char* prefix[3];
+  size_t nprefix = 0, skip = 0;
+  char shebang[2][256];
+  char exec_path[256];
+  memcpy(exec_path, path, size_t(plen) + 1);
+  for (int depth = 0;; depth++) {
+    char *interp, *arg;
+    char* line = shebang[depth & 1];
+    if (!parse_shebang(image, size, line, sizeof shebang[0], &interp, &arg)) break;
+    if (depth == kMaxScriptDepth) {
+      free_program_file(image, size);
+      return -ELOOP;
+    }
+    free_program_file(image, size);
+    fs::Location iloc;
+    if (long r = vfs().resolve(cwd(), interp, fs::kFollow, &iloc); r < 0) return r;
+    if (long r = read_program_file(iloc, true, &image, &size); r < 0) return r;
+    nprefix = 0;
+    prefix[nprefix++] = interp;
+    if (arg) prefix[nprefix++] = arg;
+    prefix[nprefix++] = path;
+    skip = 1;
+    size_t n = strlen(interp);
+    if (n >= sizeof exec_path) n = sizeof exec_path - 1;
+    memcpy(exec_path, interp, n);
+    exec_path[n] = 0;
+    if (vfs().resolve(cwd(), interp, fs::kParent | fs::kFollow, &dir, last) < 0 ||
+        !executable_path(dir, last, exe, sizeof exe))
+      memcpy(exe, exec_path, n + 1);
+    if (depth > 0) break;  // nested interpreters: the outer prefix is kept simple
+  }
+  elf::Image probe;
+  if (probe.parse(image, size) != elf::Error::None) {
+    free_program_file(image, size);
+    return -ENOEXEC;
+  }
+  ExecStrings s;
+  if (long r = copy_exec_strings(uargv, uenvp, prefix, nprefix, skip, &s); r < 0) {
+    free_program_file(image, size);
+    return r;
+  }
+  AddressSpace* fresh = mm_new();
+  auto blocks = new ExecBlocks;
+  if (!fresh || !blocks) {
+    mm_put(fresh);
+    delete blocks;
+    free_program_file(image, size);
+    kfree(s.block);
+    return -ENOMEM;
+  }
+  blocks->image = image;
+  blocks->image_size = size;
+  blocks->strings = s.block;
+
+  // No way back from here: a failure ends the process, as on Linux.
+  Process& p = process();
+  Thread* self = current_thread();
+  become_new_program(p, self);
+  AddressSpace* old = p.mm;
+  p.mm = fresh;
+  self->space = fresh->space;
+  paging::activate(fresh->space);
+  mm_put(old);
+  release_vfork_parent(p);
+  ExecBlocks* old_blocks = p.blocks;
+  p.blocks = blocks;
+  ExecArgs args{s.argv, s.argc, s.envp, s.envc, exec_path, exe};
+  const char* error = "";
+  bool ok = exec_load(image, size, args, syscall_frame(), &error);
+  exec_blocks_put(old_blocks);  // children forked before still hold theirs
+  if (!ok) {
+    kprintf("kiln: execve %s: %s\n", exec_path, error);
+    exit_process(SIGSEGV);
+  }
+  syscall_request_iret();  // the whole frame is new
+  return 0;
+}
+
+int wait_status_code(int status) {
+  return (status & 0x7f) ? ((status & 0x80) ? CLD_DUMPED : CLD_KILLED) : CLD_EXITED;
+}
+
+}  // namespace
+
+void process_discard(Process* child) {
+  if (child->fds) {
+    child->fds->close_all();
+    delete child->fds;
+  }
+  fs::location_put(child->cwd);
+  mm_put(child->mm);
+  process_free(child);
+}
+
+long sys_fork(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
+  return fork_process(SIGCHLD, 0, 0, 0, 0);
+}
+
+long sys_vfork(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
+  return fork_process(CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
+}
+
+long clone_process(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid,
+                   uint64_t tls) {
+  if (flags & CLONE_THREAD) return -EINVAL;
+  return fork_process(flags, stack, parent_tid, child_tid, tls);
+}
+
+long sys_execve(uint64_t path, uint64_t argv, uint64_t envp, uint64_t, uint64_t, uint64_t) {
+  return do_execve(-100 /* AT_FDCWD */, path, argv, envp, 0);
+}
+
+long sys_execveat(uint64_t dirfd, uint64_t path, uint64_t argv, uint64_t envp, uint64_t flags,
+                  uint64_t) {
+  return do_execve(int64_t(int32_t(dirfd)), path, argv, envp, int(flags));
+}
+
+void exit_process(int wait_status) {
+  Process& p = process();
+  if (&p == init_process()) {
+    int sig = wait_status & 0x7f;
+    program_exit(sig ? 128 + sig : (wait_status >> 8) & 0xff);
+  }
+  Thread* self = current_thread();
+  stop_other_threads(&p);
+  p.fds->close_all();
+  fs::location_put(p.cwd);
+  p.cwd = fs::Location{};
+  // Off this memory before the last reference to it goes.
+  self->space = 0;
+  paging::activate(paging::kernel_space());
+  mm_put(p.mm);
+  p.mm = nullptr;
+  release_vfork_parent(p);
+  for (Process* q = first_process(); q; q = next_process(q))
+    if (q->parent == &p) q->parent = init_process();
+  p.state = ProcessState::Zombie;
+  p.wait_status = wait_status;
+  if (Process* parent = p.parent) {
+    if (p.exit_signal)
+      if (Thread* t = signal_target(parent, p.exit_signal))
+        send_signal(t, p.exit_signal, wait_status_code(wait_status), p.pid, 0);
+    wake_list(parent->child_wait, -1);
+  }
+  thread_exit();
+}
+
+long wait_child(Process& self, int pid, bool block, int* status) {
+  for (;;) {
+    bool any = false;
+    for (Process* q = first_process(); q; q = next_process(q)) {
+      if (q->parent != &self || (pid > 0 && q->pid != pid) || (pid < -1 && q->pid != -pid))
+        continue;
+      any = true;
+      if (q->state != ProcessState::Zombie || thread_first(q)) continue;
+      int found = q->pid;
+      *status = q->wait_status;
+      reap(q);
+      return found;
+    }
+    if (!any) return -ECHILD;
+    if (!block) return 0;
+    if (signal_pending()) return -EINTR;
+    wait_on(self.child_wait, 0);
+  }
+}
+
+long sys_wait4(uint64_t upid, uint64_t ustatus, uint64_t options, uint64_t rusage, uint64_t,
+               uint64_t) {
+  if (options & ~uint64_t(WNOHANG | WUNTRACED | WCONTINUED | WALL | WCLONE | WNOTHREAD))
+    return -EINVAL;
+  int status = 0;
+  long found = wait_child(process(), int(upid), !(options & WNOHANG), &status);
+  if (found <= 0) return found;
+  // As on Linux, the child is reaped even when the status cannot be stored.
+  if (ustatus && !put_user(ustatus, int32_t(status))) return -EFAULT;
+  if (rusage) {
+    uint8_t zeros[144] = {};  // struct rusage: times and counters kiln does not keep
+    if (!copy_to_user(rusage, zeros, sizeof zeros)) return -EFAULT;
+  }
+  return found;
+}
+
+long sys_getppid(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
+  Process* parent = process().parent;
+  return parent ? parent->pid : 0;
+}
+
+}  // namespace kiln

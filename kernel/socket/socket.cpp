@@ -1,0 +1,75 @@
+// What every socket shares: read/write as recv/send, the generic options,
+// and copying between iovecs and kernel buffers.
+#include "socket/socket.h"
+
+#include "lib/mem.h"
+#include "abi/linux/errno.h"
+#include "mm/uaccess.h"
+
+namespace kiln {
+namespace {
+
+constexpr uint64_t FIONREAD = 0x541b;
+
+}  // namespace
+
+long IoCursor::to_user(const uint8_t* src, size_t n) {
+  size_t done = 0;
+  while (done < n && index < m.iovcnt) {
+    const IoVec& v = m.iov[index];
+    size_t room = v.len - offset;
+    size_t chunk = n - done < room ? n - done : room;
+    if (chunk && !copy_to_user(v.base + offset, src + done, chunk)) return -EFAULT;
+    done += chunk;
+    offset += chunk;
+    if (offset == v.len) index++, offset = 0;
+  }
+  return long(done);
+}
+
+long IoCursor::from_user(uint8_t* dst, size_t n) {
+  size_t done = 0;
+  while (done < n && index < m.iovcnt) {
+    const IoVec& v = m.iov[index];
+    size_t left = v.len - offset;
+    size_t chunk = n - done < left ? n - done : left;
+    if (chunk && !copy_from_user(dst + done, v.base + offset, chunk)) return -EFAULT;
+    done += chunk;
+    offset += chunk;
+    if (offset == v.len) index++, offset = 0;
+  }
+  return long(done);
+}
+
+long Socket::read(uint64_t buf, size_t n) {
+  IoVec v{buf, n};
+  Message m;
+  m.iov = &v;
+  m.iovcnt = 1;
+  return recv(m, 0);
+}
+
+long Socket::write(uint64_t buf, size_t n) {
+  IoVec v{buf, n};
+  Message m;
+  m.iov = &v;
+  m.iovcnt = 1;
+  return send(m, 0);
+}
+
+long Socket::ioctl(uint64_t cmd, uint64_t arg) {
+  if (cmd == FIONREAD) {
+    size_t len = sizeof(int32_t);
+    int32_t n = 0;
+    long r = get_option(0, -1, &n, &len);  // level 0, name -1: bytes queued
+    if (r < 0) return r;
+    return put_user(arg, n) ? 0 : -EFAULT;
+  }
+  if (is_interface_ioctl(cmd)) return interface_ioctl(cmd, arg);
+  return -ENOTTY;
+}
+
+long Socket::set_option(int, int, const void*, size_t) { return -ENOPROTOOPT; }
+long Socket::get_option(int, int, void*, size_t*) { return -ENOPROTOOPT; }
+
+}  // namespace kiln

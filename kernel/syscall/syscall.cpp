@@ -1,0 +1,63 @@
+#include "syscall/syscall.h"
+
+#include "arch/x86_64/trap.h"
+#include "core/console.h"
+#include "core/thread.h"
+#include "abi/linux/errno.h"
+#include "proc/signal.h"
+#include "syscall/syscall_table.h"
+
+namespace kiln {
+namespace {
+
+constexpr uint64_t kMaxSyscall = 452;
+
+struct NamedSyscall {
+  uint16_t nr;
+  const char* name;
+};
+constexpr NamedSyscall kNames[] = {
+#define SYSCALL(nr, name) {nr, #name},
+#include "abi/linux/syscalls.h"
+#undef SYSCALL
+};
+
+uint64_t g_reported[(kMaxSyscall + 63) / 64];
+
+}  // namespace
+
+TrapFrame* syscall_frame() { return current_thread()->syscall_frame; }
+void syscall_request_iret() { current_thread()->syscall_iret = true; }
+
+const char* syscall_name(uint64_t nr) {
+  for (const auto& n : kNames)
+    if (n.nr == nr) return n.name;
+  return "?";
+}
+
+}  // namespace kiln
+
+using namespace kiln;
+
+extern "C" int syscall_dispatch(TrapFrame* f) {
+  Thread* t = current_thread();
+  t->syscall_frame = f;
+  t->syscall_iret = false;
+  uint64_t nr = f->rax;
+  SyscallHandler h = nr < kMaxSyscall ? syscall_table()[nr] : nullptr;
+  long ret;
+  if (h) {
+    ret = h(f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
+  } else {
+    // Principle 1: never crash, say once what is missing.
+    if (nr >= kMaxSyscall || !(g_reported[nr / 64] >> (nr % 64) & 1)) {
+      if (nr < kMaxSyscall) g_reported[nr / 64] |= 1ull << (nr % 64);
+      kprintf("kiln: unimplemented syscall %lu (%s), returning -ENOSYS\n", nr, syscall_name(nr));
+    }
+    ret = -ENOSYS;
+  }
+  if (!t->syscall_iret) f->rax = uint64_t(ret);
+  // A signal that arrived meanwhile runs its handler before the program goes on.
+  if (deliver_signals(*f)) t->syscall_iret = true;
+  return t->syscall_iret;
+}
