@@ -73,7 +73,7 @@ void reader_thread(void* arg) {
     r->error = r->dev->read(s, uint32_t(n), buf);
     h = fnv1a(h, buf, n * kSector);
   }
-  if (!buf) r->error = -ENOMEM;
+  if (!buf) r->error = -kENOMEM;
   r->checksum = h;
   r->done = true;
   wake_list(*r->finished, -1);
@@ -114,12 +114,12 @@ void test_block(size_t i) {
         sectors, kReaders + 1, first, last);
 
   uint8_t sector[kSector];
-  check(dev->read(dev->sectors(), 1, sector) == -EINVAL &&
-            dev->read(dev->sectors() - 1, 2, sector) == -EINVAL,
+  check(dev->read(dev->sectors(), 1, sector) == -kEINVAL &&
+            dev->read(dev->sectors() - 1, 2, sector) == -kEINVAL,
         what, "reads past the end: EINVAL");
 
   if (dev->read_only()) {
-    check(dev->write(0, 1, sector) == -EROFS, what, "write to a read-only disk: EROFS");
+    check(dev->write(0, 1, sector) == -kEROFS, what, "write to a read-only disk: EROFS");
   } else if (dev->sectors() >= 4) {
     // From the kernel stack: pages that are not physically contiguous.
     uint8_t out[4 * kSector], back[4 * kSector];

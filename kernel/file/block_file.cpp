@@ -24,12 +24,12 @@ class BlockFile final : public File {
   long write(uint64_t buf, size_t n) override { return advance(pwrite(buf, n, offset_)); }
   long pread(uint64_t buf, size_t n, uint64_t off) override { return io(buf, n, off, false); }
   long pwrite(uint64_t buf, size_t n, uint64_t off) override {
-    if (dev_->read_only()) return -EROFS;
+    if (dev_->read_only()) return -kEROFS;
     return io(buf, n, off, true);
   }
   long seek(int64_t off, int whence) override {
     int64_t base = whence == 0 ? 0 : whence == 1 ? int64_t(offset_) : whence == 2 ? int64_t(size()) : -1;
-    if (base < 0 || base + off < 0) return -EINVAL;
+    if (base < 0 || base + off < 0) return -kEINVAL;
     offset_ = uint64_t(base + off);
     return int64_t(offset_);
   }
@@ -44,12 +44,12 @@ class BlockFile final : public File {
   }
   long ioctl(uint64_t cmd, uint64_t arg) override {
     switch (cmd) {
-      case BLKGETSIZE64: return put_user(arg, size()) ? 0 : -EFAULT;
-      case BLKGETSIZE: return put_user(arg, uint64_t(dev_->sectors())) ? 0 : -EFAULT;
-      case BLKSSZGET: return put_user(arg, int32_t(kSector)) ? 0 : -EFAULT;
-      case BLKROGET: return put_user(arg, int32_t(dev_->read_only())) ? 0 : -EFAULT;
+      case BLKGETSIZE64: return put_user(arg, size()) ? 0 : -kEFAULT;
+      case BLKGETSIZE: return put_user(arg, uint64_t(dev_->sectors())) ? 0 : -kEFAULT;
+      case BLKSSZGET: return put_user(arg, int32_t(kSector)) ? 0 : -kEFAULT;
+      case BLKROGET: return put_user(arg, int32_t(dev_->read_only())) ? 0 : -kEFAULT;
       case BLKFLSBUF: return dev_->flush();
-      default: return -ENOTTY;
+      default: return -kENOTTY;
     }
   }
   uint64_t rdev_ = 0;
@@ -63,10 +63,10 @@ class BlockFile final : public File {
 
   // Whole sectors around [off, off + n), a chunk at a time.
   long io(uint64_t ubuf, size_t n, uint64_t off, bool writing) {
-    if (off >= size()) return writing && n ? -ENOSPC : 0;
+    if (off >= size()) return writing && n ? -kENOSPC : 0;
     if (n > size() - off) n = size_t(size() - off);
     auto bounce = static_cast<uint8_t*>(kmalloc(kChunk + kSector));
-    if (!bounce) return -ENOMEM;
+    if (!bounce) return -kENOMEM;
     size_t done = 0;
     long err = 0;
     while (done < n) {
@@ -77,10 +77,10 @@ class BlockFile final : public File {
       bool partial = skip || (skip + len) % kSector;
       if (!writing || partial) err = dev_->read(first, count, bounce);
       if (!err && writing) {
-        if (!copy_from_user(bounce + skip, ubuf + done, len)) err = -EFAULT;
+        if (!copy_from_user(bounce + skip, ubuf + done, len)) err = -kEFAULT;
         else err = dev_->write(first, count, bounce);
       } else if (!err && !copy_to_user(ubuf + done, bounce + skip, len)) {
-        err = -EFAULT;
+        err = -kEFAULT;
       }
       if (err) break;
       done += len;
@@ -97,10 +97,10 @@ class BlockFile final : public File {
 
 long open_block_device(uint64_t rdev, uint32_t flags, File** out) {
   fs::BlockDevice* dev = drivers::block_device(rdev & 0xff);
-  if ((rdev >> 8) != kBlockMajor || !dev) return -ENXIO;
-  if ((flags & 3) != 0 && dev->read_only()) return -EROFS;
+  if ((rdev >> 8) != kBlockMajor || !dev) return -kENXIO;
+  if ((flags & 3) != 0 && dev->read_only()) return -kEROFS;
   auto f = new BlockFile(dev, flags);
-  if (!f) return -ENOMEM;
+  if (!f) return -kENOMEM;
   f->rdev_ = rdev;
   *out = f;
   return 0;

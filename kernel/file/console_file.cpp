@@ -40,10 +40,10 @@ class ConsoleFile final : public File {
       }
       if (got) {
         if (termios_.lflag & kEcho) console_write(tmp, got);
-        return copy_to_user(buf, tmp, got) ? long(got) : -EFAULT;
+        return copy_to_user(buf, tmp, got) ? long(got) : -kEFAULT;
       }
-      if (nonblocking()) return -EAGAIN;
-      if (signal_pending()) return -EINTR;
+      if (nonblocking()) return -kEAGAIN;
+      if (signal_pending()) return -kEINTR;
       WaitList poll_later;
       wait_on(poll_later, monotonic_ns() + 10'000'000);
     }
@@ -54,7 +54,7 @@ class ConsoleFile final : public File {
     size_t done = 0;
     while (done < n) {
       size_t chunk = n - done < sizeof tmp ? n - done : sizeof tmp;
-      if (!copy_from_user(tmp, buf + done, chunk)) return done ? long(done) : -EFAULT;
+      if (!copy_from_user(tmp, buf + done, chunk)) return done ? long(done) : -kEFAULT;
       console_write(tmp, chunk);
       done += chunk;
     }
@@ -81,27 +81,27 @@ class ConsoleFile final : public File {
   long ioctl(uint64_t cmd, uint64_t arg) override {
     switch (cmd) {
       case TCGETS:
-        return copy_to_user(arg, &termios_, sizeof termios_) ? 0 : -EFAULT;
+        return copy_to_user(arg, &termios_, sizeof termios_) ? 0 : -kEFAULT;
       case TCSETS:
       case TCSETSW:
       case TCSETSF:
-        return copy_from_user(&termios_, arg, sizeof termios_) ? 0 : -EFAULT;
+        return copy_from_user(&termios_, arg, sizeof termios_) ? 0 : -kEFAULT;
       case TIOCGWINSZ: {
         const uint16_t ws[4] = {24, 80, 0, 0};
-        return copy_to_user(arg, ws, sizeof ws) ? 0 : -EFAULT;
+        return copy_to_user(arg, ws, sizeof ws) ? 0 : -kEFAULT;
       }
       case TIOCSWINSZ:
         return 0;
       case TIOCGPGRP: {
         int32_t pgrp = 1;
-        return put_user(arg, pgrp) ? 0 : -EFAULT;
+        return put_user(arg, pgrp) ? 0 : -kEFAULT;
       }
       case FIONREAD: {
         int32_t none = 0;
-        return put_user(arg, none) ? 0 : -EFAULT;
+        return put_user(arg, none) ? 0 : -kEFAULT;
       }
       default:
-        return -ENOTTY;
+        return -kENOTTY;
     }
   }
 

@@ -43,9 +43,9 @@ class EpollFile final : public File {
     while (EpollItem* it = items_.front()) drop(it);
   }
 
-  long read(uint64_t, size_t) override { return -EINVAL; }
-  long write(uint64_t, size_t) override { return -EINVAL; }
-  long ioctl(uint64_t, uint64_t) override { return -ENOTTY; }
+  long read(uint64_t, size_t) override { return -kEINVAL; }
+  long write(uint64_t, size_t) override { return -kEINVAL; }
+  long ioctl(uint64_t, uint64_t) override { return -kENOTTY; }
   bool pollable() const override { return true; }
   FileKind kind() const override { return FileKind::Epoll; }
   uint32_t poll_events() override {
@@ -66,10 +66,10 @@ class EpollFile final : public File {
     EpollItem* it = find(fd, f);
     switch (op) {
       case EPOLL_CTL_ADD: {
-        if (it) return -EEXIST;
-        if (!f->pollable()) return -EPERM;
+        if (it) return -kEEXIST;
+        if (!f->pollable()) return -kEPERM;
         it = new EpollItem;
-        if (!it) return -ENOMEM;
+        if (!it) return -kENOMEM;
         it->fd = fd;
         it->file = f;
         it->owner = this;
@@ -82,16 +82,16 @@ class EpollFile final : public File {
         return 0;
       }
       case EPOLL_CTL_MOD:
-        if (!it) return -ENOENT;
-        if (it->events & EPOLLEXCLUSIVE) return -EINVAL;
+        if (!it) return -kENOENT;
+        if (it->events & EPOLLEXCLUSIVE) return -kEINVAL;
         set(it, ev);
         return 0;
       case EPOLL_CTL_DEL:
-        if (!it) return -ENOENT;
+        if (!it) return -kENOENT;
         drop(it);
         return 0;
       default:
-        return -EINVAL;
+        return -kEINVAL;
     }
   }
 
@@ -178,8 +178,8 @@ File* make_epoll(uint32_t flags) {
 long epoll_control(File* ep, int op, int fd, File* target, uint64_t uevent) {
   auto e = static_cast<EpollFile*>(ep);
   EpollEvent ev = {};
-  if (op != EPOLL_CTL_DEL && !get_user(&ev, uevent)) return -EFAULT;
-  if (target == ep) return -EINVAL;
+  if (op != EPOLL_CTL_DEL && !get_user(&ev, uevent)) return -kEFAULT;
+  if (target == ep) return -kEINVAL;
   return e->ctl(op, fd, target, &ev);
 }
 
@@ -188,7 +188,7 @@ long epoll_wait_events(File* ep, uint64_t uevents, int max, uint64_t deadline) {
   EpollEvent batch[32];
   for (;;) {
     int n = e->harvest(batch, max < 32 ? max : 32);
-    if (n) return copy_to_user(uevents, batch, sizeof(EpollEvent) * size_t(n)) ? n : -EFAULT;
+    if (n) return copy_to_user(uevents, batch, sizeof(EpollEvent) * size_t(n)) ? n : -kEFAULT;
     if (deadline == ~0ull) return 0;
     long r = wait_for_file(ep, kPollIn, deadline);
     if (r < 0) return r;

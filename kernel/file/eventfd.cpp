@@ -16,26 +16,26 @@ class EventFile final : public File {
   EventFile(uint64_t initial, bool semaphore) : count_(initial), semaphore_(semaphore) {}
 
   long read(uint64_t ubuf, size_t n) override {
-    if (n < 8) return -EINVAL;
+    if (n < 8) return -kEINVAL;
     while (!count_) {
-      if (nonblocking()) return -EAGAIN;
+      if (nonblocking()) return -kEAGAIN;
       long r = wait_for_file(this, kPollIn, 0);
       if (r < 0) return r;
     }
     uint64_t v = semaphore_ ? 1 : count_;
-    if (!put_user(ubuf, v)) return -EFAULT;
+    if (!put_user(ubuf, v)) return -kEFAULT;
     count_ -= v;
     notify_watchers();
     return 8;
   }
 
   long write(uint64_t ubuf, size_t n) override {
-    if (n < 8) return -EINVAL;
+    if (n < 8) return -kEINVAL;
     uint64_t v;
-    if (!get_user(&v, ubuf)) return -EFAULT;
-    if (v == ~0ull) return -EINVAL;
+    if (!get_user(&v, ubuf)) return -kEFAULT;
+    if (v == ~0ull) return -kEINVAL;
     while (kMax - count_ < v) {
-      if (nonblocking()) return -EAGAIN;
+      if (nonblocking()) return -kEAGAIN;
       long r = wait_for_file(this, kPollOut, 0);
       if (r < 0) return r;
     }
@@ -63,7 +63,7 @@ class EventFile final : public File {
     return 0;
   }
 
-  long ioctl(uint64_t cmd, uint64_t) override { return cmd == FIONREAD ? -EINVAL : -ENOTTY; }
+  long ioctl(uint64_t cmd, uint64_t) override { return cmd == FIONREAD ? -kEINVAL : -kENOTTY; }
 
  private:
   uint64_t count_;

@@ -52,7 +52,7 @@ long wait_for_file(File* f, uint32_t events, uint64_t deadline_ns) {
       break;
     }
     if (signal_pending()) {
-      result = -EINTR;
+      result = -kEINTR;
       break;
     }
     if (!wait_on(parked, deadline_ns)) break;  // timed out
@@ -78,7 +78,7 @@ int FdTable::install(File* f, int min, bool close_on_exec) {
       return fd;
     }
   }
-  return -EMFILE;
+  return -kEMFILE;
 }
 
 void FdTable::close_all() {
@@ -88,7 +88,7 @@ void FdTable::close_all() {
 
 long FdTable::close(int64_t raw) {
   File* f = get(raw);
-  if (!f) return -EBADF;
+  if (!f) return -kEBADF;
   int32_t fd = int32_t(raw);
   files[fd] = nullptr;
   cloexec[fd] = false;

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "abi/linux/errno.h"
 #include "core/list.h"
 #include "fs/fallible.h"
 
@@ -43,12 +44,12 @@ class File {
   virtual long write(uint64_t buf, size_t n) = 0;
   virtual long stat(LinuxStat* st) = 0;
   virtual long ioctl(uint64_t cmd, uint64_t arg) = 0;
-  virtual long seek(int64_t, int) { return -29; }  // ESPIPE
-  virtual long pread(uint64_t, size_t, uint64_t) { return -29; }   // ESPIPE
-  virtual long pwrite(uint64_t, size_t, uint64_t) { return -29; }  // ESPIPE
-  virtual long getdents(uint64_t, size_t) { return -20; }          // ENOTDIR
-  virtual long sync() { return -22; }                             // EINVAL
-  virtual long truncate(uint64_t) { return -22; }                 // EINVAL
+  virtual long seek(int64_t, int) { return -kESPIPE; }
+  virtual long pread(uint64_t, size_t, uint64_t) { return -kESPIPE; }
+  virtual long pwrite(uint64_t, size_t, uint64_t) { return -kESPIPE; }
+  virtual long getdents(uint64_t, size_t) { return -kENOTDIR; }
+  virtual long sync() { return -kEINVAL; }
+  virtual long truncate(uint64_t) { return -kEINVAL; }
   // The VFS node behind a file opened by path (nullptr for pipes, sockets...).
   virtual fs::Node* node() { return nullptr; }
   // What /proc/self/fd/N shows: a path, or "pipe:[ino]", "socket:[ino]"...

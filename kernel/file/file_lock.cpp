@@ -111,7 +111,7 @@ long apply(LockKey key, Kind kind, const void* owner, int pid, int16_t type, uin
   if ((type != F_UNLCK && !fresh) || !tail) {
     delete fresh;
     delete tail;
-    return -ENOLCK;
+    return -kENOLCK;
   }
   bool changed = false;
   for (Lock* l = g_locks.front(); l;) {
@@ -158,15 +158,15 @@ long acquire(LockKey key, Kind kind, const void* owner, int pid, int16_t type, u
   for (;;) {
     Lock* c = type == F_UNLCK ? nullptr : find_conflict(key, kind, owner, type, start, end);
     if (!c) return apply(key, kind, owner, pid, type, start, end);
-    if (!wait) return -EAGAIN;
+    if (!wait) return -kEAGAIN;
     // Only process-owned record locks detect deadlocks, as on Linux.
-    if (kind == Kind::Record && pid > 0 && deadlock(owner, c->owner)) return -EDEADLK;
-    if (signal_pending()) return -EINTR;
+    if (kind == Kind::Record && pid > 0 && deadlock(owner, c->owner)) return -kEDEADLK;
+    if (signal_pending()) return -kEINTR;
     Blocked me{ListNode{}, owner, c->owner};
     g_blocked.push_back(&me);
     wait_on(g_waiters, 0);
     if (me.node.linked()) g_blocked.remove(&me);
-    if (signal_pending()) return -EINTR;
+    if (signal_pending()) return -kEINTR;
   }
 }
 
@@ -185,17 +185,17 @@ long range_of(File* f, const LinuxFlock& fl, uint64_t* start, uint64_t* end) {
       base = st.size;
       break;
     }
-    default: return -EINVAL;
+    default: return -kEINVAL;
   }
-  if (fl.start > kOffsetMax - base) return -EOVERFLOW;
+  if (fl.start > kOffsetMax - base) return -kEOVERFLOW;
   int64_t s = base + fl.start;
-  if (s < 0) return -EINVAL;
+  if (s < 0) return -kEINVAL;
   if (fl.len > 0) {
-    if (fl.len - 1 > kOffsetMax - s) return -EOVERFLOW;
+    if (fl.len - 1 > kOffsetMax - s) return -kEOVERFLOW;
     *start = uint64_t(s);
     *end = uint64_t(s) + uint64_t(fl.len);
   } else if (fl.len < 0) {
-    if (s + fl.len < 0) return -EINVAL;
+    if (s + fl.len < 0) return -kEINVAL;
     *start = uint64_t(s + fl.len);
     *end = uint64_t(s);
   } else {
@@ -222,16 +222,16 @@ void release_where(Kind kind, const void* owner, const LockKey* key) {
 
 long fcntl_lock(File* f, FdTable* owner_table, int cmd, uint64_t arg) {
   LinuxFlock fl;
-  if (!copy_from_user(&fl, arg, sizeof fl)) return -EFAULT;
+  if (!copy_from_user(&fl, arg, sizeof fl)) return -kEFAULT;
   bool ofd = cmd == F_OFD_GETLK || cmd == F_OFD_SETLK || cmd == F_OFD_SETLKW;
-  if (ofd && fl.pid != 0) return -EINVAL;
+  if (ofd && fl.pid != 0) return -kEINVAL;
   const void* owner = ofd ? static_cast<const void*>(f) : owner_table;
   int pid = ofd ? -1 : process().pid;
   uint64_t start, end;
   if (long r = range_of(f, fl, &start, &end)) return r;
   LockKey key = key_of(f);
   if (cmd == F_GETLK || cmd == F_OFD_GETLK) {
-    if (fl.type != F_RDLCK && fl.type != F_WRLCK) return -EINVAL;
+    if (fl.type != F_RDLCK && fl.type != F_WRLCK) return -kEINVAL;
     Lock* c = find_conflict(key, Kind::Record, owner, fl.type, start, end);
     if (!c) {
       fl.type = F_UNLCK;
@@ -242,12 +242,12 @@ long fcntl_lock(File* f, FdTable* owner_table, int cmd, uint64_t arg) {
       fl.len = c->end == kEof ? 0 : int64_t(c->end - c->start);
       fl.pid = c->pid;
     }
-    return copy_to_user(arg, &fl, sizeof fl) ? 0 : -EFAULT;
+    return copy_to_user(arg, &fl, sizeof fl) ? 0 : -kEFAULT;
   }
-  if (fl.type != F_RDLCK && fl.type != F_WRLCK && fl.type != F_UNLCK) return -EINVAL;
+  if (fl.type != F_RDLCK && fl.type != F_WRLCK && fl.type != F_UNLCK) return -kEINVAL;
   uint32_t access = f->status_flags & 3;
-  if (fl.type == F_RDLCK && access == 1) return -EBADF;
-  if (fl.type == F_WRLCK && access == 0) return -EBADF;
+  if (fl.type == F_RDLCK && access == 1) return -kEBADF;
+  if (fl.type == F_WRLCK && access == 0) return -kEBADF;
   bool wait = cmd == F_SETLKW || cmd == F_OFD_SETLKW;
   return acquire(key, Kind::Record, owner, pid, fl.type, start, end, wait);
 }
@@ -255,7 +255,7 @@ long fcntl_lock(File* f, FdTable* owner_table, int cmd, uint64_t arg) {
 long flock_file(File* f, uint64_t op) {
   bool nonblock = op & LOCK_NB;
   uint64_t kind = op & ~uint64_t(LOCK_NB);
-  if (kind != LOCK_SH && kind != LOCK_EX && kind != LOCK_UN) return -EINVAL;
+  if (kind != LOCK_SH && kind != LOCK_EX && kind != LOCK_UN) return -kEINVAL;
   LockKey key = key_of(f);
   if (kind == LOCK_UN) return apply(key, Kind::Flock, f, -1, F_UNLCK, 0, kEof);
   int16_t type = kind == LOCK_EX ? F_WRLCK : F_RDLCK;

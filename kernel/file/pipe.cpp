@@ -48,12 +48,12 @@ class PipeEnd final : public File {
   }
 
   long read(uint64_t ubuf, size_t n) override {
-    if (!reader_) return -EBADF;
+    if (!reader_) return -kEBADF;
     if (!n) return 0;
     for (;;) {
       if (pipe_->used) break;
       if (!pipe_->writers) return 0;  // EOF
-      if (nonblocking()) return -EAGAIN;
+      if (nonblocking()) return -kEAGAIN;
       long r = wait_for_file(this, kPollIn, 0);
       if (r < 0) return r;
     }
@@ -63,7 +63,7 @@ class PipeEnd final : public File {
       if (chunk > pipe_->used) chunk = pipe_->used;
       if (chunk > n - done) chunk = n - done;
       if (!copy_to_user(ubuf + done, pipe_->buf + pipe_->head, chunk))
-        return done ? long(done) : -EFAULT;
+        return done ? long(done) : -kEFAULT;
       pipe_->head = (pipe_->head + chunk) % kCapacity;
       pipe_->used -= chunk;
       done += chunk;
@@ -73,18 +73,18 @@ class PipeEnd final : public File {
   }
 
   long write(uint64_t ubuf, size_t n) override {
-    if (reader_) return -EBADF;
+    if (reader_) return -kEBADF;
     size_t done = 0;
     while (done < n) {
       if (!pipe_->readers) {
         send_signal(current_thread(), SIGPIPE, SI_USER, 1, 0);
-        return done ? long(done) : -EPIPE;
+        return done ? long(done) : -kEPIPE;
       }
       size_t room = kCapacity - pipe_->used;
       // Up to PIPE_BUF bytes go in at once or not at all.
       bool fits = n - done > kPipeBuf ? room > 0 : room >= n - done;
       if (!fits) {
-        if (nonblocking()) return done ? long(done) : -EAGAIN;
+        if (nonblocking()) return done ? long(done) : -kEAGAIN;
         long r = wait_for_file(this, kPollOut, 0);
         if (r < 0) return done ? long(done) : r;
         continue;
@@ -94,7 +94,7 @@ class PipeEnd final : public File {
       if (chunk > room) chunk = room;
       if (chunk > n - done) chunk = n - done;
       if (!copy_from_user(pipe_->buf + tail, ubuf + done, chunk))
-        return done ? long(done) : -EFAULT;
+        return done ? long(done) : -kEFAULT;
       pipe_->used += chunk;
       done += chunk;
       notify_both(pipe_);
@@ -125,9 +125,9 @@ class PipeEnd final : public File {
   }
 
   long ioctl(uint64_t cmd, uint64_t arg) override {
-    if (cmd != FIONREAD) return -ENOTTY;
+    if (cmd != FIONREAD) return -kENOTTY;
     int32_t n = reader_ ? int32_t(pipe_->used) : 0;
-    return put_user(arg, n) ? 0 : -EFAULT;
+    return put_user(arg, n) ? 0 : -kEFAULT;
   }
 
  private:
@@ -139,18 +139,18 @@ class PipeEnd final : public File {
 
 long make_pipe(File** read_end, File** write_end) {
   auto p = new Pipe;
-  if (!p) return -ENOMEM;
+  if (!p) return -kENOMEM;
   p->buf = static_cast<uint8_t*>(kmalloc(kCapacity));
   PipeEnd* r = p->buf ? new PipeEnd(p, true) : nullptr;
   if (!r) {
     kfree(p->buf);
     delete p;
-    return -ENOMEM;
+    return -kENOMEM;
   }
   auto w = new PipeEnd(p, false);
   if (!w) {
     delete r;  // the last end frees the pipe
-    return -ENOMEM;
+    return -kENOMEM;
   }
   *read_end = r;
   *write_end = w;

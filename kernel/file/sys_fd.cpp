@@ -19,7 +19,7 @@ constexpr int kMaxEpollEvents = 0x7fffffff / 12;
 
 // Installs a new file, or releases it when the table is full.
 long install(File* f, bool cloexec) {
-  if (!f) return -ENOMEM;
+  if (!f) return -kENOMEM;
   int fd = fd_table().install(f, 0, cloexec);
   if (fd < 0) release_file(f);
   return fd;
@@ -27,9 +27,9 @@ long install(File* f, bool cloexec) {
 
 long epoll_wait_common(uint64_t epfd, uint64_t uevents, uint64_t max, uint64_t deadline) {
   File* ep = fd_table().get(int64_t(epfd));
-  if (!ep) return -EBADF;
-  if (ep->kind() != FileKind::Epoll) return -EINVAL;
-  if (int(max) <= 0 || int(max) > kMaxEpollEvents) return -EINVAL;
+  if (!ep) return -kEBADF;
+  if (ep->kind() != FileKind::Epoll) return -kEINVAL;
+  if (int(max) <= 0 || int(max) > kMaxEpollEvents) return -kEINVAL;
   return epoll_wait_events(ep, uevents, int(max), deadline);
 }
 
@@ -42,7 +42,7 @@ uint64_t deadline_ms(uint64_t timeout) {
 }  // namespace
 
 long sys_pipe2(uint64_t ufds, uint64_t flags, uint64_t, uint64_t, uint64_t, uint64_t) {
-  if (flags & ~uint64_t(kOpenNonblock | kOpenCloexec | O_DIRECT)) return -EINVAL;
+  if (flags & ~uint64_t(kOpenNonblock | kOpenCloexec | O_DIRECT)) return -kEINVAL;
   File *r, *w;
   long err = make_pipe(&r, &w);
   if (err) return err;
@@ -55,13 +55,13 @@ long sys_pipe2(uint64_t ufds, uint64_t flags, uint64_t, uint64_t, uint64_t, uint
   if (wfd < 0) {
     if (rfd >= 0) t.close(rfd); else release_file(r);
     release_file(w);
-    return -EMFILE;
+    return -kEMFILE;
   }
   int32_t fds[2] = {rfd, wfd};
   if (!copy_to_user(ufds, fds, sizeof fds)) {
     t.close(rfd);
     t.close(wfd);
-    return -EFAULT;
+    return -kEFAULT;
   }
   return 0;
 }
@@ -71,7 +71,7 @@ long sys_pipe(uint64_t ufds, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
 }
 
 long sys_eventfd2(uint64_t initval, uint64_t flags, uint64_t, uint64_t, uint64_t, uint64_t) {
-  if (flags & ~uint64_t(kOpenNonblock | kOpenCloexec | 1)) return -EINVAL;
+  if (flags & ~uint64_t(kOpenNonblock | kOpenCloexec | 1)) return -kEINVAL;
   return install(make_eventfd(uint32_t(initval), uint32_t(flags)), flags & kOpenCloexec);
 }
 
@@ -80,12 +80,12 @@ long sys_eventfd(uint64_t initval, uint64_t, uint64_t, uint64_t, uint64_t, uint6
 }
 
 long sys_epoll_create1(uint64_t flags, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
-  if (flags & ~uint64_t(kOpenCloexec)) return -EINVAL;
+  if (flags & ~uint64_t(kOpenCloexec)) return -kEINVAL;
   return install(make_epoll(uint32_t(flags)), flags & kOpenCloexec);
 }
 
 long sys_epoll_create(uint64_t size, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
-  if (int(size) <= 0) return -EINVAL;
+  if (int(size) <= 0) return -kEINVAL;
   return sys_epoll_create1(0, 0, 0, 0, 0, 0);
 }
 
@@ -93,8 +93,8 @@ long sys_epoll_ctl(uint64_t epfd, uint64_t op, uint64_t fd, uint64_t uevent, uin
                    uint64_t) {
   File* ep = fd_table().get(int64_t(epfd));
   File* target = fd_table().get(int64_t(fd));
-  if (!ep || !target) return -EBADF;
-  if (ep->kind() != FileKind::Epoll) return -EINVAL;
+  if (!ep || !target) return -kEBADF;
+  if (ep->kind() != FileKind::Epoll) return -kEINVAL;
   return epoll_control(ep, int(op), int(fd), target, uevent);
 }
 

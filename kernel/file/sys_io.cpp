@@ -30,8 +30,8 @@ struct Iovec {
 long socket_iov(Socket* s, bool write, uint64_t iov, uint64_t count) {
   IoVec small[16];
   IoVec* v = count <= 16 ? small : static_cast<IoVec*>(kmalloc(count * sizeof(IoVec)));
-  if (!v) return -ENOMEM;
-  long r = copy_from_user(v, iov, count * sizeof(IoVec)) ? 0 : -EFAULT;
+  if (!v) return -kENOMEM;
+  long r = copy_from_user(v, iov, count * sizeof(IoVec)) ? 0 : -kEFAULT;
   if (r == 0) {
     Message m;
     m.iov = v;
@@ -46,14 +46,14 @@ long socket_iov(Socket* s, bool write, uint64_t iov, uint64_t count) {
 template <bool Write>
 long do_iov_at(uint64_t fd, uint64_t iov, uint64_t count, int64_t off) {
   File* f = fd_table().get(int64_t(fd));
-  if (!f) return -EBADF;
-  if (count > kMaxIov) return -EINVAL;
+  if (!f) return -kEBADF;
+  if (count > kMaxIov) return -kEINVAL;
   if (off < 0 && f->kind() == FileKind::Socket)
     return socket_iov(static_cast<Socket*>(f), Write, iov, count);
   long total = 0;
   for (uint64_t i = 0; i < count; i++) {
     Iovec v;
-    if (!get_user(&v, iov + i * sizeof v)) return total ? total : -EFAULT;
+    if (!get_user(&v, iov + i * sizeof v)) return total ? total : -kEFAULT;
     if (!v.len) continue;
     long r;
     if (off >= 0)
@@ -72,15 +72,15 @@ long do_iov_at(uint64_t fd, uint64_t iov, uint64_t count, int64_t off) {
 
 long sys_read(uint64_t fd, uint64_t buf, uint64_t n, uint64_t, uint64_t, uint64_t) {
   File* f = fd_table().get(int64_t(fd));
-  if (!f) return -EBADF;
-  if ((f->status_flags & 3) == 1) return -EBADF;  // O_WRONLY
+  if (!f) return -kEBADF;
+  if ((f->status_flags & 3) == 1) return -kEBADF;  // O_WRONLY
   return f->read(buf, n);
 }
 
 long sys_write(uint64_t fd, uint64_t buf, uint64_t n, uint64_t, uint64_t, uint64_t) {
   File* f = fd_table().get(int64_t(fd));
-  if (!f) return -EBADF;
-  if ((f->status_flags & 3) == 0) return -EBADF;  // O_RDONLY
+  if (!f) return -kEBADF;
+  if ((f->status_flags & 3) == 0) return -kEBADF;  // O_RDONLY
   return f->write(buf, n);
 }
 
@@ -93,22 +93,22 @@ long sys_writev(uint64_t fd, uint64_t iov, uint64_t cnt, uint64_t, uint64_t, uin
 
 long sys_pread64(uint64_t fd, uint64_t buf, uint64_t n, uint64_t off, uint64_t, uint64_t) {
   File* f = fd_table().get(int64_t(fd));
-  if (!f) return -EBADF;
-  if (int64_t(off) < 0) return -EINVAL;
+  if (!f) return -kEBADF;
+  if (int64_t(off) < 0) return -kEINVAL;
   return f->pread(buf, n, off);
 }
 
 long sys_pwrite64(uint64_t fd, uint64_t buf, uint64_t n, uint64_t off, uint64_t, uint64_t) {
   File* f = fd_table().get(int64_t(fd));
-  if (!f) return -EBADF;
-  if (int64_t(off) < 0) return -EINVAL;
+  if (!f) return -kEBADF;
+  if (int64_t(off) < 0) return -kEINVAL;
   return f->pwrite(buf, n, off);
 }
 
 long sys_lseek(uint64_t fd, uint64_t off, uint64_t whence, uint64_t, uint64_t, uint64_t) {
   File* f = fd_table().get(int64_t(fd));
-  if (!f) return -EBADF;
-  if (whence > 4) return -EINVAL;
+  if (!f) return -kEBADF;
+  if (whence > 4) return -kEINVAL;
   return f->seek(int64_t(off), int(whence));
 }
 
@@ -118,11 +118,11 @@ long sys_close(uint64_t fd, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
 
 long sys_fstat(uint64_t fd, uint64_t ust, uint64_t, uint64_t, uint64_t, uint64_t) {
   File* f = fd_table().get(int64_t(fd));
-  if (!f) return -EBADF;
+  if (!f) return -kEBADF;
   LinuxStat st;
   long r = f->stat(&st);
   if (r < 0) return r;
-  return copy_to_user(ust, &st, sizeof st) ? 0 : -EFAULT;
+  return copy_to_user(ust, &st, sizeof st) ? 0 : -kEFAULT;
 }
 
 
@@ -133,11 +133,11 @@ long sys_fstat(uint64_t fd, uint64_t ust, uint64_t, uint64_t, uint64_t, uint64_t
 
 long sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t) {
   File* f = fd_table().get(int64_t(fd));
-  if (!f) return -EBADF;
+  if (!f) return -kEBADF;
   constexpr uint64_t FIONBIO = 0x5421, FIOCLEX = 0x5451, FIONCLEX = 0x5450;
   if (cmd == FIONBIO) {
     int32_t on;
-    if (!get_user(&on, arg)) return -EFAULT;
+    if (!get_user(&on, arg)) return -kEFAULT;
     f->status_flags = on ? f->status_flags | O_NONBLOCK : f->status_flags & ~O_NONBLOCK;
     return 0;
   }
@@ -151,11 +151,11 @@ long sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint
 long sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t) {
   FdTable& t = fd_table();
   File* f = t.get(int64_t(fd));
-  if (!f) return -EBADF;
+  if (!f) return -kEBADF;
   switch (int(cmd)) {
     case F_DUPFD:
     case F_DUPFD_CLOEXEC: {
-      if (int64_t(arg) < 0 || int64_t(arg) >= FdTable::kMax) return -EINVAL;
+      if (int64_t(arg) < 0 || int64_t(arg) >= FdTable::kMax) return -kEINVAL;
       int nfd = t.install(f, int(arg), cmd == F_DUPFD_CLOEXEC);
       if (nfd >= 0) f->refs++;
       return nfd;
@@ -187,13 +187,13 @@ long sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint
     case F_GETSIG:
       return 0;
     default:
-      return -EINVAL;
+      return -kEINVAL;
   }
 }
 
 long sys_dup(uint64_t fd, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
   File* f = fd_table().get(int64_t(fd));
-  if (!f) return -EBADF;
+  if (!f) return -kEBADF;
   int nfd = fd_table().install(f);
   if (nfd >= 0) f->refs++;
   return nfd;
@@ -203,10 +203,10 @@ long sys_dup3(uint64_t oldfd, uint64_t raw_newfd, uint64_t flags, uint64_t, uint
   FdTable& t = fd_table();
   uint64_t newfd = uint32_t(raw_newfd);
   File* f = t.get(int64_t(oldfd));
-  if (!f) return -EBADF;
-  if (flags & ~uint64_t(O_CLOEXEC)) return -EINVAL;
-  if (uint32_t(oldfd) == newfd) return -EINVAL;
-  if (newfd >= uint64_t(FdTable::kMax)) return -EBADF;
+  if (!f) return -kEBADF;
+  if (flags & ~uint64_t(O_CLOEXEC)) return -kEINVAL;
+  if (uint32_t(oldfd) == newfd) return -kEINVAL;
+  if (newfd >= uint64_t(FdTable::kMax)) return -kEBADF;
   f->refs++;
   if (t.files[newfd]) t.close(int64_t(newfd));
   t.files[newfd] = f;
@@ -215,39 +215,39 @@ long sys_dup3(uint64_t oldfd, uint64_t raw_newfd, uint64_t flags, uint64_t, uint
 }
 
 long sys_dup2(uint64_t oldfd, uint64_t newfd, uint64_t, uint64_t, uint64_t, uint64_t) {
-  if (uint32_t(oldfd) == uint32_t(newfd)) return fd_table().get(int64_t(oldfd)) ? int64_t(newfd) : -EBADF;
+  if (uint32_t(oldfd) == uint32_t(newfd)) return fd_table().get(int64_t(oldfd)) ? int64_t(newfd) : -kEBADF;
   return sys_dup3(oldfd, newfd, 0, 0, 0, 0);
 }
 
 
 long sys_preadv(uint64_t fd, uint64_t iov, uint64_t cnt, uint64_t off, uint64_t, uint64_t) {
-  if (int64_t(off) < 0) return -EINVAL;
+  if (int64_t(off) < 0) return -kEINVAL;
   return do_iov_at<false>(fd, iov, cnt, int64_t(off));
 }
 long sys_pwritev(uint64_t fd, uint64_t iov, uint64_t cnt, uint64_t off, uint64_t, uint64_t) {
-  if (int64_t(off) < 0) return -EINVAL;
+  if (int64_t(off) < 0) return -kEINVAL;
   return do_iov_at<true>(fd, iov, cnt, int64_t(off));
 }
 long sys_preadv2(uint64_t fd, uint64_t iov, uint64_t cnt, uint64_t off, uint64_t, uint64_t flags) {
-  if (flags) return -EOPNOTSUPP;
+  if (flags) return -kEOPNOTSUPP;
   if (int64_t(off) == -1) return sys_readv(fd, iov, cnt, 0, 0, 0);
   return sys_preadv(fd, iov, cnt, off, 0, 0);
 }
 long sys_pwritev2(uint64_t fd, uint64_t iov, uint64_t cnt, uint64_t off, uint64_t, uint64_t flags) {
-  if (flags) return -EOPNOTSUPP;
+  if (flags) return -kEOPNOTSUPP;
   if (int64_t(off) == -1) return sys_writev(fd, iov, cnt, 0, 0, 0);
   return sys_pwritev(fd, iov, cnt, off, 0, 0);
 }
 
 long sys_getdents64(uint64_t fd, uint64_t buf, uint64_t n, uint64_t, uint64_t, uint64_t) {
   File* f = fd_table().get(int64_t(fd));
-  if (!f) return -EBADF;
+  if (!f) return -kEBADF;
   return f->getdents(buf, n);
 }
 
 long sys_fsync(uint64_t fd, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
   File* f = fd_table().get(int64_t(fd));
-  if (!f) return -EBADF;
+  if (!f) return -kEBADF;
   return f->sync();
 }
 long sys_fdatasync(uint64_t fd, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
@@ -256,19 +256,19 @@ long sys_fdatasync(uint64_t fd, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t
 
 long sys_ftruncate(uint64_t fd, uint64_t size, uint64_t, uint64_t, uint64_t, uint64_t) {
   File* f = fd_table().get(int64_t(fd));
-  if (!f) return -EBADF;
-  if (int64_t(size) < 0) return -EINVAL;
+  if (!f) return -kEBADF;
+  if (int64_t(size) < 0) return -kEINVAL;
   return f->truncate(size);
 }
 
 long sys_fallocate(uint64_t fd, uint64_t mode, uint64_t off, uint64_t len, uint64_t, uint64_t) {
   File* f = fd_table().get(int64_t(fd));
-  if (!f) return -EBADF;
-  if (int64_t(off) < 0 || int64_t(len) <= 0) return -EINVAL;
-  if (mode & ~uint64_t(1)) return -EOPNOTSUPP;  // only FALLOC_FL_KEEP_SIZE
+  if (!f) return -kEBADF;
+  if (int64_t(off) < 0 || int64_t(len) <= 0) return -kEINVAL;
+  if (mode & ~uint64_t(1)) return -kEOPNOTSUPP;  // only FALLOC_FL_KEEP_SIZE
   LinuxStat st;
   if (long r = f->stat(&st)) return r;
-  if ((st.mode & 0170000) != 0100000) return (st.mode & 0170000) == 0040000 ? -EISDIR : -ENODEV;
+  if ((st.mode & 0170000) != 0100000) return (st.mode & 0170000) == 0040000 ? -kEISDIR : -kENODEV;
   // Blocks are allocated when written; growing the size is what programs observe.
   if (!(mode & 1) && off + len > uint64_t(st.size)) return f->truncate(off + len);
   return 0;
@@ -276,7 +276,7 @@ long sys_fallocate(uint64_t fd, uint64_t mode, uint64_t off, uint64_t len, uint6
 
 long sys_close_range(uint64_t first, uint64_t last, uint64_t flags, uint64_t, uint64_t, uint64_t) {
   constexpr uint64_t CLOSE_RANGE_CLOEXEC = 4;
-  if (flags & ~CLOSE_RANGE_CLOEXEC || first > last) return -EINVAL;
+  if (flags & ~CLOSE_RANGE_CLOEXEC || first > last) return -kEINVAL;
   FdTable& t = fd_table();
   for (uint64_t fd = first; fd <= last && fd < uint64_t(FdTable::kMax); fd++) {
     if (!t.files[fd]) continue;
@@ -290,7 +290,7 @@ long sys_close_range(uint64_t first, uint64_t last, uint64_t flags, uint64_t, ui
 
 long sys_flock(uint64_t fd, uint64_t op, uint64_t, uint64_t, uint64_t, uint64_t) {
   File* f = fd_table().get(int64_t(fd));
-  if (!f) return -EBADF;
+  if (!f) return -kEBADF;
   return flock_file(f, op);
 }
 
@@ -299,8 +299,8 @@ long sys_flock(uint64_t fd, uint64_t op, uint64_t, uint64_t, uint64_t, uint64_t)
 // read/write (sendfile, copy_file_range).
 static long copy_between(File* in, File* out, uint64_t uoff, uint64_t count) {
   int64_t off = 0;
-  if (uoff && !get_user(&off, uoff)) return -EFAULT;
-  if (off < 0) return -EINVAL;
+  if (uoff && !get_user(&off, uoff)) return -kEFAULT;
+  if (off < 0) return -kEINVAL;
   constexpr size_t kChunk = 65536;
   long scratch = sys_mmap(0, kChunk, 3, 0x22, uint64_t(-1), 0);  // RW, PRIVATE|ANONYMOUS
   if (scratch < 0) return scratch;
@@ -323,7 +323,7 @@ static long copy_between(File* in, File* out, uint64_t uoff, uint64_t count) {
     if (w < r) break;
   }
   sys_munmap(uint64_t(scratch), kChunk);
-  if (uoff && !put_user(uoff, off)) return -EFAULT;
+  if (uoff && !put_user(uoff, off)) return -kEFAULT;
   return done ? done : err;
 }
 
@@ -331,20 +331,20 @@ long sys_sendfile(uint64_t out_fd, uint64_t in_fd, uint64_t uoff, uint64_t count
                   uint64_t) {
   File* in = fd_table().get(int64_t(in_fd));
   File* out = fd_table().get(int64_t(out_fd));
-  if (!in || !out) return -EBADF;
-  if ((in->status_flags & 3) == 1 || (out->status_flags & 3) == 0) return -EBADF;
-  if (out->status_flags & O_APPEND) return -EINVAL;
+  if (!in || !out) return -kEBADF;
+  if ((in->status_flags & 3) == 1 || (out->status_flags & 3) == 0) return -kEBADF;
+  if (out->status_flags & O_APPEND) return -kEINVAL;
   return copy_between(in, out, uoff, count);
 }
 
 long sys_copy_file_range(uint64_t in_fd, uint64_t uin_off, uint64_t out_fd, uint64_t uout_off,
                          uint64_t count, uint64_t flags) {
-  if (flags) return -EINVAL;
+  if (flags) return -kEINVAL;
   File* in = fd_table().get(int64_t(in_fd));
   File* out = fd_table().get(int64_t(out_fd));
-  if (!in || !out) return -EBADF;
-  if (!in->node() || !out->node()) return -EINVAL;
-  if (uout_off) return -EOPNOTSUPP;  // an explicit output offset is not offered
+  if (!in || !out) return -kEBADF;
+  if (!in->node() || !out->node()) return -kEINVAL;
+  if (uout_off) return -kEOPNOTSUPP;  // an explicit output offset is not offered
   return copy_between(in, out, uin_off, count);
 }
 

@@ -43,22 +43,22 @@ bool dot_or_dotdot(const char* name) {
   return (name[0] == '.' && !name[1]) || (name[0] == '.' && name[1] == '.' && !name[2]);
 }
 
-long check_writable(const Location& l) { return l.node->fs->read_only() ? -EROFS : 0; }
+long check_writable(const Location& l) { return l.node->fs->read_only() ? -kEROFS : 0; }
 
 long do_open(int64_t dirfd, uint64_t upath, uint32_t flags, uint32_t mode) {
   if (flags & ~kOpenFlags) {
-    if ((flags & O_TMPFILE) == O_TMPFILE) return -EOPNOTSUPP;
+    if ((flags & O_TMPFILE) == O_TMPFILE) return -kEOPNOTSUPP;
     flags &= kOpenFlags;  // Linux ignores unknown flags
   }
   if (flags & O_PATH) flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
   char path[kPathMax];
   long n = copy_string_from_user(path, upath, sizeof path);
   if (n < 0) return n;
-  if (n == 0) return -ENOENT;
+  if (n == 0) return -kENOENT;
   Location loc;
   long r;
   if (flags & O_CREAT) {
-    if (flags & O_DIRECTORY) return -EINVAL;
+    if (flags & O_DIRECTORY) return -kEINVAL;
     Location dir;
     char last[256];
     // A symlink in the last place is followed (unless O_EXCL or
@@ -68,16 +68,16 @@ long do_open(int64_t dirfd, uint64_t upath, uint32_t flags, uint32_t mode) {
     if (r < 0) return r;
     if (dot_or_dotdot(last)) {
       fs::location_put(dir);
-      return -EISDIR;
+      return -kEISDIR;
     }
     r = vfs().step(dir, last, strlen(last), &loc);
-    if (r == 0 && (flags & O_EXCL)) r = -EEXIST;
+    if (r == 0 && (flags & O_EXCL)) r = -kEEXIST;
     if (r == 0 && (mode_of(loc.node) & fs::kTypeMask) == fs::kTypeSymlink) {
       // An existing symlink: follow it (unless O_NOFOLLOW) like any open.
       fs::location_put(loc);
-      r = (flags & O_NOFOLLOW) ? -ELOOP : user_path(dirfd, upath, fs::kFollow, &loc);
+      r = (flags & O_NOFOLLOW) ? -kELOOP : user_path(dirfd, upath, fs::kFollow, &loc);
     }
-    if (r == -ENOENT) {
+    if (r == -kENOENT) {
       r = check_writable(dir);
       fs::Node* node = nullptr;
       if (r == 0)
@@ -86,7 +86,7 @@ long do_open(int64_t dirfd, uint64_t upath, uint32_t flags, uint32_t mode) {
       if (r == 0) loc = Location{dir.mnt, node};
     } else if (r == 0 && is_dir(loc.node)) {
       fs::location_put(loc);
-      r = -EISDIR;
+      r = -kEISDIR;
     }
     fs::location_put(dir);
     if (r < 0) return r;
@@ -94,9 +94,9 @@ long do_open(int64_t dirfd, uint64_t upath, uint32_t flags, uint32_t mode) {
     r = user_path(dirfd, upath, (flags & O_NOFOLLOW) ? 0 : fs::kFollow, &loc);
     if (r < 0) return r;
     uint32_t type = mode_of(loc.node) & fs::kTypeMask;
-    if (type == fs::kTypeSymlink && !(flags & O_PATH)) r = -ELOOP;
-    else if ((flags & O_DIRECTORY) && type != fs::kTypeDir) r = -ENOTDIR;
-    else if (type == fs::kTypeDir && (flags & O_ACCMODE) != 0 && !(flags & O_PATH)) r = -EISDIR;
+    if (type == fs::kTypeSymlink && !(flags & O_PATH)) r = -kELOOP;
+    else if ((flags & O_DIRECTORY) && type != fs::kTypeDir) r = -kENOTDIR;
+    else if (type == fs::kTypeDir && (flags & O_ACCMODE) != 0 && !(flags & O_PATH)) r = -kEISDIR;
     if (r < 0) {
       fs::location_put(loc);
       return r;
@@ -124,36 +124,36 @@ long do_open(int64_t dirfd, uint64_t upath, uint32_t flags, uint32_t mode) {
 }
 
 long do_stat(int64_t dirfd, uint64_t upath, uint64_t ust, uint64_t flags) {
-  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT)) return -EINVAL;
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT)) return -kEINVAL;
   Location loc;
   long r = user_path(dirfd, upath, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : fs::kFollow, &loc,
                      nullptr, flags & AT_EMPTY_PATH);
-  if (r == -EBADF && (flags & AT_EMPTY_PATH)) {
+  if (r == -kEBADF && (flags & AT_EMPTY_PATH)) {
     // An empty path on a descriptor that is not a file in the tree (a pipe...).
     File* f = fd_table().get(int64_t(dirfd));
-    if (!f) return -EBADF;
+    if (!f) return -kEBADF;
     LinuxStat st;
     if ((r = f->stat(&st)) < 0) return r;
-    return copy_to_user(ust, &st, sizeof st) ? 0 : -EFAULT;
+    return copy_to_user(ust, &st, sizeof st) ? 0 : -kEFAULT;
   }
   if (r < 0) return r;
   LinuxStat st;
   fill_stat(loc.node, &st);
   fs::location_put(loc);
-  return copy_to_user(ust, &st, sizeof st) ? 0 : -EFAULT;
+  return copy_to_user(ust, &st, sizeof st) ? 0 : -kEFAULT;
 }
 
 long do_access(int64_t dirfd, uint64_t upath, uint64_t mode, uint64_t flags) {
-  if (mode & ~uint64_t(7)) return -EINVAL;
-  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EACCESS | AT_EMPTY_PATH)) return -EINVAL;
+  if (mode & ~uint64_t(7)) return -kEINVAL;
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EACCESS | AT_EMPTY_PATH)) return -kEINVAL;
   Location loc;
   long r = user_path(dirfd, upath, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : fs::kFollow, &loc,
                      nullptr, flags & AT_EMPTY_PATH);
   if (r < 0) return r;
   // Root may read and write anything; it may execute what has an x bit.
   uint32_t m = mode_of(loc.node);
-  if ((mode & 2) && check_writable(loc) < 0) r = -EROFS;
-  else if ((mode & 1) && !is_dir(loc.node) && !(m & 0111)) r = -EACCES;
+  if ((mode & 2) && check_writable(loc) < 0) r = -kEROFS;
+  else if ((mode & 1) && !is_dir(loc.node) && !(m & 0111)) r = -kEACCES;
   fs::location_put(loc);
   return r;
 }
@@ -163,7 +163,7 @@ long do_mknod(int64_t dirfd, uint64_t upath, uint32_t mode, uint64_t rdev) {
   char last[256];
   long r = parent(dirfd, upath, &dir, last);
   if (r < 0) return r;
-  if (dot_or_dotdot(last)) r = -EEXIST;
+  if (dot_or_dotdot(last)) r = -kEEXIST;
   if (r == 0) r = check_writable(dir);
   if (r == 0) r = dir.node->create(last, strlen(last), mode, rdev, nullptr);
   fs::location_put(dir);
@@ -175,14 +175,14 @@ long do_unlink(int64_t dirfd, uint64_t upath, bool rmdir) {
   char last[256];
   long r = parent(dirfd, upath, &dir, last);
   if (r < 0) return r;
-  if (rmdir && last[0] == '.' && !last[1]) r = -EINVAL;
-  else if (rmdir && dot_or_dotdot(last)) r = -ENOTEMPTY;
-  else if (!rmdir && dot_or_dotdot(last)) r = -EISDIR;
+  if (rmdir && last[0] == '.' && !last[1]) r = -kEINVAL;
+  else if (rmdir && dot_or_dotdot(last)) r = -kENOTEMPTY;
+  else if (!rmdir && dot_or_dotdot(last)) r = -kEISDIR;
   if (r == 0) {
     // A mount point cannot go.
     Location child;
     if (vfs().step(dir, last, strlen(last), &child) == 0) {
-      if (child.mnt != dir.mnt) r = -EBUSY;
+      if (child.mnt != dir.mnt) r = -kEBUSY;
       fs::location_put(child);
     }
   }
@@ -199,8 +199,8 @@ long do_unlink(int64_t dirfd, uint64_t upath, bool rmdir) {
 
 long do_rename(int64_t olddirfd, uint64_t uold, int64_t newdirfd, uint64_t unew, uint64_t flags) {
   constexpr uint64_t RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2, RENAME_WHITEOUT = 4;
-  if (flags & (RENAME_EXCHANGE | RENAME_WHITEOUT)) return -EINVAL;
-  if (flags & ~RENAME_NOREPLACE) return -EINVAL;
+  if (flags & (RENAME_EXCHANGE | RENAME_WHITEOUT)) return -kEINVAL;
+  if (flags & ~RENAME_NOREPLACE) return -kEINVAL;
   Location from, to;
   char from_name[256], to_name[256];
   long r = parent(olddirfd, uold, &from, from_name);
@@ -210,13 +210,13 @@ long do_rename(int64_t olddirfd, uint64_t uold, int64_t newdirfd, uint64_t unew,
     fs::location_put(from);
     return r;
   }
-  if (dot_or_dotdot(from_name) || dot_or_dotdot(to_name)) r = -EBUSY;
-  else if (from.mnt != to.mnt) r = -EXDEV;
+  if (dot_or_dotdot(from_name) || dot_or_dotdot(to_name)) r = -kEBUSY;
+  else if (from.mnt != to.mnt) r = -kEXDEV;
   if (r == 0 && (flags & RENAME_NOREPLACE)) {
     Location existing;
     if (vfs().step(to, to_name, strlen(to_name), &existing) == 0) {
       fs::location_put(existing);
-      r = -EEXIST;
+      r = -kEEXIST;
     }
   }
   if (r == 0) r = check_writable(from);
@@ -228,7 +228,7 @@ long do_rename(int64_t olddirfd, uint64_t uold, int64_t newdirfd, uint64_t unew,
 }
 
 long do_link(int64_t olddirfd, uint64_t uold, int64_t newdirfd, uint64_t unew, uint64_t flags) {
-  if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+  if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) return -kEINVAL;
   Location target, dir;
   long r = user_path(olddirfd, uold, (flags & AT_SYMLINK_FOLLOW) ? fs::kFollow : 0, &target,
                      nullptr, flags & AT_EMPTY_PATH);
@@ -239,14 +239,14 @@ long do_link(int64_t olddirfd, uint64_t uold, int64_t newdirfd, uint64_t unew, u
     // Linux's order: a taken name first, then the mount, then the type.
     Location existing;
     if (dot_or_dotdot(last)) {
-      r = -EEXIST;
+      r = -kEEXIST;
     } else if (vfs().step(dir, last, strlen(last), &existing) == 0) {
       fs::location_put(existing);
-      r = -EEXIST;
+      r = -kEEXIST;
     } else if (target.mnt != dir.mnt) {
-      r = -EXDEV;
+      r = -kEXDEV;
     } else if (is_dir(target.node)) {
-      r = -EPERM;
+      r = -kEPERM;
     }
     if (r == 0) r = check_writable(dir);
     if (r == 0) r = dir.node->link(last, strlen(last), target.node);
@@ -257,7 +257,7 @@ long do_link(int64_t olddirfd, uint64_t uold, int64_t newdirfd, uint64_t unew, u
 }
 
 long do_readlink(int64_t dirfd, uint64_t upath, uint64_t ubuf, uint64_t size) {
-  if (int64_t(size) <= 0) return -EINVAL;
+  if (int64_t(size) <= 0) return -kEINVAL;
   Location loc;
   long r = user_path(dirfd, upath, 0, &loc, nullptr, true);
   if (r < 0) return r;
@@ -266,7 +266,7 @@ long do_readlink(int64_t dirfd, uint64_t upath, uint64_t ubuf, uint64_t size) {
   fs::location_put(loc);
   if (r < 0) return r;
   size_t n = size_t(r) < size ? size_t(r) : size_t(size);
-  return copy_to_user(ubuf, target, n) ? long(n) : -EFAULT;
+  return copy_to_user(ubuf, target, n) ? long(n) : -kEFAULT;
 }
 
 long set_attr(int64_t dirfd, uint64_t upath, bool follow, bool empty_ok, const fs::Attr& a,
@@ -282,9 +282,9 @@ long set_attr(int64_t dirfd, uint64_t upath, bool follow, bool empty_ok, const f
 
 long attr_of_fd(uint64_t fd, const fs::Attr& a, uint32_t which) {
   File* f = fd_table().get(int64_t(fd));
-  if (!f) return -EBADF;
-  if (!f->node()) return which == fs::kSetMode ? 0 : -EINVAL;  // pipes, sockets
-  if (f->node()->fs->read_only()) return -EROFS;
+  if (!f) return -kEBADF;
+  if (!f->node()) return which == fs::kSetMode ? 0 : -kEINVAL;  // pipes, sockets
+  if (f->node()->fs->read_only()) return -kEROFS;
   return f->node()->setattr(a, which);
 }
 
@@ -310,7 +310,7 @@ long to_statfs(fs::FileSystem* f, uint64_t ubuf) {
            s.files, s.files_free, {0, 0}, int64_t(s.name_max), int64_t(s.block_size),
            s.read_only ? 1 : 0, {}};
   static_assert(sizeof(out) == 120);
-  return copy_to_user(ubuf, &out, sizeof out) ? 0 : -EFAULT;
+  return copy_to_user(ubuf, &out, sizeof out) ? 0 : -kEFAULT;
 }
 
 // utimensat's special values.
@@ -343,15 +343,15 @@ long sys_newfstatat(uint64_t dirfd, uint64_t upath, uint64_t ust, uint64_t flags
 long sys_statx(uint64_t dirfd, uint64_t upath, uint64_t flags, uint64_t mask, uint64_t ubuf,
                uint64_t) {
   if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE))
-    return -EINVAL;
-  if (mask & 0x80000000u) return -EINVAL;  // STATX__RESERVED
+    return -kEINVAL;
+  if (mask & 0x80000000u) return -kEINVAL;  // STATX__RESERVED
   Location loc;
   LinuxStat st;
   long r = user_path(int64_t(dirfd), upath, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : fs::kFollow,
                      &loc, nullptr, flags & AT_EMPTY_PATH);
-  if (r == -EBADF && (flags & AT_EMPTY_PATH)) {
+  if (r == -kEBADF && (flags & AT_EMPTY_PATH)) {
     File* f = fd_table().get(int64_t(dirfd));
-    if (!f) return -EBADF;
+    if (!f) return -kEBADF;
     if ((r = f->stat(&st)) < 0) return r;
   } else if (r < 0) {
     return r;
@@ -390,7 +390,7 @@ long sys_statx(uint64_t dirfd, uint64_t upath, uint64_t flags, uint64_t mask, ui
   x.rdev_minor = uint32_t(st.rdev & 0xff);
   x.dev_major = uint32_t(st.dev >> 8);
   x.dev_minor = uint32_t(st.dev & 0xff);
-  return copy_to_user(ubuf, &x, sizeof x) ? 0 : -EFAULT;
+  return copy_to_user(ubuf, &x, sizeof x) ? 0 : -kEFAULT;
 }
 
 long sys_access(uint64_t upath, uint64_t mode, uint64_t, uint64_t, uint64_t, uint64_t) {
@@ -413,7 +413,7 @@ long sys_mkdir(uint64_t upath, uint64_t mode, uint64_t, uint64_t, uint64_t, uint
 long sys_mknodat(uint64_t dirfd, uint64_t upath, uint64_t mode, uint64_t dev, uint64_t, uint64_t) {
   uint32_t type = uint32_t(mode) & fs::kTypeMask;
   if (type == 0) type = fs::kTypeRegular;
-  if (type == fs::kTypeDir) return -EINVAL;
+  if (type == fs::kTypeDir) return -kEINVAL;
   return do_mknod(int64_t(dirfd), upath, type | (uint32_t(mode) & 07777 & ~process().umask), dev);
 }
 long sys_mknod(uint64_t upath, uint64_t mode, uint64_t dev, uint64_t, uint64_t, uint64_t) {
@@ -427,7 +427,7 @@ long sys_unlink(uint64_t upath, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t
   return do_unlink(AT_FDCWD, upath, false);
 }
 long sys_unlinkat(uint64_t dirfd, uint64_t upath, uint64_t flags, uint64_t, uint64_t, uint64_t) {
-  if (flags & ~AT_REMOVEDIR) return -EINVAL;
+  if (flags & ~AT_REMOVEDIR) return -kEINVAL;
   return do_unlink(int64_t(dirfd), upath, flags & AT_REMOVEDIR);
 }
 
@@ -455,12 +455,12 @@ long sys_symlinkat(uint64_t utarget, uint64_t dirfd, uint64_t upath, uint64_t, u
   char target[kPathMax];
   long n = copy_string_from_user(target, utarget, sizeof target);
   if (n < 0) return n;
-  if (n == 0) return -ENOENT;
+  if (n == 0) return -kENOENT;
   Location dir;
   char last[256];
   long r = parent(int64_t(dirfd), upath, &dir, last);
   if (r < 0) return r;
-  if (dot_or_dotdot(last)) r = -EEXIST;
+  if (dot_or_dotdot(last)) r = -kEEXIST;
   if (r == 0) r = check_writable(dir);
   if (r == 0) r = dir.node->symlink(last, strlen(last), target, size_t(n));
   fs::location_put(dir);
@@ -489,12 +489,12 @@ long sys_chdir(uint64_t upath, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t)
 
 long sys_fchdir(uint64_t fd, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
   File* f = fd_table().get(int64_t(fd));
-  if (!f) return -EBADF;
+  if (!f) return -kEBADF;
   Location loc;
-  if (!file_location(f, &loc)) return -ENOTDIR;
+  if (!file_location(f, &loc)) return -kENOTDIR;
   if (!is_dir(loc.node)) {
     fs::location_put(loc);
-    return -ENOTDIR;
+    return -kENOTDIR;
   }
   fs::location_put(cwd());
   cwd() = loc;
@@ -507,16 +507,16 @@ long sys_getcwd(uint64_t ubuf, uint64_t size, uint64_t, uint64_t, uint64_t, uint
   char path[kPathMax];
   long len = location_path(cwd(), path, sizeof path);
   if (len < 0) return len;
-  if (size_t(len) + 1 > size) return -ERANGE;
-  return copy_to_user(ubuf, path, size_t(len) + 1) ? len + 1 : -EFAULT;
+  if (size_t(len) + 1 > size) return -kERANGE;
+  return copy_to_user(ubuf, path, size_t(len) + 1) ? len + 1 : -kEFAULT;
 }
 
 long sys_truncate(uint64_t upath, uint64_t size, uint64_t, uint64_t, uint64_t, uint64_t) {
-  if (int64_t(size) < 0) return -EINVAL;
+  if (int64_t(size) < 0) return -kEINVAL;
   Location loc;
   long r = user_path(AT_FDCWD, upath, fs::kFollow, &loc);
   if (r < 0) return r;
-  if (is_dir(loc.node)) r = -EISDIR;
+  if (is_dir(loc.node)) r = -kEISDIR;
   if (r == 0) r = check_writable(loc);
   if (r == 0) r = vm_set_file_size(loc.node, size);
   fs::location_put(loc);
@@ -539,7 +539,7 @@ long sys_fchmod(uint64_t fd, uint64_t mode, uint64_t, uint64_t, uint64_t, uint64
 
 long sys_fchownat(uint64_t dirfd, uint64_t upath, uint64_t uid, uint64_t gid, uint64_t flags,
                   uint64_t) {
-  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -kEINVAL;
   return do_chown(int64_t(dirfd), upath, uid, gid, !(flags & AT_SYMLINK_NOFOLLOW),
                   flags & AT_EMPTY_PATH);
 }
@@ -559,16 +559,16 @@ long sys_fchown(uint64_t fd, uint64_t uid, uint64_t gid, uint64_t, uint64_t, uin
 
 long sys_utimensat(uint64_t dirfd, uint64_t upath, uint64_t utimes, uint64_t flags, uint64_t,
                    uint64_t) {
-  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -kEINVAL;
   int64_t ts[4] = {0, UTIME_NOW, 0, UTIME_NOW};
-  if (utimes && !copy_from_user(ts, utimes, sizeof ts)) return -EFAULT;
+  if (utimes && !copy_from_user(ts, utimes, sizeof ts)) return -kEFAULT;
   int64_t now = realtime_ns();
   fs::Attr a;
   uint32_t which = 0;
   for (int i = 0; i < 2; i++) {
     int64_t nsec = ts[2 * i + 1];
     if (nsec == UTIME_OMIT) continue;
-    if (nsec != UTIME_NOW && (nsec < 0 || nsec >= 1000000000)) return -EINVAL;
+    if (nsec != UTIME_NOW && (nsec < 0 || nsec >= 1000000000)) return -kEINVAL;
     fs::Time t = nsec == UTIME_NOW ? fs::Time{now / 1000000000, now % 1000000000}
                                    : fs::Time{ts[2 * i], nsec};
     (i == 0 ? a.atime : a.mtime) = t;
@@ -589,8 +589,8 @@ long sys_statfs(uint64_t upath, uint64_t ubuf, uint64_t, uint64_t, uint64_t, uin
 }
 long sys_fstatfs(uint64_t fd, uint64_t ubuf, uint64_t, uint64_t, uint64_t, uint64_t) {
   File* f = fd_table().get(int64_t(fd));
-  if (!f) return -EBADF;
-  if (!f->node()) return -ENOSYS;  // pipefs/sockfs statistics are not kept
+  if (!f) return -kEBADF;
+  if (!f->node()) return -kENOSYS;  // pipefs/sockfs statistics are not kept
   return to_statfs(f->node()->fs, ubuf);
 }
 
@@ -601,7 +601,7 @@ long sys_sync(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
 }
 long sys_syncfs(uint64_t fd, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
   File* f = fd_table().get(int64_t(fd));
-  if (!f) return -EBADF;
+  if (!f) return -kEBADF;
   if (!f->node()) return 0;
   long r = vm_files_write_back(f->node()->fs);
   return r < 0 ? r : f->node()->fs->sync();

@@ -55,12 +55,12 @@ void unwatch(PollFd* fds, size_t n, PollWatch* watches) {
 long do_poll(PollFd* fds, size_t n, uint64_t deadline) {
   // Zeroed memory is a valid, unlinked PollWatch.
   auto watches = static_cast<PollWatch*>(kzalloc(sizeof(PollWatch) * (n ? n : 1)));
-  if (!watches) return -ENOMEM;
+  if (!watches) return -kENOMEM;
   long ready = scan(fds, n, watches, deadline != ~0ull);
   WaitList parked;
   while (!ready && deadline != ~0ull) {
     if (signal_pending()) {
-      ready = -EINTR;
+      ready = -kEINTR;
       break;
     }
     bool woken = wait_on(parked, deadline);
@@ -74,16 +74,16 @@ long do_poll(PollFd* fds, size_t n, uint64_t deadline) {
 
 
 long poll_common(uint64_t ufds, uint64_t nfds, uint64_t deadline) {
-  if (nfds > uint64_t(FdTable::kMax)) return -EINVAL;
+  if (nfds > uint64_t(FdTable::kMax)) return -kEINVAL;
   size_t bytes = sizeof(PollFd) * nfds;
   auto fds = static_cast<PollFd*>(kmalloc(bytes ? bytes : 1));
-  if (!fds) return -ENOMEM;
-  long r = copy_from_user(fds, ufds, bytes) ? do_poll(fds, nfds, deadline) : -EFAULT;
+  if (!fds) return -kENOMEM;
+  long r = copy_from_user(fds, ufds, bytes) ? do_poll(fds, nfds, deadline) : -kEFAULT;
   if (r >= 0) {
     // Only revents go back, as on Linux.
     for (size_t i = 0; i < nfds; i++) {
       if (!put_user(ufds + i * sizeof(PollFd) + 6, fds[i].revents)) {
-        r = -EFAULT;
+        r = -kEFAULT;
         break;
       }
     }
@@ -98,16 +98,16 @@ constexpr uint32_t kSelectEx = kPollPri;
 
 long select_common(uint64_t nfds, uint64_t uin, uint64_t uout, uint64_t uex,
                    uint64_t deadline) {
-  if (int64_t(nfds) < 0) return -EINVAL;
+  if (int64_t(nfds) < 0) return -kEINVAL;
   if (nfds > uint64_t(FdTable::kMax)) nfds = FdTable::kMax;
   size_t words = (nfds + 63) / 64;
   uint64_t in[16] = {}, out[16] = {}, ex[16] = {};
   if ((uin && !copy_from_user(in, uin, words * 8)) ||
       (uout && !copy_from_user(out, uout, words * 8)) ||
       (uex && !copy_from_user(ex, uex, words * 8)))
-    return -EFAULT;
+    return -kEFAULT;
   auto fds = static_cast<PollFd*>(kmalloc(sizeof(PollFd) * (nfds ? nfds : 1)));
-  if (!fds) return -ENOMEM;
+  if (!fds) return -kENOMEM;
   size_t n = 0;
   for (size_t fd = 0; fd < nfds; fd++) {
     uint64_t bit = 1ull << (fd % 64);
@@ -116,7 +116,7 @@ long select_common(uint64_t nfds, uint64_t uin, uint64_t uout, uint64_t uex,
     if (!ev) continue;
     if (!fd_table().get(int64_t(fd))) {
       kfree(fds);
-      return -EBADF;
+      return -kEBADF;
     }
     fds[n++] = PollFd{int32_t(fd), int16_t(ev), 0};
   }
@@ -137,7 +137,7 @@ long select_common(uint64_t nfds, uint64_t uin, uint64_t uout, uint64_t uex,
     if ((uin && !copy_to_user(uin, in, words * 8)) ||
         (uout && !copy_to_user(uout, out, words * 8)) ||
         (uex && !copy_to_user(uex, ex, words * 8)))
-      r = -EFAULT;
+      r = -kEFAULT;
   }
   kfree(fds);
   return r;
@@ -164,8 +164,8 @@ long sys_select(uint64_t nfds, uint64_t uin, uint64_t uout, uint64_t uex, uint64
   uint64_t deadline = 0;
   int64_t tv[2];
   if (utv) {
-    if (!copy_from_user(tv, utv, sizeof tv)) return -EFAULT;
-    if (tv[0] < 0 || tv[1] < 0 || tv[1] >= 1000000) return -EINVAL;
+    if (!copy_from_user(tv, utv, sizeof tv)) return -kEFAULT;
+    if (tv[0] < 0 || tv[1] < 0 || tv[1] >= 1000000) return -kEINVAL;
     deadline = deadline_after(uint64_t(tv[0]) * 1000000000 + uint64_t(tv[1]) * 1000);
   }
   long r = select_common(nfds, uin, uout, uex, deadline);
@@ -183,7 +183,7 @@ long sys_pselect6(uint64_t nfds, uint64_t uin, uint64_t uout, uint64_t uex, uint
   uint64_t deadline, saved;
   if (long r = read_timeout(uts, &deadline)) return r;
   uint64_t sig[2] = {0, 0};  // {const sigset_t* ss, size_t ss_len}
-  if (usig && !copy_from_user(sig, usig, sizeof sig)) return -EFAULT;
+  if (usig && !copy_from_user(sig, usig, sizeof sig)) return -kEFAULT;
   if (long r = begin_temporary_sigmask(sig[0], sig[1], &saved)) return r;
   return end_temporary_sigmask(select_common(nfds, uin, uout, uex, deadline), saved);
 }

@@ -65,7 +65,7 @@ long parent_of(const char* path, fs::Location* out, char* last) {
     if (!*slash) {
       if (len == 0 || len > 255) {
         fs::location_put(dir);
-        return -EINVAL;
+        return -kEINVAL;
       }
       memcpy(last, p, len);
       last[len] = 0;
@@ -75,7 +75,7 @@ long parent_of(const char* path, fs::Location* out, char* last) {
     if (len) {
       fs::Location next;
       long r = g_vfs.step(dir, p, len, &next);
-      if (r == -ENOENT) {
+      if (r == -kENOENT) {
         r = dir.node->create(p, len, fs::kTypeDir | 0755, 0, nullptr);
         if (r == 0) r = g_vfs.step(dir, p, len, &next);
       }
@@ -105,7 +105,7 @@ long add_entry(const cpio::Entry& e) {
     r = dir.node->symlink(last, len, reinterpret_cast<const char*>(e.data), e.size);
   } else if (type == fs::kTypeDir) {
     r = dir.node->create(last, len, e.mode, 0, nullptr);
-    if (r == -EEXIST) r = 0;  // made earlier as a parent
+    if (r == -kEEXIST) r = 0;  // made earlier as a parent
   } else if (type == fs::kTypeRegular) {
     r = dir.node->create(last, len, e.mode, 0, &node);
     if (r == 0) r = fs::tmpfs_adopt(node, e.data, e.size);
@@ -217,7 +217,7 @@ long vfs_make_socket_node(const char* path) {
   if (r < 0) return r;
   r = dir.node->create(last, strlen(last), fs::kTypeSocket | (0777 & ~process().umask), 0, nullptr);
   fs::location_put(dir);
-  return r == -EEXIST ? -EADDRINUSE : r;
+  return r == -kEEXIST ? -kEADDRINUSE : r;
 }
 
 bool vfs_exists(const char* path) {
@@ -228,7 +228,7 @@ bool vfs_exists(const char* path) {
 }
 
 long location_path(const fs::Location& dir, char* buf, size_t cap) {
-  if (cap < 2) return -ENAMETOOLONG;
+  if (cap < 2) return -kENAMETOOLONG;
   // Built backwards from the end of buf, then moved to its start.
   size_t at = cap - 1;
   buf[at] = 0;
@@ -260,12 +260,12 @@ long location_path(const fs::Location& dir, char* buf, size_t cap) {
     fs::location_put(cur);
     cur = up;
     if (!find.found) {
-      r = -ENOENT;  // the directory was removed
+      r = -kENOENT;  // the directory was removed
       break;
     }
     size_t n = strlen(find.name);
     if (n + 1 > at) {
-      r = -ENAMETOOLONG;
+      r = -kENAMETOOLONG;
       break;
     }
     at -= n;
@@ -289,16 +289,16 @@ long user_path(int64_t raw_dirfd, uint64_t upath, int flags, fs::Location* out, 
   char short_path[256];
   char* path = short_path;
   long n = copy_string_from_user(path, upath, sizeof short_path);
-  if (n == -ENAMETOOLONG) {
+  if (n == -kENAMETOOLONG) {
     path = new char[kPathMax];
-    if (!path) return -ENOMEM;
+    if (!path) return -kENOMEM;
     n = copy_string_from_user(path, upath, kPathMax);
   }
   long r;
   if (n < 0) {
     r = n;
   } else if (n == 0 && !empty_ok) {
-    r = -ENOENT;
+    r = -kENOENT;
   } else {
     fs::Location base;
     if (path[0] == '/' ) {
@@ -310,11 +310,11 @@ long user_path(int64_t raw_dirfd, uint64_t upath, int flags, fs::Location* out, 
       fs::Node* node = f ? f->node() : nullptr;
       if (!f) {
         if (path != short_path) delete[] path;
-        return -EBADF;
+        return -kEBADF;
       }
       if (!node || (n > 0 && (fs::node_mode(node) & fs::kTypeMask) != fs::kTypeDir)) {
         if (path != short_path) delete[] path;
-        return n == 0 && !node ? -EBADF : -ENOTDIR;
+        return n == 0 && !node ? -kEBADF : -kENOTDIR;
       }
       file_location(f, &base);
     }

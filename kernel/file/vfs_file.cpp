@@ -74,15 +74,15 @@ class NodeFile : public File {
   }
 
   long pread(uint64_t ubuf, size_t n, uint64_t off) override {
-    if (path_only() || (status_flags & O_ACCMODE) == O_WRONLY) return -EBADF;
-    if (is_dir()) return -EISDIR;
+    if (path_only() || (status_flags & O_ACCMODE) == O_WRONLY) return -kEBADF;
+    if (is_dir()) return -kEISDIR;
     return transfer(ubuf, n, off, false);
   }
 
   long pwrite(uint64_t ubuf, size_t n, uint64_t off) override {
-    if (path_only() || (status_flags & O_ACCMODE) == O_RDONLY) return -EBADF;
-    if (is_dir()) return -EISDIR;
-    if (loc_.node->fs->read_only()) return -EROFS;
+    if (path_only() || (status_flags & O_ACCMODE) == O_RDONLY) return -kEBADF;
+    if (is_dir()) return -kEISDIR;
+    if (loc_.node->fs->read_only()) return -kEROFS;
     if (status_flags & O_APPEND) {  // as Linux: pwrite on O_APPEND appends
       fs::Attr a;
       if (long r = loc_.node->getattr(&a)) return r;
@@ -98,10 +98,10 @@ class NodeFile : public File {
   }
 
   long seek(int64_t off, int whence) override {
-    if (path_only()) return -EBADF;
+    if (path_only()) return -kEBADF;
     if (is_dir()) {
       // Directory offsets are readdir cookies: only rewinding and restoring them.
-      if (whence != SEEK_SET || off < 0) return -EINVAL;
+      if (whence != SEEK_SET || off < 0) return -kEINVAL;
       offset_ = uint64_t(off);
       return off;
     }
@@ -115,48 +115,48 @@ class NodeFile : public File {
       case SEEK_DATA:
       case SEEK_HOLE:
         // Data everywhere (holes read as zeros): the whole file is data.
-        if (off < 0 || uint64_t(off) >= a.size) return -ENXIO;
+        if (off < 0 || uint64_t(off) >= a.size) return -kENXIO;
         offset_ = whence == SEEK_DATA ? uint64_t(off) : a.size;
         return int64_t(offset_);
-      default: return -EINVAL;
+      default: return -kEINVAL;
     }
-    if ((off > 0 && base > kMaxOffset - off) || base + off < 0) return -EINVAL;
+    if ((off > 0 && base > kMaxOffset - off) || base + off < 0) return -kEINVAL;
     offset_ = uint64_t(base + off);
     return int64_t(offset_);
   }
 
   long getdents(uint64_t ubuf, size_t n) override {
-    if (path_only()) return -EBADF;
-    if (!is_dir()) return -ENOTDIR;
+    if (path_only()) return -kEBADF;
+    if (!is_dir()) return -kENOTDIR;
     Fill f{ubuf, n, 0, false, 0};
     uint64_t cookie = offset_;
     long r = loc_.node->readdir(&cookie, emit, &f);
     offset_ = cookie;
-    if (f.fault) return -EFAULT;
+    if (f.fault) return -kEFAULT;
     if (r < 0 && !f.used) return r;
-    if (!f.used && f.too_small) return -EINVAL;
+    if (!f.used && f.too_small) return -kEINVAL;
     return long(f.used);
   }
 
   long ioctl(uint64_t cmd, uint64_t arg) override {
-    if (cmd != FIONREAD || is_dir()) return -ENOTTY;
+    if (cmd != FIONREAD || is_dir()) return -kENOTTY;
     fs::Attr a;
     if (long r = loc_.node->getattr(&a)) return r;
     int32_t left = a.size > offset_ ? int32_t(a.size - offset_) : 0;
-    return put_user(arg, left) ? 0 : -EFAULT;
+    return put_user(arg, left) ? 0 : -kEFAULT;
   }
 
   long sync() override {
-    if (path_only()) return -EBADF;
+    if (path_only()) return -kEBADF;
     long r = vm_file_write_back(loc_.node);
     if (r == 0) r = loc_.node->sync();
     return r < 0 ? r : loc_.node->fs->sync();
   }
 
   long truncate(uint64_t size) override {
-    if (path_only() || (status_flags & O_ACCMODE) == O_RDONLY) return -EINVAL;
-    if (is_dir()) return -EISDIR;
-    if (loc_.node->fs->read_only()) return -EROFS;
+    if (path_only() || (status_flags & O_ACCMODE) == O_RDONLY) return -kEINVAL;
+    if (is_dir()) return -kEISDIR;
+    if (loc_.node->fs->read_only()) return -kEROFS;
     return vm_set_file_size(loc_.node, size);
   }
 
@@ -194,11 +194,11 @@ class NodeFile : public File {
   }
 
   long transfer(uint64_t ubuf, size_t n, uint64_t off, bool write) {
-    if (int64_t(off) < 0) return -EINVAL;
+    if (int64_t(off) < 0) return -kEINVAL;
     if (!n) return 0;
     size_t chunk_max = n < kBounce ? n : kBounce;
     auto bounce = static_cast<uint8_t*>(kmalloc(chunk_max));
-    if (!bounce) return -ENOMEM;
+    if (!bounce) return -kENOMEM;
     size_t done = 0;
     long err = 0;
     // Shared mappings of the file hold its newest bytes (vm_file_*).
@@ -208,7 +208,7 @@ class NodeFile : public File {
       long r;
       if (write) {
         if (!copy_from_user(bounce, ubuf + done, chunk)) {
-          err = -EFAULT;
+          err = -kEFAULT;
           break;
         }
         r = loc_.node->write(off + done, bounce, chunk);
@@ -217,7 +217,7 @@ class NodeFile : public File {
         r = loc_.node->read(off + done, bounce, chunk);
         if (r > 0) vm_file_overlay(loc_.node, off + done, bounce, size_t(r));
         if (r > 0 && !copy_to_user(ubuf + done, bounce, size_t(r))) {
-          err = -EFAULT;
+          err = -kEFAULT;
           break;
         }
       }
@@ -256,7 +256,7 @@ class CharDevice : public NodeFile {
         while (done < n) {
           size_t c = n - done < sizeof buf ? n - done : sizeof buf;
           random_bytes(buf, c);
-          if (!copy_to_user(ubuf + done, buf, c)) return done ? long(done) : -EFAULT;
+          if (!copy_to_user(ubuf + done, buf, c)) return done ? long(done) : -kEFAULT;
           done += c;
         }
         return long(n);
@@ -266,14 +266,14 @@ class CharDevice : public NodeFile {
         size_t done = 0;
         while (done < n) {
           size_t c = n - done < sizeof zeros ? n - done : sizeof zeros;
-          if (!copy_to_user(ubuf + done, zeros, c)) return done ? long(done) : -EFAULT;
+          if (!copy_to_user(ubuf + done, zeros, c)) return done ? long(done) : -kEFAULT;
           done += c;
         }
         return long(n);
       }
     }
   }
-  long write(uint64_t, size_t n) override { return minor_ == 7 ? -ENOSPC : long(n); }
+  long write(uint64_t, size_t n) override { return minor_ == 7 ? -kENOSPC : long(n); }
   long pread(uint64_t ubuf, size_t n, uint64_t) override { return read(ubuf, n); }
   long pwrite(uint64_t ubuf, size_t n, uint64_t) override { return write(ubuf, n); }
   long seek(int64_t, int) override { return 0; }
@@ -326,14 +326,14 @@ long open_node(fs::Location loc, uint32_t flags, const char* path, File** out) {
     if (major == 5 || (major == 4 && minor == 0)) {  // tty, console
       fs::location_put(loc);
       File* c = make_console_file();
-      if (!c) return -ENOMEM;
+      if (!c) return -kENOMEM;
       c->status_flags = flags;
       *out = c;
       return 0;
     }
     if (major != 1 || (minor != 3 && minor != 5 && minor != 7 && minor != 8 && minor != 9)) {
       fs::location_put(loc);
-      return -ENXIO;
+      return -kENXIO;
     }
     f = new CharDevice(loc, flags, path, minor);
   } else if (type == fs::kTypeBlock && !(flags & O_PATH)) {
@@ -342,16 +342,16 @@ long open_node(fs::Location loc, uint32_t flags, const char* path, File** out) {
   } else if (type == fs::kTypeDir || type == fs::kTypeRegular || (flags & O_PATH)) {
     if ((flags & O_DIRECTORY) && type != fs::kTypeDir) {
       fs::location_put(loc);
-      return -ENOTDIR;
+      return -kENOTDIR;
     }
     f = new NodeFile(loc, flags, path);
   } else {
     fs::location_put(loc);
-    return type == fs::kTypeSocket ? -ENXIO : -EOPNOTSUPP;  // FIFOs by name: later
+    return type == fs::kTypeSocket ? -kENXIO : -kEOPNOTSUPP;  // FIFOs by name: later
   }
   if (!f) {
     fs::location_put(loc);
-    return -ENOMEM;
+    return -kENOMEM;
   }
   *out = f;
   return 0;

@@ -87,7 +87,7 @@ long BlockCache::init() {
   sweep_ = static_cast<CacheBlock**>(fs_alloc(sweep_cap_ * sizeof(CacheBlock*)));
   run_blocks_ = block_size_ >= kRunBytes ? 1 : kRunBytes / block_size_;
   run_buf_ = alloc_bytes(size_t(run_blocks_) * block_size_);
-  if (!buckets_ || !sweep_ || !run_buf_) return -ENOMEM;
+  if (!buckets_ || !sweep_ || !run_buf_) return -kENOMEM;
   for (size_t i = 0; i < buckets; i++) buckets_[i] = nullptr;
   bucket_mask_ = buckets - 1;
   return 0;
@@ -172,7 +172,7 @@ long BlockCache::slot_for(uint64_t block, CacheBlock** out) {
     if (!victim) break;
     if (victim->dirty) {
       if (long r = write_sweep(false)) return r;
-      if (victim->dirty) return -EIO;
+      if (victim->dirty) return -kEIO;
     }
     hash_remove(victim);
     lru_.remove(victim);
@@ -182,11 +182,11 @@ long BlockCache::slot_for(uint64_t block, CacheBlock** out) {
   }
   // Everything is pinned: grow past the bound.
   auto s = new Slot;
-  if (!s) return -ENOMEM;
+  if (!s) return -kENOMEM;
   s->data = alloc_bytes(block_size_);
   if (!s->data) {
     delete s;
-    return -ENOMEM;
+    return -kENOMEM;
   }
   lru_.push_back(s);
   count_++;
@@ -196,7 +196,7 @@ long BlockCache::slot_for(uint64_t block, CacheBlock** out) {
 
 long BlockCache::get(uint64_t block, BlockRef* out) {
   out->release();
-  if (block >= device_blocks_) return -EIO;
+  if (block >= device_blocks_) return -kEIO;
   if (CacheBlock* b = lookup(block)) {
     hits_++;
     lru_.remove(b);
@@ -213,7 +213,7 @@ long BlockCache::get(uint64_t block, BlockRef* out) {
   long r = dev_->read(block * sectors_per_block_, sectors_per_block_, b->data);
   if (r < 0) {
     b->pins = 0;
-    return -EIO;
+    return -kEIO;
   }
   b->block = block;
   b->dirty = false;
@@ -225,7 +225,7 @@ long BlockCache::get(uint64_t block, BlockRef* out) {
 
 long BlockCache::get_new(uint64_t block, BlockRef* out) {
   out->release();
-  if (block >= device_blocks_) return -EIO;
+  if (block >= device_blocks_) return -kEIO;
   CacheBlock* b = lookup(block);
   if (b) {
     lru_.remove(b);
@@ -256,11 +256,11 @@ void BlockCache::discard(uint64_t block) {
 }
 
 long BlockCache::read_direct(uint64_t block, uint32_t count, void* buf) {
-  if (block >= device_blocks_ || count > device_blocks_ - block) return -EIO;
+  if (block >= device_blocks_ || count > device_blocks_ - block) return -kEIO;
   uint64_t sectors = uint64_t(count) * sectors_per_block_;
-  if (sectors > 0xffffffffu) return -EIO;
+  if (sectors > 0xffffffffu) return -kEIO;
   misses_ += count;
-  return dev_->read(block * sectors_per_block_, uint32_t(sectors), buf) < 0 ? -EIO : 0;
+  return dev_->read(block * sectors_per_block_, uint32_t(sectors), buf) < 0 ? -kEIO : 0;
 }
 
 long BlockCache::write_run(CacheBlock** run, size_t n) {
@@ -271,7 +271,7 @@ long BlockCache::write_run(CacheBlock** run, size_t n) {
   }
   writes_++;
   long r = dev_->write(run[0]->block * sectors_per_block_, uint32_t(n * sectors_per_block_), src);
-  if (r < 0) return r == -EROFS ? -EROFS : -EIO;
+  if (r < 0) return r == -kEROFS ? -kEROFS : -kEIO;
   for (size_t i = 0; i < n; i++) clear_dirty(run[i]);
   return 0;
 }
@@ -307,7 +307,7 @@ long BlockCache::sync() {
   long r = write_back();
   long f = dev_->flush();
   if (r < 0) return r;
-  return f < 0 ? -EIO : 0;
+  return f < 0 ? -kEIO : 0;
 }
 
 }  // namespace kiln::fs

@@ -144,7 +144,7 @@ long TmpNode::getattr(Attr* out) {
 
 long TmpNode::setattr(const Attr& in, uint32_t which) {
   if (which & kSetSize) {
-    if ((attr_.mode & kTypeMask) != kTypeRegular) return is_dir() ? -EISDIR : -EINVAL;
+    if ((attr_.mode & kTypeMask) != kTypeRegular) return is_dir() ? -kEISDIR : -kEINVAL;
     if (adopted_) {
       if (long r = own_pages()) return r;
     }
@@ -162,7 +162,7 @@ long TmpNode::setattr(const Attr& in, uint32_t which) {
 }
 
 long TmpNode::resize(uint64_t size) {
-  if (size > kMaxFileSize) return -EFBIG;
+  if (size > kMaxFileSize) return -kEFBIG;
   size_t need = size_t((size + kPage - 1) / kPage);
   // Free pages past the end, and clear the tail of the last kept page.
   for (size_t i = need; i < page_slots_; i++) {
@@ -178,7 +178,7 @@ long TmpNode::resize(uint64_t size) {
     size_t slots = page_slots_ ? page_slots_ : 4;
     while (slots < need) slots *= 2;
     auto grown = new uint8_t*[slots];
-    if (!grown) return -ENOMEM;
+    if (!grown) return -kENOMEM;
     for (size_t i = 0; i < slots; i++) grown[i] = i < page_slots_ ? pages_[i] : nullptr;
     delete[] pages_;
     pages_ = grown;
@@ -189,7 +189,7 @@ long TmpNode::resize(uint64_t size) {
 }
 
 long TmpNode::read(uint64_t offset, void* buf, size_t n) {
-  if (is_dir()) return -EISDIR;
+  if (is_dir()) return -kEISDIR;
   if (offset >= attr_.size) return 0;
   if (n > attr_.size - offset) n = size_t(attr_.size - offset);
   auto out = static_cast<uint8_t*>(buf);
@@ -222,17 +222,17 @@ long TmpNode::own_pages() {
   if (r < 0 || uint64_t(r) != size) {
     adopted_ = data;  // keep serving the original
     attr_.size = size;
-    return r < 0 ? r : -ENOSPC;
+    return r < 0 ? r : -kENOSPC;
   }
   return 0;
 }
 
 long TmpNode::write(uint64_t offset, const void* buf, size_t n) {
-  if (is_dir()) return -EISDIR;
+  if (is_dir()) return -kEISDIR;
   if (adopted_) {
     if (long r = own_pages()) return r;
   }
-  if (offset + n < offset || offset + n > kMaxFileSize) return -EFBIG;
+  if (offset + n < offset || offset + n > kMaxFileSize) return -kEFBIG;
   if (offset + n > attr_.size) {
     long r = resize(offset + n);
     if (r < 0) return r;
@@ -256,7 +256,7 @@ long TmpNode::write(uint64_t offset, const void* buf, size_t n) {
   }
   if (done < n && offset + done < attr_.size && offset + n == attr_.size) resize(offset + done);
   touch(true);
-  return done ? long(done) : -ENOSPC;
+  return done ? long(done) : -kENOSPC;
 }
 
 Entry* TmpNode::find(const char* name, size_t len) {
@@ -266,10 +266,10 @@ Entry* TmpNode::find(const char* name, size_t len) {
 }
 
 long TmpNode::add_entry(const char* name, size_t len, TmpNode* node) {
-  if (len == 0) return -ENOENT;
-  if (len > kNameMax) return -ENAMETOOLONG;
+  if (len == 0) return -kENOENT;
+  if (len > kNameMax) return -kENAMETOOLONG;
   auto raw = new uint8_t[sizeof(Entry) + len];
-  if (!raw) return -ENOMEM;
+  if (!raw) return -kENOMEM;
   auto e = reinterpret_cast<Entry*>(raw);
   e->node = node;
   e->cookie = next_cookie_++;
@@ -309,7 +309,7 @@ void TmpNode::drop_entry(Entry* e) {
 }
 
 long TmpNode::lookup(const char* name, size_t len, Node** out) {
-  if (!is_dir()) return -ENOTDIR;
+  if (!is_dir()) return -kENOTDIR;
   if (len == 1 && name[0] == '.') {
     get();
     *out = this;
@@ -322,18 +322,18 @@ long TmpNode::lookup(const char* name, size_t len, Node** out) {
     return 0;
   }
   Entry* e = find(name, len);
-  if (!e) return len > kNameMax ? -ENAMETOOLONG : -ENOENT;
+  if (!e) return len > kNameMax ? -kENAMETOOLONG : -kENOENT;
   e->node->get();
   *out = e->node;
   return 0;
 }
 
 long TmpNode::create(const char* name, size_t len, uint32_t mode, uint64_t rdev, Node** out) {
-  if (!is_dir()) return -ENOTDIR;
-  if (!attr_.nlink) return -ENOENT;  // a removed directory
-  if (find(name, len)) return -EEXIST;
+  if (!is_dir()) return -kENOTDIR;
+  if (!attr_.nlink) return -kENOENT;  // a removed directory
+  if (find(name, len)) return -kEEXIST;
   auto n = new TmpNode(owner_, owner_->next_ino_++, mode, rdev);
-  if (!n) return -ENOMEM;
+  if (!n) return -kENOMEM;
   long r = add_entry(name, len, n);
   if (r < 0) {
     n->put();
@@ -347,16 +347,16 @@ long TmpNode::create(const char* name, size_t len, uint32_t mode, uint64_t rdev,
 }
 
 long TmpNode::symlink(const char* name, size_t len, const char* target, size_t target_len) {
-  if (!is_dir()) return -ENOTDIR;
-  if (find(name, len)) return -EEXIST;
-  if (target_len == 0) return -ENOENT;
-  if (target_len >= 4096) return -ENAMETOOLONG;
+  if (!is_dir()) return -kENOTDIR;
+  if (find(name, len)) return -kEEXIST;
+  if (target_len == 0) return -kENOENT;
+  if (target_len >= 4096) return -kENAMETOOLONG;
   auto n = new TmpNode(owner_, owner_->next_ino_++, kTypeSymlink | 0777, 0);
-  if (!n) return -ENOMEM;
+  if (!n) return -kENOMEM;
   n->target_ = new char[target_len];
   if (!n->target_) {
     n->put();
-    return -ENOMEM;
+    return -kENOMEM;
   }
   memcpy(n->target_, target, target_len);
   n->attr_.size = target_len;
@@ -366,12 +366,12 @@ long TmpNode::symlink(const char* name, size_t len, const char* target, size_t t
 }
 
 long TmpNode::link(const char* name, size_t len, Node* target) {
-  if (!is_dir()) return -ENOTDIR;
-  if (target->fs != fs) return -EXDEV;
+  if (!is_dir()) return -kENOTDIR;
+  if (target->fs != fs) return -kEXDEV;
   auto t = static_cast<TmpNode*>(target);
-  if (t->is_dir()) return -EPERM;
-  if (!t->attr_.nlink) return -ENOENT;
-  if (find(name, len)) return -EEXIST;
+  if (t->is_dir()) return -kEPERM;
+  if (!t->attr_.nlink) return -kENOENT;
+  if (find(name, len)) return -kEEXIST;
   t->get();
   long r = add_entry(name, len, t);
   if (r < 0) {
@@ -384,29 +384,29 @@ long TmpNode::link(const char* name, size_t len, Node* target) {
 }
 
 long TmpNode::remove(const char* name, size_t len, bool dir) {
-  if (!is_dir()) return -ENOTDIR;
+  if (!is_dir()) return -kENOTDIR;
   Entry* e = find(name, len);
-  if (!e) return -ENOENT;
-  if (dir && !e->node->is_dir()) return -ENOTDIR;
-  if (!dir && e->node->is_dir()) return -EISDIR;
-  if (dir && e->node->entries_) return -ENOTEMPTY;
+  if (!e) return -kENOENT;
+  if (dir && !e->node->is_dir()) return -kENOTDIR;
+  if (!dir && e->node->is_dir()) return -kEISDIR;
+  if (dir && e->node->entries_) return -kENOTEMPTY;
   drop_entry(e);
   return 0;
 }
 
 long TmpNode::rename(const char* name, size_t len, Node* to_dir, const char* to_name,
                      size_t to_len) {
-  if (!is_dir()) return -ENOTDIR;
-  if (to_dir->fs != fs) return -EXDEV;
+  if (!is_dir()) return -kENOTDIR;
+  if (to_dir->fs != fs) return -kEXDEV;
   auto dst = static_cast<TmpNode*>(to_dir);
-  if (!dst->is_dir()) return -ENOTDIR;
+  if (!dst->is_dir()) return -kENOTDIR;
   Entry* e = find(name, len);
-  if (!e) return -ENOENT;
+  if (!e) return -kENOENT;
   TmpNode* moving = e->node;
   // A directory cannot move into itself or below itself.
   if (moving->is_dir())
     for (TmpNode* p = dst; p; p = p->parent_ == p ? nullptr : p->parent_)
-      if (p == moving) return -EINVAL;
+      if (p == moving) return -kEINVAL;
   Entry* old = dst->find(to_name, to_len);
   if (old == e) return 0;
   if (old) {
@@ -414,10 +414,10 @@ long TmpNode::rename(const char* name, size_t len, Node* to_dir, const char* to_
     // A target above the source (so not empty) comes before the types, as on Linux.
     if (old->node->is_dir())
       for (TmpNode* p = this; p; p = p->parent_ == p ? nullptr : p->parent_)
-        if (p == old->node) return -ENOTEMPTY;
-    if (moving->is_dir() && !old->node->is_dir()) return -ENOTDIR;
-    if (!moving->is_dir() && old->node->is_dir()) return -EISDIR;
-    if (old->node->is_dir() && old->node->entries_) return -ENOTEMPTY;
+        if (p == old->node) return -kENOTEMPTY;
+    if (moving->is_dir() && !old->node->is_dir()) return -kENOTDIR;
+    if (!moving->is_dir() && old->node->is_dir()) return -kEISDIR;
+    if (old->node->is_dir() && old->node->entries_) return -kENOTEMPTY;
   }
   uint32_t links = moving->attr_.nlink;
   moving->get();
@@ -436,7 +436,7 @@ long TmpNode::rename(const char* name, size_t len, Node* to_dir, const char* to_
 }
 
 long TmpNode::readdir(uint64_t* cookie, Emit emit, void* ctx) {
-  if (!is_dir()) return -ENOTDIR;
+  if (!is_dir()) return -kENOTDIR;
   if (*cookie == 0) {
     if (!emit(ctx, attr_.ino, kDtDir, ".", 1, 1)) return 0;
     *cookie = 1;
@@ -458,7 +458,7 @@ long TmpNode::readdir(uint64_t* cookie, Emit emit, void* ctx) {
 }
 
 long TmpNode::readlink(char* buf, size_t cap) {
-  if ((attr_.mode & kTypeMask) != kTypeSymlink) return -EINVAL;
+  if ((attr_.mode & kTypeMask) != kTypeSymlink) return -kEINVAL;
   size_t n = attr_.size < cap ? size_t(attr_.size) : cap;
   memcpy(buf, target_, n);
   return long(n);
@@ -471,7 +471,7 @@ Time fs_now() { return g_now(); }
 
 long tmpfs_adopt(Node* file, const uint8_t* data, uint64_t size) {
   auto n = static_cast<TmpNode*>(file);
-  if ((n->attr_.mode & kTypeMask) != kTypeRegular || n->attr_.size) return -EINVAL;
+  if ((n->attr_.mode & kTypeMask) != kTypeRegular || n->attr_.size) return -kEINVAL;
   n->adopted_ = data;
   n->attr_.size = size;
   return 0;

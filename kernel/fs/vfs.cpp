@@ -40,7 +40,7 @@ Location location_dup(const Location& l) {
 
 long Vfs::mount_root(FileSystem* fs, const char* source) {
   auto m = new Mount;
-  if (!m) return -ENOMEM;
+  if (!m) return -kENOMEM;
   m->fs = fs;
   m->root = fs->root();
   copy_str(m->path, sizeof m->path, "/");
@@ -50,10 +50,10 @@ long Vfs::mount_root(FileSystem* fs, const char* source) {
 }
 
 long Vfs::mount(const Location& at, FileSystem* fs, const char* source, const char* path) {
-  if ((node_mode(at.node) & kTypeMask) != kTypeDir) return -ENOTDIR;
-  if (covering(at.mnt, at.node)) return -EBUSY;
+  if ((node_mode(at.node) & kTypeMask) != kTypeDir) return -kENOTDIR;
+  if (covering(at.mnt, at.node)) return -kEBUSY;
   auto m = new Mount;
-  if (!m) return -ENOMEM;
+  if (!m) return -kENOMEM;
   m->fs = fs;
   m->root = fs->root();
   m->parent = at.mnt;
@@ -66,9 +66,9 @@ long Vfs::mount(const Location& at, FileSystem* fs, const char* source, const ch
 }
 
 long Vfs::unmount(Mount* m) {
-  if (!m->parent) return -EINVAL;
+  if (!m->parent) return -kEINVAL;
   for (Mount* c = mounts_.front(); c; c = mounts_.next_of(c))
-    if (c->parent == m) return -EBUSY;
+    if (c->parent == m) return -kEBUSY;
   mounts_.remove(m);
   m->root->put();
   m->mountpoint->put();
@@ -124,8 +124,8 @@ long Vfs::step(const Location& dir, const char* name, size_t len, Location* out)
 
 long Vfs::resolve(const Location& base, const char* path, int flags, Location* out,
                   char* last) {
-  if (!path[0]) return -ENOENT;
-  if (strlen(path) >= kPathMax) return -ENAMETOOLONG;
+  if (!path[0]) return -kENOENT;
+  if (strlen(path) >= kPathMax) return -kENAMETOOLONG;
   Location start = path[0] == '/' ? root() : location_dup(base);
   return walk(start, path, flags, out, last);
 }
@@ -151,11 +151,11 @@ long Vfs::walk(Location cur, const char* path, int flags, Location* out, char* l
       break;
     }
     if (len > 255) {
-      r = -ENAMETOOLONG;
+      r = -kENAMETOOLONG;
       break;
     }
     if ((node_mode(cur.node) & kTypeMask) != kTypeDir) {
-      r = -ENOTDIR;
+      r = -kENOTDIR;
       break;
     }
     bool trailing_slash = final && name[len] == '/';
@@ -171,7 +171,7 @@ long Vfs::walk(Location cur, const char* path, int flags, Location* out, char* l
         symlink = type == kTypeSymlink && !trailing_slash;
         if (!symlink) location_put(next);
         if (trailing_slash && type != kTypeDir) {
-          r = -ENOTDIR;
+          r = -kENOTDIR;
           break;
         }
       }
@@ -188,7 +188,7 @@ long Vfs::walk(Location cur, const char* path, int flags, Location* out, char* l
         location_put(cur);
         cur = next;
         // "file/" names a directory or nothing.
-        if (final && trailing_slash && (node_mode(cur.node) & kTypeMask) != kTypeDir) r = -ENOTDIR;
+        if (final && trailing_slash && (node_mode(cur.node) & kTypeMask) != kTypeDir) r = -kENOTDIR;
         if (final || r < 0) break;
         continue;
       }
@@ -197,14 +197,14 @@ long Vfs::walk(Location cur, const char* path, int flags, Location* out, char* l
     // slash and the rest (a slash alone when the link was written "link/").
     if (++links > kMaxLinks) {
       location_put(next);
-      r = -ELOOP;
+      r = -kELOOP;
       break;
     }
     int b = in_buf == 0 ? 1 : 0;
     if (!bufs[b]) bufs[b] = new char[kPathMax];
     if (!bufs[b]) {
       location_put(next);
-      r = -ENOMEM;
+      r = -kENOMEM;
       break;
     }
     char* buf = bufs[b];
@@ -212,7 +212,7 @@ long Vfs::walk(Location cur, const char* path, int flags, Location* out, char* l
     location_put(next);
     size_t rest = strlen(p);
     if (n < 0 || size_t(n) + 1 + rest >= kPathMax) {
-      r = n < 0 ? n : -ENAMETOOLONG;
+      r = n < 0 ? n : -kENAMETOOLONG;
       break;
     }
     size_t at = size_t(n);
@@ -230,7 +230,7 @@ long Vfs::walk(Location cur, const char* path, int flags, Location* out, char* l
   delete[] bufs[1];
   if (r == 0 && (flags & kMustDir) && !(flags & kParent) &&
       (node_mode(cur.node) & kTypeMask) != kTypeDir)
-    r = -ENOTDIR;
+    r = -kENOTDIR;
   if (r < 0) {
     location_put(cur);
     return r;

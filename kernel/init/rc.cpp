@@ -82,7 +82,7 @@ long spawn(const RcEntry& e, const char* path, File* in, File* out, const char**
   Process* child = process_new(init);
   if (!child) {
     release_pipe_ends(in, out);
-    return -ENOMEM;
+    return -kENOMEM;
   }
   child->pid = 0;  // until its main thread exists
   child->cwd = fs::location_dup(init->cwd);
@@ -91,7 +91,7 @@ long spawn(const RcEntry& e, const char* path, File* in, File* out, const char**
   if (!child->mm || !child->fds || !give_stdio(*child->fds, in, out)) {
     release_pipe_ends(in, out);
     process_discard(child);
-    return -ENOMEM;
+    return -kENOMEM;
   }
   // As execve reads it: a baked program's bytes stay in the payload.
   fs::Location loc;
@@ -100,7 +100,7 @@ long spawn(const RcEntry& e, const char* path, File* in, File* out, const char**
   long r = vfs().resolve(init->cwd, path, fs::kFollow, &loc);
   if (r == 0) r = read_program_file(loc, true, &image, &size);
   if (r < 0) {
-    *why = r == -ENOENT ? "no such file in the image" : r == -EACCES ? "not executable" : "cannot read it";
+    *why = r == -kENOENT ? "no such file in the image" : r == -kEACCES ? "not executable" : "cannot read it";
     process_discard(child);
     return r;
   }
@@ -108,7 +108,7 @@ long spawn(const RcEntry& e, const char* path, File* in, File* out, const char**
   if (!child->blocks) {
     free_program_file(image, size);
     process_discard(child);
-    return -ENOMEM;
+    return -kENOMEM;
   }
   child->blocks->image = image;  // given back with the child
   child->blocks->image_size = size;
@@ -128,7 +128,7 @@ long spawn(const RcEntry& e, const char* path, File* in, File* out, const char**
   if (!t) {
     if (loaded) *why = "out of memory";
     process_discard(child);
-    return loaded ? -ENOMEM : -ENOEXEC;
+    return loaded ? -kENOMEM : -kENOEXEC;
   }
   t->process = child;
   t->space = child->mm->space;
@@ -177,7 +177,7 @@ long reap_one() {
     }
     const char* path = program_path(e.bin);
     const char* why = "";
-    long pid = path ? spawn(e, path, in, out, &why) : -ENOENT;
+    long pid = path ? spawn(e, path, in, out, &why) : -kENOENT;
     if (pid < 0) {
       if (!path) {
         complain_unknown(e.bin);
@@ -193,7 +193,7 @@ long reap_one() {
     if (!e.runmode)
       while (g_rc.pids[i]) reap_one();
   }
-  while (reap_one() != -ECHILD) {
+  while (reap_one() != -kECHILD) {
   }
   int s = g_rc.last_status;
   program_exit((s & 0x7f) ? 128 + (s & 0x7f) : (s >> 8) & 0xff);

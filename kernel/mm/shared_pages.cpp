@@ -165,7 +165,7 @@ long SharedPages::write_page(uint64_t index) {
   auto copy = static_cast<uint8_t*>(kmalloc(n));
   if (!copy) {
     pages_[i].dirty = true;
-    return -ENOMEM;
+    return -kENOMEM;
   }
   memcpy(copy, phys_to_virt(pages_[i].pa), n);
   long r = node_->write(off, copy, n);

@@ -7,11 +7,11 @@ extern "C" const uint64_t uaccess_fixups[], uaccess_fixups_end[];
 namespace kiln {
 
 long copy_string_from_user(char* dst, uint64_t src, size_t cap) {
-  if (src >= kUserTop) return -EFAULT;
+  if (src >= kUserTop) return -kEFAULT;
   size_t room = kUserTop - src < cap ? kUserTop - src : cap;
   long n = uaccess_strncpy(dst, reinterpret_cast<const char*>(src), room);
-  if (n == -2) return -EFAULT;
-  if (n == -1) return room < cap ? -EFAULT : -ENAMETOOLONG;
+  if (n == -2) return -kEFAULT;
+  if (n == -1) return room < cap ? -kEFAULT : -kENAMETOOLONG;
   return n;
 }
 

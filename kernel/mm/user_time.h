@@ -44,8 +44,8 @@ inline long read_timeout(uint64_t uts, uint64_t* deadline) {
   *deadline = 0;
   if (!uts) return 0;
   Timespec ts;
-  if (!get_user(&ts, uts)) return -EFAULT;
-  if (!timespec_valid(ts)) return -EINVAL;
+  if (!get_user(&ts, uts)) return -kEFAULT;
+  if (!timespec_valid(ts)) return -kEINVAL;
   *deadline = deadline_after(timespec_ns(ts));
   return 0;
 }

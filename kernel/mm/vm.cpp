@@ -187,19 +187,19 @@ Vma continuation(const Vma& area, uint64_t start, uint64_t end) {
 // /dev/zero turns the request into an anonymous one.
 long mappable_file(uint64_t fd, uint64_t prot, uint64_t* flags, fs::Node** out, bool* may_write) {
   File* f = fd_table().get(int64_t(fd));
-  if (!f) return -EBADF;
+  if (!f) return -kEBADF;
   fs::Node* node = f->node();
   fs::Attr a;
-  if (!node || node->getattr(&a) < 0) return -ENODEV;
+  if (!node || node->getattr(&a) < 0) return -kENODEV;
   uint32_t type = a.mode & fs::kTypeMask;
   if (type == fs::kTypeChar && a.rdev == 0x105) {
     *flags |= kMapAnonymous;
     return 0;
   }
-  if (type != fs::kTypeRegular) return -ENODEV;
+  if (type != fs::kTypeRegular) return -kENODEV;
   uint32_t access = f->status_flags & 3;
-  if (access == 1) return -EACCES;  // O_WRONLY
-  if ((*flags & kMapShared) && (prot & kProtWrite) && access != 2) return -EACCES;
+  if (access == 1) return -kEACCES;  // O_WRONLY
+  if ((*flags & kMapShared) && (prot & kProtWrite) && access != 2) return -kEACCES;
   *may_write = access == 2;
   *out = node;
   return 0;
@@ -348,7 +348,7 @@ long vm_map_anonymous(uint64_t start, uint64_t end, uint32_t prot, uint32_t vma_
 
 long vm_map_backed(uint64_t start, uint64_t end, uint32_t prot, uint32_t vma_flags,
                    uint64_t backing) {
-  if (!mm().vmas.insert(Vma{start, end, prot, vma_flags, backing})) return -ENOMEM;
+  if (!mm().vmas.insert(Vma{start, end, prot, vma_flags, backing})) return -kENOMEM;
   return 0;
 }
 
@@ -382,11 +382,11 @@ long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64
               uint64_t off) {
   AddressSpace& p = mm();
   uint32_t type = flags & 3;
-  if (!len || !page_aligned(off)) return -EINVAL;
-  if (type != kMapShared && type != kMapPrivate && type != kMapSharedValidate) return -EINVAL;
-  if (prot & ~uint64_t(kProtRead | kProtWrite | kProtExec)) return -EINVAL;
+  if (!len || !page_aligned(off)) return -kEINVAL;
+  if (type != kMapShared && type != kMapPrivate && type != kMapSharedValidate) return -kEINVAL;
+  if (prot & ~uint64_t(kProtRead | kProtWrite | kProtExec)) return -kEINVAL;
   uint64_t size = page_align_up(len);
-  if (size < len || size > paging::kUserTop) return -ENOMEM;
+  if (size < len || size > paging::kUserTop) return -kENOMEM;
   fs::Node* file = nullptr;
   bool may_write = false;
   if (!(flags & kMapAnonymous)) {
@@ -396,21 +396,21 @@ long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64
   // Like Linux, only writable private memory counts against RAM: PROT_NONE
   // reservations (glibc's arenas, thread stack guards) are free.
   bool accounted = (prot & kProtWrite) && !(flags & (kMapShared | kMapNoReserve));
-  if (accounted && too_big(size)) return -ENOMEM;
+  if (accounted && too_big(size)) return -kENOMEM;
   uint64_t at;
   if (flags & (kMapFixed | kMapFixedNoReplace)) {
-    if (!page_aligned(addr)) return -EINVAL;
-    if (addr < kMinAddr || addr + size > paging::kUserTop || addr + size < addr) return -EPERM;
+    if (!page_aligned(addr)) return -kEINVAL;
+    if (addr < kMinAddr || addr + size > paging::kUserTop || addr + size < addr) return -kEPERM;
     if (p.vmas.overlaps(addr, addr + size)) {
-      if (flags & kMapFixedNoReplace) return -EEXIST;
+      if (flags & kMapFixedNoReplace) return -kEEXIST;
       bool removed = p.vmas.remove(addr, addr + size, on_removed);
       SharedPages::reap();
-      if (!removed) return -ENOMEM;
+      if (!removed) return -kENOMEM;
     }
     at = addr;
   } else {
     at = pick_address(addr, size);
-    if (!at) return -ENOMEM;
+    if (!at) return -kENOMEM;
   }
   uint64_t handle = 0;
   uint32_t vflags = 0;
@@ -418,13 +418,13 @@ long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64
     // Every shared mapping of a file, in any process, maps the same frames;
     // an anonymous one has frames of its own, which fork shares.
     SharedPages* sp = SharedPages::of(file);
-    if (!sp) return -ENOMEM;
+    if (!sp) return -kENOMEM;
     handle = reinterpret_cast<uint64_t>(sp);
     vflags = kVmaShared | (may_write ? kVmaMayWrite : 0);
     if (!file) off = 0;
   } else if (file) {
     MappedFile* mf = new MappedFile{file, 1};
-    if (!mf) return -ENOMEM;
+    if (!mf) return -kENOMEM;
     file->get();
     handle = reinterpret_cast<uint64_t>(mf);
   }
@@ -432,7 +432,7 @@ long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64
   if (!p.vmas.insert(v)) {
     if (handle) file_unref(v);
     SharedPages::reap();
-    return -ENOMEM;
+    return -kENOMEM;
   }
   if ((flags & kMapPopulate) && !vm_populate(at, at + size)) {
     vm_report_oom(at);
@@ -441,21 +441,21 @@ long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64
 }
 
 long sys_munmap(uint64_t addr, uint64_t len) {
-  if (!page_aligned(addr) || !len) return -EINVAL;
+  if (!page_aligned(addr) || !len) return -kEINVAL;
   uint64_t end = addr + page_align_up(len);
-  if (end > paging::kUserTop || end < addr) return -EINVAL;
+  if (end > paging::kUserTop || end < addr) return -kEINVAL;
   bool removed = mm().vmas.remove(addr, end, on_removed);
   SharedPages::reap();  // the last mapping of a file writes its pages back
-  return removed ? 0 : -ENOMEM;
+  return removed ? 0 : -kENOMEM;
 }
 
 long sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot) {
-  if (!page_aligned(addr)) return -EINVAL;
+  if (!page_aligned(addr)) return -kEINVAL;
   if (prot & ~uint64_t(kProtRead | kProtWrite | kProtExec | 0x01000000 /*GROWSDOWN*/))
-    return -EINVAL;
+    return -kEINVAL;
   prot &= 7;
   uint64_t end = addr + page_align_up(len);
-  if (end < addr || end > paging::kUserTop) return -ENOMEM;
+  if (end < addr || end > paging::kUserTop) return -kENOMEM;
   if (addr == end) return 0;
   if (prot & kProtWrite) {
     // A shared mapping of a file opened read-only stays read-only.
@@ -464,10 +464,10 @@ long sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot) {
       const Vma& v = set.at(i);
       SharedPages* sp = shared_pages_of(v);
       if (v.end > addr && v.start < end && sp && sp->node() && !(v.flags & kVmaMayWrite))
-        return -EACCES;
+        return -kEACCES;
     }
   }
-  if (!mm().vmas.protect(addr, end, uint32_t(prot))) return -ENOMEM;
+  if (!mm().vmas.protect(addr, end, uint32_t(prot))) return -kENOMEM;
   apply_protection(addr, end, uint32_t(prot));
   return 0;
 }
@@ -475,12 +475,12 @@ long sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot) {
 long sys_mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t flags,
                 uint64_t new_addr) {
   AddressSpace& p = mm();
-  if (!page_aligned(old_addr) || flags & ~uint64_t(7)) return -EINVAL;
-  if ((flags & kMremapFixed) && !(flags & kMremapMayMove)) return -EINVAL;
+  if (!page_aligned(old_addr) || flags & ~uint64_t(7)) return -kEINVAL;
+  if ((flags & kMremapFixed) && !(flags & kMremapMayMove)) return -kEINVAL;
   uint64_t old_size = page_align_up(old_len), new_size = page_align_up(new_len);
-  if (!new_size) return -EINVAL;
+  if (!new_size) return -kEINVAL;
   const Vma* v = p.vmas.find(old_addr);
-  if (!v || old_addr + old_size > v->end) return -EFAULT;
+  if (!v || old_addr + old_size > v->end) return -kEFAULT;
   Vma area = *v;
   if (!(flags & kMremapFixed)) {
     if (new_size <= old_size) {
@@ -491,20 +491,20 @@ long sys_mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t 
     uint64_t tail = old_addr + old_size;
     if (tail == area.end && tail + (new_size - old_size) <= p.mmap_top &&
         !p.vmas.overlaps(tail, old_addr + new_size)) {
-      if (too_big(new_size)) return -ENOMEM;
+      if (too_big(new_size)) return -kENOMEM;
       Vma grown = continuation(area, tail, old_addr + new_size);
       if (!p.vmas.insert(grown)) {
         if (grown.file) file_unref(grown);
-        return -ENOMEM;
+        return -kENOMEM;
       }
       return int64_t(old_addr);
     }
-    if (!(flags & kMremapMayMove)) return -ENOMEM;
+    if (!(flags & kMremapMayMove)) return -kENOMEM;
     new_addr = pick_address(0, new_size);
-    if (!new_addr) return -ENOMEM;
+    if (!new_addr) return -kENOMEM;
   } else {
-    if (!page_aligned(new_addr) || new_addr + new_size > paging::kUserTop) return -EINVAL;
-    if (new_addr < old_addr + old_size && old_addr < new_addr + new_size) return -EINVAL;
+    if (!page_aligned(new_addr) || new_addr + new_size > paging::kUserTop) return -kEINVAL;
+    if (new_addr < old_addr + old_size && old_addr < new_addr + new_size) return -kEINVAL;
     p.vmas.remove(new_addr, new_addr + new_size, on_removed);
   }
   Vma dest = continuation(area, old_addr, old_addr + new_size);
@@ -512,7 +512,7 @@ long sys_mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t 
   dest.end = new_addr + new_size;
   if (!p.vmas.insert(dest)) {
     if (dest.file) file_unref(dest);
-    return -ENOMEM;
+    return -kENOMEM;
   }
   // Move the frames, not their contents.
   uint64_t moved = old_size < new_size ? old_size : new_size;
@@ -550,10 +550,10 @@ long sys_brk(uint64_t addr) {
 long sys_madvise(uint64_t addr, uint64_t len, uint64_t advice) {
   // The advice values Linux 6.1 knows (MADV_NORMAL .. MADV_COLLAPSE).
   bool known = advice <= 4 || (advice >= 8 && advice <= 25);
-  if (!known || !page_aligned(addr)) return -EINVAL;
+  if (!known || !page_aligned(addr)) return -kEINVAL;
   uint64_t end = addr + page_align_up(len);
-  if (end < addr) return -EINVAL;
-  if (!mm().vmas.covered(addr, end)) return -ENOMEM;
+  if (end < addr) return -kEINVAL;
+  if (!mm().vmas.covered(addr, end)) return -kENOMEM;
   if (advice == kMadvDontNeed || advice == kMadvFree || advice == kMadvRemove) {
     // Private anonymous memory: the next touch sees zeros, as on Linux.
     release_frames(addr, end);

@@ -147,9 +147,9 @@ long vm_files_write_back(fs::FileSystem* only) {
 long sys_msync(uint64_t addr, uint64_t len, uint64_t flags) {
   if ((addr & (kPageSize - 1)) || (flags & ~(kMsAsync | kMsInvalidate | kMsSync)) ||
       ((flags & kMsAsync) && (flags & kMsSync)))
-    return -EINVAL;
+    return -kEINVAL;
   uint64_t end = addr + page_align_up(len);
-  if (end < addr) return -ENOMEM;
+  if (end < addr) return -kENOMEM;
   // Linux writes back only for MS_SYNC; MS_ASYNC's pages are already where
   // read() sees them, and reach the file at the latest when unmapped.
   long err = 0;
@@ -182,7 +182,7 @@ long sys_msync(uint64_t addr, uint64_t len, uint64_t flags) {
     at = to;
   }
   if (err) return err;
-  return gap ? -ENOMEM : 0;
+  return gap ? -kENOMEM : 0;
 }
 
 }  // namespace kiln

@@ -3,7 +3,7 @@
 #include "lib/format.h"
 #include "lib/mem.h"
 #include "net/bytes.h"
-#include "net/errors.h"
+#include "abi/linux/errno.h"
 
 namespace kiln::net {
 

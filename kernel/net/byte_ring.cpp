@@ -2,7 +2,7 @@
 
 #include "lib/mem.h"
 #include "net/alloc.h"
-#include "net/errors.h"
+#include "abi/linux/errno.h"
 
 namespace kiln::net {
 namespace {

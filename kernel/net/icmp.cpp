@@ -2,7 +2,7 @@
 // errors reported to the transport they concern (both families).
 #include "lib/mem.h"
 #include "net/bytes.h"
-#include "net/errors.h"
+#include "abi/linux/errno.h"
 #include "net/proto.h"
 #include "net/stack.h"
 

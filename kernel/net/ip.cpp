@@ -2,7 +2,7 @@
 // header, source selection, output dispatch, and unreachable errors.
 #include "lib/mem.h"
 #include "net/bytes.h"
-#include "net/errors.h"
+#include "abi/linux/errno.h"
 #include "net/proto.h"
 #include "net/stack.h"
 

@@ -2,7 +2,7 @@
 // fragmentation. The stack is a host: it never forwards.
 #include "lib/mem.h"
 #include "net/bytes.h"
-#include "net/errors.h"
+#include "abi/linux/errno.h"
 #include "net/stack.h"
 
 namespace kiln::net {

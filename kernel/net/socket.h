@@ -11,7 +11,7 @@
 #include "net/addr.h"
 #include "net/alloc.h"
 #include "net/byte_ring.h"
-#include "net/errors.h"
+#include "abi/linux/errno.h"
 #include "net/packet.h"
 
 namespace kiln::net {

@@ -2,7 +2,7 @@
 // LISTEN and CLOSED rules, and the per-connection state machine.
 #include "lib/mem.h"
 #include "net/bytes.h"
-#include "net/errors.h"
+#include "abi/linux/errno.h"
 #include "net/proto.h"
 #include "net/stack.h"
 

@@ -1,6 +1,6 @@
 // The stream half of the socket API: connect, listen, accept, send, recv,
 // shutdown, close and readiness, over the control block in Socket::tcb.
-#include "net/errors.h"
+#include "abi/linux/errno.h"
 #include "net/proto.h"
 #include "net/stack.h"
 

@@ -1,7 +1,7 @@
 // TCP timers and connection teardown: retransmission (RFC 6298 with
 // exponential backoff), delayed ACK, zero-window probes, keepalive,
 // TIME_WAIT and the orphaned FIN_WAIT_2 limit.
-#include "net/errors.h"
+#include "abi/linux/errno.h"
 #include "net/proto.h"
 #include "net/stack.h"
 

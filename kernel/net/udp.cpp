@@ -2,7 +2,7 @@
 // over IPv4 and IPv6.
 #include "lib/mem.h"
 #include "net/bytes.h"
-#include "net/errors.h"
+#include "abi/linux/errno.h"
 #include "net/proto.h"
 #include "net/stack.h"
 

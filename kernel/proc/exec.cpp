@@ -88,7 +88,7 @@ bool load_segments(AddressSpace& p, const elf::Image& img, const uint8_t* data, 
       long r;
       if (const Vma* v = p.vmas.find(va)) {
         copy_needed |= !v->backing;
-        r = p.vmas.protect(va, va + kPageSize, v->prot | prot) ? 0 : -ENOMEM;
+        r = p.vmas.protect(va, va + kPageSize, v->prot | prot) ? 0 : -kENOMEM;
       } else {
         r = in_place ? vm_map_backed(va, va + kPageSize, prot, 0, backing + (va - start))
                      : vm_map_anonymous(va, va + kPageSize, prot, 0);
@@ -209,7 +209,7 @@ bool build_stack(AddressSpace& p, const ExecArgs& a, uint64_t entry, uint64_t ph
 // from the file tree into a kernel buffer.
 long read_interpreter(const char* path, size_t len, uint8_t** out, size_t* size) {
   char name[256];
-  if (len == 0 || len >= sizeof name) return -ENAMETOOLONG;
+  if (len == 0 || len >= sizeof name) return -kENAMETOOLONG;
   memcpy(name, path, len);
   name[len] = 0;
   fs::Location loc;
@@ -271,9 +271,9 @@ bool load_interpreter(AddressSpace& p, const char* path, size_t len, uint64_t* b
 long read_program_file(fs::Location loc, bool executable, uint8_t** out, size_t* size) {
   fs::Attr a;
   long r = loc.node->getattr(&a);
-  if (r == 0 && (a.mode & fs::kTypeMask) != fs::kTypeRegular) r = -EACCES;
-  if (r == 0 && executable && !(a.mode & 0111)) r = -EACCES;
-  if (r == 0 && a.size > (512u << 20)) r = -ENOMEM;
+  if (r == 0 && (a.mode & fs::kTypeMask) != fs::kTypeRegular) r = -kEACCES;
+  if (r == 0 && executable && !(a.mode & 0111)) r = -kEACCES;
+  if (r == 0 && a.size > (512u << 20)) r = -kENOMEM;
   // A baked file runs from the payload itself, as the first program does.
   uint64_t resident_size;
   const uint8_t* resident = r == 0 ? loc.node->resident_contents(&resident_size) : nullptr;
@@ -285,10 +285,10 @@ long read_program_file(fs::Location loc, bool executable, uint8_t** out, size_t*
   }
   uint64_t pa = r == 0 ? alloc_frames(page_align_up(a.size ? a.size : 1) / kPageSize) : 0;
   auto buf = pa ? static_cast<uint8_t*>(phys_to_virt(pa)) : nullptr;
-  if (r == 0 && !buf) r = -ENOMEM;
+  if (r == 0 && !buf) r = -kENOMEM;
   if (r == 0) {
     long n = loc.node->read(0, buf, a.size);
-    r = n == long(a.size) ? 0 : (n < 0 ? n : -EIO);
+    r = n == long(a.size) ? 0 : (n < 0 ? n : -kEIO);
   }
   fs::location_put(loc);
   if (r < 0) {

@@ -255,10 +255,10 @@ class ProcNode final : public fs::Node {
   }
 
   long read(uint64_t offset, void* buf, size_t n) override {
-    if (entry_->kind != Kind::File || fd_ >= 0) return -EISDIR;
+    if (entry_->kind != Kind::File || fd_ >= 0) return -kEISDIR;
     Text t;
     entry_->gen(t);
-    if (!t.ok) return -ENOMEM;
+    if (!t.ok) return -kENOMEM;
     if (offset >= t.len) return 0;
     if (n > t.len - offset) n = size_t(t.len - offset);
     memcpy(buf, t.buf + offset, n);
@@ -269,14 +269,14 @@ class ProcNode final : public fs::Node {
     Text t;
     if (fd_ >= 0) {
       File* f = fd_table().get(fd_);
-      if (!f) return -ENOENT;
+      if (!f) return -kENOENT;
       char desc[256];
       f->describe(desc, sizeof desc);
       t.add("%s", desc);
     } else if (entry_->kind == Kind::Link) {
       entry_->gen(t);
     } else {
-      return -EINVAL;
+      return -kEINVAL;
     }
     size_t n = t.len < cap ? t.len : cap;
     memcpy(buf, t.buf, n);
@@ -290,21 +290,21 @@ class ProcNode final : public fs::Node {
     if (entry_->kind == Kind::FdDir && fd_ < 0) {
       int fd = 0;
       for (size_t i = 0; i < len; i++) {
-        if (name[i] < '0' || name[i] > '9' || fd > FdTable::kMax) return -ENOENT;
+        if (name[i] < '0' || name[i] > '9' || fd > FdTable::kMax) return -kENOENT;
         fd = fd * 10 + (name[i] - '0');
       }
-      if (!len || !fd_table().get(fd)) return -ENOENT;
+      if (!len || !fd_table().get(fd)) return -kENOENT;
       return made(entry_, entry_, fd, out);
     }
-    if (entry_->kind != Kind::Dir || fd_ >= 0) return -ENOTDIR;
+    if (entry_->kind != Kind::Dir || fd_ >= 0) return -kENOTDIR;
     for (const Entry* c = entry_->children; c->name; c++)
       if (strlen(c->name) == len && memcmp(c->name, name, len) == 0)
         return made(c, entry_, -1, out);
-    return -ENOENT;
+    return -kENOENT;
   }
 
   long readdir(uint64_t* cookie, Emit emit, void* ctx) override {
-    if (fd_ >= 0 || (entry_->kind != Kind::Dir && entry_->kind != Kind::FdDir)) return -ENOTDIR;
+    if (fd_ >= 0 || (entry_->kind != Kind::Dir && entry_->kind != Kind::FdDir)) return -kENOTDIR;
     if (*cookie == 0) {
       if (!emit(ctx, ino, fs::kDtDir, ".", 1, 1)) return 0;
       *cookie = 1;
@@ -336,7 +336,7 @@ class ProcNode final : public fs::Node {
  private:
   long made(const Entry* e, const Entry* parent, int fd, Node** out) {
     auto n = new ProcNode(fs, e, parent, fd);
-    if (!n) return -ENOMEM;
+    if (!n) return -kENOMEM;
     *out = n;
     return 0;
   }

@@ -176,63 +176,63 @@ void fault_signal(TrapFrame& f, int sig, int code, uint64_t fault_addr, const ch
 
 long sys_rt_sigaction(uint64_t sig, uint64_t act, uint64_t oact, uint64_t size, uint64_t,
                       uint64_t) {
-  if (size != 8) return -EINVAL;
-  if (sig < 1 || sig > 64) return -EINVAL;
+  if (size != 8) return -kEINVAL;
+  if (sig < 1 || sig > 64) return -kEINVAL;
   SigAction& cur = process().actions[sig];
   SigAction old = cur;
   if (act) {
-    if (sig == SIGKILL || sig == SIGSTOP) return -EINVAL;
+    if (sig == SIGKILL || sig == SIGSTOP) return -kEINVAL;
     SigAction next;
-    if (!get_user(&next, act)) return -EFAULT;
+    if (!get_user(&next, act)) return -kEFAULT;
     next.mask &= ~kUnblockable;
     cur = next;
     // Setting SIG_IGN discards what is pending (POSIX).
     if (is_ignored(process(), int(sig))) current_thread()->pending_signals &= ~signal_bit(int(sig));
   }
-  if (oact && !put_user(oact, old)) return -EFAULT;
+  if (oact && !put_user(oact, old)) return -kEFAULT;
   return 0;
 }
 
 long sys_rt_sigprocmask(uint64_t how, uint64_t set, uint64_t oset, uint64_t size, uint64_t,
                         uint64_t) {
-  if (size != 8) return -EINVAL;
+  if (size != 8) return -kEINVAL;
   Thread* t = current_thread();
   uint64_t old = t->signal_mask;
   if (set) {
     uint64_t s;
-    if (!get_user(&s, set)) return -EFAULT;
+    if (!get_user(&s, set)) return -kEFAULT;
     switch (int(how)) {
       case SIG_BLOCK: t->signal_mask |= s; break;
       case SIG_UNBLOCK: t->signal_mask &= ~s; break;
       case SIG_SETMASK: t->signal_mask = s; break;
-      default: return -EINVAL;
+      default: return -kEINVAL;
     }
     t->signal_mask &= ~kUnblockable;
   }
-  if (oset && !put_user(oset, old)) return -EFAULT;
+  if (oset && !put_user(oset, old)) return -kEFAULT;
   return 0;
 }
 
 long sys_rt_sigpending(uint64_t uset, uint64_t size, uint64_t, uint64_t, uint64_t, uint64_t) {
-  if (size > 8) return -EINVAL;
+  if (size > 8) return -kEINVAL;
   uint64_t pending = current_thread()->pending_signals & current_thread()->signal_mask;
-  return copy_to_user(uset, &pending, size) ? 0 : -EFAULT;
+  return copy_to_user(uset, &pending, size) ? 0 : -kEFAULT;
 }
 
 long begin_temporary_sigmask(uint64_t umask, uint64_t size, uint64_t* saved) {
   Thread* t = current_thread();
   *saved = t->signal_mask;
   if (!umask) return 0;
-  if (size != 8) return -EINVAL;
+  if (size != 8) return -kEINVAL;
   uint64_t mask;
-  if (!get_user(&mask, umask)) return -EFAULT;
+  if (!get_user(&mask, umask)) return -kEFAULT;
   t->signal_mask = mask & ~kUnblockable;
   return 0;
 }
 
 long end_temporary_sigmask(long ret, uint64_t saved) {
   Thread* t = current_thread();
-  if (ret == -EINTR) {
+  if (ret == -kEINTR) {
     // The handler runs under the temporary mask; its sigreturn restores `saved`.
     TrapFrame& f = *syscall_frame();
     f.rax = uint64_t(ret);
@@ -247,21 +247,21 @@ long end_temporary_sigmask(long ret, uint64_t saved) {
 }
 
 long sys_rt_sigsuspend(uint64_t umask, uint64_t size, uint64_t, uint64_t, uint64_t, uint64_t) {
-  if (size != 8) return -EINVAL;
+  if (size != 8) return -kEINVAL;
   uint64_t mask;
-  if (!get_user(&mask, umask)) return -EFAULT;
+  if (!get_user(&mask, umask)) return -kEFAULT;
   Thread* t = current_thread();
   uint64_t saved = t->signal_mask;
   t->signal_mask = mask & ~kUnblockable;
   WaitList never_woken;
   while (!signal_pending()) wait_on(never_woken, 0);
-  return end_temporary_sigmask(-EINTR, saved);
+  return end_temporary_sigmask(-kEINTR, saved);
 }
 
 long sys_pause(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
   WaitList never_woken;
   while (!signal_pending()) wait_on(never_woken, 0);
-  return -EINTR;
+  return -kEINTR;
 }
 
 long sys_sigaltstack(uint64_t uss, uint64_t uold, uint64_t, uint64_t, uint64_t, uint64_t) {
@@ -278,26 +278,26 @@ long sys_sigaltstack(uint64_t uss, uint64_t uold, uint64_t, uint64_t, uint64_t, 
   if (on_stack) old.flags = SS_ONSTACK;
   if (uss) {
     StackT ss;
-    if (!get_user(&ss, uss)) return -EFAULT;
-    if (on_stack) return -EPERM;
-    if (ss.flags & ~(SS_DISABLE | SS_ONSTACK | int32_t(0x80000000))) return -EINVAL;
+    if (!get_user(&ss, uss)) return -kEFAULT;
+    if (on_stack) return -kEPERM;
+    if (ss.flags & ~(SS_DISABLE | SS_ONSTACK | int32_t(0x80000000))) return -kEINVAL;
     if (ss.flags & SS_DISABLE) {
       t->altstack_sp = t->altstack_size = 0;
       t->altstack_flags = SS_DISABLE;
     } else {
-      if (ss.size < kMinSigStackSize) return -ENOMEM;
+      if (ss.size < kMinSigStackSize) return -kENOMEM;
       t->altstack_sp = ss.sp;
       t->altstack_size = ss.size;
       t->altstack_flags = 0;
     }
   }
-  if (uold && !put_user(uold, old)) return -EFAULT;
+  if (uold && !put_user(uold, old)) return -kEFAULT;
   return 0;
 }
 
 long sys_kill(uint64_t upid, uint64_t sig, uint64_t, uint64_t, uint64_t, uint64_t) {
   int pid = int(upid);
-  if (int(sig) < 0 || sig > 64) return -EINVAL;
+  if (int(sig) < 0 || sig > 64) return -kEINVAL;
   Process& self = process();
   // Every process is its own group and session: 0 is the caller, -N is
   // process N, -1 is everyone but pid 1 (the caller included).
@@ -314,7 +314,7 @@ long sys_kill(uint64_t upid, uint64_t sig, uint64_t, uint64_t, uint64_t, uint64_
     }
     p = next;
   }
-  if (!found) return -ESRCH;
+  if (!found) return -kESRCH;
   // The caller's own signal last: it may end the caller.
   bool self_chosen = pid == 0 || pid == -1 || pid == self.pid || pid == -self.pid;
   if (sig && self_chosen) send_signal(signal_target(&self, int(sig)), int(sig), SI_USER, self.pid, 0);
@@ -322,9 +322,9 @@ long sys_kill(uint64_t upid, uint64_t sig, uint64_t, uint64_t, uint64_t, uint64_
 }
 
 long sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t sig, uint64_t, uint64_t, uint64_t) {
-  if (int(tgid) <= 0 || int(tid) <= 0 || int(sig) < 0 || sig > 64) return -EINVAL;
+  if (int(tgid) <= 0 || int(tid) <= 0 || int(sig) < 0 || sig > 64) return -kEINVAL;
   Thread* t = thread_find(int(tid));
-  if (!t || !t->process || t->process->pid != int(tgid)) return -ESRCH;
+  if (!t || !t->process || t->process->pid != int(tgid)) return -kESRCH;
   if (sig) send_signal(t, int(sig), SI_TKILL, process().pid, 0);
   return 0;
 }

@@ -24,7 +24,7 @@ long set_res(uint32_t* r, uint32_t* e, uint32_t* s, uint32_t* fs, uint32_t nr, u
              uint32_t ns) {
   if (!privileged() &&
       !(allowed(nr, *r, *e, *s) && allowed(ne, *r, *e, *s) && allowed(ns, *r, *e, *s)))
-    return -EPERM;
+    return -kEPERM;
   if (nr != kUnchanged) *r = nr;
   if (ne != kUnchanged) *e = ne;
   if (ns != kUnchanged) *s = ns;
@@ -37,8 +37,8 @@ long set_res(uint32_t* r, uint32_t* e, uint32_t* s, uint32_t* fs, uint32_t nr, u
 long set_re(uint32_t* r, uint32_t* e, uint32_t* s, uint32_t* fs, uint32_t nr, uint32_t ne) {
   uint32_t old_r = *r;
   if (!privileged()) {
-    if (nr != kUnchanged && nr != *r && nr != *e) return -EPERM;
-    if (ne != kUnchanged && ne != *r && ne != *e && ne != *s) return -EPERM;
+    if (nr != kUnchanged && nr != *r && nr != *e) return -kEPERM;
+    if (ne != kUnchanged && ne != *r && ne != *e && ne != *s) return -kEPERM;
   }
   if (nr != kUnchanged) *r = nr;
   if (ne != kUnchanged) *e = ne;
@@ -48,7 +48,7 @@ long set_re(uint32_t* r, uint32_t* e, uint32_t* s, uint32_t* fs, uint32_t nr, ui
 }
 
 long get_res(uint32_t r, uint32_t e, uint32_t s, uint64_t ur, uint64_t ue, uint64_t us) {
-  return put_user(ur, r) && put_user(ue, e) && put_user(us, s) ? 0 : -EFAULT;
+  return put_user(ur, r) && put_user(ue, e) && put_user(us, s) ? 0 : -kEFAULT;
 }
 
 }  // namespace
@@ -61,9 +61,9 @@ long sys_getegid(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) { r
 long sys_setuid(uint64_t uid, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
   Cred& c = cred();
   uint32_t u = uint32_t(uid);
-  if (u == kUnchanged) return -EINVAL;
+  if (u == kUnchanged) return -kEINVAL;
   if (privileged()) return set_res(&c.ruid, &c.euid, &c.suid, &c.fsuid, u, u, u);
-  if (u != c.ruid && u != c.suid) return -EPERM;
+  if (u != c.ruid && u != c.suid) return -kEPERM;
   c.euid = c.fsuid = u;
   return 0;
 }
@@ -71,9 +71,9 @@ long sys_setuid(uint64_t uid, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) 
 long sys_setgid(uint64_t gid, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
   Cred& c = cred();
   uint32_t g = uint32_t(gid);
-  if (g == kUnchanged) return -EINVAL;
+  if (g == kUnchanged) return -kEINVAL;
   if (privileged()) return set_res(&c.rgid, &c.egid, &c.sgid, &c.fsgid, g, g, g);
-  if (g != c.rgid && g != c.sgid) return -EPERM;
+  if (g != c.rgid && g != c.sgid) return -kEPERM;
   c.egid = c.fsgid = g;
   return 0;
 }
@@ -122,18 +122,18 @@ long sys_setfsgid(uint64_t gid, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t
 
 long sys_getgroups(uint64_t size, uint64_t ulist, uint64_t, uint64_t, uint64_t, uint64_t) {
   const Cred& c = cred();
-  if (int(size) < 0) return -EINVAL;
+  if (int(size) < 0) return -kEINVAL;
   if (size == 0) return long(c.ngroups);
-  if (size < c.ngroups) return -EINVAL;
-  return copy_to_user(ulist, c.groups, c.ngroups * 4) ? long(c.ngroups) : -EFAULT;
+  if (size < c.ngroups) return -kEINVAL;
+  return copy_to_user(ulist, c.groups, c.ngroups * 4) ? long(c.ngroups) : -kEFAULT;
 }
 
 long sys_setgroups(uint64_t size, uint64_t ulist, uint64_t, uint64_t, uint64_t, uint64_t) {
   Cred& c = cred();
-  if (!privileged()) return -EPERM;
-  if (size > sizeof c.groups / 4) return -EINVAL;
+  if (!privileged()) return -kEPERM;
+  if (size > sizeof c.groups / 4) return -kEINVAL;
   uint32_t groups[32];
-  if (size && !copy_from_user(groups, ulist, size * 4)) return -EFAULT;
+  if (size && !copy_from_user(groups, ulist, size * 4)) return -kEFAULT;
   for (size_t i = 0; i < size; i++) c.groups[i] = groups[i];
   c.ngroups = size;
   return 0;

@@ -76,14 +76,14 @@ void free_unwanted_zombies() {
 
 long fork_process(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid,
                   uint64_t tls) {
-  if (flags & ~kForkFlags) return -EINVAL;
+  if (flags & ~kForkFlags) return -kEINVAL;
   // Sharing descriptor tables or signal handlers between processes is not
   // offered; nobody forks with them.
-  if (flags & (CLONE_FILES | CLONE_SIGHAND)) return -EINVAL;
+  if (flags & (CLONE_FILES | CLONE_SIGHAND)) return -kEINVAL;
   free_unwanted_zombies();
   Process& parent = process();
   Process* child = process_new((flags & CLONE_PARENT) && parent.parent ? parent.parent : &parent);
-  if (!child) return -EAGAIN;
+  if (!child) return -kEAGAIN;
   child->exit_signal = int(flags & 0xff);
   child->cwd = fs::location_dup(parent.cwd);
   if (flags & CLONE_VM) {
@@ -93,19 +93,19 @@ long fork_process(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t 
     child->mm = mm_new();
     if (!child->mm || !vm_copy_space(*parent.mm, *child->mm)) {
       process_discard(child);
-      return -ENOMEM;
+      return -kENOMEM;
     }
   }
   child->fds = copy_fds(*parent.fds);
   if (!child->fds) {
     process_discard(child);
-    return -ENOMEM;
+    return -kENOMEM;
   }
   Thread* self = current_thread();
   Thread* t = clone_child_thread(flags, stack, tls);
   if (!t) {
     process_discard(child);
-    return -EAGAIN;
+    return -kEAGAIN;
   }
   t->process = child;
   t->space = child->mm->space;
@@ -115,7 +115,7 @@ long fork_process(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t 
   child->pid = t->tid;
   int32_t pid = child->pid;
   if (flags & CLONE_CHILD_CLEARTID) t->clear_child_tid = child_tid;
-  if ((flags & CLONE_PARENT_SETTID) && !put_user(parent_tid, pid)) return -EFAULT;
+  if ((flags & CLONE_PARENT_SETTID) && !put_user(parent_tid, pid)) return -kEFAULT;
   // Into the child's memory, not the parent's: the page is copy-on-write.
   if (flags & CLONE_CHILD_SETTID) vm_store_u32_in(*child->mm, child_tid, uint32_t(pid));
   if (flags & CLONE_VFORK) {
@@ -149,9 +149,9 @@ long count_strings(uint64_t uvec, size_t* n) {
   *n = 0;
   if (!uvec) return 0;
   for (;; (*n)++) {
-    if (*n > kMaxArgs) return -E2BIG;
+    if (*n > kMaxArgs) return -kE2BIG;
     uint64_t p;
-    if (!get_user(&p, uvec + *n * 8)) return -EFAULT;
+    if (!get_user(&p, uvec + *n * 8)) return -kEFAULT;
     if (!p) return 0;
   }
 }
@@ -163,15 +163,15 @@ long copy_strings(uint64_t uvec, size_t n, const char* const* prefix, size_t npr
     out[i] = *cursor;
     if (i < nprefix) {
       size_t len = strlen(prefix[i]) + 1;
-      if (len > size_t(end - *cursor)) return -E2BIG;
+      if (len > size_t(end - *cursor)) return -kE2BIG;
       memcpy(*cursor, prefix[i], len);
       *cursor += len;
       continue;
     }
     uint64_t p;
-    if (!get_user(&p, uvec + (i - nprefix) * 8)) return -EFAULT;
+    if (!get_user(&p, uvec + (i - nprefix) * 8)) return -kEFAULT;
     long len = copy_string_from_user(*cursor, p, size_t(end - *cursor));
-    if (len == -ENAMETOOLONG) return -E2BIG;
+    if (len == -kENAMETOOLONG) return -kE2BIG;
     if (len < 0) return len;
     *cursor += len + 1;
   }
@@ -188,7 +188,7 @@ long copy_exec_strings(uint64_t uargv, uint64_t uenvp, const char* const* prefix
   if (skip > argc) skip = argc;
   size_t ptrs = (nprefix + argc - skip + 1 + envc + 1) * sizeof(char*);
   s->block = static_cast<char*>(kmalloc(ptrs + kArgMax));
-  if (!s->block) return -ENOMEM;
+  if (!s->block) return -kENOMEM;
   s->argv = reinterpret_cast<const char**>(s->block);
   s->argc = nprefix + argc - skip;
   s->envp = s->argv + s->argc + 1;
@@ -265,7 +265,7 @@ bool executable_path(fs::Location dir, const char* last, char* out, size_t cap) 
 
 long do_execve(int64_t dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp, int flags) {
   constexpr int AT_EMPTY_PATH = 0x1000, AT_SYMLINK_NOFOLLOW = 0x100;
-  if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)) return -EINVAL;
+  if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)) return -kEINVAL;
   char path[256];
   long plen = copy_string_from_user(path, upath, sizeof path);
   if (plen < 0) return plen;
@@ -296,7 +296,7 @@ long do_execve(int64_t dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp, in
     if (!parse_shebang(image, size, line, sizeof shebang[0], &interp, &arg)) break;
     if (depth == kMaxScriptDepth) {
       free_program_file(image, size);
-      return -ELOOP;
+      return -kELOOP;
     }
     free_program_file(image, size);
     fs::Location iloc;
@@ -319,7 +319,7 @@ long do_execve(int64_t dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp, in
   elf::Image probe;
   if (probe.parse(image, size) != elf::Error::None) {
     free_program_file(image, size);
-    return -ENOEXEC;
+    return -kENOEXEC;
   }
   ExecStrings s;
   if (long r = copy_exec_strings(uargv, uenvp, prefix, nprefix, skip, &s); r < 0) {
@@ -333,7 +333,7 @@ long do_execve(int64_t dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp, in
     delete blocks;
     free_program_file(image, size);
     kfree(s.block);
-    return -ENOMEM;
+    return -kENOMEM;
   }
   blocks->image = image;
   blocks->image_size = size;
@@ -389,7 +389,7 @@ long sys_vfork(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
 
 long clone_process(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid,
                    uint64_t tls) {
-  if (flags & CLONE_THREAD) return -EINVAL;
+  if (flags & CLONE_THREAD) return -kEINVAL;
   return fork_process(flags, stack, parent_tid, child_tid, tls);
 }
 
@@ -445,9 +445,9 @@ long wait_child(Process& self, int pid, bool block, int* status) {
       reap(q);
       return found;
     }
-    if (!any) return -ECHILD;
+    if (!any) return -kECHILD;
     if (!block) return 0;
-    if (signal_pending()) return -EINTR;
+    if (signal_pending()) return -kEINTR;
     wait_on(self.child_wait, 0);
   }
 }
@@ -455,15 +455,15 @@ long wait_child(Process& self, int pid, bool block, int* status) {
 long sys_wait4(uint64_t upid, uint64_t ustatus, uint64_t options, uint64_t rusage, uint64_t,
                uint64_t) {
   if (options & ~uint64_t(WNOHANG | WUNTRACED | WCONTINUED | WALL | WCLONE | WNOTHREAD))
-    return -EINVAL;
+    return -kEINVAL;
   int status = 0;
   long found = wait_child(process(), int(upid), !(options & WNOHANG), &status);
   if (found <= 0) return found;
   // As on Linux, the child is reaped even when the status cannot be stored.
-  if (ustatus && !put_user(ustatus, int32_t(status))) return -EFAULT;
+  if (ustatus && !put_user(ustatus, int32_t(status))) return -kEFAULT;
   if (rusage) {
     uint8_t zeros[144] = {};  // struct rusage: times and counters kiln does not keep
-    if (!copy_to_user(rusage, zeros, sizeof zeros)) return -EFAULT;
+    if (!copy_to_user(rusage, zeros, sizeof zeros)) return -kEFAULT;
   }
   return found;
 }

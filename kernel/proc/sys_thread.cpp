@@ -41,10 +41,10 @@ long futex_wake(uint64_t addr, int n, uint32_t bitset) {
 }
 
 long futex_wait(uint64_t addr, uint32_t val, uint64_t deadline, uint32_t bitset) {
-  if (addr & 3) return -EINVAL;
+  if (addr & 3) return -kEINVAL;
   uint32_t cur;
-  if (!get_user(&cur, addr)) return -EFAULT;
-  if (cur != val) return -EAGAIN;
+  if (!get_user(&cur, addr)) return -kEFAULT;
+  if (cur != val) return -kEAGAIN;
   FutexWaiter w;
   w.owner = current_thread();
   g_futexes.enqueue(&w, addr, bitset);
@@ -52,7 +52,7 @@ long futex_wait(uint64_t addr, uint32_t val, uint64_t deadline, uint32_t bitset)
   bool woken = wait_on(parked, deadline);
   if (w.queued) {
     g_futexes.remove(&w);
-    return woken ? -EINTR : -ETIMEDOUT;
+    return woken ? -kEINTR : -kETIMEDOUT;
   }
   return 0;
 }
@@ -64,7 +64,7 @@ long futex_wake_op(uint64_t addr, int n, uint64_t addr2, int n2, uint32_t encode
   if (encoded & (8u << 28)) oparg = 1u << (oparg & 31);
   uint32_t old;
   for (;;) {
-    if (!get_user(&old, addr2)) return -EFAULT;
+    if (!get_user(&old, addr2)) return -kEFAULT;
     uint32_t nv;
     switch (op) {
       case 0: nv = oparg; break;
@@ -72,11 +72,11 @@ long futex_wake_op(uint64_t addr, int n, uint64_t addr2, int n2, uint32_t encode
       case 2: nv = old | oparg; break;
       case 3: nv = old & ~oparg; break;
       case 4: nv = old ^ oparg; break;
-      default: return -ENOSYS;
+      default: return -kENOSYS;
     }
     uint32_t seen;
     if (uaccess_cmpxchg_u32(reinterpret_cast<uint32_t*>(addr2), old, nv, &seen) != 0)
-      return -EFAULT;
+      return -kEFAULT;
     if (seen == old) break;
   }
   long woken = futex_wake(addr, n, ~0u);
@@ -88,7 +88,7 @@ long futex_wake_op(uint64_t addr, int n, uint64_t addr2, int n2, uint32_t encode
     case 3: hit = int32_t(old) <= int32_t(cmparg); break;
     case 4: hit = int32_t(old) > int32_t(cmparg); break;
     case 5: hit = int32_t(old) >= int32_t(cmparg); break;
-    default: return -ENOSYS;
+    default: return -kENOSYS;
   }
   if (hit) woken += futex_wake(addr2, n2, ~0u);
   return woken;
@@ -97,14 +97,14 @@ long futex_wake_op(uint64_t addr, int n, uint64_t addr2, int n2, uint32_t encode
 long do_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid,
               uint64_t tls) {
   if (!(flags & CLONE_THREAD)) return clone_process(flags, stack, parent_tid, child_tid, tls);
-  if ((flags & (CLONE_VM | CLONE_SIGHAND)) != (CLONE_VM | CLONE_SIGHAND)) return -EINVAL;
-  if (flags & ~(kThreadFlags | 0xff)) return -EINVAL;
+  if ((flags & (CLONE_VM | CLONE_SIGHAND)) != (CLONE_VM | CLONE_SIGHAND)) return -kEINVAL;
+  if (flags & ~(kThreadFlags | 0xff)) return -kEINVAL;
   Thread* t = clone_child_thread(flags, stack, tls);
-  if (!t) return -EAGAIN;
+  if (!t) return -kEAGAIN;
   if (flags & CLONE_CHILD_CLEARTID) t->clear_child_tid = child_tid;
   int32_t tid = t->tid;
-  if ((flags & CLONE_PARENT_SETTID) && !put_user(parent_tid, tid)) return -EFAULT;
-  if ((flags & CLONE_CHILD_SETTID) && !put_user(child_tid, tid)) return -EFAULT;
+  if ((flags & CLONE_PARENT_SETTID) && !put_user(parent_tid, tid)) return -kEFAULT;
+  if ((flags & CLONE_CHILD_SETTID) && !put_user(child_tid, tid)) return -kEFAULT;
   return tid;
 }
 
@@ -131,11 +131,11 @@ long sys_clone3(uint64_t uargs, uint64_t size, uint64_t, uint64_t, uint64_t, uin
   struct {
     uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
   } a = {};
-  if (size < sizeof a) return -EINVAL;
-  if (!copy_from_user(&a, uargs, sizeof a)) return -EFAULT;
-  if (a.flags & CLONE_PIDFD) return -EINVAL;
-  if ((a.stack == 0) != (a.stack_size == 0)) return -EINVAL;
-  if (a.exit_signal > 64 || (a.flags & 0xff)) return -EINVAL;
+  if (size < sizeof a) return -kEINVAL;
+  if (!copy_from_user(&a, uargs, sizeof a)) return -kEFAULT;
+  if (a.flags & CLONE_PIDFD) return -kEINVAL;
+  if ((a.stack == 0) != (a.stack_size == 0)) return -kEINVAL;
+  if (a.exit_signal > 64 || (a.flags & 0xff)) return -kEINVAL;
   if (!(a.flags & CLONE_THREAD)) a.flags |= a.exit_signal;  // clone()'s low byte
   return do_clone(a.flags, a.stack ? a.stack + a.stack_size : 0, a.parent_tid, a.child_tid,
                   a.tls);
@@ -161,17 +161,17 @@ long sys_set_tid_address(uint64_t addr, uint64_t, uint64_t, uint64_t, uint64_t, 
 }
 
 long sys_set_robust_list(uint64_t head, uint64_t len, uint64_t, uint64_t, uint64_t, uint64_t) {
-  if (len != 24) return -EINVAL;
+  if (len != 24) return -kEINVAL;
   current_thread()->robust_list = head;
   return 0;
 }
 
 long sys_get_robust_list(uint64_t tid, uint64_t head_ptr, uint64_t len_ptr, uint64_t, uint64_t,
                          uint64_t) {
-  if (tid && int(tid) != current_thread()->tid) return -ESRCH;
+  if (tid && int(tid) != current_thread()->tid) return -kESRCH;
   uint64_t len = 24;
   if (!put_user(head_ptr, current_thread()->robust_list) || !put_user(len_ptr, len))
-    return -EFAULT;
+    return -kEFAULT;
   return 0;
 }
 
@@ -183,16 +183,16 @@ long sys_arch_prctl(uint64_t code, uint64_t addr, uint64_t, uint64_t, uint64_t, 
   switch (code) {
     case ARCH_SET_FS:
     case ARCH_SET_GS:
-      if (addr >= kUserTop) return -EPERM;
+      if (addr >= kUserTop) return -kEPERM;
       cpu::wrmsr(code == ARCH_SET_FS ? cpu::msr::kFsBase : cpu::msr::kGsBase, addr);
       return 0;
     case ARCH_GET_FS:
     case ARCH_GET_GS: {
       uint64_t v = cpu::rdmsr(code == ARCH_GET_FS ? cpu::msr::kFsBase : cpu::msr::kGsBase);
-      return put_user(addr, v) ? 0 : -EFAULT;
+      return put_user(addr, v) ? 0 : -kEFAULT;
     }
     default:
-      return -EINVAL;
+      return -kEINVAL;
   }
 }
 
@@ -203,31 +203,31 @@ long sys_sched_yield(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t)
 
 long sys_sched_getaffinity(uint64_t pid, uint64_t len, uint64_t mask, uint64_t, uint64_t,
                            uint64_t) {
-  if (pid && int(pid) != current_thread()->tid && int(pid) != 1) return -ESRCH;
-  if (len < 8 || (len & 7)) return -EINVAL;
+  if (pid && int(pid) != current_thread()->tid && int(pid) != 1) return -kESRCH;
+  if (len < 8 || (len & 7)) return -kEINVAL;
   uint64_t one_cpu = 1;
-  return put_user(mask, one_cpu) ? 8 : -EFAULT;
+  return put_user(mask, one_cpu) ? 8 : -kEFAULT;
 }
 
 long sys_sched_setaffinity(uint64_t pid, uint64_t len, uint64_t mask, uint64_t, uint64_t,
                            uint64_t) {
-  if (pid && int(pid) != current_thread()->tid && int(pid) != 1) return -ESRCH;
+  if (pid && int(pid) != current_thread()->tid && int(pid) != 1) return -kESRCH;
   uint64_t m = 0;
-  if (len < 8) return -EINVAL;
-  if (!get_user(&m, mask)) return -EFAULT;
-  return (m & 1) ? 0 : -EINVAL;  // CPU 0 is the only one
+  if (len < 8) return -kEINVAL;
+  if (!get_user(&m, mask)) return -kEFAULT;
+  return (m & 1) ? 0 : -kEINVAL;  // CPU 0 is the only one
 }
 
 long sys_getcpu(uint64_t cpu, uint64_t node, uint64_t, uint64_t, uint64_t, uint64_t) {
   uint32_t zero = 0;
-  if (cpu && !put_user(cpu, zero)) return -EFAULT;
-  if (node && !put_user(node, zero)) return -EFAULT;
+  if (cpu && !put_user(cpu, zero)) return -kEFAULT;
+  if (node && !put_user(node, zero)) return -kEFAULT;
   return 0;
 }
 
 long sys_rseq(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
   // glibc registers rseq when available and carries on without it.
-  return -ENOSYS;
+  return -kENOSYS;
 }
 
 long sys_futex(uint64_t addr, uint64_t op, uint64_t val, uint64_t timeout, uint64_t addr2,
@@ -238,12 +238,12 @@ long sys_futex(uint64_t addr, uint64_t op, uint64_t val, uint64_t timeout, uint6
     case FUTEX_WAIT:
     case FUTEX_WAIT_BITSET: {
       uint32_t bitset = cmd == FUTEX_WAIT ? ~0u : uint32_t(val3);
-      if (!bitset) return -EINVAL;
+      if (!bitset) return -kEINVAL;
       uint64_t deadline = 0;
       if (timeout) {
         Timespec ts;
-        if (!get_user(&ts, timeout)) return -EFAULT;
-        if (!timespec_valid(ts)) return -EINVAL;
+        if (!get_user(&ts, timeout)) return -kEFAULT;
+        if (!timespec_valid(ts)) return -kEINVAL;
         // FUTEX_WAIT: relative; FUTEX_WAIT_BITSET: absolute on the chosen clock.
         deadline = cmd == FUTEX_WAIT ? monotonic_ns() + timespec_ns(ts)
                                      : absolute_to_monotonic(timespec_ns(ts), realtime);
@@ -254,15 +254,15 @@ long sys_futex(uint64_t addr, uint64_t op, uint64_t val, uint64_t timeout, uint6
     case FUTEX_WAKE:
     case FUTEX_WAKE_BITSET: {
       uint32_t bitset = cmd == FUTEX_WAKE ? ~0u : uint32_t(val3);
-      if (!bitset) return -EINVAL;
+      if (!bitset) return -kEINVAL;
       return futex_wake(addr, int(uint32_t(val)), bitset);
     }
     case FUTEX_REQUEUE:
     case FUTEX_CMP_REQUEUE: {
       if (cmd == FUTEX_CMP_REQUEUE) {
         uint32_t cur;
-        if (!get_user(&cur, addr)) return -EFAULT;
-        if (cur != uint32_t(val3)) return -EAGAIN;
+        if (!get_user(&cur, addr)) return -kEFAULT;
+        if (cur != uint32_t(val3)) return -kEAGAIN;
       }
       int nrequeue = int(timeout > 0x7fffffff ? 0x7fffffff : timeout);  // val2 travels here
       return g_futexes.requeue(addr, addr2, int(val), nrequeue, wake_waiter);
@@ -270,7 +270,7 @@ long sys_futex(uint64_t addr, uint64_t op, uint64_t val, uint64_t timeout, uint6
     case FUTEX_WAKE_OP:
       return futex_wake_op(addr, int(val), addr2, int(timeout), uint32_t(val3));
     default:
-      return -ENOSYS;
+      return -kENOSYS;
   }
 }
 

@@ -54,7 +54,7 @@ Itimerval current() {
 long arm(uint64_t value_ns, uint64_t interval_ns) {
   if (!g_timer_thread) {
     g_timer_thread = thread_create_kernel(timer_thread, nullptr);
-    if (!g_timer_thread) return -ENOMEM;
+    if (!g_timer_thread) return -kENOMEM;
   }
   g_deadline = value_ns ? monotonic_ns() + value_ns : 0;
   g_interval = interval_ns;
@@ -66,24 +66,24 @@ long arm(uint64_t value_ns, uint64_t interval_ns) {
 
 long sys_setitimer(uint64_t which, uint64_t unew, uint64_t uold, uint64_t, uint64_t, uint64_t) {
   if (which != ITIMER_REAL)
-    return which == ITIMER_VIRTUAL || which == ITIMER_PROF ? -EOPNOTSUPP : -EINVAL;
+    return which == ITIMER_VIRTUAL || which == ITIMER_PROF ? -kEOPNOTSUPP : -kEINVAL;
   Itimerval old = current(), next{};
-  if (unew && !get_user(&next, unew)) return -EFAULT;
+  if (unew && !get_user(&next, unew)) return -kEFAULT;
   if (unew) {
     const Timeval* both[2] = {&next.interval, &next.value};
     for (const Timeval* t : both)
-      if (t->sec < 0 || t->usec < 0 || t->usec >= 1000000) return -EINVAL;
+      if (t->sec < 0 || t->usec < 0 || t->usec >= 1000000) return -kEINVAL;
     if (long r = arm(ns_of(next.value), ns_of(next.interval))) return r;
   }
-  if (uold && !put_user(uold, old)) return -EFAULT;
+  if (uold && !put_user(uold, old)) return -kEFAULT;
   return 0;
 }
 
 long sys_getitimer(uint64_t which, uint64_t uval, uint64_t, uint64_t, uint64_t, uint64_t) {
   if (which != ITIMER_REAL)
-    return which == ITIMER_VIRTUAL || which == ITIMER_PROF ? -EOPNOTSUPP : -EINVAL;
+    return which == ITIMER_VIRTUAL || which == ITIMER_PROF ? -kEOPNOTSUPP : -kEINVAL;
   Itimerval v = current();
-  return put_user(uval, v) ? 0 : -EFAULT;
+  return put_user(uval, v) ? 0 : -kEFAULT;
 }
 
 long sys_alarm(uint64_t seconds, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {

@@ -57,10 +57,10 @@ long query(net::Stack* st, uint64_t cmd, IfReq* r) {
       memcpy(r->name, i->name, strlen(i->name));
       return 0;
     }
-    return -ENODEV;
+    return -kENODEV;
   }
   net::Interface* ifc = by_name(st, *r);
-  if (!ifc) return -ENODEV;
+  if (!ifc) return -kENODEV;
   switch (cmd) {
     case SIOCGIFFLAGS:
       r->u.ivalue = ifc->up ? IFF_UP | IFF_RUNNING : 0;
@@ -69,7 +69,7 @@ long query(net::Stack* st, uint64_t cmd, IfReq* r) {
     case SIOCGIFADDR:
     case SIOCGIFNETMASK:
     case SIOCGIFBRDADDR:
-      if (!ifc->has_ip4()) return -EADDRNOTAVAIL;
+      if (!ifc->has_ip4()) return -kEADDRNOTAVAIL;
       put_ip4(r, cmd == SIOCGIFADDR      ? ifc->ip
                  : cmd == SIOCGIFNETMASK ? net::Ip4{net::prefix_mask(ifc->prefix)}
                                          : ifc->subnet_broadcast());
@@ -92,7 +92,7 @@ long query(net::Stack* st, uint64_t cmd, IfReq* r) {
       r->u.ivalue = 1000;
       return 0;
   }
-  return -ENOTTY;
+  return -kENOTTY;
 }
 
 // SIOCGIFCONF: one ifreq per interface with an IPv4 address; a null buffer
@@ -103,7 +103,7 @@ long list(net::Stack* st, uint64_t arg) {
     int32_t pad;
     uint64_t buf;
   } conf;
-  if (!copy_from_user(&conf, arg, sizeof conf)) return -EFAULT;
+  if (!copy_from_user(&conf, arg, sizeof conf)) return -kEFAULT;
   int32_t used = 0;
   for (net::Interface* i = st->first_interface(); i; i = st->next_interface(i)) {
     if (!i->has_ip4()) continue;
@@ -112,12 +112,12 @@ long list(net::Stack* st, uint64_t arg) {
       IfReq r = {};
       memcpy(r.name, i->name, strlen(i->name));
       put_ip4(&r, i->ip);
-      if (!copy_to_user(conf.buf + uint64_t(used), &r, sizeof r)) return -EFAULT;
+      if (!copy_to_user(conf.buf + uint64_t(used), &r, sizeof r)) return -kEFAULT;
     }
     used += int32_t(sizeof(IfReq));
   }
   conf.len = used;
-  return copy_to_user(arg, &conf, sizeof conf.len) ? 0 : -EFAULT;
+  return copy_to_user(arg, &conf, sizeof conf.len) ? 0 : -kEFAULT;
 }
 
 }  // namespace
@@ -126,20 +126,20 @@ bool is_interface_ioctl(uint64_t cmd) { return cmd >= 0x890b && cmd <= 0x8942; }
 
 long interface_ioctl(uint64_t cmd, uint64_t arg) {
   net::Stack* st = network_stack();
-  if (!st) return -ENODEV;
+  if (!st) return -kENODEV;
   if (cmd == SIOCGIFCONF) return list(st, arg);
   IfReq r;
-  if (!copy_from_user(&r, arg, sizeof r)) return -EFAULT;
+  if (!copy_from_user(&r, arg, sizeof r)) return -kEFAULT;
   long e = query(st, cmd, &r);
-  if (e == -ENOTTY) {
+  if (e == -kENOTTY) {
     // Setting addresses, flags, MTU or routes: the interfaces are the
     // launcher's (-W), fixed at boot.
     static constexpr uint64_t kSetters[] = {0x890b, 0x890c, 0x8914, 0x8916, 0x891c, 0x8922, 0x8924};
     for (uint64_t setter : kSetters)
-      if (cmd == setter) return -EPERM;
+      if (cmd == setter) return -kEPERM;
   }
   if (e < 0) return e;
-  return copy_to_user(arg, &r, sizeof r) ? 0 : -EFAULT;
+  return copy_to_user(arg, &r, sizeof r) ? 0 : -kEFAULT;
 }
 
 }  // namespace kiln

@@ -88,15 +88,15 @@ class InetSocket final : public Socket {
         auto f = new InetSocket(ns, domain, type);
         if (!f) {
           ns->close(monotonic_ns());
-          return -ENOMEM;
+          return -kENOMEM;
         }
         if (peer) peer->len = net::endpoint_to_sockaddr(ep, domain, peer->bytes, sizeof peer->bytes);
         *out = f;
         return 0;
       }
-      if (r != -EAGAIN || nonblock || nonblocking()) return r;
+      if (r != -kEAGAIN || nonblock || nonblocking()) return r;
       long w = wait_for_file(this, kPollIn, until);
-      if (w <= 0) return w < 0 ? w : -EAGAIN;
+      if (w <= 0) return w < 0 ? w : -kEAGAIN;
     }
   }
 
@@ -111,11 +111,11 @@ class InetSocket final : public Socket {
     }
     long r = s_->connect(ep, monotonic_ns());
     network_kick();
-    if (r != -EINPROGRESS || nonblocking()) return r;
+    if (r != -kEINPROGRESS || nonblocking()) return r;
     // SO_SNDTIMEO bounds the wait; the handshake goes on (Linux says
     // EINPROGRESS too).
     long w = wait_for_file(this, kPollOut, deadline_after(snd_timeout_));
-    if (w <= 0) return w < 0 ? w : -EINPROGRESS;
+    if (w <= 0) return w < 0 ? w : -kEINPROGRESS;
     int err = 0;
     size_t len = sizeof err;
     s_->get_option(SOL_SOCKET, SO_ERROR, &err, &len);
@@ -134,24 +134,24 @@ class InetSocket final : public Socket {
       long r = s_->send(src, flags, m.name && m.name->len ? &to : nullptr, monotonic_ns());
       network_kick();
       if (r > 0) done += size_t(r);
-      if (r == -EPIPE && !(flags & MSG_NOSIGNAL))
+      if (r == -kEPIPE && !(flags & MSG_NOSIGNAL))
         send_signal(current_thread(), SIGPIPE, SI_USER, 1, 0);
-      if (r < 0 && r != -EAGAIN) return done ? long(done) : r;
+      if (r < 0 && r != -kEAGAIN) return done ? long(done) : r;
       if (done == total || type != SOCK_STREAM) return long(done);
-      if (r == -EAGAIN && !block) return done ? long(done) : -EAGAIN;
-      if ((r == -EAGAIN || r == 0) && (poll_events() & kPollOut)) {
+      if (r == -kEAGAIN && !block) return done ? long(done) : -kEAGAIN;
+      if ((r == -kEAGAIN || r == 0) && (poll_events() & kPollOut)) {
         // Room in the queue but nothing taken: the stack had no memory for
         // it. Waiting for POLLOUT would return at once, and this loop would
         // spin where nothing preempts it (in the kernel), so the network
         // thread, whose timers free TIME_WAIT connections, would never run
         // again. Sleep a little instead, as Linux waits for memory.
-        if (signal_pending()) return done ? long(done) : -EINTR;
+        if (signal_pending()) return done ? long(done) : -kEINTR;
         uint64_t nap = monotonic_ns() + kMemoryNapNs;
         sleep_until(until && until < nap ? until : nap);
-        if (until && monotonic_ns() >= until) return done ? long(done) : -EAGAIN;
-      } else if (r == -EAGAIN || r == 0) {
+        if (until && monotonic_ns() >= until) return done ? long(done) : -kEAGAIN;
+      } else if (r == -kEAGAIN || r == 0) {
         long w = wait_for_file(this, kPollOut, until);
-        if (w <= 0) return done ? long(done) : w < 0 ? w : -EAGAIN;
+        if (w <= 0) return done ? long(done) : w < 0 ? w : -kEAGAIN;
       }
     }
   }
@@ -176,9 +176,9 @@ class InetSocket final : public Socket {
         if (r == 0 || !all || dst.remaining == 0) return long(done);
         continue;  // more may be queued already
       }
-      if (r != -EAGAIN || !block) return done ? long(done) : r;
+      if (r != -kEAGAIN || !block) return done ? long(done) : r;
       long w = wait_for_file(this, kPollIn, until);
-      if (w <= 0) return done ? long(done) : w < 0 ? w : -EAGAIN;
+      if (w <= 0) return done ? long(done) : w < 0 ? w : -kEAGAIN;
     }
   }
 
@@ -229,9 +229,9 @@ class InetSocket final : public Socket {
   // 0 means no timeout, a negative time fails waits at once.
   static long set_timeout(uint64_t* out, const void* val, size_t len) {
     TimeVal tv;
-    if (len < sizeof tv) return -EINVAL;
+    if (len < sizeof tv) return -kEINVAL;
     memcpy(&tv, val, sizeof tv);
-    if (tv.usec < 0 || tv.usec >= 1'000'000) return -EDOM;
+    if (tv.usec < 0 || tv.usec >= 1'000'000) return -kEDOM;
     if (tv.sec < 0)
       *out = 1;
     else if (tv.sec > int64_t(1) << 32)
@@ -262,14 +262,14 @@ class InetSocket final : public Socket {
 
 long make_inet_socket(int family, int type, int protocol, Socket** out) {
   net::Stack* stack = network_stack();
-  if (!stack) return -EAFNOSUPPORT;
+  if (!stack) return -kEAFNOSUPPORT;
   net::Socket* s;
   long r = stack->socket(family, type, protocol, &s);
   if (r < 0) return r;
   auto f = new InetSocket(s, family, type);
   if (!f) {
     s->close(monotonic_ns());
-    return -ENOMEM;
+    return -kENOMEM;
   }
   *out = f;
   return 0;

@@ -19,7 +19,7 @@ long IoCursor::to_user(const uint8_t* src, size_t n) {
     const IoVec& v = m.iov[index];
     size_t room = v.len - offset;
     size_t chunk = n - done < room ? n - done : room;
-    if (chunk && !copy_to_user(v.base + offset, src + done, chunk)) return -EFAULT;
+    if (chunk && !copy_to_user(v.base + offset, src + done, chunk)) return -kEFAULT;
     done += chunk;
     offset += chunk;
     if (offset == v.len) index++, offset = 0;
@@ -33,7 +33,7 @@ long IoCursor::from_user(uint8_t* dst, size_t n) {
     const IoVec& v = m.iov[index];
     size_t left = v.len - offset;
     size_t chunk = n - done < left ? n - done : left;
-    if (chunk && !copy_from_user(dst + done, v.base + offset, chunk)) return -EFAULT;
+    if (chunk && !copy_from_user(dst + done, v.base + offset, chunk)) return -kEFAULT;
     done += chunk;
     offset += chunk;
     if (offset == v.len) index++, offset = 0;
@@ -63,13 +63,13 @@ long Socket::ioctl(uint64_t cmd, uint64_t arg) {
     int32_t n = 0;
     long r = get_option(0, -1, &n, &len);  // level 0, name -1: bytes queued
     if (r < 0) return r;
-    return put_user(arg, n) ? 0 : -EFAULT;
+    return put_user(arg, n) ? 0 : -kEFAULT;
   }
   if (is_interface_ioctl(cmd)) return interface_ioctl(cmd, arg);
-  return -ENOTTY;
+  return -kENOTTY;
 }
 
-long Socket::set_option(int, int, const void*, size_t) { return -ENOPROTOOPT; }
-long Socket::get_option(int, int, void*, size_t*) { return -ENOPROTOOPT; }
+long Socket::set_option(int, int, const void*, size_t) { return -kENOPROTOOPT; }
+long Socket::get_option(int, int, void*, size_t*) { return -kENOPROTOOPT; }
 
 }  // namespace kiln

@@ -30,19 +30,19 @@ constexpr int kTypeMask = 0xf;
 Socket* socket_of(uint64_t fd, long* err) {
   File* f = fd_table().get(int64_t(fd));
   if (!f) {
-    *err = -EBADF;
+    *err = -kEBADF;
     return nullptr;
   }
   if (f->kind() != FileKind::Socket) {
-    *err = -ENOTSOCK;
+    *err = -kENOTSOCK;
     return nullptr;
   }
   return static_cast<Socket*>(f);
 }
 
 long read_addr(uint64_t uaddr, uint64_t len, SockAddr* out) {
-  if (int32_t(len) < 0 || len > kMaxSockaddr) return -EINVAL;
-  if (len && !copy_from_user(out->bytes, uaddr, len)) return -EFAULT;
+  if (int32_t(len) < 0 || len > kMaxSockaddr) return -kEINVAL;
+  if (len && !copy_from_user(out->bytes, uaddr, len)) return -kEFAULT;
   out->len = len;
   return 0;
 }
@@ -51,12 +51,12 @@ long read_addr(uint64_t uaddr, uint64_t len, SockAddr* out) {
 long write_addr(const SockAddr& a, uint64_t uaddr, uint64_t ulen) {
   if (!uaddr) return 0;
   uint32_t room;
-  if (!get_user(&room, ulen)) return -EFAULT;
-  if (int32_t(room) < 0) return -EINVAL;
+  if (!get_user(&room, ulen)) return -kEFAULT;
+  if (int32_t(room) < 0) return -kEINVAL;
   size_t n = a.len < room ? a.len : room;
-  if (n && !copy_to_user(uaddr, a.bytes, n)) return -EFAULT;
+  if (n && !copy_to_user(uaddr, a.bytes, n)) return -kEFAULT;
   uint32_t full = uint32_t(a.len);
-  return put_user(ulen, full) ? 0 : -EFAULT;
+  return put_user(ulen, full) ? 0 : -kEFAULT;
 }
 
 long install_socket(Socket* s, int flags) {
@@ -69,29 +69,29 @@ long install_socket(Socket* s, int flags) {
 long make_socket(int domain, int type, int protocol, Socket** out) {
   int base = type & kTypeMask;
   if (domain == AF_UNIX) {
-    if (protocol != 0 && protocol != AF_UNIX) return -EPROTONOSUPPORT;
+    if (protocol != 0 && protocol != AF_UNIX) return -kEPROTONOSUPPORT;
     return make_unix_socket(base, out);
   }
   if (domain == AF_INET || domain == AF_INET6) return make_inet_socket(domain, base, protocol, out);
-  return -EAFNOSUPPORT;  // netlink and the rest are not offered
+  return -kEAFNOSUPPORT;  // netlink and the rest are not offered
 }
 
 // Reads a msghdr's iovecs into kernel memory (caller frees m->iov).
 long load_message(const MsgHdr& h, Message* m, SockAddr* name) {
-  if (h.iovlen > Message::kMaxIov) return -EMSGSIZE;
+  if (h.iovlen > Message::kMaxIov) return -kEMSGSIZE;
   m->iov = static_cast<IoVec*>(kmalloc(sizeof(IoVec) * (h.iovlen ? h.iovlen : 1)));
-  if (!m->iov) return -ENOMEM;
+  if (!m->iov) return -kENOMEM;
   m->iovcnt = h.iovlen;
-  if (h.iovlen && !copy_from_user(m->iov, h.iov, sizeof(IoVec) * h.iovlen)) return -EFAULT;
+  if (h.iovlen && !copy_from_user(m->iov, h.iov, sizeof(IoVec) * h.iovlen)) return -kEFAULT;
   for (size_t i = 0; i < m->iovcnt; i++)
-    if (int64_t(m->iov[i].len) < 0) return -EINVAL;
+    if (int64_t(m->iov[i].len) < 0) return -kEINVAL;
   m->name = name;
   return 0;
 }
 
 long do_sendmsg(Socket* s, uint64_t umsg, int flags) {
   MsgHdr h;
-  if (!get_user(&h, umsg)) return -EFAULT;
+  if (!get_user(&h, umsg)) return -kEFAULT;
   SockAddr dest;
   long r = h.name ? read_addr(h.name, h.namelen, &dest) : 0;
   Message m;
@@ -103,21 +103,21 @@ long do_sendmsg(Socket* s, uint64_t umsg, int flags) {
 
 long do_recvmsg(Socket* s, uint64_t umsg, int flags) {
   MsgHdr h;
-  if (!get_user(&h, umsg)) return -EFAULT;
+  if (!get_user(&h, umsg)) return -kEFAULT;
   SockAddr from;
   Message m;
   long r = load_message(h, &m, h.name ? &from : nullptr);
   if (r == 0) r = s->recv(m, flags);
   if (r >= 0) {
     uint32_t namelen = h.name ? uint32_t(from.len < h.namelen ? from.len : h.namelen) : 0;
-    if (namelen && !copy_to_user(h.name, from.bytes, namelen)) r = -EFAULT;
+    if (namelen && !copy_to_user(h.name, from.bytes, namelen)) r = -kEFAULT;
     uint32_t full = h.name ? uint32_t(from.len) : 0;
     uint64_t no_control = 0;
     int32_t mflags = m.flags;
     if (!put_user(umsg + __builtin_offsetof(MsgHdr, namelen), full) ||
         !put_user(umsg + __builtin_offsetof(MsgHdr, controllen), no_control) ||
         !put_user(umsg + __builtin_offsetof(MsgHdr, flags), mflags))
-      r = -EFAULT;
+      r = -kEFAULT;
   }
   kfree(m.iov);
   return r;
@@ -127,7 +127,7 @@ long do_recvmsg(Socket* s, uint64_t umsg, int flags) {
 
 long sys_socket(uint64_t domain, uint64_t type, uint64_t protocol, uint64_t, uint64_t,
                 uint64_t) {
-  if (type & ~uint64_t(kTypeMask | SOCK_NONBLOCK | SOCK_CLOEXEC)) return -EINVAL;
+  if (type & ~uint64_t(kTypeMask | SOCK_NONBLOCK | SOCK_CLOEXEC)) return -kEINVAL;
   Socket* s;
   long r = make_socket(int(domain), int(type), int(protocol), &s);
   if (r < 0) return r;
@@ -136,24 +136,24 @@ long sys_socket(uint64_t domain, uint64_t type, uint64_t protocol, uint64_t, uin
 
 long sys_socketpair(uint64_t domain, uint64_t type, uint64_t protocol, uint64_t usv, uint64_t,
                     uint64_t) {
-  if (type & ~uint64_t(kTypeMask | SOCK_NONBLOCK | SOCK_CLOEXEC)) return -EINVAL;
-  if (domain != uint64_t(AF_UNIX)) return domain == AF_INET ? -EOPNOTSUPP : -EAFNOSUPPORT;
-  if (protocol != 0 && protocol != uint64_t(AF_UNIX)) return -EPROTONOSUPPORT;
+  if (type & ~uint64_t(kTypeMask | SOCK_NONBLOCK | SOCK_CLOEXEC)) return -kEINVAL;
+  if (domain != uint64_t(AF_UNIX)) return domain == AF_INET ? -kEOPNOTSUPP : -kEAFNOSUPPORT;
+  if (protocol != 0 && protocol != uint64_t(AF_UNIX)) return -kEPROTONOSUPPORT;
   Socket *a, *b;
   long r = make_unix_pair(int(type) & kTypeMask, &a, &b);
   if (r < 0) return r;
   long fa = install_socket(a, int(type));
-  long fb = fa < 0 ? -EMFILE : install_socket(b, int(type));
+  long fb = fa < 0 ? -kEMFILE : install_socket(b, int(type));
   if (fa < 0) release_file(b);
   if (fa < 0 || fb < 0) {
     if (fa >= 0) fd_table().close(fa);
-    return -EMFILE;
+    return -kEMFILE;
   }
   int32_t sv[2] = {int32_t(fa), int32_t(fb)};
   if (!copy_to_user(usv, sv, sizeof sv)) {
     fd_table().close(fa);
     fd_table().close(fb);
-    return -EFAULT;
+    return -kEFAULT;
   }
   return 0;
 }
@@ -176,7 +176,7 @@ long sys_listen(uint64_t fd, uint64_t backlog, uint64_t, uint64_t, uint64_t, uin
 
 long sys_accept4(uint64_t fd, uint64_t uaddr, uint64_t ulen, uint64_t flags, uint64_t,
                  uint64_t) {
-  if (flags & ~uint64_t(SOCK_NONBLOCK | SOCK_CLOEXEC)) return -EINVAL;
+  if (flags & ~uint64_t(SOCK_NONBLOCK | SOCK_CLOEXEC)) return -kEINVAL;
   long err;
   Socket* s = socket_of(fd, &err);
   if (!s) return err;
@@ -260,7 +260,7 @@ long sys_sendmmsg(uint64_t fd, uint64_t uvec, uint64_t vlen, uint64_t flags, uin
     long r = do_sendmsg(s, at, int(flags));
     if (r < 0) return sent ? long(sent) : r;
     uint32_t n = uint32_t(r);
-    if (!put_user(at + __builtin_offsetof(MmsgHdr, len), n)) return sent ? long(sent) : -EFAULT;
+    if (!put_user(at + __builtin_offsetof(MmsgHdr, len), n)) return sent ? long(sent) : -kEFAULT;
   }
   return long(sent);
 }
@@ -280,7 +280,7 @@ long sys_recvmmsg(uint64_t fd, uint64_t uvec, uint64_t vlen, uint64_t flags, uin
     long r = do_recvmsg(s, at, f);
     if (r < 0) return got ? long(got) : r;
     uint32_t n = uint32_t(r);
-    if (!put_user(at + __builtin_offsetof(MmsgHdr, len), n)) return got ? long(got) : -EFAULT;
+    if (!put_user(at + __builtin_offsetof(MmsgHdr, len), n)) return got ? long(got) : -kEFAULT;
   }
   return long(got);
 }
@@ -316,9 +316,9 @@ long sys_setsockopt(uint64_t fd, uint64_t level, uint64_t name, uint64_t uval, u
   long err;
   Socket* s = socket_of(fd, &err);
   if (!s) return err;
-  if (int32_t(len) < 0 || len > 256) return -EINVAL;
+  if (int32_t(len) < 0 || len > 256) return -kEINVAL;
   uint8_t val[256];
-  if (len && !copy_from_user(val, uval, len)) return -EFAULT;
+  if (len && !copy_from_user(val, uval, len)) return -kEFAULT;
   return s->set_option(int(level), int(name), val, len);
 }
 
@@ -328,14 +328,14 @@ long sys_getsockopt(uint64_t fd, uint64_t level, uint64_t name, uint64_t uval, u
   Socket* s = socket_of(fd, &err);
   if (!s) return err;
   uint32_t room;
-  if (!get_user(&room, ulen)) return -EFAULT;
-  if (int32_t(room) < 0) return -EINVAL;
+  if (!get_user(&room, ulen)) return -kEFAULT;
+  if (int32_t(room) < 0) return -kEINVAL;
   uint8_t val[256] = {};
   size_t len = room < sizeof val ? room : sizeof val;
   long r = s->get_option(int(level), int(name), val, &len);
   if (r < 0) return r;
   uint32_t out = uint32_t(len);
-  if ((len && !copy_to_user(uval, val, len)) || !put_user(ulen, out)) return -EFAULT;
+  if ((len && !copy_to_user(uval, val, len)) || !put_user(ulen, out)) return -kEFAULT;
   return 0;
 }
 

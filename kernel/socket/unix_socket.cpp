@@ -104,12 +104,12 @@ UnixSocket::UnixSocket(int t) {
 // No socket answers at `addr`: ENOENT if nothing is at that path, else
 // ECONNREFUSED (a stale socket file, or an abstract name nobody holds).
 long absent(const SockAddr& addr) {
-  if (addr.len <= 2 || addr.bytes[2] == 0) return -ECONNREFUSED;
+  if (addr.len <= 2 || addr.bytes[2] == 0) return -kECONNREFUSED;
   char path[sizeof addr.bytes];
   size_t n = addr.len - 2;
   memcpy(path, addr.bytes + 2, n);
   path[n] = 0;
-  return vfs_exists(path) ? -ECONNREFUSED : -ENOENT;
+  return vfs_exists(path) ? -kECONNREFUSED : -kENOENT;
 }
 
 bool same_name(const SockAddr& a, const SockAddr& b) {
@@ -177,17 +177,17 @@ UnixSocket* UnixSocket::lookup(const SockAddr& addr) {
 }
 
 long UnixSocket::wait(uint32_t events, bool nonblock) {
-  if (nonblock) return -EAGAIN;
+  if (nonblock) return -kEAGAIN;
   long r = wait_for_file(this, events, 0);
   return r < 0 ? r : 0;
 }
 
 long UnixSocket::bind(const SockAddr& addr) {
-  if (addr.len < 2 || addr.bytes[0] != AF_UNIX) return -EINVAL;
-  if (bound_) return -EINVAL;
-  if (addr.len == 2) return -EINVAL;  // autobind is not offered
+  if (addr.len < 2 || addr.bytes[0] != AF_UNIX) return -kEINVAL;
+  if (bound_) return -kEINVAL;
+  if (addr.len == 2) return -kEINVAL;  // autobind is not offered
   SockAddr n = normalize(addr);
-  if (lookup(n)) return -EADDRINUSE;
+  if (lookup(n)) return -kEADDRINUSE;
   if (n.bytes[2]) {  // a path name: the socket appears in the file tree
     char path[sizeof n.bytes];
     memcpy(path, n.bytes + 2, n.len - 2);
@@ -201,15 +201,15 @@ long UnixSocket::bind(const SockAddr& addr) {
 }
 
 long UnixSocket::listen(int backlog) {
-  if (!stream()) return -EOPNOTSUPP;
-  if (!bound_ || connected_) return -EINVAL;
+  if (!stream()) return -kEOPNOTSUPP;
+  if (!bound_ || connected_) return -kEINVAL;
   listening_ = true;
   backlog_ = backlog < 0 || backlog > kMaxBacklog ? kMaxBacklog : backlog;
   return 0;
 }
 
 long UnixSocket::accept(Socket** out, SockAddr* peer, bool nonblock) {
-  if (!listening_) return -EINVAL;
+  if (!listening_) return -kEINVAL;
   while (pending_.empty()) {
     long r = wait(kPollIn, nonblock || nonblocking());
     if (r < 0) return r;
@@ -223,7 +223,7 @@ long UnixSocket::accept(Socket** out, SockAddr* peer, bool nonblock) {
 }
 
 long UnixSocket::connect(const SockAddr& addr) {
-  if (addr.len < 2 || addr.bytes[0] != AF_UNIX) return -EINVAL;
+  if (addr.len < 2 || addr.bytes[0] != AF_UNIX) return -kEINVAL;
   UnixSocket* target = addr.len > 2 ? lookup(addr) : nullptr;
   if (!stream()) {
     if (addr.len == 2) {  // AF_UNSPEC-like: dissolve the association
@@ -231,23 +231,23 @@ long UnixSocket::connect(const SockAddr& addr) {
       return 0;
     }
     if (!target) return absent(addr);
-    if (target->type != type) return -EPROTOTYPE;
+    if (target->type != type) return -kEPROTOTYPE;
     peer_ = target;
     return 0;
   }
-  if (connected_) return -EISCONN;
-  if (listening_) return -EINVAL;
+  if (connected_) return -kEISCONN;
+  if (listening_) return -kEINVAL;
   if (!target) return absent(addr);
-  if (!target->listening_ || target->type != type) return -ECONNREFUSED;
+  if (!target->listening_ || target->type != type) return -kECONNREFUSED;
   while (int(target->pending_.size()) > target->backlog_) {
     long r = wait(kPollOut, nonblocking());
     if (r < 0) return r;
-    if (!target->listening_) return -ECONNREFUSED;
+    if (!target->listening_) return -kECONNREFUSED;
   }
   auto server = new UnixSocket(type);
   if (!server || !pair(this, server)) {
     delete server;
-    return -ENOMEM;
+    return -kENOMEM;
   }
   server->name_ = target->name_;
   server->listener_ = target;
@@ -259,21 +259,21 @@ long UnixSocket::connect(const SockAddr& addr) {
 long UnixSocket::send(Message& m, int flags) {
   if (shut_wr_) {
     if (!(flags & MSG_NOSIGNAL)) send_signal(current_thread(), SIGPIPE, SI_USER, 1, 0);
-    return -EPIPE;
+    return -kEPIPE;
   }
   return stream() ? send_stream(m, flags) : send_dgram(m, flags);
 }
 
 long UnixSocket::send_stream(Message& m, int flags) {
-  if (m.name && m.name->len) return connected_ ? -EISCONN : -EOPNOTSUPP;
-  if (!connected_) return -ENOTCONN;
+  if (m.name && m.name->len) return connected_ ? -kEISCONN : -kEOPNOTSUPP;
+  if (!connected_) return -kENOTCONN;
   size_t total = m.total(), done = 0;
   IoCursor cur{m};
   bool nonblock = nonblocking() || (flags & MSG_DONTWAIT);
   while (done < total) {
     if (!peer_ || peer_->shut_rd_) {
       if (!(flags & MSG_NOSIGNAL)) send_signal(current_thread(), SIGPIPE, SI_USER, 1, 0);
-      return done ? long(done) : -EPIPE;
+      return done ? long(done) : -kEPIPE;
     }
     size_t room = stream_room();
     if (!room) {
@@ -296,8 +296,8 @@ long UnixSocket::send_stream(Message& m, int flags) {
 }
 
 long UnixSocket::recv_stream(Message& m, int flags) {
-  if (listening_) return -EINVAL;
-  if (!connected_ && !peer_gone_) return -EINVAL;
+  if (listening_) return -kEINVAL;
+  if (!connected_ && !peer_gone_) return -kEINVAL;
   size_t want = m.total();
   if (!want) return 0;
   bool nonblock = nonblocking() || (flags & MSG_DONTWAIT);
@@ -335,22 +335,22 @@ long UnixSocket::send_dgram(Message& m, int flags) {
     dest = lookup(*m.name);
     if (!dest) return absent(*m.name);
   }
-  if (!dest) return -ENOTCONN;
-  if (dest->type != type) return -EPROTOTYPE;
+  if (!dest) return -kENOTCONN;
+  if (dest->type != type) return -kEPROTOTYPE;
   size_t len = m.total();
-  if (len > kMaxDatagram) return -EMSGSIZE;
+  if (len > kMaxDatagram) return -kEMSGSIZE;
   bool nonblock = nonblocking() || (flags & MSG_DONTWAIT);
   while (dest->dgram_bytes_ + len > kDgramQueueBytes && dest->dgram_bytes_) {
     long r = wait_for_file(dest, kPollOut, 0);  // woken when the receiver drains
-    if (nonblock) return -EAGAIN;
+    if (nonblock) return -kEAGAIN;
     if (r < 0) return r;
   }
   auto d = new Datagram;
-  if (!d) return -ENOMEM;
+  if (!d) return -kENOMEM;
   d->data = static_cast<uint8_t*>(kmalloc(len ? len : 1));
   if (!d->data) {
     delete d;
-    return -ENOMEM;
+    return -kENOMEM;
   }
   IoCursor cur{m};
   long got = cur.from_user(d->data, len);
@@ -400,8 +400,8 @@ long UnixSocket::recv(Message& m, int flags) {
 }
 
 long UnixSocket::shutdown(int how) {
-  if (how < SHUT_RD || how > SHUT_RDWR) return -EINVAL;
-  if (stream() && !connected_) return -ENOTCONN;
+  if (how < SHUT_RD || how > SHUT_RDWR) return -kEINVAL;
+  if (stream() && !connected_) return -kENOTCONN;
   if (how != SHUT_WR) shut_rd_ = true;
   if (how != SHUT_RD) shut_wr_ = true;
   notify_watchers();
@@ -421,13 +421,13 @@ long UnixSocket::local_name(SockAddr* out) {
 }
 
 long UnixSocket::peer_name(SockAddr* out) {
-  if (!peer_) return -ENOTCONN;
+  if (!peer_) return -kENOTCONN;
   return peer_->local_name(out);
 }
 
 long UnixSocket::set_option(int level, int name, const void* val, size_t len) {
-  if (level != SOL_SOCKET) return -ENOPROTOOPT;
-  if (len < sizeof(int)) return -EINVAL;
+  if (level != SOL_SOCKET) return -kENOPROTOOPT;
+  if (len < sizeof(int)) return -kEINVAL;
   int v;
   memcpy(&v, val, sizeof v);
   switch (name) {
@@ -437,7 +437,7 @@ long UnixSocket::set_option(int level, int name, const void* val, size_t len) {
     case SO_REUSEADDR:
     case SO_KEEPALIVE:
       return 0;  // meaningless for AF_UNIX, accepted as on Linux
-    default: return -ENOPROTOOPT;
+    default: return -kENOPROTOOPT;
   }
 }
 
@@ -447,9 +447,9 @@ long UnixSocket::get_option(int level, int name, void* val, size_t* len) {
     memcpy(val, &n, sizeof n);
     return 0;
   }
-  if (level != SOL_SOCKET) return -ENOPROTOOPT;
+  if (level != SOL_SOCKET) return -kENOPROTOOPT;
   if (name == SO_PEERCRED) {
-    if (!peer_ && !peer_gone_) return -ENOTCONN;
+    if (!peer_ && !peer_gone_) return -kENOTCONN;
     int32_t cred[3] = {1, 0, 0};  // pid, uid, gid: the one program, as root
     size_t n = *len < sizeof cred ? *len : sizeof cred;
     memcpy(val, cred, n);
@@ -466,7 +466,7 @@ long UnixSocket::get_option(int level, int name, void* val, size_t* len) {
     case SO_RCVBUF: v = rcvbuf_; break;
     case SO_SNDBUF: v = sndbuf_; break;
     case SO_PASSCRED: v = passcred_; break;
-    default: return -ENOPROTOOPT;
+    default: return -kENOPROTOOPT;
   }
   size_t n = *len < sizeof v ? *len : sizeof v;
   memcpy(val, &v, n);
@@ -513,20 +513,20 @@ bool unix_unlink_path(const char* path) {
 }
 
 long make_unix_socket(int type, Socket** out) {
-  if (type != SOCK_STREAM && type != SOCK_DGRAM) return -ESOCKTNOSUPPORT;
+  if (type != SOCK_STREAM && type != SOCK_DGRAM) return -kESOCKTNOSUPPORT;
   auto s = new UnixSocket(type);
-  if (!s) return -ENOMEM;
+  if (!s) return -kENOMEM;
   *out = s;
   return 0;
 }
 
 long make_unix_pair(int type, Socket** a, Socket** b) {
-  if (type != SOCK_STREAM && type != SOCK_DGRAM) return -ESOCKTNOSUPPORT;
+  if (type != SOCK_STREAM && type != SOCK_DGRAM) return -kESOCKTNOSUPPORT;
   auto x = new UnixSocket(type), y = new UnixSocket(type);
   if (!x || !y || !UnixSocket::pair(x, y)) {
     delete x;
     delete y;
-    return -ENOMEM;
+    return -kENOMEM;
   }
   *a = x;
   *b = y;

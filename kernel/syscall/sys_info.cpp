@@ -53,13 +53,13 @@ long sys_uname(uint64_t ubuf, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) 
   copy_field(u.version, "#1 kiln 0.1");
   copy_field(u.machine, "x86_64");
   copy_field(u.domainname, "(none)");
-  return copy_to_user(ubuf, &u, sizeof u) ? 0 : -EFAULT;
+  return copy_to_user(ubuf, &u, sizeof u) ? 0 : -kEFAULT;
 }
 
 long sys_sethostname(uint64_t uname, uint64_t len, uint64_t, uint64_t, uint64_t, uint64_t) {
-  if (len > 64) return -EINVAL;
+  if (len > 64) return -kEINVAL;
   char name[65];
-  if (!copy_from_user(name, uname, len)) return -EFAULT;
+  if (!copy_from_user(name, uname, len)) return -kEFAULT;
   name[len] = 0;
   memcpy(process().hostname, name, len + 1);
   return 0;
@@ -81,24 +81,24 @@ long sys_sysinfo(uint64_t ubuf, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t
   s.freeram = page_allocator().free_frames() * kPageSize;
   s.procs = uint16_t(thread_count(&process()));
   s.mem_unit = 1;
-  return copy_to_user(ubuf, &s, sizeof s) ? 0 : -EFAULT;
+  return copy_to_user(ubuf, &s, sizeof s) ? 0 : -kEFAULT;
 }
 
 long sys_prlimit64(uint64_t pid, uint64_t resource, uint64_t unew, uint64_t uold, uint64_t,
                    uint64_t) {
-  if (pid && int(pid) != process().pid) return -ESRCH;
-  if (resource >= RLIM_NLIMITS) return -EINVAL;
+  if (pid && int(pid) != process().pid) return -kESRCH;
+  if (resource >= RLIM_NLIMITS) return -kEINVAL;
   uint64_t* l = limit(int(resource));
   uint64_t old[2] = {l[0], l[1]};
   if (unew) {
     uint64_t n[2];
-    if (!copy_from_user(n, unew, sizeof n)) return -EFAULT;
-    if (n[0] > n[1]) return -EINVAL;
-    if (n[1] > l[1]) return -EPERM;
+    if (!copy_from_user(n, unew, sizeof n)) return -kEFAULT;
+    if (n[0] > n[1]) return -kEINVAL;
+    if (n[1] > l[1]) return -kEPERM;
     l[0] = n[0];
     l[1] = n[1];
   }
-  if (uold && !copy_to_user(uold, old, sizeof old)) return -EFAULT;
+  if (uold && !copy_to_user(uold, old, sizeof old)) return -kEFAULT;
   return 0;
 }
 
@@ -116,10 +116,10 @@ long sys_getpgrp(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
   return process().pid;
 }
 long sys_getpgid(uint64_t pid, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
-  return pid && int(pid) != process().pid ? -ESRCH : process().pid;
+  return pid && int(pid) != process().pid ? -kESRCH : process().pid;
 }
 long sys_getsid(uint64_t pid, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
-  return pid && int(pid) != process().pid ? -ESRCH : process().pid;
+  return pid && int(pid) != process().pid ? -kESRCH : process().pid;
 }
 
 long sys_umask(uint64_t mask, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
@@ -130,13 +130,13 @@ long sys_umask(uint64_t mask, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) 
 
 long sys_getrandom(uint64_t ubuf, uint64_t len, uint64_t flags, uint64_t, uint64_t,
                    uint64_t) {
-  if (flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE)) return -EINVAL;
+  if (flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE)) return -kEINVAL;
   if (len > 33554431) len = 33554431;  // Linux caps one call at 32 MiB - 1
   uint8_t chunk[256];
   for (uint64_t done = 0; done < len;) {
     size_t n = len - done < sizeof chunk ? size_t(len - done) : sizeof chunk;
     random_bytes(chunk, n);
-    if (!copy_to_user(ubuf + done, chunk, n)) return done ? long(done) : -EFAULT;
+    if (!copy_to_user(ubuf + done, chunk, n)) return done ? long(done) : -kEFAULT;
     done += n;
   }
   return long(len);
@@ -147,30 +147,30 @@ long sys_prctl(uint64_t option, uint64_t arg2, uint64_t, uint64_t, uint64_t, uin
     case PR_SET_NAME: {
       char name[16];
       long n = copy_string_from_user(name, arg2, sizeof name);
-      if (n == -EFAULT) return -EFAULT;
+      if (n == -kEFAULT) return -kEFAULT;
       if (n < 0) name[15] = 0;  // truncated, as Linux does
       memcpy(g_thread_name, name, sizeof name);
       return 0;
     }
     case PR_GET_NAME:
-      return copy_to_user(arg2, g_thread_name, sizeof g_thread_name) ? 0 : -EFAULT;
+      return copy_to_user(arg2, g_thread_name, sizeof g_thread_name) ? 0 : -kEFAULT;
     case PR_GET_DUMPABLE:
       return 1;
     case PR_SET_DUMPABLE:
-      return arg2 <= 1 ? 0 : -EINVAL;
+      return arg2 <= 1 ? 0 : -kEINVAL;
     default:
-      return -EINVAL;
+      return -kEINVAL;
   }
 }
 
 long sys_getrusage(uint64_t who, uint64_t ubuf, uint64_t, uint64_t, uint64_t, uint64_t) {
-  if (int(who) != 0 && int(who) != -1 && int(who) != 1) return -EINVAL;
+  if (int(who) != 0 && int(who) != -1 && int(who) != 1) return -kEINVAL;
   int64_t r[18] = {};
   uint64_t ns = monotonic_ns();
   r[0] = int64_t(ns / 1000000000);  // ru_utime: one CPU, all of it the program's
   r[1] = int64_t(ns % 1000000000 / 1000);
   r[4] = int64_t(vm_resident_pages() * 4);  // ru_maxrss in KiB
-  return copy_to_user(ubuf, r, sizeof r) ? 0 : -EFAULT;
+  return copy_to_user(ubuf, r, sizeof r) ? 0 : -kEFAULT;
 }
 
 }  // namespace kiln

@@ -48,8 +48,8 @@ long sleep_to(uint64_t deadline, uint64_t urem) {
     if (signal_pending()) {
       uint64_t now = monotonic_ns();
       Timespec left = ns_timespec(int64_t(deadline > now ? deadline - now : 0));
-      if (urem && !put_user(urem, left)) return -EFAULT;
-      return -EINTR;
+      if (urem && !put_user(urem, left)) return -kEFAULT;
+      return -kEINTR;
     }
     wait_on(never_woken, deadline);
   }
@@ -60,16 +60,16 @@ long sleep_to(uint64_t deadline, uint64_t urem) {
 
 long sys_clock_gettime(uint64_t id, uint64_t uts, uint64_t, uint64_t, uint64_t, uint64_t) {
   int64_t ns;
-  if (!clock_now(int(id), &ns)) return -EINVAL;
+  if (!clock_now(int(id), &ns)) return -kEINVAL;
   Timespec ts = ns_timespec(ns);
-  return put_user(uts, ts) ? 0 : -EFAULT;
+  return put_user(uts, ts) ? 0 : -kEFAULT;
 }
 
 long sys_clock_getres(uint64_t id, uint64_t uts, uint64_t, uint64_t, uint64_t, uint64_t) {
   int64_t ns;
-  if (!clock_now(int(id), &ns)) return -EINVAL;
+  if (!clock_now(int(id), &ns)) return -kEINVAL;
   Timespec res{0, 1};
-  if (uts && !put_user(uts, res)) return -EFAULT;
+  if (uts && !put_user(uts, res)) return -kEFAULT;
   return 0;
 }
 
@@ -77,36 +77,36 @@ long sys_gettimeofday(uint64_t utv, uint64_t utz, uint64_t, uint64_t, uint64_t, 
   if (utv) {
     int64_t ns = realtime_ns();
     int64_t tv[2] = {ns / 1000000000, (ns % 1000000000) / 1000};
-    if (!copy_to_user(utv, tv, sizeof tv)) return -EFAULT;
+    if (!copy_to_user(utv, tv, sizeof tv)) return -kEFAULT;
   }
   if (utz) {
     int32_t tz[2] = {0, 0};
-    if (!copy_to_user(utz, tz, sizeof tz)) return -EFAULT;
+    if (!copy_to_user(utz, tz, sizeof tz)) return -kEFAULT;
   }
   return 0;
 }
 
 long sys_time(uint64_t ut, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
   int64_t s = realtime_ns() / 1000000000;
-  if (ut && !put_user(ut, s)) return -EFAULT;
+  if (ut && !put_user(ut, s)) return -kEFAULT;
   return s;
 }
 
 long sys_nanosleep(uint64_t ureq, uint64_t urem, uint64_t, uint64_t, uint64_t, uint64_t) {
   Timespec req;
-  if (!get_user(&req, ureq)) return -EFAULT;
-  if (!timespec_valid(req)) return -EINVAL;
+  if (!get_user(&req, ureq)) return -kEFAULT;
+  if (!timespec_valid(req)) return -kEINVAL;
   return sleep_to(monotonic_ns() + timespec_ns(req), urem);
 }
 
 long sys_clock_nanosleep(uint64_t id, uint64_t flags, uint64_t ureq, uint64_t urem, uint64_t,
                          uint64_t) {
   int64_t now;
-  if (!clock_now(int(id), &now)) return -EINVAL;
-  if (id == CLOCK_THREAD_CPUTIME_ID) return -EINVAL;
+  if (!clock_now(int(id), &now)) return -kEINVAL;
+  if (id == CLOCK_THREAD_CPUTIME_ID) return -kEINVAL;
   Timespec req;
-  if (!get_user(&req, ureq)) return -EFAULT;
-  if (!timespec_valid(req)) return -EINVAL;
+  if (!get_user(&req, ureq)) return -kEFAULT;
+  if (!timespec_valid(req)) return -kEINVAL;
   uint64_t ns = timespec_ns(req);
   bool realtime = id == CLOCK_REALTIME || id == CLOCK_REALTIME_ALARM || id == CLOCK_TAI;
   uint64_t deadline = (flags & TIMER_ABSTIME) ? absolute_to_monotonic(ns, realtime)
@@ -119,7 +119,7 @@ long sys_times(uint64_t ubuf, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) 
   int64_t ticks = int64_t(monotonic_ns() / 10000000);  // USER_HZ = 100
   if (ubuf) {
     int64_t t[4] = {ticks, 0, 0, 0};
-    if (!copy_to_user(ubuf, t, sizeof t)) return -EFAULT;
+    if (!copy_to_user(ubuf, t, sizeof t)) return -kEFAULT;
   }
   return ticks;
 }

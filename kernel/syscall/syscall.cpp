@@ -54,7 +54,7 @@ extern "C" int syscall_dispatch(TrapFrame* f) {
       if (nr < kMaxSyscall) g_reported[nr / 64] |= 1ull << (nr % 64);
       kprintf("kiln: unimplemented syscall %lu (%s), returning -ENOSYS\n", nr, syscall_name(nr));
     }
-    ret = -ENOSYS;
+    ret = -kENOSYS;
   }
   if (!t->syscall_iret) f->rax = uint64_t(ret);
   // A signal that arrived meanwhile runs its handler before the program goes on.

@@ -33,6 +33,7 @@
 #include "net/socket.h"
 #include "net/stack.h"
 
+using namespace kiln::abi;
 using namespace kiln::net;
 
 namespace {

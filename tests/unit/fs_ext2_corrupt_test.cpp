@@ -13,7 +13,7 @@ namespace kiln::fs::ext2_test {
 namespace {
 
 namespace sfs = std::filesystem;
-constexpr long kEuclean = 117;
+constexpr long kEUCLEAN = 117;
 
 void put(const std::string& path, const std::string& data) {
   std::ofstream(path, std::ios::binary) << data;
@@ -110,19 +110,19 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(SuperCase{"magic", "ssv magic 0x1234", -EINVAL},
                       SuperCase{"revision", "ssv rev_level 2", -EINVAL},
                       SuperCase{"block_size", "ssv log_block_size 6", -EINVAL},
-                      SuperCase{"inodes_count", "ssv inodes_count 5", -kEuclean},
-                      SuperCase{"blocks_per_group", "ssv blocks_per_group 0", -kEuclean},
-                      SuperCase{"blocks_per_group_huge", "ssv blocks_per_group 100000", -kEuclean},
-                      SuperCase{"inodes_per_group", "ssv inodes_per_group 0", -kEuclean},
-                      SuperCase{"inode_size", "ssv inode_size 100", -kEuclean},
-                      SuperCase{"inode_size_huge", "ssv inode_size 8192", -kEuclean},
-                      SuperCase{"first_ino", "ssv first_ino 1", -kEuclean},
-                      SuperCase{"first_data_block", "ssv first_data_block 0", -kEuclean},
+                      SuperCase{"inodes_count", "ssv inodes_count 5", -kEUCLEAN},
+                      SuperCase{"blocks_per_group", "ssv blocks_per_group 0", -kEUCLEAN},
+                      SuperCase{"blocks_per_group_huge", "ssv blocks_per_group 100000", -kEUCLEAN},
+                      SuperCase{"inodes_per_group", "ssv inodes_per_group 0", -kEUCLEAN},
+                      SuperCase{"inode_size", "ssv inode_size 100", -kEUCLEAN},
+                      SuperCase{"inode_size_huge", "ssv inode_size 8192", -kEUCLEAN},
+                      SuperCase{"first_ino", "ssv first_ino 1", -kEUCLEAN},
+                      SuperCase{"first_data_block", "ssv first_data_block 0", -kEUCLEAN},
                       SuperCase{"blocks_count", "ssv blocks_count 99999999", -EINVAL},
-                      SuperCase{"blocks_count_tiny", "ssv blocks_count 1", -kEuclean},
-                      SuperCase{"block_bitmap", "set_bg 0 block_bitmap 999999", -kEuclean},
-                      SuperCase{"inode_table", "set_bg 0 inode_table 2040", -kEuclean},
-                      SuperCase{"free_blocks", "set_bg 0 free_blocks_count 60000", -kEuclean},
+                      SuperCase{"blocks_count_tiny", "ssv blocks_count 1", -kEUCLEAN},
+                      SuperCase{"block_bitmap", "set_bg 0 block_bitmap 999999", -kEUCLEAN},
+                      SuperCase{"inode_table", "set_bg 0 inode_table 2040", -kEUCLEAN},
+                      SuperCase{"free_blocks", "set_bg 0 free_blocks_count 60000", -kEUCLEAN},
                       SuperCase{"unknown_incompat", "ssv feature_incompat 0x80000002", -EINVAL}),
     [](const ::testing::TestParamInfo<SuperCase>& i) { return std::string(i.param.name); });
 
@@ -131,7 +131,7 @@ TEST(Ext2Corrupt, RootNotADirectory) {
   Volume v;
   v.debugfs_w("sif <2> mode 0100644");
   Mounted m(v.image);
-  EXPECT_EQ(m.error, -kEuclean);
+  EXPECT_EQ(m.error, -kEUCLEAN);
   ASSERT_NE(m.why, nullptr);
   EXPECT_NE(std::string(m.why).find("root"), std::string::npos);
 }
@@ -147,11 +147,11 @@ TEST(Ext2Corrupt, BlockPointerOutOfRange) {
     NodeRef f, big;
     ASSERT_EQ(walk(m.root.get(), "file", &f), 0);
     char buf[16];
-    EXPECT_EQ(f->read(0, buf, sizeof buf), -kEuclean);
-    EXPECT_EQ(f->write(0, "x", 1), -kEuclean);
+    EXPECT_EQ(f->read(0, buf, sizeof buf), -kEUCLEAN);
+    EXPECT_EQ(f->write(0, "x", 1), -kEUCLEAN);
     ASSERT_EQ(walk(m.root.get(), "big", &big), 0);
     std::string data;
-    EXPECT_EQ(read_all(big.get(), &data), -kEuclean);
+    EXPECT_EQ(read_all(big.get(), &data), -kEUCLEAN);
     EXPECT_EQ(data.size(), 12u * 1024);  // the direct blocks came first
     // Removal gets past the bad pointers (and says so).
     f.reset();
@@ -195,11 +195,11 @@ TEST(Ext2Corrupt, DirectoryEntries) {
     NodeRef a;
     ASSERT_EQ(walk(m.root.get(), "a", &a), 0);
     std::vector<DirEnt> ents;
-    EXPECT_EQ(list_dir(a.get(), &ents), -kEuclean);
+    EXPECT_EQ(list_dir(a.get(), &ents), -kEUCLEAN);
     NodeRef x;
-    EXPECT_EQ(lookup(a.get(), "f1", &x), -kEuclean);
-    EXPECT_EQ(a->create("new", 3, kTypeRegular | 0644, 0, nullptr), -kEuclean);
-    EXPECT_EQ(m.root->remove("a", 1, true), -kEuclean);
+    EXPECT_EQ(lookup(a.get(), "f1", &x), -kEUCLEAN);
+    EXPECT_EQ(a->create("new", 3, kTypeRegular | 0644, 0, nullptr), -kEUCLEAN);
+    EXPECT_EQ(m.root->remove("a", 1, true), -kEUCLEAN);
   }
   // A name length past its record.
   Volume v;
@@ -224,12 +224,12 @@ TEST(Ext2Corrupt, EntryInodes) {
     Mounted m(v.image);
     ASSERT_EQ(m.error, 0);
     NodeRef n;
-    EXPECT_EQ(lookup(m.root.get(), "resize", &n), -kEuclean);
-    EXPECT_EQ(lookup(m.root.get(), "free", &n), -kEuclean);
-    EXPECT_EQ(lookup(m.root.get(), "fast", &n), -kEuclean);
+    EXPECT_EQ(lookup(m.root.get(), "resize", &n), -kEUCLEAN);
+    EXPECT_EQ(lookup(m.root.get(), "free", &n), -kEUCLEAN);
+    EXPECT_EQ(lookup(m.root.get(), "fast", &n), -kEUCLEAN);
     EXPECT_EQ(lookup(m.root.get(), "file", &n), 0);
-    EXPECT_EQ(m.root->remove("resize", 6, false), -kEuclean);
-    EXPECT_EQ(m.root->remove("free", 4, false), -kEuclean);
+    EXPECT_EQ(m.root->remove("resize", 6, false), -kEUCLEAN);
+    EXPECT_EQ(m.root->remove("free", 4, false), -kEUCLEAN);
   }
   {
     Volume v;
@@ -238,9 +238,9 @@ TEST(Ext2Corrupt, EntryInodes) {
     Mounted m(v.image);
     ASSERT_EQ(m.error, 0);
     std::vector<DirEnt> ents;
-    EXPECT_EQ(list_dir(m.root.get(), &ents), -kEuclean);
+    EXPECT_EQ(list_dir(m.root.get(), &ents), -kEUCLEAN);
     NodeRef n;
-    EXPECT_EQ(lookup(m.root.get(), "file", &n), -kEuclean);
+    EXPECT_EQ(lookup(m.root.get(), "file", &n), -kEUCLEAN);
   }
 }
 
@@ -256,12 +256,12 @@ TEST(Ext2Corrupt, ImpossibleSizes) {
   NodeRef a, fast, slow, b;
   ASSERT_EQ(walk(m.root.get(), "a", &a), 0);
   std::vector<DirEnt> ents;
-  EXPECT_EQ(list_dir(a.get(), &ents), -kEuclean);
+  EXPECT_EQ(list_dir(a.get(), &ents), -kEUCLEAN);
   ASSERT_EQ(walk(m.root.get(), "fast", &fast), 0);
   ASSERT_EQ(walk(m.root.get(), "slow", &slow), 0);
   char buf[8192];
-  EXPECT_EQ(fast->readlink(buf, sizeof buf), -kEuclean);
-  EXPECT_EQ(slow->readlink(buf, sizeof buf), -kEuclean);
+  EXPECT_EQ(fast->readlink(buf, sizeof buf), -kEUCLEAN);
+  EXPECT_EQ(slow->readlink(buf, sizeof buf), -kEUCLEAN);
   // A directory with a hole.
   Volume w;
   w.debugfs_w("sif /a block[0] 0");
@@ -281,7 +281,7 @@ TEST(Ext2Corrupt, DotDotCycle) {
   ASSERT_EQ(m.root->create("x", 1, kTypeDir | 0755, 0, nullptr), 0);
   // Moving x below b walks b -> a -> b -> ... : refused, not looped.
   long r = m.root->rename("x", 1, nb.get(), "x", 1);
-  EXPECT_EQ(r, -kEuclean);
+  EXPECT_EQ(r, -kEUCLEAN);
   (void)a;
 }
 
@@ -301,7 +301,7 @@ TEST(Ext2Corrupt, BitmapCallsMetadataFree) {
   ASSERT_EQ(m.error, 0);
   NodeRef f;
   ASSERT_EQ(walk(m.root.get(), "file", &f), 0);
-  EXPECT_EQ(f->write(5000, "x", 1), -kEuclean);
+  EXPECT_EQ(f->write(5000, "x", 1), -kEUCLEAN);
 }
 
 // Random damage to the metadata at the front of the volume: anything may

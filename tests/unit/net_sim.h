@@ -20,6 +20,7 @@
 
 namespace nettest {
 
+using namespace kiln::abi;
 using namespace kiln::net;
 
 constexpr uint64_t kMs = 1'000'000ull;

@@ -87,19 +87,19 @@ uint64_t VirtioBlk::request_address(const Request* r, size_t field_offset) const
 }
 
 long VirtioBlk::read(uint64_t sector, uint32_t count, void* buf) {
-  if (sector > capacity_ || count > capacity_ - sector) return -EINVAL;
+  if (sector > capacity_ || count > capacity_ - sector) return -kEINVAL;
   return transfer(kTypeIn, sector, count, static_cast<uint8_t*>(buf));
 }
 
 long VirtioBlk::write(uint64_t sector, uint32_t count, const void* buf) {
-  if (read_only_) return -EROFS;
-  if (sector > capacity_ || count > capacity_ - sector) return -EINVAL;
+  if (read_only_) return -kEROFS;
+  if (sector > capacity_ || count > capacity_ - sector) return -kEINVAL;
   // The device only reads the buffer.
   return transfer(kTypeOut, sector, count, static_cast<uint8_t*>(const_cast<void*>(buf)));
 }
 
 long VirtioBlk::serial(char* out, size_t cap) {
-  if (!cap) return -EINVAL;
+  if (!cap) return -kEINVAL;
   char id[kIdBytes + 1] = {};
   long r = transfer(kTypeGetId, 0, 0, reinterpret_cast<uint8_t*>(id));
   // Devices that do not know GET_ID have no serial.
@@ -110,7 +110,7 @@ long VirtioBlk::serial(char* out, size_t cap) {
     n++;
   }
   out[n] = 0;
-  return r == -EOPNOTSUPP ? 0 : r;
+  return r == -kEOPNOTSUPP ? 0 : r;
 }
 
 long VirtioBlk::flush() {
@@ -163,7 +163,7 @@ long VirtioBlk::submit(Batch& b, uint32_t type, uint64_t sector, uint8_t* buf, u
   if (bytes > kMaxRequestBytes) bytes = kMaxRequestBytes;
   while (covered < bytes) {
     uint64_t pa = drivers::dma_address(buf + covered);
-    if (!pa) return -EFAULT;
+    if (!pa) return -kEFAULT;
     uint64_t len = 4096 - (pa & 4095);
     if (len > bytes - covered) len = bytes - covered;
     if (nseg && data[nseg - 1].addr + data[nseg - 1].len == pa &&
@@ -187,7 +187,7 @@ long VirtioBlk::submit(Batch& b, uint32_t type, uint64_t sector, uint8_t* buf, u
   }
   // Only a device taking one segment per request, with a sector split
   // across pages, gets here.
-  if (type != kTypeFlush && !covered) return -EINVAL;
+  if (type != kTypeFlush && !covered) return -kEINVAL;
 
   r->header.type = type;
   r->header.reserved = 0;
@@ -234,7 +234,7 @@ void VirtioBlk::reap() {
       auto r = static_cast<Request*>(tok);
       Batch* b = r->batch;
       if (r->status != kStatusOk && !b->error)
-        b->error = r->status == kStatusUnsupported ? -EOPNOTSUPP : -EIO;
+        b->error = r->status == kStatusUnsupported ? -kEOPNOTSUPP : -kEIO;
       r->busy = false;
       in_flight_--;
       freed = true;

@@ -30,8 +30,8 @@ long Ext2Fs::find_bit(BlockRef& bitmap, uint32_t from, uint32_t limit, uint32_t*
 }
 
 long Ext2Fs::alloc_block(uint32_t goal, uint32_t* out) {
-  if (ro_) return -EROFS;
-  if (free_blocks_ == 0) return -ENOSPC;
+  if (ro_) return -kEROFS;
+  if (free_blocks_ == 0) return -kENOSPC;
   if (!block_ok(goal)) goal = first_data_block_;
   uint32_t g0 = (goal - first_data_block_) / bpg_;
   uint32_t bit0 = (goal - first_data_block_) % bpg_;
@@ -59,11 +59,11 @@ long Ext2Fs::alloc_block(uint32_t goal, uint32_t* out) {
     *out = block;
     return 0;
   }
-  return -ENOSPC;
+  return -kENOSPC;
 }
 
 long Ext2Fs::free_block(uint32_t block) {
-  if (ro_) return -EROFS;
+  if (ro_) return -kEROFS;
   if (!block_ok(block)) return corrupt();
   uint32_t g = (block - first_data_block_) / bpg_;
   uint32_t bit = (block - first_data_block_) % bpg_;
@@ -83,8 +83,8 @@ long Ext2Fs::free_block(uint32_t block) {
 }
 
 long Ext2Fs::alloc_inode(uint32_t near_ino, bool dir, uint32_t* out) {
-  if (ro_) return -EROFS;
-  if (free_inodes_ == 0) return -ENOSPC;
+  if (ro_) return -kEROFS;
+  if (free_inodes_ == 0) return -kENOSPC;
   uint32_t start = inode_ok(near_ino) ? group_of_ino(near_ino) : 0;
   if (dir) {
     // Spread directories: a group with at least the average of free inodes
@@ -119,11 +119,11 @@ long Ext2Fs::alloc_inode(uint32_t near_ino, bool dir, uint32_t* out) {
     *out = g * ipg_ + bit + 1;
     return 0;
   }
-  return -ENOSPC;
+  return -kENOSPC;
 }
 
 long Ext2Fs::free_inode(uint32_t ino, bool dir) {
-  if (ro_) return -EROFS;
+  if (ro_) return -kEROFS;
   if (!inode_ok(ino) || ino < first_ino_) return corrupt();
   uint32_t g = (ino - 1) / ipg_, bit = (ino - 1) % ipg_;
   BlockRef bm;

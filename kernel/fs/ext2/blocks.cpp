@@ -52,7 +52,7 @@ long Ext2Fs::bmap(Ext2Node* n, uint64_t lblock, bool create, uint32_t* out) {
     offs[0] = kTindBlock, offs[1] = uint32_t(l / (ppb * ppb)), offs[2] = uint32_t(l / ppb % ppb);
     offs[3] = uint32_t(l % ppb), depth = 3;
   } else {
-    if (create) return -EFBIG;
+    if (create) return -kEFBIG;
     *out = 0;
     return 0;
   }
@@ -156,7 +156,7 @@ struct Truncator {
 }  // namespace
 
 long Ext2Fs::truncate_blocks(Ext2Node* n, uint64_t new_size) {
-  if (ro_) return -EROFS;
+  if (ro_) return -kEROFS;
   Truncator t{this, n, (new_size + bs_ - 1) / bs_};
   for (uint64_t i = t.first; i < kDirectBlocks; i++) {
     uint32_t b = n->in.block[i];

@@ -36,8 +36,8 @@ uint8_t dtype_of_ft(uint8_t ft) {
 }
 
 long check_name(const char* name, size_t len) {
-  if (len == 0) return -ENOENT;
-  if (len > kNameMax) return -ENAMETOOLONG;
+  if (len == 0) return -kENOENT;
+  if (len > kNameMax) return -kENAMETOOLONG;
   (void)name;
   return 0;
 }
@@ -160,7 +160,7 @@ long Ext2Node::dir_find_indexed(const char* name, size_t len, DirSlot* out) {
       return 0;
     }
   }
-  return -ENOENT;
+  return -kENOENT;
 }
 
 long Ext2Node::dir_scan(const char* name, size_t len, DirSlot* out) {
@@ -182,7 +182,7 @@ long Ext2Node::dir_scan(const char* name, size_t len, DirSlot* out) {
       off += e.rec_len;
     }
   }
-  return -ENOENT;
+  return -kENOENT;
 }
 
 long Ext2Node::dir_add(const char* name, size_t len, uint32_t target, uint8_t file_type) {
@@ -220,7 +220,7 @@ long Ext2Node::dir_add(const char* name, size_t len, uint32_t target, uint8_t fi
     lb--;  // the loop stepped past the block it found room in
   } else {
     // A new block at the end.
-    if (uint64_t(in.size) + bs > 0xffffffffu) return -EFBIG;
+    if (uint64_t(in.size) + bs > 0xffffffffu) return -kEFBIG;
     uint32_t p;
     if (long r = owner_->bmap(this, n, true, &p)) return r;
     if (long r = owner_->cache()->get_new(p, &ref)) return r;
@@ -317,9 +317,9 @@ long Ext2Node::dir_init(uint32_t parent_ino) {
 
 long Ext2Node::lookup(const char* name, size_t len, Node** out) {
   OpLock l(owner_);
-  if (!is_dir()) return -ENOTDIR;
+  if (!is_dir()) return -kENOTDIR;
   if (long r = check_name(name, len)) return r;
-  if (in.links_count == 0) return -ENOENT;  // removed
+  if (in.links_count == 0) return -kENOENT;  // removed
   DirSlot s;
   if (long r = dir_find(name, len, &s)) return r;
   if (!owner_->entry_ino_ok(s.ino)) return owner_->corrupt();
@@ -335,7 +335,7 @@ long Ext2Node::lookup(const char* name, size_t len, Node** out) {
 
 long Ext2Node::readdir(uint64_t* cookie, Emit emit, void* ctx) {
   OpLock l(owner_);
-  if (!is_dir()) return -ENOTDIR;
+  if (!is_dir()) return -kENOTDIR;
   if (in.links_count == 0) return 0;
   if (long r = dir_size_check(owner_, in)) return r;
   uint32_t bs = owner_->block_size();
@@ -406,20 +406,20 @@ long Ext2Node::do_create(const char* name, size_t len, uint32_t mode, uint64_t r
 
 long Ext2Node::create(const char* name, size_t len, uint32_t mode, uint64_t rdev, Node** out) {
   OpLock l(owner_);
-  if (!is_dir()) return -ENOTDIR;
+  if (!is_dir()) return -kENOTDIR;
   if (long r = check_name(name, len)) return r;
-  if (owner_->read_only()) return -EROFS;
-  if (in.links_count == 0) return -ENOENT;
+  if (owner_->read_only()) return -kEROFS;
+  if (in.links_count == 0) return -kENOENT;
   uint32_t type = mode & kTypeMask;
   if (type == 0) type = kTypeRegular;
   if (type != kTypeRegular && type != kTypeDir && type != kTypeChar && type != kTypeBlock &&
       type != kTypeFifo && type != kTypeSocket)
-    return -EINVAL;
+    return -kEINVAL;
   DirSlot s;
   long r = dir_find(name, len, &s);
-  if (r == 0) return -EEXIST;
-  if (r != -ENOENT) return r;
-  if (type == kTypeDir && in.links_count >= kLinkMax) return -EMLINK;
+  if (r == 0) return -kEEXIST;
+  if (r != -kENOENT) return r;
+  if (type == kTypeDir && in.links_count >= kLinkMax) return -kEMLINK;
   Ext2Node* n;
   if ((r = do_create(name, len, type | (mode & 07777), rdev, &n))) return r;
   if (out) *out = n;
@@ -429,16 +429,16 @@ long Ext2Node::create(const char* name, size_t len, uint32_t mode, uint64_t rdev
 
 long Ext2Node::symlink(const char* name, size_t len, const char* target, size_t target_len) {
   OpLock l(owner_);
-  if (!is_dir()) return -ENOTDIR;
+  if (!is_dir()) return -kENOTDIR;
   if (long r = check_name(name, len)) return r;
-  if (owner_->read_only()) return -EROFS;
-  if (in.links_count == 0) return -ENOENT;
-  if (target_len == 0) return -ENOENT;
-  if (target_len >= 4096 || target_len >= owner_->block_size()) return -ENAMETOOLONG;
+  if (owner_->read_only()) return -kEROFS;
+  if (in.links_count == 0) return -kENOENT;
+  if (target_len == 0) return -kENOENT;
+  if (target_len >= 4096 || target_len >= owner_->block_size()) return -kENAMETOOLONG;
   DirSlot s;
   long r = dir_find(name, len, &s);
-  if (r == 0) return -EEXIST;
-  if (r != -ENOENT) return r;
+  if (r == 0) return -kEEXIST;
+  if (r != -kENOENT) return r;
   Ext2Node* n;
   if ((r = owner_->new_node(this, kTypeSymlink | 0777, &n))) return r;
   if (target_len <= kFastSymlinkMax) {
@@ -466,18 +466,18 @@ long Ext2Node::symlink(const char* name, size_t len, const char* target, size_t 
 
 long Ext2Node::link(const char* name, size_t len, Node* target) {
   OpLock l(owner_);
-  if (!is_dir()) return -ENOTDIR;
-  if (target->fs != fs) return -EXDEV;
+  if (!is_dir()) return -kENOTDIR;
+  if (target->fs != fs) return -kEXDEV;
   if (long r = check_name(name, len)) return r;
-  if (owner_->read_only()) return -EROFS;
+  if (owner_->read_only()) return -kEROFS;
   auto t = static_cast<Ext2Node*>(target);
-  if (t->is_dir()) return -EPERM;
-  if (in.links_count == 0 || t->in.links_count == 0) return -ENOENT;
-  if (t->in.links_count >= kLinkMax) return -EMLINK;
+  if (t->is_dir()) return -kEPERM;
+  if (in.links_count == 0 || t->in.links_count == 0) return -kENOENT;
+  if (t->in.links_count >= kLinkMax) return -kEMLINK;
   DirSlot s;
   long r = dir_find(name, len, &s);
-  if (r == 0) return -EEXIST;
-  if (r != -ENOENT) return r;
+  if (r == 0) return -kEEXIST;
+  if (r != -kENOENT) return r;
   if ((r = dir_add(name, len, t->number, file_type_of(t->in.mode)))) return r;
   t->in.links_count++;
   t->touch(false);
@@ -486,22 +486,22 @@ long Ext2Node::link(const char* name, size_t len, Node* target) {
 
 long Ext2Node::remove(const char* name, size_t len, bool dir) {
   OpLock l(owner_);
-  if (!is_dir()) return -ENOTDIR;
+  if (!is_dir()) return -kENOTDIR;
   if (long r = check_name(name, len)) return r;
-  if (is_dot(name, len)) return dir ? -EINVAL : -EISDIR;
-  if (is_dotdot(name, len)) return dir ? -ENOTEMPTY : -EISDIR;
-  if (owner_->read_only()) return -EROFS;
+  if (is_dot(name, len)) return dir ? -kEINVAL : -kEISDIR;
+  if (is_dotdot(name, len)) return dir ? -kENOTEMPTY : -kEISDIR;
+  if (owner_->read_only()) return -kEROFS;
   DirSlot s;
   if (long r = dir_find(name, len, &s)) return r;
   if (!owner_->entry_ino_ok(s.ino) || s.ino == kRootIno) return owner_->corrupt();
   Ext2Node* child;
   if (long r = owner_->iget(s.ino, &child)) return r;
   long r = 0;
-  if (dir && !child->is_dir()) r = -ENOTDIR;
-  else if (!dir && child->is_dir()) r = -EISDIR;
+  if (dir && !child->is_dir()) r = -kENOTDIR;
+  else if (!dir && child->is_dir()) r = -kEISDIR;
   else if (dir) {
     r = child->dir_is_empty();
-    r = r < 0 ? r : r == 0 ? -ENOTEMPTY : 0;
+    r = r < 0 ? r : r == 0 ? -kENOTEMPTY : 0;
   }
   if (r == 0) r = dir_remove(s);
   if (r == 0) {
@@ -523,14 +523,14 @@ long Ext2Node::remove(const char* name, size_t len, bool dir) {
 long Ext2Node::check_not_ancestor(Ext2Node* moving) {
   uint32_t cur = number;
   for (uint32_t steps = 0; steps < kMaxAncestors; steps++) {
-    if (cur == moving->number) return -EINVAL;
+    if (cur == moving->number) return -kEINVAL;
     if (cur == kRootIno) return 0;
     Ext2Node* d;
     if (long r = owner_->iget(cur, &d)) return r;
     DirSlot s;
     long r = d->is_dir() ? d->dir_find("..", 2, &s) : owner_->corrupt();
     d->put();
-    if (r < 0) return r == -ENOENT ? owner_->corrupt() : r;
+    if (r < 0) return r == -kENOENT ? owner_->corrupt() : r;
     if (s.ino == cur) return 0;
     if (!owner_->entry_ino_ok(s.ino)) return owner_->corrupt();
     cur = s.ino;
@@ -545,7 +545,7 @@ long Ext2Node::do_rename(const char* name, size_t len, Ext2Node* to, const char*
   if (!owner_->entry_ino_ok(src.ino) || src.ino == kRootIno) return owner_->corrupt();
   DirSlot dst;
   long found = to->dir_find(to_name, to_len, &dst);
-  if (found < 0 && found != -ENOENT) return found;
+  if (found < 0 && found != -kENOENT) return found;
   if (found == 0 && dst.ino == src.ino) return 0;  // the same file under both names
   if (found == 0 && (!owner_->entry_ino_ok(dst.ino) || dst.ino == kRootIno)) return owner_->corrupt();
 
@@ -560,17 +560,17 @@ long Ext2Node::do_rename(const char* name, size_t len, Ext2Node* to, const char*
   if (r == 0 && victim && victim->is_dir()) {
     // A target above the source (so not empty) comes before the types.
     long above = check_not_ancestor(victim);
-    r = above == -EINVAL ? -ENOTEMPTY : above;
+    r = above == -kEINVAL ? -kENOTEMPTY : above;
   }
   if (r == 0 && victim) {
-    if (dir && !victim->is_dir()) r = -ENOTDIR;
-    else if (!dir && victim->is_dir()) r = -EISDIR;
+    if (dir && !victim->is_dir()) r = -kENOTDIR;
+    else if (!dir && victim->is_dir()) r = -kEISDIR;
     else if (victim->is_dir()) {
       r = victim->dir_is_empty();
-      r = r < 0 ? r : r == 0 ? -ENOTEMPTY : 0;
+      r = r < 0 ? r : r == 0 ? -kENOTEMPTY : 0;
     }
   }
-  if (r == 0 && dir && cross && !victim && to->in.links_count >= kLinkMax) r = -EMLINK;
+  if (r == 0 && dir && cross && !victim && to->in.links_count >= kLinkMax) r = -kEMLINK;
   uint8_t ft = file_type_of(moving->in.mode);
   // The new name first, so a failure leaves the old one.
   if (r == 0) r = victim ? to->dir_retarget(dst, moving->number, ft) : to->dir_add(to_name, to_len, moving->number, ft);
@@ -594,7 +594,7 @@ long Ext2Node::do_rename(const char* name, size_t len, Ext2Node* to, const char*
   if (r == 0 && dir && cross) {
     DirSlot dotdot;
     r = moving->dir_find("..", 2, &dotdot);
-    if (r == -ENOENT) r = owner_->corrupt();
+    if (r == -kENOENT) r = owner_->corrupt();
     if (r == 0) r = moving->dir_retarget(dotdot, to->number, kFtDir);
     if (in.links_count > 1) in.links_count--;
     to->in.links_count++;
@@ -613,17 +613,17 @@ long Ext2Node::do_rename(const char* name, size_t len, Ext2Node* to, const char*
 long Ext2Node::rename(const char* name, size_t len, Node* to_dir, const char* to_name,
                       size_t to_len) {
   OpLock l(owner_);
-  if (!is_dir()) return -ENOTDIR;
-  if (to_dir->fs != fs) return -EXDEV;
+  if (!is_dir()) return -kENOTDIR;
+  if (to_dir->fs != fs) return -kEXDEV;
   auto to = static_cast<Ext2Node*>(to_dir);
-  if (!to->is_dir()) return -ENOTDIR;
+  if (!to->is_dir()) return -kENOTDIR;
   if (long r = check_name(name, len)) return r;
   if (long r = check_name(to_name, to_len)) return r;
   if (is_dot(name, len) || is_dotdot(name, len) || is_dot(to_name, to_len) ||
       is_dotdot(to_name, to_len))
-    return -EBUSY;
-  if (owner_->read_only()) return -EROFS;
-  if (in.links_count == 0 || to->in.links_count == 0) return -ENOENT;
+    return -kEBUSY;
+  if (owner_->read_only()) return -kEROFS;
+  if (in.links_count == 0 || to->in.links_count == 0) return -kENOENT;
   return do_rename(name, len, to, to_name, to_len);
 }
 

@@ -148,7 +148,7 @@ long Ext2Node::zero_tail(uint64_t at) {
 }
 
 long Ext2Node::resize(uint64_t new_size) {
-  if (new_size > owner_->max_file_size()) return -EFBIG;
+  if (new_size > owner_->max_file_size()) return -kEFBIG;
   if (new_size > kSmallFileMax) {
     if (long r = owner_->ensure_large_file()) return r;
   }
@@ -167,10 +167,10 @@ long Ext2Node::resize(uint64_t new_size) {
 
 long Ext2Node::setattr(const Attr& a, uint32_t which) {
   OpLock l(owner_);
-  if (owner_->read_only()) return -EROFS;
+  if (owner_->read_only()) return -kEROFS;
   if (which & kSetSize) {
-    if (is_dir()) return -EISDIR;
-    if (!is_reg()) return -EINVAL;
+    if (is_dir()) return -kEISDIR;
+    if (!is_reg()) return -kEINVAL;
     if (long r = resize(a.size)) {
       owner_->store_inode(this);
       return r;
@@ -232,8 +232,8 @@ long Ext2Node::read_locked(uint64_t off, uint8_t* dst, size_t n) {
 
 long Ext2Node::read(uint64_t offset, void* buf, size_t n) {
   OpLock l(owner_);
-  if (is_dir()) return -EISDIR;
-  if (!is_reg()) return -EINVAL;
+  if (is_dir()) return -kEISDIR;
+  if (!is_reg()) return -kEINVAL;
   long r = read_locked(offset, static_cast<uint8_t*>(buf), n);
   if (r > 0) touch_atime();
   return r;
@@ -241,11 +241,11 @@ long Ext2Node::read(uint64_t offset, void* buf, size_t n) {
 
 long Ext2Node::write_locked(uint64_t off, const uint8_t* src, size_t n) {
   uint64_t max = owner_->max_file_size();
-  if (off >= max) return -EFBIG;
+  if (off >= max) return -kEFBIG;
   if (n > max - off) n = size_t(max - off);
   if (n > kMaxIo) n = kMaxIo;
   if (off + n > kSmallFileMax && owner_->ensure_large_file() < 0) {
-    if (off >= kSmallFileMax) return -EFBIG;
+    if (off >= kSmallFileMax) return -kEFBIG;
     n = size_t(kSmallFileMax - off);
   }
   uint64_t old = size();
@@ -279,16 +279,16 @@ long Ext2Node::write_locked(uint64_t off, const uint8_t* src, size_t n) {
 
 long Ext2Node::write(uint64_t offset, const void* buf, size_t n) {
   OpLock l(owner_);
-  if (is_dir()) return -EISDIR;
-  if (!is_reg()) return -EINVAL;
-  if (owner_->read_only()) return -EROFS;
+  if (is_dir()) return -kEISDIR;
+  if (!is_reg()) return -kEINVAL;
+  if (owner_->read_only()) return -kEROFS;
   if (n == 0) return 0;
   return write_locked(offset, static_cast<const uint8_t*>(buf), n);
 }
 
 long Ext2Node::readlink(char* buf, size_t cap) {
   OpLock l(owner_);
-  if (type() != kTypeSymlink) return -EINVAL;
+  if (type() != kTypeSymlink) return -kEINVAL;
   uint64_t sz = size();
   uint32_t bs = owner_->block_size();
   if (!has_blocks()) {

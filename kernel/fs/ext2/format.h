@@ -23,10 +23,6 @@ inline constexpr uint32_t kLinkMax = 32000;  // EXT2_LINK_MAX
 inline constexpr uint32_t kNameMax = 255;
 inline constexpr uint32_t kFastSymlinkMax = 59;  // fits i_block (60 bytes) with its NUL
 
-// "Structure needs cleaning": a corrupt structure was found (Linux's ext4
-// and ext2 use it for the same purpose).
-inline constexpr long kEuclean = 117;
-
 // s_state
 inline constexpr uint16_t kStateValid = 1, kStateError = 2;
 // s_rev_level

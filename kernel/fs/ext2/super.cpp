@@ -128,7 +128,7 @@ void Ext2Fs::unlock() {
 
 long Ext2Fs::corrupt() {
   errors_ = true;
-  return -kEuclean;
+  return -kEUCLEAN;
 }
 
 bool Ext2Fs::has_super(uint32_t g) const {
@@ -162,23 +162,23 @@ bool Ext2Fs::group_metadata(uint32_t g, uint32_t block) const {
 
 long Ext2Fs::check_super(const char** why) {
   const Super& s = sb_;
-  if (s.magic != kMagic) return *why = "not an ext2 file system (bad magic)", -EINVAL;
-  if (s.rev_level > kRevDynamic) return *why = "unsupported revision (newer than 1)", -EINVAL;
-  if (s.log_block_size > 2) return *why = "unsupported block size (larger than 4 KiB)", -EINVAL;
+  if (s.magic != kMagic) return *why = "not an ext2 file system (bad magic)", -kEINVAL;
+  if (s.rev_level > kRevDynamic) return *why = "unsupported revision (newer than 1)", -kEINVAL;
+  if (s.log_block_size > 2) return *why = "unsupported block size (larger than 4 KiB)", -kEINVAL;
   bs_ = 1024u << s.log_block_size;
   ppb_ = bs_ / 4;
   if (s.rev_level >= kRevDynamic) {
     uint32_t bad = s.feature_incompat & ~kIncompatSupported;
     if (bad) {
       for (const FeatureName& f : kIncompatNames)
-        if (bad & f.bit) return *why = f.why, -EINVAL;
-      return *why = "unknown incompatible feature", -EINVAL;
+        if (bad & f.bit) return *why = f.why, -kEINVAL;
+      return *why = "unknown incompatible feature", -kEINVAL;
     }
     inode_size_ = s.inode_size;
     first_ino_ = s.first_ino;
     if (inode_size_ < kGoodOldInodeSize || inode_size_ > bs_ || (inode_size_ & (inode_size_ - 1)))
-      return *why = "corrupt superblock: bad inode size", -kEuclean;
-    if (first_ino_ < kGoodOldFirstIno) return *why = "corrupt superblock: bad first inode", -kEuclean;
+      return *why = "corrupt superblock: bad inode size", -kEUCLEAN;
+    if (first_ino_ < kGoodOldFirstIno) return *why = "corrupt superblock: bad first inode", -kEUCLEAN;
   } else {
     inode_size_ = kGoodOldInodeSize;
     first_ino_ = kGoodOldFirstIno;
@@ -189,30 +189,30 @@ long Ext2Fs::check_super(const char** why) {
   ipg_ = s.inodes_per_group;
   inodes_count_ = s.inodes_count;
   if (first_data_block_ != (bs_ == 1024 ? 1u : 0u))
-    return *why = "corrupt superblock: bad first data block", -kEuclean;
+    return *why = "corrupt superblock: bad first data block", -kEUCLEAN;
   if (bpg_ < 8 || bpg_ > 8 * bs_ || bpg_ % 8)
-    return *why = "corrupt superblock: bad blocks per group", -kEuclean;
-  if (ipg_ < 1 || ipg_ > 8 * bs_) return *why = "corrupt superblock: bad inodes per group", -kEuclean;
+    return *why = "corrupt superblock: bad blocks per group", -kEUCLEAN;
+  if (ipg_ < 1 || ipg_ > 8 * bs_) return *why = "corrupt superblock: bad inodes per group", -kEUCLEAN;
   if (blocks_count_ <= first_data_block_ + 1)
-    return *why = "corrupt superblock: bad block count", -kEuclean;
+    return *why = "corrupt superblock: bad block count", -kEUCLEAN;
   if (uint64_t(blocks_count_) * (bs_ / 512) > dev_->sectors())
-    return *why = "the file system is larger than the device", -EINVAL;
+    return *why = "the file system is larger than the device", -kEINVAL;
   groups_ = (blocks_count_ - first_data_block_ + bpg_ - 1) / bpg_;
   if (uint64_t(groups_) * ipg_ != inodes_count_)
-    return *why = "corrupt superblock: inode count does not match the groups", -kEuclean;
-  if (first_ino_ >= inodes_count_) return *why = "corrupt superblock: bad first inode", -kEuclean;
+    return *why = "corrupt superblock: inode count does not match the groups", -kEUCLEAN;
+  if (first_ino_ >= inodes_count_) return *why = "corrupt superblock: bad first inode", -kEUCLEAN;
   itable_blocks_ = uint32_t((uint64_t(ipg_) * inode_size_ + bs_ - 1) / bs_);
   gdt_blocks_ = uint32_t((uint64_t(groups_) * sizeof(GroupDesc) + bs_ - 1) / bs_);
   if (first_data_block_ + 1 + gdt_blocks_ > blocks_count_)
-    return *why = "corrupt superblock: group descriptors past the end", -kEuclean;
-  if (s.r_blocks_count > blocks_count_) return *why = "corrupt superblock: bad reserved count", -kEuclean;
+    return *why = "corrupt superblock: group descriptors past the end", -kEUCLEAN;
+  if (s.r_blocks_count > blocks_count_) return *why = "corrupt superblock: bad reserved count", -kEUCLEAN;
   max_file_size_ = max_size_for(10 + s.log_block_size);
   return 0;
 }
 
 long Ext2Fs::load_groups(const char** why) {
   gd_ = static_cast<GroupDesc*>(fs_alloc(size_t(groups_) * sizeof(GroupDesc)));
-  if (!gd_) return *why = "out of memory", -ENOMEM;
+  if (!gd_) return *why = "out of memory", -kENOMEM;
   uint32_t per_block = bs_ / sizeof(GroupDesc);
   for (uint32_t i = 0; i < gdt_blocks_; i++) {
     BlockRef ref;
@@ -231,10 +231,10 @@ long Ext2Fs::load_groups(const char** why) {
     auto inside = [&](uint32_t b, uint32_t n) { return b >= lo && b < hi && n <= hi - b; };
     if (!inside(d.block_bitmap, 1) || !inside(d.inode_bitmap, 1) ||
         !inside(d.inode_table, itable_blocks_))
-      return *why = "corrupt group descriptor: bitmaps or inode table out of place", -kEuclean;
+      return *why = "corrupt group descriptor: bitmaps or inode table out of place", -kEUCLEAN;
     if (d.free_blocks_count > blocks_in_group(g) || d.free_inodes_count > ipg_ ||
         d.used_dirs_count > ipg_)
-      return *why = "corrupt group descriptor: bad counts", -kEuclean;
+      return *why = "corrupt group descriptor: bad counts", -kEUCLEAN;
     free_blocks_ += d.free_blocks_count;
     free_inodes_ += d.free_inodes_count;
   }
@@ -247,10 +247,10 @@ long Ext2Fs::load_groups(const char** why) {
 }
 
 long Ext2Fs::mount(const char** why) {
-  if (dev_->sectors() < 4) return *why = "the device is too small", -EINVAL;
+  if (dev_->sectors() < 4) return *why = "the device is too small", -kEINVAL;
   uint8_t raw[kSuperSize];
   if (dev_->read(kSuperOffset / 512, kSuperSize / 512, raw) < 0)
-    return *why = "cannot read the superblock", -EIO;
+    return *why = "cannot read the superblock", -kEIO;
   memcpy(&sb_, raw, sizeof sb_);
   if (long r = check_super(why)) return r;
 
@@ -281,18 +281,18 @@ long Ext2Fs::mount(const char** why) {
   if (!note && (sb_.state & kStateError)) note = "the volume has errors recorded (run e2fsck)";
 
   cache_ = new BlockCache(dev_, bs_, opt_.cache_bytes);
-  if (!cache_ || cache_->init() < 0) return *why = "out of memory", -ENOMEM;
+  if (!cache_ || cache_->init() < 0) return *why = "out of memory", -kENOMEM;
   if (long r = load_groups(why)) return r;
 
   Ext2Node* root;
   if (long r = iget(kRootIno, &root)) {
-    *why = r == -ENOMEM ? "out of memory" : "cannot read the root directory";
+    *why = r == -kENOMEM ? "out of memory" : "cannot read the root directory";
     return r;
   }
   root_ = root;
   if (!root->is_dir() || root->in.links_count == 0) {
     *why = "corrupt root directory";
-    return -kEuclean;
+    return -kEUCLEAN;
   }
 
   if (!ro_) {
@@ -469,7 +469,7 @@ long Ext2Fs::load_inode(uint32_t ino, Inode* out) {
 }
 
 long Ext2Fs::store_inode(Ext2Node* n) {
-  if (ro_) return -EROFS;
+  if (ro_) return -kEROFS;
   uint32_t ino = n->number;
   uint32_t g = (ino - 1) / ipg_, index = (ino - 1) % ipg_;
   uint64_t byte = uint64_t(index) * inode_size_;
@@ -497,7 +497,7 @@ long Ext2Fs::iget(uint32_t ino, Ext2Node** out) {
     return 0;
   }
   auto n = new Ext2Node(this, ino);
-  if (!n) return -ENOMEM;
+  if (!n) return -kENOMEM;
   long r = load_inode(ino, &n->in);
   if (r == 0) {
     uint32_t type = n->in.mode & kTypeMask;
@@ -525,7 +525,7 @@ long Ext2Fs::new_node(Ext2Node* dir, uint32_t mode, Ext2Node** out) {
   auto n = new Ext2Node(this, ino);
   if (!n) {
     free_inode(ino, is_dir);
-    return -ENOMEM;
+    return -kENOMEM;
   }
   // Clear the whole on-disk inode: a reused one may carry old attributes.
   uint32_t g = (ino - 1) / ipg_, index = (ino - 1) % ipg_;
@@ -569,7 +569,7 @@ long Ext2Fs::new_node(Ext2Node* dir, uint32_t mode, Ext2Node** out) {
 
 long Ext2Fs::ensure_large_file() {
   if (sb_.feature_ro_compat & kRoCompatLargeFile) return 0;
-  if (sb_.rev_level < kRevDynamic) return -EFBIG;
+  if (sb_.rev_level < kRevDynamic) return -kEFBIG;
   sb_.feature_ro_compat |= kRoCompatLargeFile;
   return write_super();
 }
@@ -591,7 +591,7 @@ long ext2_mount(BlockDevice* dev, const Ext2Options& options, FileSystem** out,
   auto fs = new ext2::Ext2Fs(dev, options);
   if (!fs) {
     if (why) *why = "out of memory";
-    return -ENOMEM;
+    return -kENOMEM;
   }
   long r = fs->mount(&reason);
   if (why) *why = reason;

@@ -76,14 +76,14 @@ long BlockCache::get(uint32_t lba, BlockRef* out) {
   }
   misses_++;
   CacheSlot* s = victim();
-  if (!s) return -ENOMEM;
+  if (!s) return -kENOMEM;
   s->valid = false;  // invisible to other threads while the device reads
   s->lba = lba;
   s->pins = 1;
   long r = dev_->read(uint64_t(lba) * kSectorsPerBlock, kSectorsPerBlock, s->data);
   if (r < 0) {
     unpin(s);
-    return -EIO;
+    return -kEIO;
   }
   s->valid = true;
   out->cache_ = this;

@@ -52,7 +52,7 @@ FileCache::Chunk* FileCache::chunk(uint32_t index, uint32_t limit, long* err) {
   if (dev_->read(uint64_t(first) * kSectorsPerBlock, blocks * kSectorsPerBlock, data) < 0) {
     free_array(data);
     delete c;
-    *err = -EIO;
+    *err = -kEIO;
     return nullptr;
   }
   // Another thread may have read the same chunk meanwhile: keep one.
@@ -76,7 +76,7 @@ long FileCache::read(uint64_t pos, size_t n, uint32_t limit, uint8_t* out) {
     Chunk* c = chunk(uint32_t(pos / kChunkBytes), limit, &err);
     if (!c) {
       if (done) break;
-      return err ? err : -ENOMEM;
+      return err ? err : -kENOMEM;
     }
     uint64_t at = pos % kChunkBytes, have = uint64_t(c->blocks) * kBlockSize;
     size_t take = have - at < n - done ? size_t(have - at) : n - done;
@@ -84,7 +84,7 @@ long FileCache::read(uint64_t pos, size_t n, uint32_t limit, uint8_t* out) {
     done += take;
     pos += take;
   }
-  return done || n == 0 ? long(done) : -EIO;
+  return done || n == 0 ? long(done) : -kEIO;
 }
 
 }  // namespace kiln::fs::iso9660

@@ -39,7 +39,7 @@ long DirCursor::next(Record* rec) {
     uint64_t lba = start_ + pos_ / kBlockSize;
     size_t off = size_t(pos_ % kBlockSize);
     if (!block_.held() || block_.lba() != lba) {
-      if (lba >= fs_->volume_blocks_) return -EIO;
+      if (lba >= fs_->volume_blocks_) return -kEIO;
       if (long r = fs_->cache_.get(uint32_t(lba), &block_)) return r;
     }
     const uint8_t* p = block_.data() + off;
@@ -49,7 +49,7 @@ long DirCursor::next(Record* rec) {
     }
     size_t avail = kBlockSize - off;
     if (avail > size_ - pos_) avail = size_t(size_ - pos_);
-    if (!parse_record(p, avail, lba * kBlockSize + off, rec)) return -EIO;
+    if (!parse_record(p, avail, lba * kBlockSize + off, rec)) return -kEIO;
     pos_ += rec->len;
     return 1;
   }
@@ -60,9 +60,9 @@ long DirCursor::skip_sections() {
   Record rec;
   for (uint32_t n = 1;; n++) {
     long r = next(&rec);
-    if (r <= 0) return r == 0 ? -EIO : r;  // the file's last section is missing
+    if (r <= 0) return r == 0 ? -kEIO : r;  // the file's last section is missing
     if (!(rec.flags() & kFlagMultiExtent)) return 0;
-    if (n == kMaxSections) return -EIO;
+    if (n == kMaxSections) return -kEIO;
   }
 }
 
@@ -140,9 +140,9 @@ uint8_t IsoFs::entry_type(const Record& rec, const Entry& e) {
 long IsoFs::make_node(IsoNode* parent, DirCursor* cur, IsoNode** out) {
   Record rec;
   long r = cur->next(&rec);
-  if (r <= 0) return r == 0 ? -EIO : r;
+  if (r <= 0) return r == 0 ? -kEIO : r;
   auto e = new Entry;
-  if (!e) return -ENOMEM;
+  if (!e) return -kENOMEM;
   r = decode(rec, e);
   uint64_t ino = r == 0 ? entry_ino(rec, *e) : 0;
   if (r == 0 && parent && entry_type(rec, *e) == kDtDir) {
@@ -159,7 +159,7 @@ long IsoFs::make_node(IsoNode* parent, DirCursor* cur, IsoNode** out) {
   auto node = r == 0 ? new IsoNode(this, parent) : nullptr;
   if (!node) {
     delete e;
-    return r ? r : -ENOMEM;
+    return r ? r : -kENOMEM;
   }
   // From here on the node owns nothing that cannot be put.
   Attr& a = node->attr_;
@@ -172,21 +172,21 @@ long IsoFs::make_node(IsoNode* parent, DirCursor* cur, IsoNode** out) {
     a.atime = a.mtime = a.ctime = decode_short_date(rec.p + kDrDate);
     node->first_ = Section{rec.data_start(), rec.size()};
     a.size = rec.size();
-    if (rec.p[kDrInterleave] || rec.p[kDrUnitSize]) r = -EIO;  // interleaved files: unsupported
+    if (rec.p[kDrInterleave] || rec.p[kDrUnitSize]) r = -kEIO;  // interleaved files: unsupported
   }
   const RockRidge* rr = naming_ == Naming::RockRidge ? &e->rr : nullptr;
   RockRidge* moved = nullptr;
   if (r == 0 && rr && rr->cl) {
     // A relocated directory: its own "." record describes it.
     moved = new RockRidge;
-    if (!moved) r = -ENOMEM;
+    if (!moved) r = -kENOMEM;
     Record dot;
     DirCursor at(this, rr->cl_block, kBlockSize, 0);
     if (r == 0) r = at.next(&dot);
-    if (r == 0) r = -EIO;
+    if (r == 0) r = -kEIO;
     if (r == 1) {
       r = 0;
-      if (!dot.is_dot() || !dot.is_dir() || dot.data_start() != rr->cl_block) r = -EIO;
+      if (!dot.is_dot() || !dot.is_dir() || dot.data_start() != rr->cl_block) r = -kEIO;
       if (r == 0) r = read_su(dot, moved);
       if (r == 0) {
         a.mode = kTypeDir | 0555;
@@ -194,13 +194,13 @@ long IsoFs::make_node(IsoNode* parent, DirCursor* cur, IsoNode** out) {
         node->first_ = Section{dot.data_start(), dot.size()};
         a.size = dot.size();
         rr = moved;
-        if (rr->px && (rr->mode & kTypeMask) != kTypeDir) r = -EIO;
+        if (rr->px && (rr->mode & kTypeMask) != kTypeDir) r = -kEIO;
       }
     }
   }
   if (r == 0 && rr) {
     if (rr->px) {
-      if (!valid_type(rr->mode)) r = -EIO;
+      if (!valid_type(rr->mode)) r = -kEIO;
       a.mode = rr->mode & (kTypeMask | 07777);
       a.nlink = rr->nlink ? rr->nlink : 1;
       a.uid = rr->uid;
@@ -217,11 +217,11 @@ long IsoFs::make_node(IsoNode* parent, DirCursor* cur, IsoNode** out) {
   if (r == 0 && (a.mode & kTypeMask) == kTypeSymlink) {
     // The target, from the entry's SL (parsed again, now with a buffer).
     size_t len = e->rr.link_len;
-    if (len > kLinkMax) r = -EIO;
+    if (len > kLinkMax) r = -kEIO;
     if (r == 0) node->link_ = alloc_array<char>(len + 1);
-    if (r == 0 && !node->link_) r = -ENOMEM;
+    if (r == 0 && !node->link_) r = -kENOMEM;
     if (r == 0) r = read_su(rec, &e->rr, node->link_);
-    if (r == 0 && e->rr.link_len != len) r = -EIO;
+    if (r == 0 && e->rr.link_len != len) r = -kEIO;
     if (r == 0) node->link_len_ = len;
     a.size = len;
   }
@@ -229,17 +229,17 @@ long IsoFs::make_node(IsoNode* parent, DirCursor* cur, IsoNode** out) {
   if (multi) {
     // The sections of a file over 4 GiB, in the records that follow.
     node->more_ = alloc_array<Section>(kMaxSections - 1);
-    if (!node->more_) r = -ENOMEM;
+    if (!node->more_) r = -kENOMEM;
     uint64_t total = rec.size();
     while (r == 0) {
       Record part;
       long n = cur->next(&part);
       if (n <= 0) {
-        r = n == 0 ? -EIO : n;
+        r = n == 0 ? -kEIO : n;
         break;
       }
       if (node->more_count_ == kMaxSections - 1) {
-        r = -EIO;
+        r = -kEIO;
         break;
       }
       node->more_[node->more_count_++] = Section{part.data_start(), part.size()};
@@ -263,13 +263,13 @@ long IsoFs::make_node(IsoNode* parent, DirCursor* cur, IsoNode** out) {
 long IsoFs::make_root(uint32_t start, uint32_t size, const char** why) {
   if (size < kDrMinLength || start >= volume_blocks_ || blocks_of(size) > volume_blocks_ - start) {
     *why = "root directory outside the volume";
-    return -EIO;
+    return -kEIO;
   }
   DirCursor cur(this, start, size, 0);
   IsoNode* root;
   long r = make_node(nullptr, &cur, &root);
   if (r) {
-    *why = r == -ENOMEM ? "out of memory" : "unreadable root directory";
+    *why = r == -kENOMEM ? "out of memory" : "unreadable root directory";
     return r;
   }
   // The "." record gave the attributes; the volume descriptor the place.
@@ -294,7 +294,7 @@ long IsoFs::init(const char** why) {
   uint64_t dev_blocks = dev->sectors() / kSectorsPerBlock;
   if (dev_blocks <= kFirstDescriptor) {
     *why = "device too small for ISO 9660";
-    return -EINVAL;
+    return -kEINVAL;
   }
   if (dev_blocks > 0xFFFFFFFFu) dev_blocks = 0xFFFFFFFFu;
   volume_blocks_ = uint32_t(dev_blocks);  // until the primary descriptor says
@@ -304,14 +304,14 @@ long IsoFs::init(const char** why) {
   BlockRef vd;
   for (uint32_t i = 0; i < kMaxDescriptors && kFirstDescriptor + i < dev_blocks; i++) {
     if (long r = cache_.get(kFirstDescriptor + i, &vd)) {
-      *why = r == -ENOMEM ? "out of memory" : "unreadable volume descriptor";
+      *why = r == -kENOMEM ? "out of memory" : "unreadable volume descriptor";
       return r;
     }
     const uint8_t* d = vd.data();
     if (memcmp(d + kVdId, kStandardId, sizeof kStandardId) != 0) {
       if (i == 0) {
         *why = "no ISO 9660 volume descriptor (CD001) at 32 KiB";
-        return -EINVAL;
+        return -kEINVAL;
       }
       break;
     }
@@ -322,7 +322,7 @@ long IsoFs::init(const char** why) {
     if (d[0] == kVdPrimary && have_primary) continue;
     if (le16(d + kVdBlockSize) != kBlockSize) {
       *why = "unsupported logical block size (only 2048)";
-      return -EINVAL;
+      return -kEINVAL;
     }
     if (d[0] == kVdPrimary || !have_primary) recorded = le32(d + kVdVolumeBlocks);
     memcpy(d[0] == kVdPrimary ? primary : joliet, d + kVdRootRecord, kDrMinLength);
@@ -331,11 +331,11 @@ long IsoFs::init(const char** why) {
   vd.release();
   if (!have_primary && !have_joliet) {
     *why = "no primary volume descriptor";
-    return -EINVAL;
+    return -kEINVAL;
   }
   if (recorded <= kFirstDescriptor) {
     *why = "volume space size too small";
-    return -EIO;
+    return -kEIO;
   }
   recorded_blocks_ = recorded;
   if (recorded < volume_blocks_) volume_blocks_ = recorded;
@@ -353,7 +353,7 @@ long IsoFs::init(const char** why) {
       DirCursor cur(this, start, root.size(), 0);
       Record dot;
       long r = cur.next(&dot);
-      if (r == -ENOMEM) {
+      if (r == -kENOMEM) {
         *why = "out of memory";
         return r;
       }
@@ -362,7 +362,7 @@ long IsoFs::init(const char** why) {
         naming_ = Naming::RockRidge;
         RockRidge rr;
         r = read_su(dot, &rr);
-        if (r == -ENOMEM) {
+        if (r == -kENOMEM) {
           *why = "out of memory";
           return r;
         }
@@ -398,7 +398,7 @@ long iso9660_mount(BlockDevice* dev, FileSystem** out, const char** why, size_t 
   auto fs = new iso9660::IsoFs(dev, file_cache);
   if (!fs) {
     *why = "out of memory";
-    return -ENOMEM;
+    return -kENOMEM;
   }
   if (long r = fs->init(why)) {
     delete fs;

@@ -41,7 +41,7 @@ long IsoNode::getattr(Attr* out) {
 long IsoNode::read_section(const Section& s, uint64_t offset, uint8_t* out, size_t n) {
   if (owner_->files_.enabled()) {
     long r = owner_->files_.read(uint64_t(s.start) * kBlockSize + offset, n, owner_->volume_blocks_, out);
-    if (r != -ENOMEM) return r;
+    if (r != -kENOMEM) return r;
   }
   size_t done = 0;
   long err = 0;
@@ -50,7 +50,7 @@ long IsoNode::read_section(const Section& s, uint64_t offset, uint8_t* out, size
     uint64_t lba = s.start + at / kBlockSize;
     size_t off = size_t(at % kBlockSize);
     if (lba >= owner_->volume_blocks_) {
-      err = -EIO;
+      err = -kEIO;
       break;
     }
     if (off == 0 && n - done >= kBlockSize) {
@@ -60,7 +60,7 @@ long IsoNode::read_section(const Section& s, uint64_t offset, uint8_t* out, size
       if (count > owner_->volume_blocks_ - lba) count = owner_->volume_blocks_ - lba;
       BlockDevice* dev = owner_->cache_.device();
       if (dev->read(lba * kSectorsPerBlock, uint32_t(count * kSectorsPerBlock), out + done) < 0) {
-        err = -EIO;
+        err = -kEIO;
         break;
       }
       done += size_t(count * kBlockSize);
@@ -80,8 +80,8 @@ long IsoNode::read_section(const Section& s, uint64_t offset, uint8_t* out, size
 }
 
 long IsoNode::read(uint64_t offset, void* buf, size_t n) {
-  if (is_dir()) return -EISDIR;
-  if ((attr_.mode & kTypeMask) != kTypeRegular) return -EINVAL;
+  if (is_dir()) return -kEISDIR;
+  if ((attr_.mode & kTypeMask) != kTypeRegular) return -kEINVAL;
   if (offset >= attr_.size) return 0;
   if (n > attr_.size - offset) n = size_t(attr_.size - offset);
   auto out = static_cast<uint8_t*>(buf);
@@ -142,7 +142,7 @@ long IsoNode::check_entry(uint64_t at, const char* name, size_t len, Entry* e, b
   DirCursor cur(owner_, first_.start, first_.size, at);
   Record rec;
   long r = cur.next(&rec);
-  if (r <= 0) return r == 0 ? -EIO : r;
+  if (r <= 0) return r == 0 ? -kEIO : r;
   if (long d = owner_->decode(rec, e)) return d;
   *exact = *relaxed = false;
   if (e->hidden || e->name_len != len) return 0;
@@ -154,7 +154,7 @@ long IsoNode::check_entry(uint64_t at, const char* name, size_t len, Entry* e, b
 // Looking up through the index: one record read per name with the hash.
 long IsoNode::find_indexed(const char* name, size_t len, uint64_t* pos) {
   auto e = new Entry;
-  if (!e) return -ENOMEM;
+  if (!e) return -kENOMEM;
   uint32_t h = name_hash(name, len);
   bool candidate = false;
   long r = 0;
@@ -176,7 +176,7 @@ long IsoNode::find_indexed(const char* name, size_t len, uint64_t* pos) {
   }
   delete e;
   if (candidate) return 0;
-  return r < 0 ? r : -ENOENT;
+  return r < 0 ? r : -kENOENT;
 }
 
 // Reads every entry once into a hash table; on any error (or a directory
@@ -187,7 +187,7 @@ void IsoNode::build_index() {
   uint32_t count = 0, cap = 64;
   IndexSlot* found = alloc_array<IndexSlot>(cap);
   DirCursor cur(owner_, first_.start, first_.size, 0);
-  long r = found ? 0 : -ENOMEM;
+  long r = found ? 0 : -kENOMEM;
   while (r == 0) {
     uint64_t at = cur.pos();
     Record rec;
@@ -199,12 +199,12 @@ void IsoNode::build_index() {
     if (e->hidden) continue;
     if (count == cap) {
       if (cap == kIndexMaxEntries) {
-        r = -EFBIG;
+        r = -kEFBIG;
         break;
       }
       IndexSlot* grown = alloc_array<IndexSlot>(cap * 2);
       if (!grown) {
-        r = -ENOMEM;
+        r = -kENOMEM;
         break;
       }
       memcpy(grown, found, sizeof(IndexSlot) * cap);
@@ -244,7 +244,7 @@ void IsoNode::build_index() {
 // up the entries in readdir order (ls -l) costs one record each.
 long IsoNode::find_linear(const char* name, size_t len, uint64_t* pos) {
   auto e = new Entry;
-  if (!e) return -ENOMEM;
+  if (!e) return -kENOMEM;
   bool relaxed = owner_->naming_ == Naming::Joliet;
   bool candidate = false;
   long err = 0;
@@ -280,11 +280,11 @@ long IsoNode::find_linear(const char* name, size_t len, uint64_t* pos) {
   }
   delete e;
   if (candidate) return 0;
-  return err ? err : -ENOENT;
+  return err ? err : -kENOENT;
 }
 
 long IsoNode::lookup(const char* name, size_t len, Node** out) {
-  if (!is_dir()) return -ENOTDIR;
+  if (!is_dir()) return -kENOTDIR;
   if (is_name(name, len, ".") || is_name(name, len, "..")) {
     IsoNode* n = (len == 2 && parent_) ? parent_ : this;
     n->get();
@@ -302,7 +302,7 @@ long IsoNode::lookup(const char* name, size_t len, Node** out) {
 
 // Cookies: 0 is ".", 1 is "..", and 2 + n the record at byte n of the directory.
 long IsoNode::readdir(uint64_t* cookie, Emit emit, void* ctx) {
-  if (!is_dir()) return -ENOTDIR;
+  if (!is_dir()) return -kENOTDIR;
   if (*cookie == 0) {
     if (!emit(ctx, attr_.ino, kDtDir, ".", 1, 1)) return 0;
     *cookie = 1;
@@ -313,7 +313,7 @@ long IsoNode::readdir(uint64_t* cookie, Emit emit, void* ctx) {
     *cookie = 2;
   }
   auto e = new Entry;
-  if (!e) return -ENOMEM;
+  if (!e) return -kENOMEM;
   DirCursor cur(owner_, first_.start, first_.size, *cookie - 2);
   long r;
   for (;;) {
@@ -341,7 +341,7 @@ long IsoNode::readdir(uint64_t* cookie, Emit emit, void* ctx) {
 }
 
 long IsoNode::readlink(char* buf, size_t cap) {
-  if ((attr_.mode & kTypeMask) != kTypeSymlink) return -EINVAL;
+  if ((attr_.mode & kTypeMask) != kTypeSymlink) return -kEINVAL;
   size_t n = link_len_ < cap ? link_len_ : cap;
   if (n) memcpy(buf, link_, n);
   return long(n);

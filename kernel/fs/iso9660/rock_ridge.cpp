@@ -175,10 +175,10 @@ long parse_rock_ridge(const SuspContext& ctx, const uint8_t* su, size_t len, Roc
   BlockRef block;
   for (int hops = 0; parser.ce; hops++) {
     parser.ce = false;
-    if (hops == kMaxContinuations) return -EIO;
+    if (hops == kMaxContinuations) return -kEIO;
     if (parser.ce_block >= ctx.volume_blocks || parser.ce_offset >= kBlockSize ||
         parser.ce_length > kBlockSize - parser.ce_offset)
-      return -EIO;
+      return -kEIO;
     if (long r = ctx.cache->get(parser.ce_block, &block)) return r;
     parser.area(block.data() + parser.ce_offset, parser.ce_length);
   }
