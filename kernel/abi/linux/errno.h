@@ -12,6 +12,8 @@
 // leading or doubled underscore, which C++ reserves: __WALL is kWALL). Struct
 // fields drop Linux's prefix (st_, sa_, si_, ifr_...) for the same reason:
 // libc defines st_atime, sa_handler, si_pid and ifr_name as macros.
+// tests/unit/abi_linux_test.cpp checks every value and layout against the
+// host's own headers.
 #pragma once
 
 namespace kiln::inline abi {

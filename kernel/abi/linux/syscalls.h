@@ -1,6 +1,6 @@
 // Linux x86_64 system call numbers (arch/x86/entry/syscalls/syscall_64.tbl).
-// X-macro: SYSCALL(number, name). Used for the table and for naming
-// unimplemented calls on the console.
+// X-macro: SYSCALL(number, name). The one list: unistd.h makes the kNR_*
+// constants of it, syscall.cpp the names of unimplemented calls.
 // clang-format off
 SYSCALL(0, read)
 SYSCALL(1, write)
