@@ -4,13 +4,12 @@
 #include "core/console.h"
 #include "core/thread.h"
 #include "abi/linux/errno.h"
+#include "abi/linux/unistd.h"
 #include "proc/signal.h"
 #include "syscall/syscall_table.h"
 
 namespace kiln {
 namespace {
-
-constexpr uint64_t kMaxSyscall = 452;
 
 struct NamedSyscall {
   uint16_t nr;
@@ -22,7 +21,7 @@ constexpr NamedSyscall kNames[] = {
 #undef SYSCALL
 };
 
-uint64_t g_reported[(kMaxSyscall + 63) / 64];
+uint64_t g_reported[(kNR_syscalls + 63) / 64];
 
 }  // namespace
 
@@ -44,14 +43,14 @@ extern "C" int syscall_dispatch(TrapFrame* f) {
   t->syscall_frame = f;
   t->syscall_iret = false;
   uint64_t nr = f->rax;
-  SyscallHandler h = nr < kMaxSyscall ? syscall_table()[nr] : nullptr;
+  SyscallHandler h = nr < kNR_syscalls ? syscall_table()[nr] : nullptr;
   long ret;
   if (h) {
     ret = h(f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
   } else {
     // Principle 1: never crash, say once what is missing.
-    if (nr >= kMaxSyscall || !(g_reported[nr / 64] >> (nr % 64) & 1)) {
-      if (nr < kMaxSyscall) g_reported[nr / 64] |= 1ull << (nr % 64);
+    if (nr >= kNR_syscalls || !(g_reported[nr / 64] >> (nr % 64) & 1)) {
+      if (nr < kNR_syscalls) g_reported[nr / 64] |= 1ull << (nr % 64);
       kprintf("kiln: unimplemented syscall %lu (%s), returning -ENOSYS\n", nr, syscall_name(nr));
     }
     ret = -kENOSYS;
