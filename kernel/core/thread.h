@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "abi/linux/signal.h"
 #include "core/list.h"
 
 namespace kiln {
@@ -44,10 +45,10 @@ struct Thread {
     int32_t code;   // si_code
     int32_t pid;    // sender, for SI_USER / SI_TKILL
     uint64_t addr;  // fault address, for SIGSEGV / SIGBUS / SIGILL / SIGFPE
-  } signal_info[64] = {};
+  } signal_info[kSIGRTMAX] = {};  // [sig - 1]
   bool interrupted = false;  // woken from a wait by a signal
   uint64_t altstack_sp = 0, altstack_size = 0;
-  int altstack_flags = 2;  // SS_DISABLE
+  int altstack_flags = kSS_DISABLE;
 };
 
 using WaitList = List<Thread, &Thread::run_node>;

@@ -5,14 +5,14 @@
 #include "drivers/devices.h"
 #include "lib/mem.h"
 #include "abi/linux/errno.h"
+#include "abi/linux/fcntl.h"
+#include "abi/linux/ioctl.h"
 #include "mm/uaccess.h"
 #include "file/vfs.h"
 
 namespace kiln {
 namespace {
 
-constexpr uint64_t BLKGETSIZE = 0x1260, BLKSSZGET = 0x1268, BLKFLSBUF = 0x1261,
-                   BLKGETSIZE64 = 0x80081272, BLKROGET = 0x125e;
 constexpr size_t kChunk = 65536;
 constexpr uint32_t kSector = fs::BlockDevice::kSectorSize;
 
@@ -28,15 +28,18 @@ class BlockFile final : public File {
     return io(buf, n, off, true);
   }
   long seek(int64_t off, int whence) override {
-    int64_t base = whence == 0 ? 0 : whence == 1 ? int64_t(offset_) : whence == 2 ? int64_t(size()) : -1;
+    int64_t base = whence == kSEEK_SET   ? 0
+                   : whence == kSEEK_CUR ? int64_t(offset_)
+                   : whence == kSEEK_END ? int64_t(size())
+                                         : -1;
     if (base < 0 || base + off < 0) return -kEINVAL;
     offset_ = uint64_t(base + off);
     return int64_t(offset_);
   }
   long sync() override { return dev_->flush(); }
-  long stat(LinuxStat* st) override {
-    *st = LinuxStat{};
-    st->mode = 0060660;
+  long stat(Stat* st) override {
+    *st = Stat{};
+    st->mode = kS_IFBLK | 0660;
     st->nlink = 1;
     st->blksize = 4096;
     st->rdev = rdev_;
@@ -44,11 +47,11 @@ class BlockFile final : public File {
   }
   long ioctl(uint64_t cmd, uint64_t arg) override {
     switch (cmd) {
-      case BLKGETSIZE64: return put_user(arg, size()) ? 0 : -kEFAULT;
-      case BLKGETSIZE: return put_user(arg, uint64_t(dev_->sectors())) ? 0 : -kEFAULT;
-      case BLKSSZGET: return put_user(arg, int32_t(kSector)) ? 0 : -kEFAULT;
-      case BLKROGET: return put_user(arg, int32_t(dev_->read_only())) ? 0 : -kEFAULT;
-      case BLKFLSBUF: return dev_->flush();
+      case kBLKGETSIZE64: return put_user(arg, size()) ? 0 : -kEFAULT;
+      case kBLKGETSIZE: return put_user(arg, uint64_t(dev_->sectors())) ? 0 : -kEFAULT;
+      case kBLKSSZGET: return put_user(arg, int32_t(kSector)) ? 0 : -kEFAULT;
+      case kBLKROGET: return put_user(arg, int32_t(dev_->read_only())) ? 0 : -kEFAULT;
+      case kBLKFLSBUF: return dev_->flush();
       default: return -kENOTTY;
     }
   }
@@ -98,7 +101,7 @@ class BlockFile final : public File {
 long open_block_device(uint64_t rdev, uint32_t flags, File** out) {
   fs::BlockDevice* dev = drivers::block_device(rdev & 0xff);
   if ((rdev >> 8) != kBlockMajor || !dev) return -kENXIO;
-  if ((flags & 3) != 0 && dev->read_only()) return -kEROFS;
+  if ((flags & kO_ACCMODE) != kO_RDONLY && dev->read_only()) return -kEROFS;
   auto f = new BlockFile(dev, flags);
   if (!f) return -kENOMEM;
   f->rdev_ = rdev;

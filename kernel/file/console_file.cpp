@@ -4,6 +4,10 @@
 #include "core/thread.h"
 #include "arch/x86_64/serial.h"
 #include "abi/linux/errno.h"
+#include "abi/linux/fcntl.h"
+#include "abi/linux/ioctl.h"
+#include "abi/linux/stat.h"
+#include "abi/linux/termios.h"
 #include "file/file.h"
 #include "lib/format.h"
 #include "proc/signal.h"
@@ -11,16 +15,6 @@
 
 namespace kiln {
 namespace {
-
-constexpr uint64_t TCGETS = 0x5401, TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x5404,
-                   TIOCGWINSZ = 0x5413, TIOCSWINSZ = 0x5414, TIOCGPGRP = 0x540f,
-                   FIONREAD = 0x541b;
-constexpr uint32_t kOnlcr = 0x4, kIcrnl = 0x100, kIcanon = 0x2, kEcho = 0x8, kIsig = 0x1;
-
-struct Termios {
-  uint32_t iflag, oflag, cflag, lflag;
-  uint8_t line, cc[19];
-};
 
 class ConsoleFile final : public File {
  public:
@@ -33,13 +27,13 @@ class ConsoleFile final : public File {
       while (got < n && got < sizeof tmp) {
         int c = serial::read_byte();
         if (c < 0) break;
-        if (c == '\r' && (termios_.iflag & kIcrnl)) c = '\n';
-        if (c == 4 && got == 0 && (termios_.lflag & kIcanon)) return 0;  // ^D
+        if (c == '\r' && (termios_.iflag & kICRNL)) c = '\n';
+        if (c == 4 && got == 0 && (termios_.lflag & kICANON)) return 0;  // ^D
         tmp[got++] = char(c);
         if (c == '\n') break;
       }
       if (got) {
-        if (termios_.lflag & kEcho) console_write(tmp, got);
+        if (termios_.lflag & kECHO) console_write(tmp, got);
         return copy_to_user(buf, tmp, got) ? long(got) : -kEFAULT;
       }
       if (nonblocking()) return -kEAGAIN;
@@ -64,15 +58,15 @@ class ConsoleFile final : public File {
   bool pollable() const override { return true; }
   void describe(char* buf, size_t cap) override { format(buf, cap, "/dev/console"); }
   uint32_t poll_events() override {
-    return kPollOut | kPollWrNorm | (serial::input_ready() ? kPollIn | kPollRdNorm : 0);
+    return kPOLLOUT | kPOLLWRNORM | (serial::input_ready() ? kPOLLIN | kPOLLRDNORM : 0);
   }
 
-  long stat(LinuxStat* st) override {
-    *st = LinuxStat{};
+  long stat(Stat* st) override {
+    *st = Stat{};
     st->dev = 5;
     st->ino = 1;
     st->nlink = 1;
-    st->mode = 0020620;  // character device, rw--w----
+    st->mode = kS_IFCHR | 0620;
     st->rdev = (5u << 8) | 1;  // /dev/console
     st->blksize = 1024;
     return 0;
@@ -80,23 +74,23 @@ class ConsoleFile final : public File {
 
   long ioctl(uint64_t cmd, uint64_t arg) override {
     switch (cmd) {
-      case TCGETS:
+      case kTCGETS:
         return copy_to_user(arg, &termios_, sizeof termios_) ? 0 : -kEFAULT;
-      case TCSETS:
-      case TCSETSW:
-      case TCSETSF:
+      case kTCSETS:
+      case kTCSETSW:
+      case kTCSETSF:
         return copy_from_user(&termios_, arg, sizeof termios_) ? 0 : -kEFAULT;
-      case TIOCGWINSZ: {
-        const uint16_t ws[4] = {24, 80, 0, 0};
-        return copy_to_user(arg, ws, sizeof ws) ? 0 : -kEFAULT;
+      case kTIOCGWINSZ: {
+        const Winsize ws = {24, 80, 0, 0};
+        return put_user(arg, ws) ? 0 : -kEFAULT;
       }
-      case TIOCSWINSZ:
+      case kTIOCSWINSZ:
         return 0;
-      case TIOCGPGRP: {
+      case kTIOCGPGRP: {
         int32_t pgrp = 1;
         return put_user(arg, pgrp) ? 0 : -kEFAULT;
       }
-      case FIONREAD: {
+      case kFIONREAD: {
         int32_t none = 0;
         return put_user(arg, none) ? 0 : -kEFAULT;
       }
@@ -106,14 +100,16 @@ class ConsoleFile final : public File {
   }
 
  private:
-  Termios termios_ = {kIcrnl, kOnlcr | 1, 0xbf, kIcanon | kEcho | kIsig, 0, {3, 28, 127, 21, 4, 0, 1}};
+  // c_cc from VINTR on: ^C, ^\, DEL, ^U, ^D, VTIME 0, VMIN 1.
+  Termios termios_ = {kICRNL, kOPOST | kONLCR, kB38400 | kCS8 | kCREAD, kICANON | kECHO | kISIG, 0,
+                      {3, 28, 127, 21, 4, 0, 1}};
 };
 
 }  // namespace
 
 File* make_console_file() {
   auto f = new ConsoleFile;
-  if (f) f->status_flags = 2;  // O_RDWR
+  if (f) f->status_flags = kO_RDWR;
   return f;
 }
 

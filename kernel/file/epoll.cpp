@@ -7,23 +7,15 @@
 #include "core/clock.h"
 #include "core/thread.h"
 #include "abi/linux/errno.h"
+#include "abi/linux/fcntl.h"
+#include "abi/linux/poll.h"
 #include "proc/signal.h"
 #include "mm/uaccess.h"
 
 namespace kiln {
 namespace {
 
-constexpr uint32_t EPOLLET = 1u << 31, EPOLLONESHOT = 1u << 30, EPOLLWAKEUP = 1u << 29,
-                   EPOLLEXCLUSIVE = 1u << 28;
-constexpr uint32_t kControlBits = EPOLLET | EPOLLONESHOT | EPOLLWAKEUP | EPOLLEXCLUSIVE;
-constexpr int EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, EPOLL_CTL_MOD = 3;
-
-struct [[gnu::packed]] EpollEvent {
-  uint32_t events;
-  uint64_t data;
-};
-static_assert(sizeof(EpollEvent) == 12);
-
+constexpr uint32_t kControlBits = kEPOLLET | kEPOLLONESHOT | kEPOLLWAKEUP | kEPOLLEXCLUSIVE;
 class EpollFile;
 
 struct EpollItem {
@@ -50,11 +42,11 @@ class EpollFile final : public File {
   FileKind kind() const override { return FileKind::Epoll; }
   uint32_t poll_events() override {
     for (EpollItem* it = ready_.front(); it; it = ready_.next_of(it))
-      if (current(it)) return kPollIn | kPollRdNorm;
+      if (current(it)) return kPOLLIN | kPOLLRDNORM;
     return 0;
   }
-  long stat(LinuxStat* st) override {
-    *st = LinuxStat{};
+  long stat(Stat* st) override {
+    *st = Stat{};
     st->dev = 13;
     st->nlink = 1;
     st->mode = 0600;
@@ -65,7 +57,7 @@ class EpollFile final : public File {
   long ctl(int op, int fd, File* f, const EpollEvent* ev) {
     EpollItem* it = find(fd, f);
     switch (op) {
-      case EPOLL_CTL_ADD: {
+      case kEPOLL_CTL_ADD: {
         if (it) return -kEEXIST;
         if (!f->pollable()) return -kEPERM;
         it = new EpollItem;
@@ -81,12 +73,12 @@ class EpollFile final : public File {
         set(it, ev);
         return 0;
       }
-      case EPOLL_CTL_MOD:
+      case kEPOLL_CTL_MOD:
         if (!it) return -kENOENT;
-        if (it->events & EPOLLEXCLUSIVE) return -kEINVAL;
+        if (it->events & kEPOLLEXCLUSIVE) return -kEINVAL;
         set(it, ev);
         return 0;
-      case EPOLL_CTL_DEL:
+      case kEPOLL_CTL_DEL:
         if (!it) return -kENOENT;
         drop(it);
         return 0;
@@ -105,9 +97,9 @@ class EpollFile final : public File {
         ready_.remove(it);
       } else {
         out[n++] = EpollEvent{ev, it->data};
-        if (it->events & EPOLLONESHOT) it->disabled = true;
+        if (it->events & kEPOLLONESHOT) it->disabled = true;
         // Edge-triggered: reported once per change; level: kept until not ready.
-        if (it->events & (EPOLLET | EPOLLONESHOT)) ready_.remove(it);
+        if (it->events & (kEPOLLET | kEPOLLONESHOT)) ready_.remove(it);
       }
       it = next;
     }
@@ -118,7 +110,7 @@ class EpollFile final : public File {
   // The events of `it` that hold now.
   static uint32_t current(EpollItem* it) {
     if (it->disabled) return 0;
-    uint32_t want = (it->events & ~kControlBits) | kPollErr | kPollHup;
+    uint32_t want = (it->events & ~kControlBits) | kPOLLERR | kPOLLHUP;
     return it->file->poll_events() & want;
   }
 
@@ -171,14 +163,14 @@ class EpollFile final : public File {
 
 File* make_epoll(uint32_t flags) {
   auto f = new EpollFile;
-  if (f) f->status_flags = 2 | (flags & kOpenCloexec);
+  if (f) f->status_flags = kO_RDWR | (flags & kEPOLL_CLOEXEC);
   return f;
 }
 
 long epoll_control(File* ep, int op, int fd, File* target, uint64_t uevent) {
   auto e = static_cast<EpollFile*>(ep);
   EpollEvent ev = {};
-  if (op != EPOLL_CTL_DEL && !get_user(&ev, uevent)) return -kEFAULT;
+  if (op != kEPOLL_CTL_DEL && !get_user(&ev, uevent)) return -kEFAULT;
   if (target == ep) return -kEINVAL;
   return e->ctl(op, fd, target, &ev);
 }
@@ -190,7 +182,7 @@ long epoll_wait_events(File* ep, uint64_t uevents, int max, uint64_t deadline) {
     int n = e->harvest(batch, max < 32 ? max : 32);
     if (n) return copy_to_user(uevents, batch, sizeof(EpollEvent) * size_t(n)) ? n : -kEFAULT;
     if (deadline == ~0ull) return 0;
-    long r = wait_for_file(ep, kPollIn, deadline);
+    long r = wait_for_file(ep, kPOLLIN, deadline);
     if (r < 0) return r;
     if (r == 0) return 0;  // timed out
   }

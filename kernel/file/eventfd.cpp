@@ -2,14 +2,14 @@
 #include "file/eventfd.h"
 
 #include "abi/linux/errno.h"
+#include "abi/linux/eventfd.h"
+#include "abi/linux/ioctl.h"
 #include "mm/uaccess.h"
 
 namespace kiln {
 namespace {
 
 constexpr uint64_t kMax = ~0ull - 1;
-constexpr uint32_t EFD_SEMAPHORE = 1;
-constexpr uint64_t FIONREAD = 0x541b;
 
 class EventFile final : public File {
  public:
@@ -19,7 +19,7 @@ class EventFile final : public File {
     if (n < 8) return -kEINVAL;
     while (!count_) {
       if (nonblocking()) return -kEAGAIN;
-      long r = wait_for_file(this, kPollIn, 0);
+      long r = wait_for_file(this, kPOLLIN, 0);
       if (r < 0) return r;
     }
     uint64_t v = semaphore_ ? 1 : count_;
@@ -36,7 +36,7 @@ class EventFile final : public File {
     if (v == ~0ull) return -kEINVAL;
     while (kMax - count_ < v) {
       if (nonblocking()) return -kEAGAIN;
-      long r = wait_for_file(this, kPollOut, 0);
+      long r = wait_for_file(this, kPOLLOUT, 0);
       if (r < 0) return r;
     }
     count_ += v;
@@ -46,15 +46,15 @@ class EventFile final : public File {
 
   uint32_t poll_events() override {
     uint32_t ev = 0;
-    if (count_) ev |= kPollIn | kPollRdNorm;
-    if (count_ < kMax) ev |= kPollOut | kPollWrNorm;
+    if (count_) ev |= kPOLLIN | kPOLLRDNORM;
+    if (count_ < kMax) ev |= kPOLLOUT | kPOLLWRNORM;
     return ev;
   }
 
   bool pollable() const override { return true; }
 
-  long stat(LinuxStat* st) override {
-    *st = LinuxStat{};
+  long stat(Stat* st) override {
+    *st = Stat{};
     st->dev = 13;  // anon_inodefs
     st->ino = 1;
     st->nlink = 1;
@@ -63,7 +63,7 @@ class EventFile final : public File {
     return 0;
   }
 
-  long ioctl(uint64_t cmd, uint64_t) override { return cmd == FIONREAD ? -kEINVAL : -kENOTTY; }
+  long ioctl(uint64_t cmd, uint64_t) override { return cmd == kFIONREAD ? -kEINVAL : -kENOTTY; }
 
  private:
   uint64_t count_;
@@ -73,8 +73,8 @@ class EventFile final : public File {
 }  // namespace
 
 File* make_eventfd(uint64_t initial, uint32_t flags) {
-  auto f = new EventFile(initial, flags & EFD_SEMAPHORE);
-  if (f) f->status_flags = 2 | (flags & kOpenNonblock);  // O_RDWR
+  auto f = new EventFile(initial, flags & kEFD_SEMAPHORE);
+  if (f) f->status_flags = kO_RDWR | (flags & kEFD_NONBLOCK);
   return f;
 }
 

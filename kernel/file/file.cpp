@@ -20,11 +20,11 @@ File::~File() {
 }
 
 void File::describe(char* buf, size_t cap) {
-  LinuxStat st;
+  Stat st;
   const char* kind = "anon_inode";
   if (stat(&st) == 0) {
-    uint32_t type = st.mode & 0170000;
-    kind = type == 0010000 ? "pipe" : type == 0140000 ? "socket" : "anon_inode";
+    uint32_t type = st.mode & kS_IFMT;
+    kind = type == kS_IFIFO ? "pipe" : type == kS_IFSOCK ? "socket" : "anon_inode";
   }
   format(buf, cap, "%s:[%lu]", kind, stat(&st) == 0 ? st.ino : 0);
 }
@@ -46,7 +46,7 @@ long wait_for_file(File* f, uint32_t events, uint64_t deadline_ns) {
   long result = 0;
   WaitList parked;
   for (;;) {
-    uint32_t ready = f->poll_events() & (events | kPollErr | kPollHup);
+    uint32_t ready = f->poll_events() & (events | kPOLLERR | kPOLLHUP);
     if (ready) {
       result = ready;
       break;

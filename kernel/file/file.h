@@ -6,6 +6,8 @@
 #include <stdint.h>
 
 #include "abi/linux/errno.h"
+#include "abi/linux/poll.h"
+#include "abi/linux/stat.h"
 #include "core/list.h"
 #include "fs/fallible.h"
 
@@ -14,14 +16,6 @@ namespace kiln {
 namespace fs {
 class Node;
 }
-struct LinuxStat;
-
-// Readiness bits: Linux's POLL* / EPOLL* values.
-inline constexpr uint32_t kPollIn = 0x001, kPollPri = 0x002, kPollOut = 0x004,
-                          kPollErr = 0x008, kPollHup = 0x010, kPollNval = 0x020,
-                          kPollRdNorm = 0x040, kPollWrNorm = 0x100, kPollRdHup = 0x2000;
-inline constexpr uint32_t kOpenNonblock = 04000, kOpenAppend = 02000, kOpenCloexec = 02000000;
-
 // Someone interested in a file's readiness: a thread in poll(), an epoll
 // item. notify() runs whenever readiness may have changed; closed() when the
 // file goes away underneath it.
@@ -42,7 +36,7 @@ class File {
   // Byte counts or -errno. Buffers are user addresses.
   virtual long read(uint64_t buf, size_t n) = 0;
   virtual long write(uint64_t buf, size_t n) = 0;
-  virtual long stat(LinuxStat* st) = 0;
+  virtual long stat(Stat* st) = 0;
   virtual long ioctl(uint64_t cmd, uint64_t arg) = 0;
   virtual long seek(int64_t, int) { return -kESPIPE; }
   virtual long pread(uint64_t, size_t, uint64_t) { return -kESPIPE; }
@@ -54,8 +48,8 @@ class File {
   virtual fs::Node* node() { return nullptr; }
   // What /proc/self/fd/N shows: a path, or "pipe:[ino]", "socket:[ino]"...
   virtual void describe(char* buf, size_t cap);
-  // Current readiness (kPoll* bits); plain files are always ready.
-  virtual uint32_t poll_events() { return kPollIn | kPollOut | kPollRdNorm | kPollWrNorm; }
+  // Current readiness (kPOLL* bits); plain files are always ready.
+  virtual uint32_t poll_events() { return kPOLLIN | kPOLLOUT | kPOLLRDNORM | kPOLLWRNORM; }
   // Whether readiness can change (epoll refuses files where it cannot: EPERM).
   virtual bool pollable() const { return false; }
 
@@ -65,7 +59,7 @@ class File {
   }
   // Wakes whoever waits for this file (blocked readers and writers too).
   void notify_watchers();
-  bool nonblocking() const { return status_flags & kOpenNonblock; }
+  bool nonblocking() const { return status_flags & kO_NONBLOCK; }
 
   int refs = 1;
   uint32_t status_flags = 0;  // O_APPEND, O_NONBLOCK, access mode
@@ -97,17 +91,6 @@ struct FdTable : fs::Fallible {  // one per process; `new` may yield nullptr
 
 FdTable& fd_table();
 void release_file(File* f);
-
-// struct stat as the x86_64 Linux ABI lays it out.
-struct LinuxStat {
-  uint64_t dev, ino, nlink;
-  uint32_t mode, uid, gid, pad0;
-  uint64_t rdev;
-  int64_t size, blksize, blocks;
-  int64_t atime, atime_ns, mtime, mtime_ns, ctime, ctime_ns;
-  int64_t reserved[3];
-};
-static_assert(sizeof(LinuxStat) == 144);
 
 // The serial console: fds 0, 1 and 2 at start.
 File* make_console_file();

@@ -4,6 +4,7 @@
 #include "core/thread.h"
 #include "fs/node.h"
 #include "abi/linux/errno.h"
+#include "abi/linux/fcntl.h"
 #include "file/file.h"
 #include "proc/process.h"
 #include "proc/signal.h"
@@ -12,23 +13,9 @@
 namespace kiln {
 namespace {
 
-constexpr int F_GETLK = 5, F_SETLK = 6, F_SETLKW = 7, F_OFD_GETLK = 36, F_OFD_SETLK = 37,
-              F_OFD_SETLKW = 38;
-constexpr int16_t F_RDLCK = 0, F_WRLCK = 1, F_UNLCK = 2;
-constexpr int LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
-constexpr int SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2;
 constexpr uint64_t kEof = ~0ull;           // a lock "to the end of the file"
 constexpr int64_t kOffsetMax = int64_t(~0ull >> 1);
 constexpr int kMaxDeadlockHops = 10;       // as Linux's MAX_DEADLK_ITERATIONS
-
-// struct flock on x86_64.
-struct LinuxFlock {
-  int16_t type, whence;
-  int32_t pad;
-  int64_t start, len;
-  int32_t pid, pad2;
-};
-static_assert(sizeof(LinuxFlock) == 32);
 
 // The file a lock is on: the inode, whichever open or file system node
 // object reached it; a file without one (a pipe, a socket) is its own.
@@ -78,7 +65,7 @@ Lock* find_conflict(LockKey key, Kind kind, const void* owner, int16_t type, uin
                     uint64_t end) {
   for (Lock* l = g_locks.front(); l; l = g_locks.next_of(l))
     if (l->key == key && l->kind == kind && l->owner != owner && overlap(*l, start, end) &&
-        (l->type == F_WRLCK || type == F_WRLCK))
+        (l->type == kF_WRLCK || type == kF_WRLCK))
       return l;
   return nullptr;
 }
@@ -106,9 +93,9 @@ void erase(Lock* l) {
 long apply(LockKey key, Kind kind, const void* owner, int pid, int16_t type, uint64_t start,
            uint64_t end) {
   // Allocated first, so a failure leaves everything as it was.
-  Lock* fresh = type == F_UNLCK ? nullptr : new Lock;
+  Lock* fresh = type == kF_UNLCK ? nullptr : new Lock;
   Lock* tail = new Lock;
-  if ((type != F_UNLCK && !fresh) || !tail) {
+  if ((type != kF_UNLCK && !fresh) || !tail) {
     delete fresh;
     delete tail;
     return -kENOLCK;
@@ -156,7 +143,7 @@ long apply(LockKey key, Kind kind, const void* owner, int pid, int16_t type, uin
 long acquire(LockKey key, Kind kind, const void* owner, int pid, int16_t type, uint64_t start,
              uint64_t end, bool wait) {
   for (;;) {
-    Lock* c = type == F_UNLCK ? nullptr : find_conflict(key, kind, owner, type, start, end);
+    Lock* c = type == kF_UNLCK ? nullptr : find_conflict(key, kind, owner, type, start, end);
     if (!c) return apply(key, kind, owner, pid, type, start, end);
     if (!wait) return -kEAGAIN;
     // Only process-owned record locks detect deadlocks, as on Linux.
@@ -171,16 +158,16 @@ long acquire(LockKey key, Kind kind, const void* owner, int pid, int16_t type, u
 }
 
 // struct flock's range as [start, end), Linux's checks included.
-long range_of(File* f, const LinuxFlock& fl, uint64_t* start, uint64_t* end) {
+long range_of(File* f, const Flock& fl, uint64_t* start, uint64_t* end) {
   int64_t base;
   switch (fl.whence) {
-    case SEEK_SET: base = 0; break;
-    case SEEK_CUR:
-      base = f->seek(0, SEEK_CUR);
+    case kSEEK_SET: base = 0; break;
+    case kSEEK_CUR:
+      base = f->seek(0, kSEEK_CUR);
       if (base < 0) return base;
       break;
-    case SEEK_END: {
-      LinuxStat st;
+    case kSEEK_END: {
+      Stat st;
       if (long r = f->stat(&st)) return r;
       base = st.size;
       break;
@@ -221,48 +208,48 @@ void release_where(Kind kind, const void* owner, const LockKey* key) {
 }  // namespace
 
 long fcntl_lock(File* f, FdTable* owner_table, int cmd, uint64_t arg) {
-  LinuxFlock fl;
+  Flock fl;
   if (!copy_from_user(&fl, arg, sizeof fl)) return -kEFAULT;
-  bool ofd = cmd == F_OFD_GETLK || cmd == F_OFD_SETLK || cmd == F_OFD_SETLKW;
+  bool ofd = cmd == kF_OFD_GETLK || cmd == kF_OFD_SETLK || cmd == kF_OFD_SETLKW;
   if (ofd && fl.pid != 0) return -kEINVAL;
   const void* owner = ofd ? static_cast<const void*>(f) : owner_table;
   int pid = ofd ? -1 : process().pid;
   uint64_t start, end;
   if (long r = range_of(f, fl, &start, &end)) return r;
   LockKey key = key_of(f);
-  if (cmd == F_GETLK || cmd == F_OFD_GETLK) {
-    if (fl.type != F_RDLCK && fl.type != F_WRLCK) return -kEINVAL;
+  if (cmd == kF_GETLK || cmd == kF_OFD_GETLK) {
+    if (fl.type != kF_RDLCK && fl.type != kF_WRLCK) return -kEINVAL;
     Lock* c = find_conflict(key, Kind::Record, owner, fl.type, start, end);
     if (!c) {
-      fl.type = F_UNLCK;
+      fl.type = kF_UNLCK;
     } else {
       fl.type = c->type;
-      fl.whence = SEEK_SET;
+      fl.whence = kSEEK_SET;
       fl.start = int64_t(c->start);
       fl.len = c->end == kEof ? 0 : int64_t(c->end - c->start);
       fl.pid = c->pid;
     }
     return copy_to_user(arg, &fl, sizeof fl) ? 0 : -kEFAULT;
   }
-  if (fl.type != F_RDLCK && fl.type != F_WRLCK && fl.type != F_UNLCK) return -kEINVAL;
-  uint32_t access = f->status_flags & 3;
-  if (fl.type == F_RDLCK && access == 1) return -kEBADF;
-  if (fl.type == F_WRLCK && access == 0) return -kEBADF;
-  bool wait = cmd == F_SETLKW || cmd == F_OFD_SETLKW;
+  if (fl.type != kF_RDLCK && fl.type != kF_WRLCK && fl.type != kF_UNLCK) return -kEINVAL;
+  uint32_t access = f->status_flags & kO_ACCMODE;
+  if (fl.type == kF_RDLCK && access == kO_WRONLY) return -kEBADF;
+  if (fl.type == kF_WRLCK && access == kO_RDONLY) return -kEBADF;
+  bool wait = cmd == kF_SETLKW || cmd == kF_OFD_SETLKW;
   return acquire(key, Kind::Record, owner, pid, fl.type, start, end, wait);
 }
 
 long flock_file(File* f, uint64_t op) {
-  bool nonblock = op & LOCK_NB;
-  uint64_t kind = op & ~uint64_t(LOCK_NB);
-  if (kind != LOCK_SH && kind != LOCK_EX && kind != LOCK_UN) return -kEINVAL;
+  bool nonblock = op & kLOCK_NB;
+  uint64_t kind = op & ~uint64_t(kLOCK_NB);
+  if (kind != kLOCK_SH && kind != kLOCK_EX && kind != kLOCK_UN) return -kEINVAL;
   LockKey key = key_of(f);
-  if (kind == LOCK_UN) return apply(key, Kind::Flock, f, -1, F_UNLCK, 0, kEof);
-  int16_t type = kind == LOCK_EX ? F_WRLCK : F_RDLCK;
+  if (kind == kLOCK_UN) return apply(key, Kind::Flock, f, -1, kF_UNLCK, 0, kEof);
+  int16_t type = kind == kLOCK_EX ? kF_WRLCK : kF_RDLCK;
   for (Lock* l = g_locks.front(); l; l = g_locks.next_of(l))
     if (l->key == key && l->kind == Kind::Flock && l->owner == f && l->type == type) return 0;
   // Linux converts by dropping the old lock first: others may get in between.
-  apply(key, Kind::Flock, f, -1, F_UNLCK, 0, kEof);
+  apply(key, Kind::Flock, f, -1, kF_UNLCK, 0, kEof);
   return acquire(key, Kind::Flock, f, -1, type, 0, kEof, !nonblock);
 }
 

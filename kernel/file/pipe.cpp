@@ -6,6 +6,10 @@
 #include "core/thread.h"
 #include "lib/mem.h"
 #include "abi/linux/errno.h"
+#include "abi/linux/fcntl.h"
+#include "abi/linux/ioctl.h"
+#include "abi/linux/limits.h"
+#include "abi/linux/signal.h"
 #include "proc/signal.h"
 #include "mm/uaccess.h"
 
@@ -13,8 +17,6 @@ namespace kiln {
 namespace {
 
 constexpr size_t kCapacity = 65536;
-constexpr size_t kPipeBuf = 4096;  // writes up to this size are atomic
-constexpr uint64_t FIONREAD = 0x541b;
 uint64_t g_next_ino = 1;
 
 struct Pipe {
@@ -35,7 +37,7 @@ class PipeEnd final : public File {
   PipeEnd(Pipe* p, bool reader) : pipe_(p), reader_(reader) {
     (reader ? p->readers : p->writers)++;
     p->ends[reader ? 0 : 1] = this;
-    status_flags = reader ? 0 : 1;  // O_RDONLY, O_WRONLY
+    status_flags = reader ? kO_RDONLY : kO_WRONLY;
   }
   ~PipeEnd() override {
     (reader_ ? pipe_->readers : pipe_->writers)--;
@@ -54,7 +56,7 @@ class PipeEnd final : public File {
       if (pipe_->used) break;
       if (!pipe_->writers) return 0;  // EOF
       if (nonblocking()) return -kEAGAIN;
-      long r = wait_for_file(this, kPollIn, 0);
+      long r = wait_for_file(this, kPOLLIN, 0);
       if (r < 0) return r;
     }
     size_t done = 0;
@@ -77,15 +79,15 @@ class PipeEnd final : public File {
     size_t done = 0;
     while (done < n) {
       if (!pipe_->readers) {
-        send_signal(current_thread(), SIGPIPE, SI_USER, 1, 0);
+        send_signal(current_thread(), kSIGPIPE, kSI_USER, 1, 0);
         return done ? long(done) : -kEPIPE;
       }
       size_t room = kCapacity - pipe_->used;
       // Up to PIPE_BUF bytes go in at once or not at all.
-      bool fits = n - done > kPipeBuf ? room > 0 : room >= n - done;
+      bool fits = n - done > kPIPE_BUF ? room > 0 : room >= n - done;
       if (!fits) {
         if (nonblocking()) return done ? long(done) : -kEAGAIN;
-        long r = wait_for_file(this, kPollOut, 0);
+        long r = wait_for_file(this, kPOLLOUT, 0);
         if (r < 0) return done ? long(done) : r;
         continue;
       }
@@ -104,28 +106,28 @@ class PipeEnd final : public File {
 
   uint32_t poll_events() override {
     if (reader_) {
-      uint32_t ev = pipe_->used ? kPollIn | kPollRdNorm : 0;
-      if (!pipe_->writers) ev |= kPollHup;
+      uint32_t ev = pipe_->used ? kPOLLIN | kPOLLRDNORM : 0;
+      if (!pipe_->writers) ev |= kPOLLHUP;
       return ev;
     }
-    if (!pipe_->readers) return kPollErr;
-    return kCapacity - pipe_->used >= kPipeBuf ? kPollOut | kPollWrNorm : 0;
+    if (!pipe_->readers) return kPOLLERR;
+    return kCapacity - pipe_->used >= kPIPE_BUF ? kPOLLOUT | kPOLLWRNORM : 0;
   }
 
   bool pollable() const override { return true; }
 
-  long stat(LinuxStat* st) override {
-    *st = LinuxStat{};
+  long stat(Stat* st) override {
+    *st = Stat{};
     st->dev = 12;  // pipefs
     st->ino = pipe_->ino;
     st->nlink = 1;
-    st->mode = 0010600;
+    st->mode = kS_IFIFO | 0600;
     st->blksize = 4096;
     return 0;
   }
 
   long ioctl(uint64_t cmd, uint64_t arg) override {
-    if (cmd != FIONREAD) return -kENOTTY;
+    if (cmd != kFIONREAD) return -kENOTTY;
     int32_t n = reader_ ? int32_t(pipe_->used) : 0;
     return put_user(arg, n) ? 0 : -kEFAULT;
   }

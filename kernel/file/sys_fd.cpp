@@ -3,6 +3,9 @@
 #include "core/thread.h"
 #include "file/epoll.h"
 #include "abi/linux/errno.h"
+#include "abi/linux/eventfd.h"
+#include "abi/linux/fcntl.h"
+#include "abi/linux/poll.h"
 #include "file/eventfd.h"
 #include "file/file.h"
 #include "file/pipe.h"
@@ -14,8 +17,7 @@
 namespace kiln {
 namespace {
 
-constexpr uint32_t O_DIRECT = 040000;
-constexpr int kMaxEpollEvents = 0x7fffffff / 12;
+constexpr int kMaxEpollEvents = 0x7fffffff / sizeof(EpollEvent);
 
 // Installs a new file, or releases it when the table is full.
 long install(File* f, bool cloexec) {
@@ -42,13 +44,13 @@ uint64_t deadline_ms(uint64_t timeout) {
 }  // namespace
 
 long sys_pipe2(uint64_t ufds, uint64_t flags, uint64_t, uint64_t, uint64_t, uint64_t) {
-  if (flags & ~uint64_t(kOpenNonblock | kOpenCloexec | O_DIRECT)) return -kEINVAL;
+  if (flags & ~uint64_t(kO_NONBLOCK | kO_CLOEXEC | kO_DIRECT)) return -kEINVAL;
   File *r, *w;
   long err = make_pipe(&r, &w);
   if (err) return err;
-  r->status_flags |= flags & kOpenNonblock;
-  w->status_flags |= flags & kOpenNonblock;
-  bool cloexec = flags & kOpenCloexec;
+  r->status_flags |= flags & kO_NONBLOCK;
+  w->status_flags |= flags & kO_NONBLOCK;
+  bool cloexec = flags & kO_CLOEXEC;
   FdTable& t = fd_table();
   int rfd = t.install(r, 0, cloexec);
   int wfd = rfd < 0 ? rfd : t.install(w, 0, cloexec);
@@ -71,8 +73,8 @@ long sys_pipe(uint64_t ufds, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
 }
 
 long sys_eventfd2(uint64_t initval, uint64_t flags, uint64_t, uint64_t, uint64_t, uint64_t) {
-  if (flags & ~uint64_t(kOpenNonblock | kOpenCloexec | 1)) return -kEINVAL;
-  return install(make_eventfd(uint32_t(initval), uint32_t(flags)), flags & kOpenCloexec);
+  if (flags & ~uint64_t(kEFD_NONBLOCK | kEFD_CLOEXEC | kEFD_SEMAPHORE)) return -kEINVAL;
+  return install(make_eventfd(uint32_t(initval), uint32_t(flags)), flags & kEFD_CLOEXEC);
 }
 
 long sys_eventfd(uint64_t initval, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
@@ -80,8 +82,8 @@ long sys_eventfd(uint64_t initval, uint64_t, uint64_t, uint64_t, uint64_t, uint6
 }
 
 long sys_epoll_create1(uint64_t flags, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
-  if (flags & ~uint64_t(kOpenCloexec)) return -kEINVAL;
-  return install(make_epoll(uint32_t(flags)), flags & kOpenCloexec);
+  if (flags & ~uint64_t(kEPOLL_CLOEXEC)) return -kEINVAL;
+  return install(make_epoll(uint32_t(flags)), flags & kEPOLL_CLOEXEC);
 }
 
 long sys_epoll_create(uint64_t size, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {

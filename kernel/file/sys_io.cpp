@@ -2,6 +2,10 @@
 // seeking, control (ioctl, fcntl), duplication, and stat of an open file.
 #include "lib/mem.h"
 #include "abi/linux/errno.h"
+#include "abi/linux/fcntl.h"
+#include "abi/linux/ioctl.h"
+#include "abi/linux/mman.h"
+#include "abi/linux/uio.h"
 #include "file/file.h"
 #include "file/file_lock.h"
 #include "socket/socket.h"
@@ -13,25 +17,14 @@
 namespace kiln {
 namespace {
 
-constexpr int F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5,
-              F_SETLK = 6, F_SETLKW = 7, F_SETOWN = 8, F_GETOWN = 9, F_SETSIG = 10,
-              F_GETSIG = 11, F_OFD_GETLK = 36, F_OFD_SETLK = 37, F_OFD_SETLKW = 38,
-              F_DUPFD_CLOEXEC = 1030, F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032;
-constexpr uint32_t O_CLOEXEC = 02000000, O_APPEND = 02000, O_NONBLOCK = 04000;
-constexpr size_t kMaxIov = 1024;
-
-struct Iovec {
-  uint64_t base, len;
-};
-
 // readv/writev on a socket: one recvmsg/sendmsg, as Linux does, so that
 // nginx's header and body (one writev, TCP_NODELAY) leave in one segment
 // rather than one per piece.
 long socket_iov(Socket* s, bool write, uint64_t iov, uint64_t count) {
-  IoVec small[16];
-  IoVec* v = count <= 16 ? small : static_cast<IoVec*>(kmalloc(count * sizeof(IoVec)));
+  Iovec small[16];
+  Iovec* v = count <= 16 ? small : static_cast<Iovec*>(kmalloc(count * sizeof(Iovec)));
   if (!v) return -kENOMEM;
-  long r = copy_from_user(v, iov, count * sizeof(IoVec)) ? 0 : -kEFAULT;
+  long r = copy_from_user(v, iov, count * sizeof(Iovec)) ? 0 : -kEFAULT;
   if (r == 0) {
     Message m;
     m.iov = v;
@@ -47,7 +40,7 @@ template <bool Write>
 long do_iov_at(uint64_t fd, uint64_t iov, uint64_t count, int64_t off) {
   File* f = fd_table().get(int64_t(fd));
   if (!f) return -kEBADF;
-  if (count > kMaxIov) return -kEINVAL;
+  if (count > kUIO_MAXIOV) return -kEINVAL;
   if (off < 0 && f->kind() == FileKind::Socket)
     return socket_iov(static_cast<Socket*>(f), Write, iov, count);
   long total = 0;
@@ -73,14 +66,14 @@ long do_iov_at(uint64_t fd, uint64_t iov, uint64_t count, int64_t off) {
 long sys_read(uint64_t fd, uint64_t buf, uint64_t n, uint64_t, uint64_t, uint64_t) {
   File* f = fd_table().get(int64_t(fd));
   if (!f) return -kEBADF;
-  if ((f->status_flags & 3) == 1) return -kEBADF;  // O_WRONLY
+  if ((f->status_flags & kO_ACCMODE) == kO_WRONLY) return -kEBADF;
   return f->read(buf, n);
 }
 
 long sys_write(uint64_t fd, uint64_t buf, uint64_t n, uint64_t, uint64_t, uint64_t) {
   File* f = fd_table().get(int64_t(fd));
   if (!f) return -kEBADF;
-  if ((f->status_flags & 3) == 0) return -kEBADF;  // O_RDONLY
+  if ((f->status_flags & kO_ACCMODE) == kO_RDONLY) return -kEBADF;
   return f->write(buf, n);
 }
 
@@ -108,7 +101,7 @@ long sys_pwrite64(uint64_t fd, uint64_t buf, uint64_t n, uint64_t off, uint64_t,
 long sys_lseek(uint64_t fd, uint64_t off, uint64_t whence, uint64_t, uint64_t, uint64_t) {
   File* f = fd_table().get(int64_t(fd));
   if (!f) return -kEBADF;
-  if (whence > 4) return -kEINVAL;
+  if (whence > kSEEK_MAX) return -kEINVAL;
   return f->seek(int64_t(off), int(whence));
 }
 
@@ -119,7 +112,7 @@ long sys_close(uint64_t fd, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
 long sys_fstat(uint64_t fd, uint64_t ust, uint64_t, uint64_t, uint64_t, uint64_t) {
   File* f = fd_table().get(int64_t(fd));
   if (!f) return -kEBADF;
-  LinuxStat st;
+  Stat st;
   long r = f->stat(&st);
   if (r < 0) return r;
   return copy_to_user(ust, &st, sizeof st) ? 0 : -kEFAULT;
@@ -134,15 +127,14 @@ long sys_fstat(uint64_t fd, uint64_t ust, uint64_t, uint64_t, uint64_t, uint64_t
 long sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t) {
   File* f = fd_table().get(int64_t(fd));
   if (!f) return -kEBADF;
-  constexpr uint64_t FIONBIO = 0x5421, FIOCLEX = 0x5451, FIONCLEX = 0x5450;
-  if (cmd == FIONBIO) {
+  if (cmd == kFIONBIO) {
     int32_t on;
     if (!get_user(&on, arg)) return -kEFAULT;
-    f->status_flags = on ? f->status_flags | O_NONBLOCK : f->status_flags & ~O_NONBLOCK;
+    f->status_flags = on ? f->status_flags | kO_NONBLOCK : f->status_flags & ~kO_NONBLOCK;
     return 0;
   }
-  if (cmd == FIOCLEX || cmd == FIONCLEX) {
-    fd_table().cloexec[fd] = cmd == FIOCLEX;
+  if (cmd == kFIOCLEX || cmd == kFIONCLEX) {
+    fd_table().cloexec[fd] = cmd == kFIOCLEX;
     return 0;
   }
   return f->ioctl(cmd, arg);
@@ -153,38 +145,38 @@ long sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint
   File* f = t.get(int64_t(fd));
   if (!f) return -kEBADF;
   switch (int(cmd)) {
-    case F_DUPFD:
-    case F_DUPFD_CLOEXEC: {
+    case kF_DUPFD:
+    case kF_DUPFD_CLOEXEC: {
       if (int64_t(arg) < 0 || int64_t(arg) >= FdTable::kMax) return -kEINVAL;
-      int nfd = t.install(f, int(arg), cmd == F_DUPFD_CLOEXEC);
+      int nfd = t.install(f, int(arg), cmd == kF_DUPFD_CLOEXEC);
       if (nfd >= 0) f->refs++;
       return nfd;
     }
-    case F_GETFD:
-      return t.cloexec[fd] ? 1 : 0;
-    case F_SETFD:
-      t.cloexec[fd] = arg & 1;
+    case kF_GETFD:
+      return t.cloexec[fd] ? kFD_CLOEXEC : 0;
+    case kF_SETFD:
+      t.cloexec[fd] = arg & kFD_CLOEXEC;
       return 0;
-    case F_GETFL:
+    case kF_GETFL:
       return f->status_flags;
-    case F_SETFL:
-      f->status_flags = (f->status_flags & ~(O_APPEND | O_NONBLOCK)) |
-                        (uint32_t(arg) & (O_APPEND | O_NONBLOCK));
+    case kF_SETFL:
+      f->status_flags = (f->status_flags & ~(kO_APPEND | kO_NONBLOCK)) |
+                        (uint32_t(arg) & (kO_APPEND | kO_NONBLOCK));
       return 0;
-    case F_GETLK:
-    case F_SETLK:
-    case F_SETLKW:
-    case F_OFD_GETLK:
-    case F_OFD_SETLK:
-    case F_OFD_SETLKW:
+    case kF_GETLK:
+    case kF_SETLK:
+    case kF_SETLKW:
+    case kF_OFD_GETLK:
+    case kF_OFD_SETLK:
+    case kF_OFD_SETLKW:
       return fcntl_lock(f, &t, int(cmd), arg);
-    case F_SETPIPE_SZ:
-    case F_GETPIPE_SZ:
+    case kF_SETPIPE_SZ:
+    case kF_GETPIPE_SZ:
       return 65536;  // pipes are a fixed 64 KiB
-    case F_GETOWN:
-    case F_SETOWN:
-    case F_SETSIG:
-    case F_GETSIG:
+    case kF_GETOWN:
+    case kF_SETOWN:
+    case kF_SETSIG:
+    case kF_GETSIG:
       return 0;
     default:
       return -kEINVAL;
@@ -204,13 +196,13 @@ long sys_dup3(uint64_t oldfd, uint64_t raw_newfd, uint64_t flags, uint64_t, uint
   uint64_t newfd = uint32_t(raw_newfd);
   File* f = t.get(int64_t(oldfd));
   if (!f) return -kEBADF;
-  if (flags & ~uint64_t(O_CLOEXEC)) return -kEINVAL;
+  if (flags & ~uint64_t(kO_CLOEXEC)) return -kEINVAL;
   if (uint32_t(oldfd) == newfd) return -kEINVAL;
   if (newfd >= uint64_t(FdTable::kMax)) return -kEBADF;
   f->refs++;
   if (t.files[newfd]) t.close(int64_t(newfd));
   t.files[newfd] = f;
-  t.cloexec[newfd] = flags & O_CLOEXEC;
+  t.cloexec[newfd] = flags & kO_CLOEXEC;
   return int64_t(newfd);
 }
 
@@ -265,22 +257,22 @@ long sys_fallocate(uint64_t fd, uint64_t mode, uint64_t off, uint64_t len, uint6
   File* f = fd_table().get(int64_t(fd));
   if (!f) return -kEBADF;
   if (int64_t(off) < 0 || int64_t(len) <= 0) return -kEINVAL;
-  if (mode & ~uint64_t(1)) return -kEOPNOTSUPP;  // only FALLOC_FL_KEEP_SIZE
-  LinuxStat st;
+  if (mode & ~uint64_t(kFALLOC_FL_KEEP_SIZE)) return -kEOPNOTSUPP;
+  Stat st;
   if (long r = f->stat(&st)) return r;
-  if ((st.mode & 0170000) != 0100000) return (st.mode & 0170000) == 0040000 ? -kEISDIR : -kENODEV;
+  if ((st.mode & kS_IFMT) != kS_IFREG) return (st.mode & kS_IFMT) == kS_IFDIR ? -kEISDIR : -kENODEV;
   // Blocks are allocated when written; growing the size is what programs observe.
-  if (!(mode & 1) && off + len > uint64_t(st.size)) return f->truncate(off + len);
+  if (!(mode & kFALLOC_FL_KEEP_SIZE) && off + len > uint64_t(st.size))
+    return f->truncate(off + len);
   return 0;
 }
 
 long sys_close_range(uint64_t first, uint64_t last, uint64_t flags, uint64_t, uint64_t, uint64_t) {
-  constexpr uint64_t CLOSE_RANGE_CLOEXEC = 4;
-  if (flags & ~CLOSE_RANGE_CLOEXEC || first > last) return -kEINVAL;
+  if (flags & ~kCLOSE_RANGE_CLOEXEC || first > last) return -kEINVAL;
   FdTable& t = fd_table();
   for (uint64_t fd = first; fd <= last && fd < uint64_t(FdTable::kMax); fd++) {
     if (!t.files[fd]) continue;
-    if (flags & CLOSE_RANGE_CLOEXEC)
+    if (flags & kCLOSE_RANGE_CLOEXEC)
       t.cloexec[fd] = true;
     else
       t.close(int64_t(fd));
@@ -302,7 +294,8 @@ static long copy_between(File* in, File* out, uint64_t uoff, uint64_t count) {
   if (uoff && !get_user(&off, uoff)) return -kEFAULT;
   if (off < 0) return -kEINVAL;
   constexpr size_t kChunk = 65536;
-  long scratch = sys_mmap(0, kChunk, 3, 0x22, uint64_t(-1), 0);  // RW, PRIVATE|ANONYMOUS
+  long scratch = sys_mmap(0, kChunk, kPROT_READ | kPROT_WRITE, kMAP_PRIVATE | kMAP_ANONYMOUS,
+                          uint64_t(-1), 0);
   if (scratch < 0) return scratch;
   long done = 0, err = 0;
   while (uint64_t(done) < count) {
@@ -332,8 +325,9 @@ long sys_sendfile(uint64_t out_fd, uint64_t in_fd, uint64_t uoff, uint64_t count
   File* in = fd_table().get(int64_t(in_fd));
   File* out = fd_table().get(int64_t(out_fd));
   if (!in || !out) return -kEBADF;
-  if ((in->status_flags & 3) == 1 || (out->status_flags & 3) == 0) return -kEBADF;
-  if (out->status_flags & O_APPEND) return -kEINVAL;
+  if ((in->status_flags & kO_ACCMODE) == kO_WRONLY || (out->status_flags & kO_ACCMODE) == kO_RDONLY)
+    return -kEBADF;
+  if (out->status_flags & kO_APPEND) return -kEINVAL;
   return copy_between(in, out, uoff, count);
 }
 

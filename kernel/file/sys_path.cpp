@@ -4,6 +4,11 @@
 #include "fs/vfs.h"
 #include "lib/mem.h"
 #include "abi/linux/errno.h"
+#include "abi/linux/fcntl.h"
+#include "abi/linux/limits.h"
+#include "abi/linux/stat.h"
+#include "abi/linux/statfs.h"
+#include "abi/linux/time.h"
 #include "file/file.h"
 #include "proc/process.h"
 #include "socket/socket.h"
@@ -15,24 +20,14 @@
 namespace kiln {
 namespace {
 
-constexpr int64_t AT_FDCWD = -100;
-constexpr uint64_t AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_SYMLINK_FOLLOW = 0x400,
-                   AT_NO_AUTOMOUNT = 0x800, AT_EMPTY_PATH = 0x1000, AT_EACCESS = 0x200,
-                   AT_STATX_SYNC_TYPE = 0x6000;
-constexpr uint32_t O_ACCMODE = 3, O_WRONLY = 1, O_CREAT = 0100, O_EXCL = 0200, O_NOCTTY = 0400,
-                   O_TRUNC = 01000, O_APPEND = 02000, O_NONBLOCK = 04000, O_DSYNC = 010000,
-                   O_DIRECT = 040000, O_LARGEFILE = 0100000, O_DIRECTORY = 0200000,
-                   O_NOFOLLOW = 0400000, O_NOATIME = 01000000, O_CLOEXEC = 02000000,
-                   O_SYNC = 04010000, O_PATH = 010000000, O_TMPFILE = 020200000;
-constexpr uint32_t kOpenFlags = O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND |
-                                O_NONBLOCK | O_DSYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY |
-                                O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_SYNC | O_PATH;
-constexpr size_t kPathMax = 4096;
+constexpr uint32_t kOpenFlags = kO_ACCMODE | kO_CREAT | kO_EXCL | kO_NOCTTY | kO_TRUNC | kO_APPEND |
+                                kO_NONBLOCK | kO_DSYNC | kO_DIRECT | kO_LARGEFILE | kO_DIRECTORY |
+                                kO_NOFOLLOW | kO_NOATIME | kO_CLOEXEC | kO_SYNC | kO_PATH;
 
 using fs::Location;
 
 uint32_t mode_of(fs::Node* n) { return fs::node_mode(n); }
-bool is_dir(fs::Node* n) { return (mode_of(n) & fs::kTypeMask) == fs::kTypeDir; }
+bool is_dir(fs::Node* n) { return (mode_of(n) & kS_IFMT) == kS_IFDIR; }
 
 // Resolves the parent of `upath`, leaving the last name in `last`.
 long parent(int64_t dirfd, uint64_t upath, Location* dir, char* last) {
@@ -47,23 +42,23 @@ long check_writable(const Location& l) { return l.node->fs->read_only() ? -kEROF
 
 long do_open(int64_t dirfd, uint64_t upath, uint32_t flags, uint32_t mode) {
   if (flags & ~kOpenFlags) {
-    if ((flags & O_TMPFILE) == O_TMPFILE) return -kEOPNOTSUPP;
+    if ((flags & kO_TMPFILE) == kO_TMPFILE) return -kEOPNOTSUPP;
     flags &= kOpenFlags;  // Linux ignores unknown flags
   }
-  if (flags & O_PATH) flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-  char path[kPathMax];
+  if (flags & kO_PATH) flags &= kO_PATH | kO_DIRECTORY | kO_NOFOLLOW | kO_CLOEXEC;
+  char path[kPATH_MAX];
   long n = copy_string_from_user(path, upath, sizeof path);
   if (n < 0) return n;
   if (n == 0) return -kENOENT;
   Location loc;
   long r;
-  if (flags & O_CREAT) {
-    if (flags & O_DIRECTORY) return -kEINVAL;
+  if (flags & kO_CREAT) {
+    if (flags & kO_DIRECTORY) return -kEINVAL;
     Location dir;
     char last[256];
     // A symlink in the last place is followed (unless O_EXCL or
     // O_NOFOLLOW), so a dangling one creates its target, as on Linux.
-    int how = (flags & (O_EXCL | O_NOFOLLOW)) ? fs::kParent : fs::kParent | fs::kFollow;
+    int how = (flags & (kO_EXCL | kO_NOFOLLOW)) ? fs::kParent : fs::kParent | fs::kFollow;
     r = user_path(dirfd, upath, how, &dir, last);
     if (r < 0) return r;
     if (dot_or_dotdot(last)) {
@@ -71,17 +66,17 @@ long do_open(int64_t dirfd, uint64_t upath, uint32_t flags, uint32_t mode) {
       return -kEISDIR;
     }
     r = vfs().step(dir, last, strlen(last), &loc);
-    if (r == 0 && (flags & O_EXCL)) r = -kEEXIST;
-    if (r == 0 && (mode_of(loc.node) & fs::kTypeMask) == fs::kTypeSymlink) {
+    if (r == 0 && (flags & kO_EXCL)) r = -kEEXIST;
+    if (r == 0 && (mode_of(loc.node) & kS_IFMT) == kS_IFLNK) {
       // An existing symlink: follow it (unless O_NOFOLLOW) like any open.
       fs::location_put(loc);
-      r = (flags & O_NOFOLLOW) ? -kELOOP : user_path(dirfd, upath, fs::kFollow, &loc);
+      r = (flags & kO_NOFOLLOW) ? -kELOOP : user_path(dirfd, upath, fs::kFollow, &loc);
     }
     if (r == -kENOENT) {
       r = check_writable(dir);
       fs::Node* node = nullptr;
       if (r == 0)
-        r = dir.node->create(last, strlen(last), fs::kTypeRegular | (mode & 07777 & ~process().umask),
+        r = dir.node->create(last, strlen(last), kS_IFREG | (mode & 07777 & ~process().umask),
                              0, &node);
       if (r == 0) loc = Location{dir.mnt, node};
     } else if (r == 0 && is_dir(loc.node)) {
@@ -91,69 +86,69 @@ long do_open(int64_t dirfd, uint64_t upath, uint32_t flags, uint32_t mode) {
     fs::location_put(dir);
     if (r < 0) return r;
   } else {
-    r = user_path(dirfd, upath, (flags & O_NOFOLLOW) ? 0 : fs::kFollow, &loc);
+    r = user_path(dirfd, upath, (flags & kO_NOFOLLOW) ? 0 : fs::kFollow, &loc);
     if (r < 0) return r;
-    uint32_t type = mode_of(loc.node) & fs::kTypeMask;
-    if (type == fs::kTypeSymlink && !(flags & O_PATH)) r = -kELOOP;
-    else if ((flags & O_DIRECTORY) && type != fs::kTypeDir) r = -kENOTDIR;
-    else if (type == fs::kTypeDir && (flags & O_ACCMODE) != 0 && !(flags & O_PATH)) r = -kEISDIR;
+    uint32_t type = mode_of(loc.node) & kS_IFMT;
+    if (type == kS_IFLNK && !(flags & kO_PATH)) r = -kELOOP;
+    else if ((flags & kO_DIRECTORY) && type != kS_IFDIR) r = -kENOTDIR;
+    else if (type == kS_IFDIR && (flags & kO_ACCMODE) != 0 && !(flags & kO_PATH)) r = -kEISDIR;
     if (r < 0) {
       fs::location_put(loc);
       return r;
     }
   }
-  bool writing = (flags & O_ACCMODE) != 0 && !(flags & O_PATH);
-  if (writing && (mode_of(loc.node) & fs::kTypeMask) == fs::kTypeRegular) {
+  bool writing = (flags & kO_ACCMODE) != 0 && !(flags & kO_PATH);
+  if (writing && (mode_of(loc.node) & kS_IFMT) == kS_IFREG) {
     if ((r = check_writable(loc)) < 0) {
       fs::location_put(loc);
       return r;
     }
   }
-  if ((flags & O_TRUNC) && writing && (mode_of(loc.node) & fs::kTypeMask) == fs::kTypeRegular) {
+  if ((flags & kO_TRUNC) && writing && (mode_of(loc.node) & kS_IFMT) == kS_IFREG) {
     if ((r = vm_set_file_size(loc.node, 0)) < 0) {
       fs::location_put(loc);
       return r;
     }
   }
   File* f;
-  r = open_node(loc, flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC), path, &f);
+  r = open_node(loc, flags & ~(kO_CREAT | kO_EXCL | kO_TRUNC | kO_CLOEXEC), path, &f);
   if (r < 0) return r;
-  int fd = fd_table().install(f, 0, flags & O_CLOEXEC);
+  int fd = fd_table().install(f, 0, flags & kO_CLOEXEC);
   if (fd < 0) release_file(f);
   return fd;
 }
 
 long do_stat(int64_t dirfd, uint64_t upath, uint64_t ust, uint64_t flags) {
-  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT)) return -kEINVAL;
+  if (flags & ~(kAT_SYMLINK_NOFOLLOW | kAT_EMPTY_PATH | kAT_NO_AUTOMOUNT)) return -kEINVAL;
   Location loc;
-  long r = user_path(dirfd, upath, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : fs::kFollow, &loc,
-                     nullptr, flags & AT_EMPTY_PATH);
-  if (r == -kEBADF && (flags & AT_EMPTY_PATH)) {
+  long r = user_path(dirfd, upath, (flags & kAT_SYMLINK_NOFOLLOW) ? 0 : fs::kFollow, &loc,
+                     nullptr, flags & kAT_EMPTY_PATH);
+  if (r == -kEBADF && (flags & kAT_EMPTY_PATH)) {
     // An empty path on a descriptor that is not a file in the tree (a pipe...).
     File* f = fd_table().get(int64_t(dirfd));
     if (!f) return -kEBADF;
-    LinuxStat st;
+    Stat st;
     if ((r = f->stat(&st)) < 0) return r;
     return copy_to_user(ust, &st, sizeof st) ? 0 : -kEFAULT;
   }
   if (r < 0) return r;
-  LinuxStat st;
+  Stat st;
   fill_stat(loc.node, &st);
   fs::location_put(loc);
   return copy_to_user(ust, &st, sizeof st) ? 0 : -kEFAULT;
 }
 
 long do_access(int64_t dirfd, uint64_t upath, uint64_t mode, uint64_t flags) {
-  if (mode & ~uint64_t(7)) return -kEINVAL;
-  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EACCESS | AT_EMPTY_PATH)) return -kEINVAL;
+  if (mode & ~uint64_t(kR_OK | kW_OK | kX_OK)) return -kEINVAL;
+  if (flags & ~(kAT_SYMLINK_NOFOLLOW | kAT_EACCESS | kAT_EMPTY_PATH)) return -kEINVAL;
   Location loc;
-  long r = user_path(dirfd, upath, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : fs::kFollow, &loc,
-                     nullptr, flags & AT_EMPTY_PATH);
+  long r = user_path(dirfd, upath, (flags & kAT_SYMLINK_NOFOLLOW) ? 0 : fs::kFollow, &loc,
+                     nullptr, flags & kAT_EMPTY_PATH);
   if (r < 0) return r;
   // Root may read and write anything; it may execute what has an x bit.
   uint32_t m = mode_of(loc.node);
-  if ((mode & 2) && check_writable(loc) < 0) r = -kEROFS;
-  else if ((mode & 1) && !is_dir(loc.node) && !(m & 0111)) r = -kEACCES;
+  if ((mode & kW_OK) && check_writable(loc) < 0) r = -kEROFS;
+  else if ((mode & kX_OK) && !is_dir(loc.node) && !(m & 0111)) r = -kEACCES;
   fs::location_put(loc);
   return r;
 }
@@ -191,16 +186,15 @@ long do_unlink(int64_t dirfd, uint64_t upath, bool rmdir) {
   fs::location_put(dir);
   if (r == 0 && !rmdir) {
     // A unix socket bound to this path stops answering to it.
-    char path[kPathMax];
+    char path[kPATH_MAX];
     if (copy_string_from_user(path, upath, sizeof path) > 0) unix_unlink_path(path);
   }
   return r;
 }
 
 long do_rename(int64_t olddirfd, uint64_t uold, int64_t newdirfd, uint64_t unew, uint64_t flags) {
-  constexpr uint64_t RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2, RENAME_WHITEOUT = 4;
-  if (flags & (RENAME_EXCHANGE | RENAME_WHITEOUT)) return -kEINVAL;
-  if (flags & ~RENAME_NOREPLACE) return -kEINVAL;
+  if (flags & (kRENAME_EXCHANGE | kRENAME_WHITEOUT)) return -kEINVAL;
+  if (flags & ~kRENAME_NOREPLACE) return -kEINVAL;
   Location from, to;
   char from_name[256], to_name[256];
   long r = parent(olddirfd, uold, &from, from_name);
@@ -212,7 +206,7 @@ long do_rename(int64_t olddirfd, uint64_t uold, int64_t newdirfd, uint64_t unew,
   }
   if (dot_or_dotdot(from_name) || dot_or_dotdot(to_name)) r = -kEBUSY;
   else if (from.mnt != to.mnt) r = -kEXDEV;
-  if (r == 0 && (flags & RENAME_NOREPLACE)) {
+  if (r == 0 && (flags & kRENAME_NOREPLACE)) {
     Location existing;
     if (vfs().step(to, to_name, strlen(to_name), &existing) == 0) {
       fs::location_put(existing);
@@ -228,10 +222,10 @@ long do_rename(int64_t olddirfd, uint64_t uold, int64_t newdirfd, uint64_t unew,
 }
 
 long do_link(int64_t olddirfd, uint64_t uold, int64_t newdirfd, uint64_t unew, uint64_t flags) {
-  if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) return -kEINVAL;
+  if (flags & ~(kAT_SYMLINK_FOLLOW | kAT_EMPTY_PATH)) return -kEINVAL;
   Location target, dir;
-  long r = user_path(olddirfd, uold, (flags & AT_SYMLINK_FOLLOW) ? fs::kFollow : 0, &target,
-                     nullptr, flags & AT_EMPTY_PATH);
+  long r = user_path(olddirfd, uold, (flags & kAT_SYMLINK_FOLLOW) ? fs::kFollow : 0, &target,
+                     nullptr, flags & kAT_EMPTY_PATH);
   if (r < 0) return r;
   char last[256];
   r = parent(newdirfd, unew, &dir, last);
@@ -261,7 +255,7 @@ long do_readlink(int64_t dirfd, uint64_t upath, uint64_t ubuf, uint64_t size) {
   Location loc;
   long r = user_path(dirfd, upath, 0, &loc, nullptr, true);
   if (r < 0) return r;
-  char target[kPathMax];
+  char target[kPATH_MAX];
   r = loc.node->readlink(target, sizeof target);
   fs::location_put(loc);
   if (r < 0) return r;
@@ -301,39 +295,30 @@ long to_statfs(fs::FileSystem* f, uint64_t ubuf) {
   fs::StatFs s;
   long r = f->statfs(&s);
   if (r < 0) return r;
-  struct {
-    int64_t type, bsize;
-    uint64_t blocks, bfree, bavail, files, ffree;
-    int32_t fsid[2];
-    int64_t namelen, frsize, flags, spare[4];
-  } out = {int64_t(s.type), int64_t(s.block_size), s.blocks, s.blocks_free, s.blocks_avail,
-           s.files, s.files_free, {0, 0}, int64_t(s.name_max), int64_t(s.block_size),
-           s.read_only ? 1 : 0, {}};
-  static_assert(sizeof(out) == 120);
+  Statfs out = {int64_t(s.type), int64_t(s.block_size), s.blocks, s.blocks_free, s.blocks_avail,
+                s.files, s.files_free, {0, 0}, int64_t(s.name_max), int64_t(s.block_size),
+                s.read_only ? kST_RDONLY : 0, {}};
   return copy_to_user(ubuf, &out, sizeof out) ? 0 : -kEFAULT;
 }
-
-// utimensat's special values.
-constexpr int64_t UTIME_NOW = (1l << 30) - 1, UTIME_OMIT = (1l << 30) - 2;
 
 }  // namespace
 
 long sys_open(uint64_t upath, uint64_t flags, uint64_t mode, uint64_t, uint64_t, uint64_t) {
-  return do_open(AT_FDCWD, upath, uint32_t(flags), uint32_t(mode));
+  return do_open(kAT_FDCWD, upath, uint32_t(flags), uint32_t(mode));
 }
 long sys_openat(uint64_t dirfd, uint64_t upath, uint64_t flags, uint64_t mode, uint64_t,
                 uint64_t) {
   return do_open(int64_t(dirfd), upath, uint32_t(flags), uint32_t(mode));
 }
 long sys_creat(uint64_t upath, uint64_t mode, uint64_t, uint64_t, uint64_t, uint64_t) {
-  return do_open(AT_FDCWD, upath, O_CREAT | O_WRONLY | O_TRUNC, uint32_t(mode));
+  return do_open(kAT_FDCWD, upath, kO_CREAT | kO_WRONLY | kO_TRUNC, uint32_t(mode));
 }
 
 long sys_stat(uint64_t upath, uint64_t ust, uint64_t, uint64_t, uint64_t, uint64_t) {
-  return do_stat(AT_FDCWD, upath, ust, 0);
+  return do_stat(kAT_FDCWD, upath, ust, 0);
 }
 long sys_lstat(uint64_t upath, uint64_t ust, uint64_t, uint64_t, uint64_t, uint64_t) {
-  return do_stat(AT_FDCWD, upath, ust, AT_SYMLINK_NOFOLLOW);
+  return do_stat(kAT_FDCWD, upath, ust, kAT_SYMLINK_NOFOLLOW);
 }
 long sys_newfstatat(uint64_t dirfd, uint64_t upath, uint64_t ust, uint64_t flags, uint64_t,
                     uint64_t) {
@@ -342,14 +327,14 @@ long sys_newfstatat(uint64_t dirfd, uint64_t upath, uint64_t ust, uint64_t flags
 
 long sys_statx(uint64_t dirfd, uint64_t upath, uint64_t flags, uint64_t mask, uint64_t ubuf,
                uint64_t) {
-  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE))
+  if (flags & ~(kAT_SYMLINK_NOFOLLOW | kAT_EMPTY_PATH | kAT_NO_AUTOMOUNT | kAT_STATX_SYNC_TYPE))
     return -kEINVAL;
-  if (mask & 0x80000000u) return -kEINVAL;  // STATX__RESERVED
+  if (mask & kSTATX_RESERVED) return -kEINVAL;
   Location loc;
-  LinuxStat st;
-  long r = user_path(int64_t(dirfd), upath, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : fs::kFollow,
-                     &loc, nullptr, flags & AT_EMPTY_PATH);
-  if (r == -kEBADF && (flags & AT_EMPTY_PATH)) {
+  Stat st;
+  long r = user_path(int64_t(dirfd), upath, (flags & kAT_SYMLINK_NOFOLLOW) ? 0 : fs::kFollow,
+                     &loc, nullptr, flags & kAT_EMPTY_PATH);
+  if (r == -kEBADF && (flags & kAT_EMPTY_PATH)) {
     File* f = fd_table().get(int64_t(dirfd));
     if (!f) return -kEBADF;
     if ((r = f->stat(&st)) < 0) return r;
@@ -359,22 +344,8 @@ long sys_statx(uint64_t dirfd, uint64_t upath, uint64_t flags, uint64_t mask, ui
     fill_stat(loc.node, &st);
     fs::location_put(loc);
   }
-  struct Ts {
-    int64_t sec;
-    uint32_t nsec, pad;
-  };
-  struct {
-    uint32_t mask, blksize;
-    uint64_t attributes;
-    uint32_t nlink, uid, gid;
-    uint16_t mode, pad1;
-    uint64_t ino, size, blocks, attributes_mask;
-    Ts atime, btime, ctime, mtime;
-    uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
-    uint64_t spare[14];
-  } x = {};
-  static_assert(sizeof(x) == 256);
-  x.mask = 0x7ff;  // STATX_BASIC_STATS
+  Statx x = {};
+  x.mask = kSTATX_BASIC_STATS;
   x.blksize = uint32_t(st.blksize);
   x.nlink = uint32_t(st.nlink);
   x.uid = st.uid;
@@ -383,9 +354,9 @@ long sys_statx(uint64_t dirfd, uint64_t upath, uint64_t flags, uint64_t mask, ui
   x.ino = st.ino;
   x.size = uint64_t(st.size);
   x.blocks = uint64_t(st.blocks);
-  x.atime = Ts{st.atime, uint32_t(st.atime_ns), 0};
-  x.mtime = Ts{st.mtime, uint32_t(st.mtime_ns), 0};
-  x.ctime = Ts{st.ctime, uint32_t(st.ctime_ns), 0};
+  x.atime = StatxTimestamp{st.atime, uint32_t(st.atime_nsec), 0};
+  x.mtime = StatxTimestamp{st.mtime, uint32_t(st.mtime_nsec), 0};
+  x.ctime = StatxTimestamp{st.ctime, uint32_t(st.ctime_nsec), 0};
   x.rdev_major = uint32_t(st.rdev >> 8);
   x.rdev_minor = uint32_t(st.rdev & 0xff);
   x.dev_major = uint32_t(st.dev >> 8);
@@ -394,7 +365,7 @@ long sys_statx(uint64_t dirfd, uint64_t upath, uint64_t flags, uint64_t mask, ui
 }
 
 long sys_access(uint64_t upath, uint64_t mode, uint64_t, uint64_t, uint64_t, uint64_t) {
-  return do_access(AT_FDCWD, upath, mode, 0);
+  return do_access(kAT_FDCWD, upath, mode, 0);
 }
 long sys_faccessat(uint64_t dirfd, uint64_t upath, uint64_t mode, uint64_t, uint64_t, uint64_t) {
   return do_access(int64_t(dirfd), upath, mode, 0);
@@ -405,34 +376,34 @@ long sys_faccessat2(uint64_t dirfd, uint64_t upath, uint64_t mode, uint64_t flag
 }
 
 long sys_mkdirat(uint64_t dirfd, uint64_t upath, uint64_t mode, uint64_t, uint64_t, uint64_t) {
-  return do_mknod(int64_t(dirfd), upath, fs::kTypeDir | (uint32_t(mode) & 07777 & ~process().umask), 0);
+  return do_mknod(int64_t(dirfd), upath, kS_IFDIR | (uint32_t(mode) & 07777 & ~process().umask), 0);
 }
 long sys_mkdir(uint64_t upath, uint64_t mode, uint64_t, uint64_t, uint64_t, uint64_t) {
-  return sys_mkdirat(uint64_t(AT_FDCWD), upath, mode, 0, 0, 0);
+  return sys_mkdirat(uint64_t(kAT_FDCWD), upath, mode, 0, 0, 0);
 }
 long sys_mknodat(uint64_t dirfd, uint64_t upath, uint64_t mode, uint64_t dev, uint64_t, uint64_t) {
-  uint32_t type = uint32_t(mode) & fs::kTypeMask;
-  if (type == 0) type = fs::kTypeRegular;
-  if (type == fs::kTypeDir) return -kEINVAL;
+  uint32_t type = uint32_t(mode) & kS_IFMT;
+  if (type == 0) type = kS_IFREG;
+  if (type == kS_IFDIR) return -kEINVAL;
   return do_mknod(int64_t(dirfd), upath, type | (uint32_t(mode) & 07777 & ~process().umask), dev);
 }
 long sys_mknod(uint64_t upath, uint64_t mode, uint64_t dev, uint64_t, uint64_t, uint64_t) {
-  return sys_mknodat(uint64_t(AT_FDCWD), upath, mode, dev, 0, 0);
+  return sys_mknodat(uint64_t(kAT_FDCWD), upath, mode, dev, 0, 0);
 }
 
 long sys_rmdir(uint64_t upath, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
-  return do_unlink(AT_FDCWD, upath, true);
+  return do_unlink(kAT_FDCWD, upath, true);
 }
 long sys_unlink(uint64_t upath, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
-  return do_unlink(AT_FDCWD, upath, false);
+  return do_unlink(kAT_FDCWD, upath, false);
 }
 long sys_unlinkat(uint64_t dirfd, uint64_t upath, uint64_t flags, uint64_t, uint64_t, uint64_t) {
-  if (flags & ~AT_REMOVEDIR) return -kEINVAL;
-  return do_unlink(int64_t(dirfd), upath, flags & AT_REMOVEDIR);
+  if (flags & ~kAT_REMOVEDIR) return -kEINVAL;
+  return do_unlink(int64_t(dirfd), upath, flags & kAT_REMOVEDIR);
 }
 
 long sys_rename(uint64_t uold, uint64_t unew, uint64_t, uint64_t, uint64_t, uint64_t) {
-  return do_rename(AT_FDCWD, uold, AT_FDCWD, unew, 0);
+  return do_rename(kAT_FDCWD, uold, kAT_FDCWD, unew, 0);
 }
 long sys_renameat(uint64_t od, uint64_t uold, uint64_t nd, uint64_t unew, uint64_t, uint64_t) {
   return do_rename(int64_t(od), uold, int64_t(nd), unew, 0);
@@ -443,7 +414,7 @@ long sys_renameat2(uint64_t od, uint64_t uold, uint64_t nd, uint64_t unew, uint6
 }
 
 long sys_link(uint64_t uold, uint64_t unew, uint64_t, uint64_t, uint64_t, uint64_t) {
-  return do_link(AT_FDCWD, uold, AT_FDCWD, unew, 0);
+  return do_link(kAT_FDCWD, uold, kAT_FDCWD, unew, 0);
 }
 long sys_linkat(uint64_t od, uint64_t uold, uint64_t nd, uint64_t unew, uint64_t flags,
                 uint64_t) {
@@ -452,7 +423,7 @@ long sys_linkat(uint64_t od, uint64_t uold, uint64_t nd, uint64_t unew, uint64_t
 
 long sys_symlinkat(uint64_t utarget, uint64_t dirfd, uint64_t upath, uint64_t, uint64_t,
                    uint64_t) {
-  char target[kPathMax];
+  char target[kPATH_MAX];
   long n = copy_string_from_user(target, utarget, sizeof target);
   if (n < 0) return n;
   if (n == 0) return -kENOENT;
@@ -467,11 +438,11 @@ long sys_symlinkat(uint64_t utarget, uint64_t dirfd, uint64_t upath, uint64_t, u
   return r;
 }
 long sys_symlink(uint64_t utarget, uint64_t upath, uint64_t, uint64_t, uint64_t, uint64_t) {
-  return sys_symlinkat(utarget, uint64_t(AT_FDCWD), upath, 0, 0, 0);
+  return sys_symlinkat(utarget, uint64_t(kAT_FDCWD), upath, 0, 0, 0);
 }
 
 long sys_readlink(uint64_t upath, uint64_t buf, uint64_t size, uint64_t, uint64_t, uint64_t) {
-  return do_readlink(AT_FDCWD, upath, buf, size);
+  return do_readlink(kAT_FDCWD, upath, buf, size);
 }
 long sys_readlinkat(uint64_t dirfd, uint64_t upath, uint64_t buf, uint64_t size, uint64_t,
                     uint64_t) {
@@ -480,7 +451,7 @@ long sys_readlinkat(uint64_t dirfd, uint64_t upath, uint64_t buf, uint64_t size,
 
 long sys_chdir(uint64_t upath, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
   Location loc;
-  long r = user_path(AT_FDCWD, upath, fs::kFollow | fs::kMustDir, &loc);
+  long r = user_path(kAT_FDCWD, upath, fs::kFollow | fs::kMustDir, &loc);
   if (r < 0) return r;
   fs::location_put(cwd());
   cwd() = loc;
@@ -504,7 +475,7 @@ long sys_fchdir(uint64_t fd, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
 // The working directory's path, found by walking ".." and looking for
 // each directory's name in its parent.
 long sys_getcwd(uint64_t ubuf, uint64_t size, uint64_t, uint64_t, uint64_t, uint64_t) {
-  char path[kPathMax];
+  char path[kPATH_MAX];
   long len = location_path(cwd(), path, sizeof path);
   if (len < 0) return len;
   if (size_t(len) + 1 > size) return -kERANGE;
@@ -514,7 +485,7 @@ long sys_getcwd(uint64_t ubuf, uint64_t size, uint64_t, uint64_t, uint64_t, uint
 long sys_truncate(uint64_t upath, uint64_t size, uint64_t, uint64_t, uint64_t, uint64_t) {
   if (int64_t(size) < 0) return -kEINVAL;
   Location loc;
-  long r = user_path(AT_FDCWD, upath, fs::kFollow, &loc);
+  long r = user_path(kAT_FDCWD, upath, fs::kFollow, &loc);
   if (r < 0) return r;
   if (is_dir(loc.node)) r = -kEISDIR;
   if (r == 0) r = check_writable(loc);
@@ -529,7 +500,7 @@ long sys_fchmodat(uint64_t dirfd, uint64_t upath, uint64_t mode, uint64_t, uint6
   return set_attr(int64_t(dirfd), upath, true, false, a, fs::kSetMode);
 }
 long sys_chmod(uint64_t upath, uint64_t mode, uint64_t, uint64_t, uint64_t, uint64_t) {
-  return sys_fchmodat(uint64_t(AT_FDCWD), upath, mode, 0, 0, 0);
+  return sys_fchmodat(uint64_t(kAT_FDCWD), upath, mode, 0, 0, 0);
 }
 long sys_fchmod(uint64_t fd, uint64_t mode, uint64_t, uint64_t, uint64_t, uint64_t) {
   fs::Attr a;
@@ -539,15 +510,15 @@ long sys_fchmod(uint64_t fd, uint64_t mode, uint64_t, uint64_t, uint64_t, uint64
 
 long sys_fchownat(uint64_t dirfd, uint64_t upath, uint64_t uid, uint64_t gid, uint64_t flags,
                   uint64_t) {
-  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -kEINVAL;
-  return do_chown(int64_t(dirfd), upath, uid, gid, !(flags & AT_SYMLINK_NOFOLLOW),
-                  flags & AT_EMPTY_PATH);
+  if (flags & ~(kAT_SYMLINK_NOFOLLOW | kAT_EMPTY_PATH)) return -kEINVAL;
+  return do_chown(int64_t(dirfd), upath, uid, gid, !(flags & kAT_SYMLINK_NOFOLLOW),
+                  flags & kAT_EMPTY_PATH);
 }
 long sys_chown(uint64_t upath, uint64_t uid, uint64_t gid, uint64_t, uint64_t, uint64_t) {
-  return do_chown(AT_FDCWD, upath, uid, gid, true, false);
+  return do_chown(kAT_FDCWD, upath, uid, gid, true, false);
 }
 long sys_lchown(uint64_t upath, uint64_t uid, uint64_t gid, uint64_t, uint64_t, uint64_t) {
-  return do_chown(AT_FDCWD, upath, uid, gid, false, false);
+  return do_chown(kAT_FDCWD, upath, uid, gid, false, false);
 }
 long sys_fchown(uint64_t fd, uint64_t uid, uint64_t gid, uint64_t, uint64_t, uint64_t) {
   fs::Attr a;
@@ -559,29 +530,29 @@ long sys_fchown(uint64_t fd, uint64_t uid, uint64_t gid, uint64_t, uint64_t, uin
 
 long sys_utimensat(uint64_t dirfd, uint64_t upath, uint64_t utimes, uint64_t flags, uint64_t,
                    uint64_t) {
-  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -kEINVAL;
-  int64_t ts[4] = {0, UTIME_NOW, 0, UTIME_NOW};
+  if (flags & ~(kAT_SYMLINK_NOFOLLOW | kAT_EMPTY_PATH)) return -kEINVAL;
+  Timespec ts[2] = {{0, kUTIME_NOW}, {0, kUTIME_NOW}};
   if (utimes && !copy_from_user(ts, utimes, sizeof ts)) return -kEFAULT;
   int64_t now = realtime_ns();
   fs::Attr a;
   uint32_t which = 0;
   for (int i = 0; i < 2; i++) {
-    int64_t nsec = ts[2 * i + 1];
-    if (nsec == UTIME_OMIT) continue;
-    if (nsec != UTIME_NOW && (nsec < 0 || nsec >= 1000000000)) return -kEINVAL;
-    fs::Time t = nsec == UTIME_NOW ? fs::Time{now / 1000000000, now % 1000000000}
-                                   : fs::Time{ts[2 * i], nsec};
+    int64_t nsec = ts[i].nsec;
+    if (nsec == kUTIME_OMIT) continue;
+    if (nsec != kUTIME_NOW && (nsec < 0 || nsec >= 1000000000)) return -kEINVAL;
+    fs::Time t = nsec == kUTIME_NOW ? fs::Time{now / 1000000000, now % 1000000000}
+                                   : fs::Time{ts[i].sec, nsec};
     (i == 0 ? a.atime : a.mtime) = t;
     which |= i == 0 ? fs::kSetAtime : fs::kSetMtime;
   }
   if (!upath) return attr_of_fd(dirfd, a, which);  // futimens
-  return set_attr(int64_t(dirfd), upath, !(flags & AT_SYMLINK_NOFOLLOW), flags & AT_EMPTY_PATH,
+  return set_attr(int64_t(dirfd), upath, !(flags & kAT_SYMLINK_NOFOLLOW), flags & kAT_EMPTY_PATH,
                   a, which);
 }
 
 long sys_statfs(uint64_t upath, uint64_t ubuf, uint64_t, uint64_t, uint64_t, uint64_t) {
   Location loc;
-  long r = user_path(AT_FDCWD, upath, fs::kFollow, &loc);
+  long r = user_path(kAT_FDCWD, upath, fs::kFollow, &loc);
   if (r < 0) return r;
   r = to_statfs(loc.node->fs, ubuf);
   fs::location_put(loc);

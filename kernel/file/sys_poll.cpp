@@ -4,6 +4,8 @@
 #include "core/thread.h"
 #include "lib/mem.h"
 #include "abi/linux/errno.h"
+#include "abi/linux/poll.h"
+#include "abi/linux/time.h"
 #include "file/file.h"
 #include "proc/signal.h"
 #include "syscall/syscall_table.h"
@@ -13,25 +15,20 @@
 namespace kiln {
 namespace {
 
-struct PollFd {
-  int32_t fd;
-  int16_t events, revents;
-};
-
 void wake_owner(PollWatch* w) { wake_thread(static_cast<Thread*>(w->ctx)); }
 
 // Fills revents for every entry; returns how many are ready. With `watch`,
 // also registers the calling thread on each file (once).
-int scan(PollFd* fds, size_t n, PollWatch* watches, bool watch) {
+int scan(Pollfd* fds, size_t n, PollWatch* watches, bool watch) {
   int ready = 0;
   for (size_t i = 0; i < n; i++) {
     fds[i].revents = 0;
     if (fds[i].fd < 0) continue;
     File* f = fd_table().get(fds[i].fd);
     if (!f) {
-      fds[i].revents = kPollNval;
+      fds[i].revents = kPOLLNVAL;
     } else {
-      uint32_t want = uint16_t(fds[i].events) | kPollErr | kPollHup;
+      uint32_t want = uint16_t(fds[i].events) | kPOLLERR | kPOLLHUP;
       fds[i].revents = int16_t(f->poll_events() & want);
       if (watch) {
         watches[i].notify = wake_owner;
@@ -44,7 +41,7 @@ int scan(PollFd* fds, size_t n, PollWatch* watches, bool watch) {
   return ready;
 }
 
-void unwatch(PollFd* fds, size_t n, PollWatch* watches) {
+void unwatch(Pollfd* fds, size_t n, PollWatch* watches) {
   for (size_t i = 0; i < n; i++) {
     if (!watches[i].node.linked()) continue;
     if (File* f = fd_table().get(fds[i].fd)) f->remove_watch(&watches[i]);
@@ -52,7 +49,7 @@ void unwatch(PollFd* fds, size_t n, PollWatch* watches) {
 }
 
 // The core of poll and select: `deadline` 0 = forever, ~0 = do not wait.
-long do_poll(PollFd* fds, size_t n, uint64_t deadline) {
+long do_poll(Pollfd* fds, size_t n, uint64_t deadline) {
   // Zeroed memory is a valid, unlinked PollWatch.
   auto watches = static_cast<PollWatch*>(kzalloc(sizeof(PollWatch) * (n ? n : 1)));
   if (!watches) return -kENOMEM;
@@ -75,14 +72,15 @@ long do_poll(PollFd* fds, size_t n, uint64_t deadline) {
 
 long poll_common(uint64_t ufds, uint64_t nfds, uint64_t deadline) {
   if (nfds > uint64_t(FdTable::kMax)) return -kEINVAL;
-  size_t bytes = sizeof(PollFd) * nfds;
-  auto fds = static_cast<PollFd*>(kmalloc(bytes ? bytes : 1));
+  size_t bytes = sizeof(Pollfd) * nfds;
+  auto fds = static_cast<Pollfd*>(kmalloc(bytes ? bytes : 1));
   if (!fds) return -kENOMEM;
   long r = copy_from_user(fds, ufds, bytes) ? do_poll(fds, nfds, deadline) : -kEFAULT;
   if (r >= 0) {
     // Only revents go back, as on Linux.
     for (size_t i = 0; i < nfds; i++) {
-      if (!put_user(ufds + i * sizeof(PollFd) + 6, fds[i].revents)) {
+      uint64_t revents = ufds + i * sizeof(Pollfd) + __builtin_offsetof(Pollfd, revents);
+      if (!put_user(revents, fds[i].revents)) {
         r = -kEFAULT;
         break;
       }
@@ -92,9 +90,9 @@ long poll_common(uint64_t ufds, uint64_t nfds, uint64_t deadline) {
   return r;
 }
 
-constexpr uint32_t kSelectIn = kPollIn | kPollRdNorm | kPollHup | kPollErr;
-constexpr uint32_t kSelectOut = kPollOut | kPollWrNorm | kPollErr;
-constexpr uint32_t kSelectEx = kPollPri;
+constexpr uint32_t kSelectIn = kPOLLIN | kPOLLRDNORM | kPOLLHUP | kPOLLERR;
+constexpr uint32_t kSelectOut = kPOLLOUT | kPOLLWRNORM | kPOLLERR;
+constexpr uint32_t kSelectEx = kPOLLPRI;
 
 long select_common(uint64_t nfds, uint64_t uin, uint64_t uout, uint64_t uex,
                    uint64_t deadline) {
@@ -106,7 +104,7 @@ long select_common(uint64_t nfds, uint64_t uin, uint64_t uout, uint64_t uex,
       (uout && !copy_from_user(out, uout, words * 8)) ||
       (uex && !copy_from_user(ex, uex, words * 8)))
     return -kEFAULT;
-  auto fds = static_cast<PollFd*>(kmalloc(sizeof(PollFd) * (nfds ? nfds : 1)));
+  auto fds = static_cast<Pollfd*>(kmalloc(sizeof(Pollfd) * (nfds ? nfds : 1)));
   if (!fds) return -kENOMEM;
   size_t n = 0;
   for (size_t fd = 0; fd < nfds; fd++) {
@@ -118,7 +116,7 @@ long select_common(uint64_t nfds, uint64_t uin, uint64_t uout, uint64_t uex,
       kfree(fds);
       return -kEBADF;
     }
-    fds[n++] = PollFd{int32_t(fd), int16_t(ev), 0};
+    fds[n++] = Pollfd{int32_t(fd), int16_t(ev), 0};
   }
   long r = do_poll(fds, n, deadline);
   if (r >= 0) {
@@ -130,9 +128,9 @@ long select_common(uint64_t nfds, uint64_t uin, uint64_t uout, uint64_t uex,
       size_t fd = size_t(fds[i].fd);
       uint64_t bit = 1ull << (fd % 64);
       uint32_t want = uint16_t(fds[i].events), got = uint16_t(fds[i].revents);
-      if ((want & kPollIn) && (got & kSelectIn)) in[fd / 64] |= bit, r++;
-      if ((want & kPollOut) && (got & kSelectOut)) out[fd / 64] |= bit, r++;
-      if ((want & kPollPri) && (got & kSelectEx)) ex[fd / 64] |= bit, r++;
+      if ((want & kPOLLIN) && (got & kSelectIn)) in[fd / 64] |= bit, r++;
+      if ((want & kPOLLOUT) && (got & kSelectOut)) out[fd / 64] |= bit, r++;
+      if ((want & kPOLLPRI) && (got & kSelectEx)) ex[fd / 64] |= bit, r++;
     }
     if ((uin && !copy_to_user(uin, in, words * 8)) ||
         (uout && !copy_to_user(uout, out, words * 8)) ||
@@ -162,18 +160,18 @@ long sys_ppoll(uint64_t ufds, uint64_t nfds, uint64_t uts, uint64_t umask, uint6
 long sys_select(uint64_t nfds, uint64_t uin, uint64_t uout, uint64_t uex, uint64_t utv,
                 uint64_t) {
   uint64_t deadline = 0;
-  int64_t tv[2];
+  Timeval tv;
   if (utv) {
-    if (!copy_from_user(tv, utv, sizeof tv)) return -kEFAULT;
-    if (tv[0] < 0 || tv[1] < 0 || tv[1] >= 1000000) return -kEINVAL;
-    deadline = deadline_after(uint64_t(tv[0]) * 1000000000 + uint64_t(tv[1]) * 1000);
+    if (!get_user(&tv, utv)) return -kEFAULT;
+    if (tv.sec < 0 || tv.usec < 0 || tv.usec >= 1000000) return -kEINVAL;
+    deadline = deadline_after(uint64_t(tv.sec) * 1000000000 + uint64_t(tv.usec) * 1000);
   }
   long r = select_common(nfds, uin, uout, uex, deadline);
   if (utv && deadline != ~0ull) {
     // Linux writes back the time left.
     uint64_t now = monotonic_ns(), left = deadline > now ? (deadline - now) / 1000 : 0;
-    int64_t rem[2] = {int64_t(left / 1000000), int64_t(left % 1000000)};
-    copy_to_user(utv, rem, sizeof rem);
+    Timeval rem{int64_t(left / 1000000), int64_t(left % 1000000)};
+    copy_to_user(utv, &rem, sizeof rem);
   }
   return r;
 }

@@ -9,15 +9,14 @@
 #include "lib/cpio.h"
 #include "lib/mem.h"
 #include "abi/linux/errno.h"
+#include "abi/linux/fcntl.h"
+#include "abi/linux/limits.h"
 #include "proc/procfs.h"
 #include "proc/process.h"
 #include "mm/uaccess.h"
 
 namespace kiln {
 namespace {
-
-constexpr int64_t AT_FDCWD = -100;
-constexpr size_t kPathMax = 4096;
 
 fs::Vfs g_vfs;
 
@@ -63,7 +62,7 @@ long parent_of(const char* path, fs::Location* out, char* last) {
     while (*slash && *slash != '/') slash++;
     size_t len = size_t(slash - p);
     if (!*slash) {
-      if (len == 0 || len > 255) {
+      if (len == 0 || len > kNAME_MAX) {
         fs::location_put(dir);
         return -kEINVAL;
       }
@@ -76,7 +75,7 @@ long parent_of(const char* path, fs::Location* out, char* last) {
       fs::Location next;
       long r = g_vfs.step(dir, p, len, &next);
       if (r == -kENOENT) {
-        r = dir.node->create(p, len, fs::kTypeDir | 0755, 0, nullptr);
+        r = dir.node->create(p, len, kS_IFDIR | 0755, 0, nullptr);
         if (r == 0) r = g_vfs.step(dir, p, len, &next);
       }
       fs::location_put(dir);
@@ -89,7 +88,7 @@ long parent_of(const char* path, fs::Location* out, char* last) {
 
 // Puts one archive entry into the root file system.
 long add_entry(const cpio::Entry& e) {
-  char name[kPathMax];
+  char name[kPATH_MAX];
   if (e.name_len == 0 || e.name_len >= sizeof name) return 0;
   memcpy(name, e.name, e.name_len);
   name[e.name_len] = 0;
@@ -98,15 +97,15 @@ long add_entry(const cpio::Entry& e) {
   char last[256];
   if (long r = parent_of(name, &dir, last)) return r;
   size_t len = strlen(last);
-  uint32_t type = e.mode & fs::kTypeMask;
+  uint32_t type = e.mode & kS_IFMT;
   long r = 0;
   fs::Node* node = nullptr;
-  if (type == fs::kTypeSymlink) {
+  if (type == kS_IFLNK) {
     r = dir.node->symlink(last, len, reinterpret_cast<const char*>(e.data), e.size);
-  } else if (type == fs::kTypeDir) {
+  } else if (type == kS_IFDIR) {
     r = dir.node->create(last, len, e.mode, 0, nullptr);
     if (r == -kEEXIST) r = 0;  // made earlier as a parent
-  } else if (type == fs::kTypeRegular) {
+  } else if (type == kS_IFREG) {
     r = dir.node->create(last, len, e.mode, 0, &node);
     if (r == 0) r = fs::tmpfs_adopt(node, e.data, e.size);
   }
@@ -127,7 +126,7 @@ void add_default(const char* path, const char* text) {
   char last[256];
   if (parent_of(path, &dir, last)) return;
   fs::Node* node;
-  if (dir.node->create(last, strlen(last), fs::kTypeRegular | 0644, 0, &node) == 0) {
+  if (dir.node->create(last, strlen(last), kS_IFREG | 0644, 0, &node) == 0) {
     node->write(0, text, strlen(text));
     node->put();
   }
@@ -138,7 +137,7 @@ void make_dir(const char* path, uint32_t mode) {
   fs::Location dir;
   char last[256];
   if (parent_of(path, &dir, last)) return;
-  dir.node->create(last, strlen(last), fs::kTypeDir | mode, 0, nullptr);
+  dir.node->create(last, strlen(last), kS_IFDIR | mode, 0, nullptr);
   fs::location_put(dir);
 }
 
@@ -165,7 +164,7 @@ fs::FileSystem* make_devfs() {
       {"console", 0600, 0x501}, {"ttyS0", 0660, 0x440},
   };
   for (const Device& d : devices)
-    root->create(d.name, strlen(d.name), fs::kTypeChar | d.mode, d.rdev, nullptr);
+    root->create(d.name, strlen(d.name), kS_IFCHR | d.mode, d.rdev, nullptr);
   const char* links[][2] = {{"fd", "/proc/self/fd"},
                             {"stdin", "/proc/self/fd/0"},
                             {"stdout", "/proc/self/fd/1"},
@@ -174,10 +173,10 @@ fs::FileSystem* make_devfs() {
   for (size_t i = 0; i < drivers::block_device_count() && i < 26; i++) {
     if (!drivers::block_device(i)) continue;
     char name[4] = {'v', 'd', char('a' + i), 0};
-    root->create(name, 3, fs::kTypeBlock | 0660, (kBlockMajor << 8) | i, nullptr);
+    root->create(name, 3, kS_IFBLK | 0660, (kBlockMajor << 8) | i, nullptr);
   }
-  root->create("shm", 3, fs::kTypeDir | 01777, 0, nullptr);
-  root->create("pts", 3, fs::kTypeDir | 0755, 0, nullptr);
+  root->create("shm", 3, kS_IFDIR | 01777, 0, nullptr);
+  root->create("pts", 3, kS_IFDIR | 0755, 0, nullptr);
   root->put();
   return dev;
 }
@@ -215,7 +214,7 @@ long vfs_make_socket_node(const char* path) {
   char last[256];
   long r = g_vfs.resolve(cwd(), path, fs::kParent, &dir, last);
   if (r < 0) return r;
-  r = dir.node->create(last, strlen(last), fs::kTypeSocket | (0777 & ~process().umask), 0, nullptr);
+  r = dir.node->create(last, strlen(last), kS_IFSOCK | (0777 & ~process().umask), 0, nullptr);
   fs::location_put(dir);
   return r == -kEEXIST ? -kEADDRINUSE : r;
 }
@@ -290,9 +289,9 @@ long user_path(int64_t raw_dirfd, uint64_t upath, int flags, fs::Location* out, 
   char* path = short_path;
   long n = copy_string_from_user(path, upath, sizeof short_path);
   if (n == -kENAMETOOLONG) {
-    path = new char[kPathMax];
+    path = new char[kPATH_MAX];
     if (!path) return -kENOMEM;
-    n = copy_string_from_user(path, upath, kPathMax);
+    n = copy_string_from_user(path, upath, kPATH_MAX);
   }
   long r;
   if (n < 0) {
@@ -303,7 +302,7 @@ long user_path(int64_t raw_dirfd, uint64_t upath, int flags, fs::Location* out, 
     fs::Location base;
     if (path[0] == '/' ) {
       base = g_vfs.root();
-    } else if (dirfd == AT_FDCWD) {
+    } else if (dirfd == kAT_FDCWD) {
       base = fs::location_dup(cwd());
     } else {
       File* f = fd_table().get(dirfd);
@@ -312,7 +311,7 @@ long user_path(int64_t raw_dirfd, uint64_t upath, int flags, fs::Location* out, 
         if (path != short_path) delete[] path;
         return -kEBADF;
       }
-      if (!node || (n > 0 && (fs::node_mode(node) & fs::kTypeMask) != fs::kTypeDir)) {
+      if (!node || (n > 0 && (fs::node_mode(node) & kS_IFMT) != kS_IFDIR)) {
         if (path != short_path) delete[] path;
         return n == 0 && !node ? -kEBADF : -kENOTDIR;
       }

@@ -44,6 +44,6 @@ inline constexpr uint64_t kBlockMajor = 254;
 long open_block_device(uint64_t rdev, uint32_t flags, File** out);
 
 // struct stat from a node.
-void fill_stat(fs::Node* n, LinuxStat* st);
+void fill_stat(fs::Node* n, Stat* st);
 
 }  // namespace kiln

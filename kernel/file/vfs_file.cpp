@@ -4,7 +4,10 @@
 #include "core/random.h"
 #include "fs/vfs.h"
 #include "lib/mem.h"
+#include "abi/linux/dirent.h"
 #include "abi/linux/errno.h"
+#include "abi/linux/fcntl.h"
+#include "abi/linux/ioctl.h"
 #include "mm/uaccess.h"
 #include "file/vfs.h"
 #include "mm/vm.h"
@@ -12,10 +15,6 @@
 namespace kiln {
 namespace {
 
-constexpr uint32_t O_ACCMODE = 3, O_RDONLY = 0, O_WRONLY = 1, O_APPEND = 02000,
-                   O_DSYNC = 010000, O_DIRECTORY = 0200000, O_PATH = 010000000;
-constexpr int SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4;
-constexpr uint64_t FIONREAD = 0x541b;
 constexpr size_t kBounce = 65536;
 constexpr int64_t kMaxOffset = int64_t(1) << 62;
 
@@ -51,7 +50,7 @@ class NodeFile : public File {
     memcpy(buf, path_ ? path_ : "", n);
     buf[n] = 0;
   }
-  long stat(LinuxStat* st) override {
+  long stat(Stat* st) override {
     fill_stat(loc_.node, st);
     return 0;
   }
@@ -63,7 +62,7 @@ class NodeFile : public File {
   }
 
   long write(uint64_t ubuf, size_t n) override {
-    if (status_flags & O_APPEND) {
+    if (status_flags & kO_APPEND) {
       fs::Attr a;
       if (long r = loc_.node->getattr(&a)) return r;
       offset_ = a.size;
@@ -74,23 +73,23 @@ class NodeFile : public File {
   }
 
   long pread(uint64_t ubuf, size_t n, uint64_t off) override {
-    if (path_only() || (status_flags & O_ACCMODE) == O_WRONLY) return -kEBADF;
+    if (path_only() || (status_flags & kO_ACCMODE) == kO_WRONLY) return -kEBADF;
     if (is_dir()) return -kEISDIR;
     return transfer(ubuf, n, off, false);
   }
 
   long pwrite(uint64_t ubuf, size_t n, uint64_t off) override {
-    if (path_only() || (status_flags & O_ACCMODE) == O_RDONLY) return -kEBADF;
+    if (path_only() || (status_flags & kO_ACCMODE) == kO_RDONLY) return -kEBADF;
     if (is_dir()) return -kEISDIR;
     if (loc_.node->fs->read_only()) return -kEROFS;
-    if (status_flags & O_APPEND) {  // as Linux: pwrite on O_APPEND appends
+    if (status_flags & kO_APPEND) {  // as Linux: pwrite on O_APPEND appends
       fs::Attr a;
       if (long r = loc_.node->getattr(&a)) return r;
       off = a.size;
     }
     long r = transfer(ubuf, n, off, true);
     // O_SYNC and O_DSYNC (which O_SYNC includes): durable before returning.
-    if (r > 0 && (status_flags & O_DSYNC)) {
+    if (r > 0 && (status_flags & kO_DSYNC)) {
       long s = sync();
       if (s < 0) return s;
     }
@@ -101,7 +100,7 @@ class NodeFile : public File {
     if (path_only()) return -kEBADF;
     if (is_dir()) {
       // Directory offsets are readdir cookies: only rewinding and restoring them.
-      if (whence != SEEK_SET || off < 0) return -kEINVAL;
+      if (whence != kSEEK_SET || off < 0) return -kEINVAL;
       offset_ = uint64_t(off);
       return off;
     }
@@ -109,14 +108,14 @@ class NodeFile : public File {
     if (long r = loc_.node->getattr(&a)) return r;
     int64_t base;
     switch (whence) {
-      case SEEK_SET: base = 0; break;
-      case SEEK_CUR: base = int64_t(offset_); break;
-      case SEEK_END: base = int64_t(a.size); break;
-      case SEEK_DATA:
-      case SEEK_HOLE:
+      case kSEEK_SET: base = 0; break;
+      case kSEEK_CUR: base = int64_t(offset_); break;
+      case kSEEK_END: base = int64_t(a.size); break;
+      case kSEEK_DATA:
+      case kSEEK_HOLE:
         // Data everywhere (holes read as zeros): the whole file is data.
         if (off < 0 || uint64_t(off) >= a.size) return -kENXIO;
-        offset_ = whence == SEEK_DATA ? uint64_t(off) : a.size;
+        offset_ = whence == kSEEK_DATA ? uint64_t(off) : a.size;
         return int64_t(offset_);
       default: return -kEINVAL;
     }
@@ -139,7 +138,7 @@ class NodeFile : public File {
   }
 
   long ioctl(uint64_t cmd, uint64_t arg) override {
-    if (cmd != FIONREAD || is_dir()) return -kENOTTY;
+    if (cmd != kFIONREAD || is_dir()) return -kENOTTY;
     fs::Attr a;
     if (long r = loc_.node->getattr(&a)) return r;
     int32_t left = a.size > offset_ ? int32_t(a.size - offset_) : 0;
@@ -154,7 +153,7 @@ class NodeFile : public File {
   }
 
   long truncate(uint64_t size) override {
-    if (path_only() || (status_flags & O_ACCMODE) == O_RDONLY) return -kEINVAL;
+    if (path_only() || (status_flags & kO_ACCMODE) == kO_RDONLY) return -kEINVAL;
     if (is_dir()) return -kEISDIR;
     if (loc_.node->fs->read_only()) return -kEROFS;
     return vm_set_file_size(loc_.node, size);
@@ -168,23 +167,20 @@ class NodeFile : public File {
     int too_small;
   };
 
-  // struct linux_dirent64, 8-byte aligned records.
+  // A struct linux_dirent64 record.
   static bool emit(void* ctx, uint64_t ino, uint8_t type, const char* name, size_t len,
                    uint64_t next) {
+    constexpr size_t kName = __builtin_offsetof(LinuxDirent64, name);
     auto f = static_cast<Fill*>(ctx);
-    size_t reclen = (19 + len + 1 + 7) & ~size_t(7);
+    size_t reclen = (kName + len + 1 + 7) & ~size_t(7);
     if (f->used + reclen > f->cap) {
       f->too_small = 1;
       return false;
     }
-    uint8_t rec[19 + 256 + 8] = {};
-    int64_t off = int64_t(next);
-    uint16_t rl = uint16_t(reclen);
-    memcpy(rec, &ino, 8);
-    memcpy(rec + 8, &off, 8);
-    memcpy(rec + 16, &rl, 2);
-    rec[18] = type;
-    memcpy(rec + 19, name, len);
+    LinuxDirent64 head{ino, int64_t(next), uint16_t(reclen), type, {}};
+    uint8_t rec[kName + 256 + 8] = {};
+    memcpy(rec, &head, kName);
+    memcpy(rec + kName, name, len);
     if (!copy_to_user(f->ubuf + f->used, rec, reclen)) {
       f->fault = true;
       return false;
@@ -232,8 +228,8 @@ class NodeFile : public File {
     return done ? long(done) : err;
   }
 
-  bool is_dir() const { return (fs::node_mode(loc_.node) & fs::kTypeMask) == fs::kTypeDir; }
-  bool path_only() const { return status_flags & O_PATH; }
+  bool is_dir() const { return (fs::node_mode(loc_.node) & kS_IFMT) == kS_IFDIR; }
+  bool path_only() const { return status_flags & kO_PATH; }
 
   fs::Location loc_;
   uint64_t offset_ = 0;
@@ -291,9 +287,9 @@ bool file_location(File* f, fs::Location* out) {
   return true;
 }
 
-void fill_stat(fs::Node* n, LinuxStat* st) {
+void fill_stat(fs::Node* n, Stat* st) {
   fs::Attr a;
-  *st = LinuxStat{};
+  *st = Stat{};
   if (n->getattr(&a) < 0) return;
   st->dev = dev_of(n->fs);
   st->ino = a.ino;
@@ -306,11 +302,11 @@ void fill_stat(fs::Node* n, LinuxStat* st) {
   st->blksize = a.blksize;
   st->blocks = int64_t(a.blocks);
   st->atime = a.atime.sec;
-  st->atime_ns = a.atime.nsec;
+  st->atime_nsec = a.atime.nsec;
   st->mtime = a.mtime.sec;
-  st->mtime_ns = a.mtime.nsec;
+  st->mtime_nsec = a.mtime.nsec;
   st->ctime = a.ctime.sec;
-  st->ctime_ns = a.ctime.nsec;
+  st->ctime_nsec = a.ctime.nsec;
 }
 
 long open_node(fs::Location loc, uint32_t flags, const char* path, File** out) {
@@ -319,9 +315,9 @@ long open_node(fs::Location loc, uint32_t flags, const char* path, File** out) {
     fs::location_put(loc);
     return r;
   }
-  uint32_t type = a.mode & fs::kTypeMask;
+  uint32_t type = a.mode & kS_IFMT;
   File* f = nullptr;
-  if (type == fs::kTypeChar && !(flags & O_PATH)) {
+  if (type == kS_IFCHR && !(flags & kO_PATH)) {
     uint32_t major = uint32_t(a.rdev >> 8), minor = uint32_t(a.rdev & 0xff);
     if (major == 5 || (major == 4 && minor == 0)) {  // tty, console
       fs::location_put(loc);
@@ -336,18 +332,18 @@ long open_node(fs::Location loc, uint32_t flags, const char* path, File** out) {
       return -kENXIO;
     }
     f = new CharDevice(loc, flags, path, minor);
-  } else if (type == fs::kTypeBlock && !(flags & O_PATH)) {
+  } else if (type == kS_IFBLK && !(flags & kO_PATH)) {
     fs::location_put(loc);
     return open_block_device(a.rdev, flags, out);
-  } else if (type == fs::kTypeDir || type == fs::kTypeRegular || (flags & O_PATH)) {
-    if ((flags & O_DIRECTORY) && type != fs::kTypeDir) {
+  } else if (type == kS_IFDIR || type == kS_IFREG || (flags & kO_PATH)) {
+    if ((flags & kO_DIRECTORY) && type != kS_IFDIR) {
       fs::location_put(loc);
       return -kENOTDIR;
     }
     f = new NodeFile(loc, flags, path);
   } else {
     fs::location_put(loc);
-    return type == fs::kTypeSocket ? -kENXIO : -kEOPNOTSUPP;  // FIFOs by name: later
+    return type == kS_IFSOCK ? -kENXIO : -kEOPNOTSUPP;  // FIFOs by name: later
   }
   if (!f) {
     fs::location_put(loc);

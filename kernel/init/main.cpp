@@ -2,6 +2,7 @@
 // instruction.
 #include <stdint.h>
 
+#include "abi/linux/unistd.h"
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/descriptors.h"
 #include "arch/x86_64/fpu.h"
@@ -106,7 +107,7 @@ void load_config() {
   clock_set_realtime(now);
   if (g_config.hostname) {
     size_t n = strlen(g_config.hostname);
-    if (n > 64) n = 64;
+    if (n > kNEW_UTS_LEN) n = kNEW_UTS_LEN;
     memcpy(process().hostname, g_config.hostname, n);
     process().hostname[n] = 0;
   }
@@ -116,15 +117,15 @@ void load_config() {
 void start_probe(TrapFrame* frame) {
   static const uint8_t code[] = {
       0x0f, 0x57, 0xc0,              // xorps %xmm0, %xmm0
-      0xb8, 0x27, 0, 0, 0,           // mov $39 (getpid), %eax
+      0xb8, kNR_getpid, kNR_getpid >> 8, 0, 0,  // mov $__NR_getpid, %eax
       0x0f, 0x05,                    // syscall
       0x89, 0xc7,                    // mov %eax, %edi
       0x83, 0xef, 0x01,              // sub $1, %edi: 0 when getpid returned 1
-      0xb8, 0xe7, 0, 0, 0,           // mov $231 (exit_group), %eax
+      0xb8, kNR_exit_group, kNR_exit_group >> 8, 0, 0,  // mov $__NR_exit_group, %eax
       0x0f, 0x05,                    // syscall
   };
   constexpr uint64_t kAt = 0x400000;
-  if (vm_map_anonymous(kAt, kAt + kPageSize, kProtRead | kProtExec, 0) < 0 ||
+  if (vm_map_anonymous(kAt, kAt + kPageSize, kPROT_READ | kPROT_EXEC, 0) < 0 ||
       !vm_populate(kAt, kAt + kPageSize))
     panic("probe: out of memory");
   uint64_t* pte = paging::lookup(kAt);

@@ -91,7 +91,7 @@ void make_dirs(const char* path) {
     long r = vfs().resolve(root, partial, fs::kParent, &dir, last);
     fs::location_put(root);
     if (r < 0) return;
-    dir.node->create(last, strlen(last), fs::kTypeDir | 0755, 0, nullptr);
+    dir.node->create(last, strlen(last), kS_IFDIR | 0755, 0, nullptr);
     fs::location_put(dir);
   }
 }

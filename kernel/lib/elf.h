@@ -18,6 +18,7 @@ enum class Error {
 const char* error_string(Error e);
 
 inline constexpr uint32_t kPtNull = 0, kPtLoad = 1, kPtDynamic = 2, kPtInterp = 3, kPtPhdr = 6;
+inline constexpr uint32_t kPfX = 1, kPfW = 2, kPfR = 4;  // Segment::flags
 
 struct Segment {
   uint32_t type, flags;

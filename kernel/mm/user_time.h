@@ -1,17 +1,14 @@
-// struct timespec and conversions between the clocks.
+// struct timespec checks and conversions between the clocks.
 #pragma once
 
 #include <stdint.h>
 
 #include "core/clock.h"
 #include "abi/linux/errno.h"
+#include "abi/linux/time.h"
 #include "mm/uaccess.h"
 
 namespace kiln {
-
-struct Timespec {
-  int64_t sec, nsec;
-};
 
 inline bool timespec_valid(const Timespec& t) {
   return t.sec >= 0 && t.nsec >= 0 && t.nsec < 1000000000;

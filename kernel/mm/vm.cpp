@@ -5,6 +5,8 @@
 #include "core/console.h"
 #include "core/memory.h"
 #include "abi/linux/errno.h"
+#include "abi/linux/fcntl.h"
+#include "abi/linux/mman.h"
 #include "proc/process.h"
 #include "file/file.h"
 #include "mm/shared_pages.h"
@@ -17,10 +19,6 @@ namespace kiln {
 namespace {
 
 constexpr uint64_t kMinAddr = 0x10000;  // vm.mmap_min_addr
-constexpr uint32_t kMapShared = 1, kMapPrivate = 2, kMapSharedValidate = 3, kMapFixed = 0x10,
-                   kMapAnonymous = 0x20, kMapNoReserve = 0x4000, kMapPopulate = 0x8000, kMapFixedNoReplace = 0x100000;
-constexpr uint32_t kMremapMayMove = 1, kMremapFixed = 2;
-constexpr uint64_t kMadvDontNeed = 4, kMadvFree = 8, kMadvRemove = 9;
 
 uint64_t g_resident;
 
@@ -191,16 +189,16 @@ long mappable_file(uint64_t fd, uint64_t prot, uint64_t* flags, fs::Node** out, 
   fs::Node* node = f->node();
   fs::Attr a;
   if (!node || node->getattr(&a) < 0) return -kENODEV;
-  uint32_t type = a.mode & fs::kTypeMask;
-  if (type == fs::kTypeChar && a.rdev == 0x105) {
-    *flags |= kMapAnonymous;
+  uint32_t type = a.mode & kS_IFMT;
+  if (type == kS_IFCHR && a.rdev == 0x105) {
+    *flags |= kMAP_ANONYMOUS;
     return 0;
   }
-  if (type != fs::kTypeRegular) return -kENODEV;
-  uint32_t access = f->status_flags & 3;
-  if (access == 1) return -kEACCES;  // O_WRONLY
-  if ((*flags & kMapShared) && (prot & kProtWrite) && access != 2) return -kEACCES;
-  *may_write = access == 2;
+  if (type != kS_IFREG) return -kENODEV;
+  uint32_t access = f->status_flags & kO_ACCMODE;
+  if (access == kO_WRONLY) return -kEACCES;
+  if ((*flags & kMAP_SHARED) && (prot & kPROT_WRITE) && access != kO_RDWR) return -kEACCES;
+  *may_write = access == kO_RDWR;
   *out = node;
   return 0;
 }
@@ -284,7 +282,7 @@ bool vm_copy_space(AddressSpace& from, AddressSpace& to) {
 
 bool vm_store_u32_in(AddressSpace& m, uint64_t va, uint32_t value) {
   const Vma* v = m.vmas.find(va);
-  if ((va & 3) || !v || !(v->prot & kProtWrite) || shared_pages_of(*v)) return false;
+  if ((va & 3) || !v || !(v->prot & kPROT_WRITE) || shared_pages_of(*v)) return false;
   uint64_t page = page_align_down(va);
   uint64_t* pte = paging::lookup_in(m.space, page);
   if (!pte || !(*pte & paging::kPresent)) return false;
@@ -304,8 +302,8 @@ void vm_report_oom(uint64_t addr) {
 FaultResult handle_user_fault(uint64_t addr, bool write, bool exec) {
   if (addr >= paging::kUserTop) return FaultResult::Segv;
   const Vma* v = mm().vmas.find(addr);
-  if (!v || v->prot == 0) return FaultResult::Segv;
-  if ((write && !(v->prot & kProtWrite)) || (exec && !(v->prot & kProtExec)))
+  if (!v || v->prot == kPROT_NONE) return FaultResult::Segv;
+  if ((write && !(v->prot & kPROT_WRITE)) || (exec && !(v->prot & kPROT_EXEC)))
     return FaultResult::Segv;
   uint64_t page = page_align_down(addr);
   if (shared_pages_of(*v)) return shared_fault(*v, page, write);
@@ -328,7 +326,7 @@ FaultResult handle_user_fault(uint64_t addr, bool write, bool exec) {
   }
   if (v->backing) {
     uint64_t src = v->backing + (page - v->start);
-    if (v->prot & kProtWrite) return map_private_copy(page, src, v->prot);
+    if (v->prot & kPROT_WRITE) return map_private_copy(page, src, v->prot);
     return paging::map(page, src, pte_flags(v->prot) | kBorrowed) ? FaultResult::Handled
                                                                  : FaultResult::OutOfMemory;
   }
@@ -362,7 +360,7 @@ bool vm_populate(uint64_t start, uint64_t end) {
       continue;
     }
     uint64_t* pte = paging::lookup(va);
-    bool writable = v->prot & kProtWrite;
+    bool writable = v->prot & kPROT_WRITE;
     if (pte && (*pte & (paging::kPresent | kHeld)) && !(writable && (*pte & (kBorrowed | kCow))))
       continue;
     if (v->prot) {
@@ -381,28 +379,28 @@ bool vm_populate(uint64_t start, uint64_t end) {
 long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64_t fd,
               uint64_t off) {
   AddressSpace& p = mm();
-  uint32_t type = flags & 3;
+  uint32_t type = flags & (kMAP_SHARED | kMAP_PRIVATE);
   if (!len || !page_aligned(off)) return -kEINVAL;
-  if (type != kMapShared && type != kMapPrivate && type != kMapSharedValidate) return -kEINVAL;
-  if (prot & ~uint64_t(kProtRead | kProtWrite | kProtExec)) return -kEINVAL;
+  if (type != kMAP_SHARED && type != kMAP_PRIVATE && type != kMAP_SHARED_VALIDATE) return -kEINVAL;
+  if (prot & ~uint64_t(kPROT_READ | kPROT_WRITE | kPROT_EXEC)) return -kEINVAL;
   uint64_t size = page_align_up(len);
   if (size < len || size > paging::kUserTop) return -kENOMEM;
   fs::Node* file = nullptr;
   bool may_write = false;
-  if (!(flags & kMapAnonymous)) {
+  if (!(flags & kMAP_ANONYMOUS)) {
     long r = mappable_file(fd, prot, &flags, &file, &may_write);
     if (r < 0) return r;
   }
   // Like Linux, only writable private memory counts against RAM: PROT_NONE
   // reservations (glibc's arenas, thread stack guards) are free.
-  bool accounted = (prot & kProtWrite) && !(flags & (kMapShared | kMapNoReserve));
+  bool accounted = (prot & kPROT_WRITE) && !(flags & (kMAP_SHARED | kMAP_NORESERVE));
   if (accounted && too_big(size)) return -kENOMEM;
   uint64_t at;
-  if (flags & (kMapFixed | kMapFixedNoReplace)) {
+  if (flags & (kMAP_FIXED | kMAP_FIXED_NOREPLACE)) {
     if (!page_aligned(addr)) return -kEINVAL;
     if (addr < kMinAddr || addr + size > paging::kUserTop || addr + size < addr) return -kEPERM;
     if (p.vmas.overlaps(addr, addr + size)) {
-      if (flags & kMapFixedNoReplace) return -kEEXIST;
+      if (flags & kMAP_FIXED_NOREPLACE) return -kEEXIST;
       bool removed = p.vmas.remove(addr, addr + size, on_removed);
       SharedPages::reap();
       if (!removed) return -kENOMEM;
@@ -414,7 +412,7 @@ long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64
   }
   uint64_t handle = 0;
   uint32_t vflags = 0;
-  if (flags & kMapShared) {
+  if (flags & kMAP_SHARED) {
     // Every shared mapping of a file, in any process, maps the same frames;
     // an anonymous one has frames of its own, which fork shares.
     SharedPages* sp = SharedPages::of(file);
@@ -434,7 +432,7 @@ long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64
     SharedPages::reap();
     return -kENOMEM;
   }
-  if ((flags & kMapPopulate) && !vm_populate(at, at + size)) {
+  if ((flags & kMAP_POPULATE) && !vm_populate(at, at + size)) {
     vm_report_oom(at);
   }
   return int64_t(at);
@@ -451,13 +449,12 @@ long sys_munmap(uint64_t addr, uint64_t len) {
 
 long sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot) {
   if (!page_aligned(addr)) return -kEINVAL;
-  if (prot & ~uint64_t(kProtRead | kProtWrite | kProtExec | 0x01000000 /*GROWSDOWN*/))
-    return -kEINVAL;
-  prot &= 7;
+  if (prot & ~uint64_t(kPROT_READ | kPROT_WRITE | kPROT_EXEC | kPROT_GROWSDOWN)) return -kEINVAL;
+  prot &= kPROT_READ | kPROT_WRITE | kPROT_EXEC;
   uint64_t end = addr + page_align_up(len);
   if (end < addr || end > paging::kUserTop) return -kENOMEM;
   if (addr == end) return 0;
-  if (prot & kProtWrite) {
+  if (prot & kPROT_WRITE) {
     // A shared mapping of a file opened read-only stays read-only.
     const VmaSet& set = mm().vmas;
     for (size_t i = 0; i < set.size(); i++) {
@@ -475,14 +472,15 @@ long sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot) {
 long sys_mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t flags,
                 uint64_t new_addr) {
   AddressSpace& p = mm();
-  if (!page_aligned(old_addr) || flags & ~uint64_t(7)) return -kEINVAL;
-  if ((flags & kMremapFixed) && !(flags & kMremapMayMove)) return -kEINVAL;
+  constexpr uint64_t kKnown = kMREMAP_MAYMOVE | kMREMAP_FIXED | kMREMAP_DONTUNMAP;
+  if (!page_aligned(old_addr) || flags & ~kKnown) return -kEINVAL;
+  if ((flags & kMREMAP_FIXED) && !(flags & kMREMAP_MAYMOVE)) return -kEINVAL;
   uint64_t old_size = page_align_up(old_len), new_size = page_align_up(new_len);
   if (!new_size) return -kEINVAL;
   const Vma* v = p.vmas.find(old_addr);
   if (!v || old_addr + old_size > v->end) return -kEFAULT;
   Vma area = *v;
-  if (!(flags & kMremapFixed)) {
+  if (!(flags & kMREMAP_FIXED)) {
     if (new_size <= old_size) {
       if (new_size < old_size) p.vmas.remove(old_addr + new_size, old_addr + old_size, on_removed);
       return int64_t(old_addr);
@@ -499,7 +497,7 @@ long sys_mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t 
       }
       return int64_t(old_addr);
     }
-    if (!(flags & kMremapMayMove)) return -kENOMEM;
+    if (!(flags & kMREMAP_MAYMOVE)) return -kENOMEM;
     new_addr = pick_address(0, new_size);
     if (!new_addr) return -kENOMEM;
   } else {
@@ -538,7 +536,7 @@ long sys_brk(uint64_t addr) {
   if (new_top > old_top) {
     if (p.vmas.overlaps(old_top, new_top) || new_top > p.mmap_top) return int64_t(p.brk_end);
     if (too_big(new_top - p.brk_start)) return int64_t(p.brk_end);
-    if (!p.vmas.insert(Vma{old_top, new_top, kProtRead | kProtWrite, kVmaHeap}))
+    if (!p.vmas.insert(Vma{old_top, new_top, kPROT_READ | kPROT_WRITE, kVmaHeap}))
       return int64_t(p.brk_end);
   } else if (new_top < old_top) {
     p.vmas.remove(new_top, old_top, on_removed);
@@ -549,12 +547,12 @@ long sys_brk(uint64_t addr) {
 
 long sys_madvise(uint64_t addr, uint64_t len, uint64_t advice) {
   // The advice values Linux 6.1 knows (MADV_NORMAL .. MADV_COLLAPSE).
-  bool known = advice <= 4 || (advice >= 8 && advice <= 25);
+  bool known = advice <= kMADV_DONTNEED || (advice >= kMADV_FREE && advice <= kMADV_COLLAPSE);
   if (!known || !page_aligned(addr)) return -kEINVAL;
   uint64_t end = addr + page_align_up(len);
   if (end < addr) return -kEINVAL;
   if (!mm().vmas.covered(addr, end)) return -kENOMEM;
-  if (advice == kMadvDontNeed || advice == kMadvFree || advice == kMadvRemove) {
+  if (advice == kMADV_DONTNEED || advice == kMADV_FREE || advice == kMADV_REMOVE) {
     // Private anonymous memory: the next touch sees zeros, as on Linux.
     release_frames(addr, end);
   }

@@ -25,8 +25,8 @@ inline constexpr uint64_t kCow = 1ull << 52;
 
 inline uint64_t pte_flags(uint32_t prot) {
   uint64_t f = paging::kPresent | paging::kUser;
-  if (prot & kProtWrite) f |= paging::kWritable;
-  if (!(prot & kProtExec)) f |= paging::kNoExecute;
+  if (prot & kPROT_WRITE) f |= paging::kWritable;
+  if (!(prot & kPROT_EXEC)) f |= paging::kNoExecute;
   return f;
 }
 

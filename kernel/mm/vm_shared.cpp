@@ -9,14 +9,13 @@
 #include "core/memory.h"
 #include "fs/node.h"
 #include "abi/linux/errno.h"
+#include "abi/linux/mman.h"
 #include "proc/process.h"
 #include "mm/shared_pages.h"
 #include "mm/vm_pte.h"
 
 namespace kiln {
 namespace {
-
-constexpr uint64_t kMsAsync = 1, kMsInvalidate = 2, kMsSync = 4;
 
 // Calls fn(space, va, pte) for each entry, in any address space, that maps
 // one of the pages [first, end) of `sp`.
@@ -78,7 +77,7 @@ FaultResult shared_fault(Vma v, uint64_t page, bool write) {
   } else if (now && now->file == v.file && now->prot == v.prot &&
              now->file_offset + (page - now->start) == off) {
     // Stores to an anonymous object need no tracking: writable at once.
-    bool writable = (v.prot & kProtWrite) && (write || !sp->node());
+    bool writable = (v.prot & kPROT_WRITE) && (write || !sp->node());
     if (write && sp->node()) sp->mark_dirty(index);
     uint64_t flags = pte_flags(v.prot) | kSharedFrame;
     if (!writable) flags &= ~paging::kWritable;
@@ -145,8 +144,8 @@ long vm_files_write_back(fs::FileSystem* only) {
 }
 
 long sys_msync(uint64_t addr, uint64_t len, uint64_t flags) {
-  if ((addr & (kPageSize - 1)) || (flags & ~(kMsAsync | kMsInvalidate | kMsSync)) ||
-      ((flags & kMsAsync) && (flags & kMsSync)))
+  if ((addr & (kPageSize - 1)) || (flags & ~(kMS_ASYNC | kMS_INVALIDATE | kMS_SYNC)) ||
+      ((flags & kMS_ASYNC) && (flags & kMS_SYNC)))
     return -kEINVAL;
   uint64_t end = addr + page_align_up(len);
   if (end < addr) return -kENOMEM;
@@ -168,7 +167,7 @@ long sys_msync(uint64_t addr, uint64_t len, uint64_t flags) {
     Vma area = *v;  // the writes may sleep and areas change meanwhile
     uint64_t to = area.end < end ? area.end : end;
     SharedPages* sp = shared_pages_of(area);
-    if ((flags & kMsSync) && sp && sp->node()) {
+    if ((flags & kMS_SYNC) && sp && sp->node()) {
       uint64_t first = (area.file_offset + (at - area.start)) / kPageSize;
       uint64_t last = (area.file_offset + (to - area.start)) / kPageSize;
       sp->get();

@@ -6,14 +6,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-namespace kiln {
+#include "abi/linux/mman.h"
 
-// PROT_* and MAP_* bits as Linux defines them.
-inline constexpr uint32_t kProtRead = 1, kProtWrite = 2, kProtExec = 4;
+namespace kiln {
 
 struct Vma {
   uint64_t start, end;
-  uint32_t prot;
+  uint32_t prot;         // kPROT_* bits
   uint32_t flags;        // kVma* below
   uint64_t backing = 0;  // physical address of the byte at `start`; 0: anonymous
   // A mapped file: an owner-defined handle (0: none) and the file offset of

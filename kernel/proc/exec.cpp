@@ -1,6 +1,8 @@
 #include "proc/exec.h"
 
+#include "abi/linux/auxvec.h"
 #include "abi/linux/errno.h"
+#include "abi/linux/time.h"
 
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/fpu.h"
@@ -23,18 +25,10 @@ constexpr uint64_t kStackTop = 0x7ffffffff000ull;
 constexpr uint64_t kStackSize = 8ull << 20;       // RLIMIT_STACK default
 constexpr uint64_t kMmapTop = kStackTop - kStackSize - (1ull << 30);
 constexpr size_t kMaxStrings = 512;
-constexpr uint32_t kPtLoad = 1, kPtPhdr = 6, kPfX = 1, kPfW = 2, kPfR = 4;
-
-enum : uint64_t {
-  AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7,
-  AT_FLAGS = 8, AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14,
-  AT_PLATFORM = 15, AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25,
-  AT_HWCAP2 = 26, AT_EXECFN = 31, AT_MINSIGSTKSZ = 51,
-};
 
 uint32_t prot_of(uint32_t pflags) {
-  return ((pflags & kPfR) ? kProtRead : 0) | ((pflags & kPfW) ? kProtWrite : 0) |
-         ((pflags & kPfX) ? kProtExec : 0);
+  return ((pflags & elf::kPfR) ? kPROT_READ : 0) | ((pflags & elf::kPfW) ? kPROT_WRITE : 0) |
+         ((pflags & elf::kPfX) ? kPROT_EXEC : 0);
 }
 
 // Writes into the program's memory through the direct map, so that
@@ -59,7 +53,7 @@ bool poke(uint64_t va, const void* src, size_t n) {
 // file into -- with no copy and no RAM of its own; anything else is copied
 // into fresh pages, with its bss zeroed.
 bool map_in_place(const elf::Segment& s, uint64_t image_pa) {
-  return image_pa && !(image_pa & (kPageSize - 1)) && !(s.flags & kPfW) && s.memsz == s.filesz;
+  return image_pa && !(image_pa & (kPageSize - 1)) && !(s.flags & elf::kPfW) && s.memsz == s.filesz;
 }
 
 // Maps every PT_LOAD of `img` (whose bytes are `data`) at `bias`. Payload
@@ -69,7 +63,7 @@ bool load_segments(AddressSpace& p, const elf::Image& img, const uint8_t* data, 
   uint64_t image_pa = in_place_ok ? virt_to_phys(data) : 0;
   for (size_t i = 0; i < img.segment_count(); i++) {
     elf::Segment s = img.segment(i);
-    if (s.type != kPtLoad || s.memsz == 0) continue;
+    if (s.type != elf::kPtLoad || s.memsz == 0) continue;
     uint64_t start = page_align_down(bias + s.vaddr);
     uint64_t end = page_align_up(bias + s.vaddr + s.memsz);
     if (end > kMmapTop || start < 0x1000) {
@@ -139,7 +133,7 @@ struct StackWriter {
 // interpreter's, loaded at `interp_base`).
 bool build_stack(AddressSpace& p, const ExecArgs& a, uint64_t entry, uint64_t phdr,
                  uint64_t interp_base, uint64_t start, TrapFrame* frame) {
-  if (vm_map_anonymous(kStackTop - kStackSize, kStackTop, kProtRead | kProtWrite, kVmaStack) < 0)
+  if (vm_map_anonymous(kStackTop - kStackSize, kStackTop, kPROT_READ | kPROT_WRITE, kVmaStack) < 0)
     return false;
   // Populate the top 64 KiB; the rest arrives on first touch.
   if (!vm_populate(kStackTop - 65536, kStackTop)) return false;
@@ -156,26 +150,26 @@ bool build_stack(AddressSpace& p, const ExecArgs& a, uint64_t entry, uint64_t ph
   for (size_t i = a.argc; i-- > 0;) argv_at[i] = w.push_string(a.argv[i]);
 
   const uint64_t auxv[][2] = {
-      {AT_PHDR, phdr},
-      {AT_PHENT, process().elf.phentsize()},
-      {AT_PHNUM, process().elf.phnum()},
-      {AT_PAGESZ, kPageSize},
-      {AT_BASE, interp_base},
-      {AT_FLAGS, 0},
-      {AT_ENTRY, entry},
-      {AT_UID, 0},
-      {AT_EUID, 0},
-      {AT_GID, 0},
-      {AT_EGID, 0},
-      {AT_SECURE, 0},
-      {AT_CLKTCK, 100},
-      {AT_HWCAP, cpu::cpuid(1).edx},
-      {AT_HWCAP2, 0},
-      {AT_PLATFORM, platform},
-      {AT_RANDOM, random},
-      {AT_EXECFN, execfn},
-      {AT_MINSIGSTKSZ, fpu::state_size() + 1024},
-      {AT_NULL, 0},
+      {kAT_PHDR, phdr},
+      {kAT_PHENT, process().elf.phentsize()},
+      {kAT_PHNUM, process().elf.phnum()},
+      {kAT_PAGESZ, kPageSize},
+      {kAT_BASE, interp_base},
+      {kAT_FLAGS, 0},
+      {kAT_ENTRY, entry},
+      {kAT_UID, 0},
+      {kAT_EUID, 0},
+      {kAT_GID, 0},
+      {kAT_EGID, 0},
+      {kAT_SECURE, 0},
+      {kAT_CLKTCK, uint64_t(kUSER_HZ)},
+      {kAT_HWCAP, cpu::cpuid(1).edx},
+      {kAT_HWCAP2, 0},
+      {kAT_PLATFORM, platform},
+      {kAT_RANDOM, random},
+      {kAT_EXECFN, execfn},
+      {kAT_MINSIGSTKSZ, fpu::state_size() + 1024},
+      {kAT_NULL, 0},
   };
   size_t words = 1 + a.argc + 1 + a.envc + 1 + sizeof(auxv) / 8;
   w.sp = (w.sp - words * 8) & ~uint64_t(15);
@@ -222,11 +216,11 @@ uint64_t find_phdr(const elf::Image& img, uint64_t bias) {
   // AT_PHDR: PT_PHDR if present, else the headers inside the first segment.
   for (size_t i = 0; i < img.segment_count(); i++) {
     elf::Segment s = img.segment(i);
-    if (s.type == kPtPhdr) return bias + s.vaddr;
+    if (s.type == elf::kPtPhdr) return bias + s.vaddr;
   }
   for (size_t i = 0; i < img.segment_count(); i++) {
     elf::Segment s = img.segment(i);
-    if (s.type == kPtLoad && s.offset <= img.phdr_offset() &&
+    if (s.type == elf::kPtLoad && s.offset <= img.phdr_offset() &&
         img.phdr_offset() < s.offset + s.filesz)
       return bias + s.vaddr + (img.phdr_offset() - s.offset);
   }
@@ -271,7 +265,7 @@ bool load_interpreter(AddressSpace& p, const char* path, size_t len, uint64_t* b
 long read_program_file(fs::Location loc, bool executable, uint8_t** out, size_t* size) {
   fs::Attr a;
   long r = loc.node->getattr(&a);
-  if (r == 0 && (a.mode & fs::kTypeMask) != fs::kTypeRegular) r = -kEACCES;
+  if (r == 0 && (a.mode & kS_IFMT) != kS_IFREG) r = -kEACCES;
   if (r == 0 && executable && !(a.mode & 0111)) r = -kEACCES;
   if (r == 0 && a.size > (512u << 20)) r = -kENOMEM;
   // A baked file runs from the payload itself, as the first program does.

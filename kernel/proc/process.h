@@ -8,6 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "abi/linux/resource.h"
+#include "abi/linux/signal.h"
+#include "abi/linux/utsname.h"
 #include "core/list.h"
 #include "core/thread.h"
 #include "fs/fallible.h"
@@ -18,13 +21,6 @@
 namespace kiln {
 
 struct FdTable;
-
-struct SigAction {
-  uint64_t handler;  // SIG_DFL = 0, SIG_IGN = 1
-  uint64_t flags;
-  uint64_t restorer;
-  uint64_t mask;
-};
 
 // The heap blocks a program runs from: the file execve read and its argv
 // and envp strings. A forked child points into its parent's until it execs
@@ -81,14 +77,14 @@ struct Process : fs::Fallible {
     size_t ngroups = 0;
   } cred;
 
-  SigAction actions[65] = {};
+  Sigaction actions[kSIGRTMAX + 1] = {};  // by signal number
   uint32_t umask = 022;
-  char hostname[65] = "kiln";
-  uint64_t rlimits[16][2] = {};
+  char hostname[kNEW_UTS_LEN + 1] = "kiln";
+  uint64_t rlimits[kRLIM_NLIMITS][2] = {};  // soft, hard
 
   // Life and death.
   ProcessState state = ProcessState::Running;
-  int exit_signal = 17;   // SIGCHLD, or what clone asked for
+  int exit_signal = kSIGCHLD;  // or what clone asked for
   int wait_status = 0;    // as wait4 reports it, once a zombie
   WaitList child_wait;    // wait4 callers, woken when a child changes state
   WaitList vfork_wait;    // the vfork parent, until this child execs or exits

@@ -2,6 +2,10 @@
 
 #include <stdarg.h>
 
+#include "abi/linux/dirent.h"
+#include "abi/linux/limits.h"
+#include "abi/linux/statfs.h"
+#include "abi/linux/time.h"
 #include "arch/x86_64/cpu.h"
 #include "core/clock.h"
 #include "core/heap.h"
@@ -17,8 +21,6 @@
 
 namespace kiln {
 namespace {
-
-constexpr uint64_t kProcMagic = 0x9fa0;
 
 // A growing text buffer for generated files.
 struct Text {
@@ -92,7 +94,7 @@ void gen_status(Text& t) {
         thread_count(&process()), 4096, current_thread()->pending_signals, current_thread()->signal_mask);
 }
 void gen_stat(Text& t) {
-  uint64_t ticks = monotonic_ns() / 10000000;
+  uint64_t ticks = monotonic_ns() / (1000000000 / kUSER_HZ);
   Process& p = process();
   t.add("%d (%.15s) R %d %d %d 0 -1 4194560 0 0 0 0 %lu 0 0 0 20 0 %d 0 0 %lu %lu "
         "18446744073709551615 0 0 %lu 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
@@ -111,8 +113,8 @@ void gen_maps(Text& t) {
     else if (v.flags & kVmaHeap) name = "[heap]";
     else if (v.backing) name = process().exe_path;
     t.add("%08lx-%08lx %c%c%c%c 00000000 00:00 0%s%s\n", v.start, v.end,
-          (v.prot & kProtRead) ? 'r' : '-', (v.prot & kProtWrite) ? 'w' : '-',
-          (v.prot & kProtExec) ? 'x' : '-', (v.flags & kVmaShared) ? 's' : 'p',
+          (v.prot & kPROT_READ) ? 'r' : '-', (v.prot & kPROT_WRITE) ? 'w' : '-',
+          (v.prot & kPROT_EXEC) ? 'x' : '-', (v.flags & kVmaShared) ? 's' : 'p',
           *name ? "                          " : "", name);
   }
 }
@@ -148,7 +150,7 @@ void gen_meminfo(Text& t) {
         total, free, free, uint64_t(kernel_heap().stats().pages_held * 4), total);
 }
 void gen_stat_global(Text& t) {
-  uint64_t ticks = monotonic_ns() / 10000000;
+  uint64_t ticks = monotonic_ns() / (1000000000 / kUSER_HZ);
   t.add("cpu  %lu 0 0 0 0 0 0 0 0 0\ncpu0 %lu 0 0 0 0 0 0 0 0 0\nintr 0\nctxt 0\nbtime %ld\n"
         "processes 1\nprocs_running 1\nprocs_blocked 0\n",
         ticks, ticks, (realtime_ns() - int64_t(monotonic_ns())) / 1000000000);
@@ -245,10 +247,10 @@ class ProcNode final : public fs::Node {
     a->atime = a->mtime = a->ctime = fs::Time{boot / 1000000000, boot % 1000000000};
     switch (fd_ >= 0 ? Kind::FdLink : entry_->kind) {
       case Kind::Dir:
-      case Kind::FdDir: a->mode = fs::kTypeDir | 0555; a->nlink = 2; break;
-      case Kind::File: a->mode = fs::kTypeRegular | 0444; break;
+      case Kind::FdDir: a->mode = kS_IFDIR | 0555; a->nlink = 2; break;
+      case Kind::File: a->mode = kS_IFREG | 0444; break;
       case Kind::Link:
-      case Kind::FdLink: a->mode = fs::kTypeSymlink | 0777; break;
+      case Kind::FdLink: a->mode = kS_IFLNK | 0777; break;
     }
     a->blksize = 1024;
     return 0;
@@ -306,11 +308,11 @@ class ProcNode final : public fs::Node {
   long readdir(uint64_t* cookie, Emit emit, void* ctx) override {
     if (fd_ >= 0 || (entry_->kind != Kind::Dir && entry_->kind != Kind::FdDir)) return -kENOTDIR;
     if (*cookie == 0) {
-      if (!emit(ctx, ino, fs::kDtDir, ".", 1, 1)) return 0;
+      if (!emit(ctx, ino, kDT_DIR, ".", 1, 1)) return 0;
       *cookie = 1;
     }
     if (*cookie == 1) {
-      if (!emit(ctx, (parent_ ? parent_ : &kRootEntry)->ino, fs::kDtDir, "..", 2, 2)) return 0;
+      if (!emit(ctx, (parent_ ? parent_ : &kRootEntry)->ino, kDT_DIR, "..", 2, 2)) return 0;
       *cookie = 2;
     }
     if (entry_->kind == Kind::FdDir) {
@@ -318,7 +320,7 @@ class ProcNode final : public fs::Node {
         if (!fd_table().get(int64_t(fd))) continue;
         char name[8];
         size_t n = format(name, sizeof name, "%lu", fd);
-        if (!emit(ctx, 1000 + fd, fs::kDtLnk, name, n, fd + 3)) return 0;
+        if (!emit(ctx, 1000 + fd, kDT_LNK, name, n, fd + 3)) return 0;
         *cookie = fd + 3;
       }
       return 0;
@@ -326,7 +328,7 @@ class ProcNode final : public fs::Node {
     uint64_t i = 0;
     for (const Entry* c = entry_->children; c->name; c++, i++) {
       if (i + 2 < *cookie) continue;
-      uint8_t type = c->kind == Kind::Link ? fs::kDtLnk : c->kind == Kind::File ? fs::kDtReg : fs::kDtDir;
+      uint8_t type = c->kind == Kind::Link ? kDT_LNK : c->kind == Kind::File ? kDT_REG : kDT_DIR;
       if (!emit(ctx, c->ino, type, c->name, strlen(c->name), i + 3)) return 0;
       *cookie = i + 3;
     }
@@ -350,7 +352,7 @@ class ProcFs final : public fs::FileSystem {
  public:
   fs::Node* root() override { return new ProcNode(this, &kRootEntry, nullptr); }
   long statfs(fs::StatFs* out) override {
-    *out = fs::StatFs{kProcMagic, 4096, 0, 0, 0, 0, 0, 255, false};
+    *out = fs::StatFs{kPROC_SUPER_MAGIC, 4096, 0, 0, 0, 0, 0, kNAME_MAX, false};
     return 0;
   }
   const char* type_name() const override { return "proc"; }

@@ -15,19 +15,12 @@
 namespace kiln {
 namespace {
 
-constexpr int SIGCHLD = 17, SIGCONT = 18, SIGTSTP = 20, SIGTTIN = 21, SIGTTOU = 22,
-              SIGURG = 23, SIGWINCH = 28;
-constexpr uint64_t SIG_DFL = 0, SIG_IGN = 1;
-constexpr int SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
-constexpr int SS_ONSTACK = 1, SS_DISABLE = 2;
-constexpr uint64_t SA_RESETHAND = 0x80000000;
-constexpr uint64_t kMinSigStackSize = 2048;
-constexpr uint64_t kUnblockable = (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1));
-constexpr uint64_t kSynchronous = (1ull << (SIGSEGV - 1)) | (1ull << (SIGBUS - 1)) |
-                                  (1ull << (SIGILL - 1)) | (1ull << (SIGFPE - 1)) |
-                                  (1ull << (SIGTRAP - 1));
+constexpr uint64_t kUnblockable = (1ull << (kSIGKILL - 1)) | (1ull << (kSIGSTOP - 1));
+constexpr uint64_t kSynchronous = (1ull << (kSIGSEGV - 1)) | (1ull << (kSIGBUS - 1)) |
+                                  (1ull << (kSIGILL - 1)) | (1ull << (kSIGFPE - 1)) |
+                                  (1ull << (kSIGTRAP - 1));
 
-const char* const kNames[32] = {
+const char* const kNames[kSIGRTMIN] = {
     nullptr,   "SIGHUP",  "SIGINT",    "SIGQUIT", "SIGILL",    "SIGTRAP", "SIGABRT",
     "SIGBUS",  "SIGFPE",  "SIGKILL",   "SIGUSR1", "SIGSEGV",   "SIGUSR2", "SIGPIPE",
     "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT",   "SIGSTOP", "SIGTSTP",
@@ -36,13 +29,13 @@ const char* const kNames[32] = {
 
 // Stop signals are ignored too: there is no job control in a unikernel.
 bool ignored_by_default(int sig) {
-  return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT ||
-         sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+  return sig == kSIGCHLD || sig == kSIGURG || sig == kSIGWINCH || sig == kSIGCONT ||
+         sig == kSIGSTOP || sig == kSIGTSTP || sig == kSIGTTIN || sig == kSIGTTOU;
 }
 
 bool is_ignored(const Process& p, int sig) {
   uint64_t h = p.actions[sig].handler;
-  return sig != SIGKILL && (h == SIG_IGN || (h == SIG_DFL && ignored_by_default(sig)));
+  return sig != kSIGKILL && (h == kSIG_IGN || (h == kSIG_DFL && ignored_by_default(sig)));
 }
 
 [[noreturn]] void terminate(int sig) {
@@ -67,7 +60,7 @@ void symbolize_user(uint64_t addr, char* buf, size_t cap) {
 
 bool is_code(uint64_t addr) {
   const Vma* v = mm().vmas.find(addr);
-  return v && (v->prot & kProtExec);
+  return v && (v->prot & kPROT_EXEC);
 }
 
 [[noreturn]] void report_fault(const TrapFrame& f, int sig, uint64_t fault_addr,
@@ -115,21 +108,22 @@ Thread* signal_target(Process* p, int sig) {
 }
 
 const char* signal_name(int sig) {
-  if (sig > 0 && sig < 32) return kNames[sig];
-  return sig >= 32 && sig <= 64 ? "SIGRT" : "?";
+  if (sig > 0 && sig < kSIGRTMIN) return kNames[sig];
+  return sig >= kSIGRTMIN && sig <= kSIGRTMAX ? "SIGRT" : "?";
 }
 
 void send_signal(Thread* t, int sig, int code, int sender_pid, uint64_t addr) {
   Process& owner = t->process ? *t->process : process();
   if (is_ignored(owner, sig)) return;
-  bool fatal = sig == SIGKILL ||
-               (owner.actions[sig].handler == SIG_DFL && !(t->signal_mask & signal_bit(sig)));
+  bool fatal = sig == kSIGKILL ||
+               (owner.actions[sig].handler == kSIG_DFL && !(t->signal_mask & signal_bit(sig)));
   // In the caller's own process nothing can observe it first: end now.
   // Another process ends when its thread next runs (deliver_signals).
   if (fatal && &owner == &process()) terminate(sig);
   t->pending_signals |= signal_bit(sig);
   t->signal_info[sig - 1] = Thread::PendingInfo{code, sender_pid, addr};
-  if (t->state == ThreadState::Blocked && (sig == SIGKILL || !(t->signal_mask & signal_bit(sig)))) {
+  if (t->state == ThreadState::Blocked &&
+      (sig == kSIGKILL || !(t->signal_mask & signal_bit(sig)))) {
     t->interrupted = true;
     wake_thread(t);
   }
@@ -142,31 +136,31 @@ bool signal_pending() {
 
 bool deliver_signals(TrapFrame& f) {
   Thread* t = current_thread();
-  uint64_t ready = t->pending_signals & (~t->signal_mask | signal_bit(SIGKILL));
+  uint64_t ready = t->pending_signals & (~t->signal_mask | signal_bit(kSIGKILL));
   if (!ready) return false;
   int sig = __builtin_ctzll(ready) + 1;
   t->pending_signals &= ~signal_bit(sig);
-  SigAction& a = process().actions[sig];
-  if (sig == SIGKILL) terminate(sig);
-  if (a.handler == SIG_IGN) return false;
-  if (a.handler == SIG_DFL) {
+  Sigaction& a = process().actions[sig];
+  if (sig == kSIGKILL) terminate(sig);
+  if (a.handler == kSIG_IGN) return false;
+  if (a.handler == kSIG_DFL) {
     if (ignored_by_default(sig)) return false;
     terminate(sig);
   }
   if (!push_signal_frame(f, sig)) {
     kprintf("kiln: cannot write the frame for %s on the program's stack\n", signal_name(sig));
-    terminate(SIGSEGV);
+    terminate(kSIGSEGV);
   }
-  if (a.flags & SA_RESETHAND) a.handler = SIG_DFL;
+  if (a.flags & kSA_RESETHAND) a.handler = kSIG_DFL;
   return true;
 }
 
 void fault_signal(TrapFrame& f, int sig, int code, uint64_t fault_addr, const char* what) {
   Thread* t = current_thread();
-  const SigAction& a = process().actions[sig];
+  const Sigaction& a = process().actions[sig];
   // Caught only by a handler that is not blocked; a fault while its own
   // handler runs (or while blocked) is fatal, as on Linux.
-  if (a.handler > SIG_IGN && !(t->signal_mask & signal_bit(sig))) {
+  if (a.handler > kSIG_IGN && !(t->signal_mask & signal_bit(sig))) {
     t->pending_signals |= signal_bit(sig);
     t->signal_info[sig - 1] = Thread::PendingInfo{code, 0, fault_addr};
     return;  // delivered on the way back to user mode
@@ -176,13 +170,13 @@ void fault_signal(TrapFrame& f, int sig, int code, uint64_t fault_addr, const ch
 
 long sys_rt_sigaction(uint64_t sig, uint64_t act, uint64_t oact, uint64_t size, uint64_t,
                       uint64_t) {
-  if (size != 8) return -kEINVAL;
-  if (sig < 1 || sig > 64) return -kEINVAL;
-  SigAction& cur = process().actions[sig];
-  SigAction old = cur;
+  if (size != sizeof(Sigset)) return -kEINVAL;
+  if (sig < 1 || sig > kSIGRTMAX) return -kEINVAL;
+  Sigaction& cur = process().actions[sig];
+  Sigaction old = cur;
   if (act) {
-    if (sig == SIGKILL || sig == SIGSTOP) return -kEINVAL;
-    SigAction next;
+    if (sig == kSIGKILL || sig == kSIGSTOP) return -kEINVAL;
+    Sigaction next;
     if (!get_user(&next, act)) return -kEFAULT;
     next.mask &= ~kUnblockable;
     cur = next;
@@ -195,16 +189,16 @@ long sys_rt_sigaction(uint64_t sig, uint64_t act, uint64_t oact, uint64_t size, 
 
 long sys_rt_sigprocmask(uint64_t how, uint64_t set, uint64_t oset, uint64_t size, uint64_t,
                         uint64_t) {
-  if (size != 8) return -kEINVAL;
+  if (size != sizeof(Sigset)) return -kEINVAL;
   Thread* t = current_thread();
   uint64_t old = t->signal_mask;
   if (set) {
     uint64_t s;
     if (!get_user(&s, set)) return -kEFAULT;
     switch (int(how)) {
-      case SIG_BLOCK: t->signal_mask |= s; break;
-      case SIG_UNBLOCK: t->signal_mask &= ~s; break;
-      case SIG_SETMASK: t->signal_mask = s; break;
+      case kSIG_BLOCK: t->signal_mask |= s; break;
+      case kSIG_UNBLOCK: t->signal_mask &= ~s; break;
+      case kSIG_SETMASK: t->signal_mask = s; break;
       default: return -kEINVAL;
     }
     t->signal_mask &= ~kUnblockable;
@@ -214,7 +208,7 @@ long sys_rt_sigprocmask(uint64_t how, uint64_t set, uint64_t oset, uint64_t size
 }
 
 long sys_rt_sigpending(uint64_t uset, uint64_t size, uint64_t, uint64_t, uint64_t, uint64_t) {
-  if (size > 8) return -kEINVAL;
+  if (size > sizeof(Sigset)) return -kEINVAL;
   uint64_t pending = current_thread()->pending_signals & current_thread()->signal_mask;
   return copy_to_user(uset, &pending, size) ? 0 : -kEFAULT;
 }
@@ -223,7 +217,7 @@ long begin_temporary_sigmask(uint64_t umask, uint64_t size, uint64_t* saved) {
   Thread* t = current_thread();
   *saved = t->signal_mask;
   if (!umask) return 0;
-  if (size != 8) return -kEINVAL;
+  if (size != sizeof(Sigset)) return -kEINVAL;
   uint64_t mask;
   if (!get_user(&mask, umask)) return -kEFAULT;
   t->signal_mask = mask & ~kUnblockable;
@@ -247,7 +241,7 @@ long end_temporary_sigmask(long ret, uint64_t saved) {
 }
 
 long sys_rt_sigsuspend(uint64_t umask, uint64_t size, uint64_t, uint64_t, uint64_t, uint64_t) {
-  if (size != 8) return -kEINVAL;
+  if (size != sizeof(Sigset)) return -kEINVAL;
   uint64_t mask;
   if (!get_user(&mask, umask)) return -kEFAULT;
   Thread* t = current_thread();
@@ -265,27 +259,22 @@ long sys_pause(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
 }
 
 long sys_sigaltstack(uint64_t uss, uint64_t uold, uint64_t, uint64_t, uint64_t, uint64_t) {
-  struct StackT {
-    uint64_t sp;
-    int32_t flags, pad;
-    uint64_t size;
-  };
   Thread* t = current_thread();
   StackT old{t->altstack_sp, t->altstack_flags, 0, t->altstack_size};
   uint64_t rsp = syscall_frame()->rsp;
   bool on_stack = t->altstack_size && rsp > t->altstack_sp &&
                   rsp <= t->altstack_sp + t->altstack_size;
-  if (on_stack) old.flags = SS_ONSTACK;
+  if (on_stack) old.flags = kSS_ONSTACK;
   if (uss) {
     StackT ss;
     if (!get_user(&ss, uss)) return -kEFAULT;
     if (on_stack) return -kEPERM;
-    if (ss.flags & ~(SS_DISABLE | SS_ONSTACK | int32_t(0x80000000))) return -kEINVAL;
-    if (ss.flags & SS_DISABLE) {
+    if (ss.flags & ~(kSS_DISABLE | kSS_ONSTACK | int32_t(kSS_AUTODISARM))) return -kEINVAL;
+    if (ss.flags & kSS_DISABLE) {
       t->altstack_sp = t->altstack_size = 0;
-      t->altstack_flags = SS_DISABLE;
+      t->altstack_flags = kSS_DISABLE;
     } else {
-      if (ss.size < kMinSigStackSize) return -kENOMEM;
+      if (ss.size < kMINSIGSTKSZ) return -kENOMEM;
       t->altstack_sp = ss.sp;
       t->altstack_size = ss.size;
       t->altstack_flags = 0;
@@ -297,7 +286,7 @@ long sys_sigaltstack(uint64_t uss, uint64_t uold, uint64_t, uint64_t, uint64_t, 
 
 long sys_kill(uint64_t upid, uint64_t sig, uint64_t, uint64_t, uint64_t, uint64_t) {
   int pid = int(upid);
-  if (int(sig) < 0 || sig > 64) return -kEINVAL;
+  if (int(sig) < 0 || sig > kSIGRTMAX) return -kEINVAL;
   Process& self = process();
   // Every process is its own group and session: 0 is the caller, -N is
   // process N, -1 is everyone but pid 1 (the caller included).
@@ -310,22 +299,22 @@ long sys_kill(uint64_t upid, uint64_t sig, uint64_t, uint64_t, uint64_t, uint64_
                               : p->pid == -pid;
     if (chosen && p->state == ProcessState::Running && thread_first(p)) {
       found++;
-      if (sig && p != &self) send_signal(signal_target(p, int(sig)), int(sig), SI_USER, self.pid, 0);
+      if (sig && p != &self) send_signal(signal_target(p, int(sig)), int(sig), kSI_USER, self.pid, 0);
     }
     p = next;
   }
   if (!found) return -kESRCH;
   // The caller's own signal last: it may end the caller.
   bool self_chosen = pid == 0 || pid == -1 || pid == self.pid || pid == -self.pid;
-  if (sig && self_chosen) send_signal(signal_target(&self, int(sig)), int(sig), SI_USER, self.pid, 0);
+  if (sig && self_chosen) send_signal(signal_target(&self, int(sig)), int(sig), kSI_USER, self.pid, 0);
   return 0;
 }
 
 long sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t sig, uint64_t, uint64_t, uint64_t) {
-  if (int(tgid) <= 0 || int(tid) <= 0 || int(sig) < 0 || sig > 64) return -kEINVAL;
+  if (int(tgid) <= 0 || int(tid) <= 0 || int(sig) < 0 || sig > kSIGRTMAX) return -kEINVAL;
   Thread* t = thread_find(int(tid));
   if (!t || !t->process || t->process->pid != int(tgid)) return -kESRCH;
-  if (sig) send_signal(t, int(sig), SI_TKILL, process().pid, 0);
+  if (sig) send_signal(t, int(sig), kSI_TKILL, process().pid, 0);
   return 0;
 }
 
@@ -336,7 +325,7 @@ long sys_tkill(uint64_t tid, uint64_t sig, uint64_t, uint64_t, uint64_t, uint64_
 long sys_rt_sigreturn(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
   TrapFrame& f = *syscall_frame();
   syscall_request_iret();
-  if (!pop_signal_frame(f)) report_fault(f, SIGSEGV, f.rsp, "bad signal frame in rt_sigreturn");
+  if (!pop_signal_frame(f)) report_fault(f, kSIGSEGV, f.rsp, "bad signal frame in rt_sigreturn");
   return 0;
 }
 

@@ -5,16 +5,13 @@
 
 #include <stdint.h>
 
+#include "abi/linux/signal.h"
+
 namespace kiln {
 
 struct TrapFrame;
 struct Thread;
 struct Process;
-
-inline constexpr int SIGILL = 4, SIGTRAP = 5, SIGABRT = 6, SIGBUS = 7, SIGFPE = 8,
-                     SIGKILL = 9, SIGSEGV = 11, SIGPIPE = 13, SIGSTOP = 19;
-inline constexpr int SI_USER = 0, SI_KERNEL = 0x80, SI_TKILL = -6, SEGV_MAPERR = 1,
-                     SEGV_ACCERR = 2;
 
 inline uint64_t signal_bit(int sig) { return 1ull << (sig - 1); }
 

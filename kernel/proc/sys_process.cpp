@@ -15,6 +15,10 @@
 #include "core/thread.h"
 #include "lib/mem.h"
 #include "abi/linux/errno.h"
+#include "abi/linux/fcntl.h"
+#include "abi/linux/resource.h"
+#include "abi/linux/sched.h"
+#include "abi/linux/wait.h"
 #include "proc/exec.h"
 #include "init/shutdown.h"
 #include "file/file.h"
@@ -28,17 +32,10 @@
 namespace kiln {
 namespace {
 
-constexpr uint64_t CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400,
-                   CLONE_SIGHAND = 0x800, CLONE_VFORK = 0x4000, CLONE_PARENT = 0x8000,
-                   CLONE_THREAD = 0x10000, CLONE_SETTLS = 0x80000,
-                   CLONE_PARENT_SETTID = 0x100000, CLONE_CHILD_CLEARTID = 0x200000,
-                   CLONE_CHILD_SETTID = 0x1000000;
-constexpr uint64_t kForkFlags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_VFORK |
-                                CLONE_PARENT | CLONE_SETTLS | CLONE_PARENT_SETTID |
-                                CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | 0xff;
-constexpr int WNOHANG = 1, WUNTRACED = 2, WCONTINUED = 8, WALL = 0x40000000,
-              WCLONE = 0x80000000, WNOTHREAD = 0x20000000;
-constexpr int SIGCHLD = 17, CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3;
+constexpr uint64_t kForkFlags = kCLONE_VM | kCLONE_FS | kCLONE_FILES | kCLONE_SIGHAND |
+                                kCLONE_VFORK | kCLONE_PARENT | kCLONE_SETTLS |
+                                kCLONE_PARENT_SETTID | kCLONE_CHILD_CLEARTID |
+                                kCLONE_CHILD_SETTID | kCSIGNAL;
 constexpr size_t kArgMax = 256 * 1024;  // bytes of argv and envp strings
 constexpr size_t kMaxArgs = 4096;
 constexpr int kMaxScriptDepth = 4;
@@ -67,8 +64,8 @@ void reap(Process* q) {
 void free_unwanted_zombies() {
   for (Process* p = first_process(); p;) {
     Process* next = next_process(p);
-    if (p->state == ProcessState::Zombie && p->parent && p->parent->actions[SIGCHLD].handler == 1 &&
-        !thread_first(p))
+    if (p->state == ProcessState::Zombie && p->parent &&
+        p->parent->actions[kSIGCHLD].handler == kSIG_IGN && !thread_first(p))
       reap(p);
     p = next;
   }
@@ -79,14 +76,14 @@ long fork_process(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t 
   if (flags & ~kForkFlags) return -kEINVAL;
   // Sharing descriptor tables or signal handlers between processes is not
   // offered; nobody forks with them.
-  if (flags & (CLONE_FILES | CLONE_SIGHAND)) return -kEINVAL;
+  if (flags & (kCLONE_FILES | kCLONE_SIGHAND)) return -kEINVAL;
   free_unwanted_zombies();
   Process& parent = process();
-  Process* child = process_new((flags & CLONE_PARENT) && parent.parent ? parent.parent : &parent);
+  Process* child = process_new((flags & kCLONE_PARENT) && parent.parent ? parent.parent : &parent);
   if (!child) return -kEAGAIN;
-  child->exit_signal = int(flags & 0xff);
+  child->exit_signal = int(flags & kCSIGNAL);
   child->cwd = fs::location_dup(parent.cwd);
-  if (flags & CLONE_VM) {
+  if (flags & kCLONE_VM) {
     child->mm = parent.mm;
     parent.mm->users++;
   } else {
@@ -114,11 +111,11 @@ long fork_process(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t 
   t->altstack_flags = self->altstack_flags;
   child->pid = t->tid;
   int32_t pid = child->pid;
-  if (flags & CLONE_CHILD_CLEARTID) t->clear_child_tid = child_tid;
-  if ((flags & CLONE_PARENT_SETTID) && !put_user(parent_tid, pid)) return -kEFAULT;
+  if (flags & kCLONE_CHILD_CLEARTID) t->clear_child_tid = child_tid;
+  if ((flags & kCLONE_PARENT_SETTID) && !put_user(parent_tid, pid)) return -kEFAULT;
   // Into the child's memory, not the parent's: the page is copy-on-write.
-  if (flags & CLONE_CHILD_SETTID) vm_store_u32_in(*child->mm, child_tid, uint32_t(pid));
-  if (flags & CLONE_VFORK) {
+  if (flags & kCLONE_CHILD_SETTID) vm_store_u32_in(*child->mm, child_tid, uint32_t(pid));
+  if (flags & kCLONE_VFORK) {
     // The parent sleeps until the child has its own memory (execve) or is gone.
     child->vforked = true;
     while (child->vforked) wait_on(child->vfork_wait, 0);
@@ -233,14 +230,14 @@ void become_new_program(Process& p, Thread* self) {
   stop_other_threads(&p);
   for (int fd = 0; fd < FdTable::kMax; fd++)
     if (p.fds->files[fd] && p.fds->cloexec[fd]) p.fds->close(fd);
-  for (SigAction& a : p.actions) {
-    if (a.handler != 1) a.handler = 0;  // caught ones go back to SIG_DFL; SIG_IGN stays
+  for (Sigaction& a : p.actions) {
+    if (a.handler != kSIG_IGN) a.handler = kSIG_DFL;  // caught ones go back; SIG_IGN stays
     a.flags = 0;
     a.mask = 0;
   }
   self->pending_signals = 0;
   self->altstack_sp = self->altstack_size = 0;
-  self->altstack_flags = 2;  // SS_DISABLE
+  self->altstack_flags = kSS_DISABLE;
   self->clear_child_tid = 0;
   self->robust_list = 0;
   self->fs_base = 0;
@@ -264,14 +261,13 @@ bool executable_path(fs::Location dir, const char* last, char* out, size_t cap) 
 }
 
 long do_execve(int64_t dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp, int flags) {
-  constexpr int AT_EMPTY_PATH = 0x1000, AT_SYMLINK_NOFOLLOW = 0x100;
-  if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)) return -kEINVAL;
+  if (flags & ~(kAT_EMPTY_PATH | kAT_SYMLINK_NOFOLLOW)) return -kEINVAL;
   char path[256];
   long plen = copy_string_from_user(path, upath, sizeof path);
   if (plen < 0) return plen;
   fs::Location loc;
-  int follow = (flags & AT_SYMLINK_NOFOLLOW) ? 0 : fs::kFollow;
-  if (long r = user_path(dirfd, upath, follow, &loc, nullptr, flags & AT_EMPTY_PATH); r < 0)
+  int follow = (flags & kAT_SYMLINK_NOFOLLOW) ? 0 : fs::kFollow;
+  if (long r = user_path(dirfd, upath, follow, &loc, nullptr, flags & kAT_EMPTY_PATH); r < 0)
     return r;
   uint8_t* image;
   size_t size;
@@ -357,14 +353,14 @@ long do_execve(int64_t dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp, in
   exec_blocks_put(old_blocks);  // children forked before still hold theirs
   if (!ok) {
     kprintf("kiln: execve %s: %s\n", exec_path, error);
-    exit_process(SIGSEGV);
+    exit_process(kSIGSEGV);
   }
   syscall_request_iret();  // the whole frame is new
   return 0;
 }
 
 int wait_status_code(int status) {
-  return (status & 0x7f) ? ((status & 0x80) ? CLD_DUMPED : CLD_KILLED) : CLD_EXITED;
+  return (status & 0x7f) ? ((status & 0x80) ? kCLD_DUMPED : kCLD_KILLED) : kCLD_EXITED;
 }
 
 }  // namespace
@@ -380,21 +376,21 @@ void process_discard(Process* child) {
 }
 
 long sys_fork(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
-  return fork_process(SIGCHLD, 0, 0, 0, 0);
+  return fork_process(kSIGCHLD, 0, 0, 0, 0);
 }
 
 long sys_vfork(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
-  return fork_process(CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
+  return fork_process(kCLONE_VM | kCLONE_VFORK | kSIGCHLD, 0, 0, 0, 0);
 }
 
 long clone_process(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid,
                    uint64_t tls) {
-  if (flags & CLONE_THREAD) return -kEINVAL;
+  if (flags & kCLONE_THREAD) return -kEINVAL;
   return fork_process(flags, stack, parent_tid, child_tid, tls);
 }
 
 long sys_execve(uint64_t path, uint64_t argv, uint64_t envp, uint64_t, uint64_t, uint64_t) {
-  return do_execve(-100 /* AT_FDCWD */, path, argv, envp, 0);
+  return do_execve(kAT_FDCWD, path, argv, envp, 0);
 }
 
 long sys_execveat(uint64_t dirfd, uint64_t path, uint64_t argv, uint64_t envp, uint64_t flags,
@@ -454,16 +450,17 @@ long wait_child(Process& self, int pid, bool block, int* status) {
 
 long sys_wait4(uint64_t upid, uint64_t ustatus, uint64_t options, uint64_t rusage, uint64_t,
                uint64_t) {
-  if (options & ~uint64_t(WNOHANG | WUNTRACED | WCONTINUED | WALL | WCLONE | WNOTHREAD))
+  // Linux's options are an int: the upper half of the register does not count.
+  if (uint32_t(options) & ~(kWNOHANG | kWUNTRACED | kWCONTINUED | kWALL | kWCLONE | kWNOTHREAD))
     return -kEINVAL;
   int status = 0;
-  long found = wait_child(process(), int(upid), !(options & WNOHANG), &status);
+  long found = wait_child(process(), int(upid), !(options & kWNOHANG), &status);
   if (found <= 0) return found;
   // As on Linux, the child is reaped even when the status cannot be stored.
   if (ustatus && !put_user(ustatus, int32_t(status))) return -kEFAULT;
   if (rusage) {
-    uint8_t zeros[144] = {};  // struct rusage: times and counters kiln does not keep
-    if (!copy_to_user(rusage, zeros, sizeof zeros)) return -kEFAULT;
+    Rusage zeros = {};  // times and counters kiln does not keep
+    if (!copy_to_user(rusage, &zeros, sizeof zeros)) return -kEFAULT;
   }
   return found;
 }

@@ -6,6 +6,9 @@
 #include "core/panic.h"
 #include "core/thread.h"
 #include "abi/linux/errno.h"
+#include "abi/linux/futex.h"
+#include "abi/linux/prctl.h"
+#include "abi/linux/sched.h"
 #include "proc/futex_queue.h"
 #include "proc/process.h"
 #include "proc/sys_process.h"
@@ -16,20 +19,10 @@
 namespace kiln {
 namespace {
 
-constexpr uint64_t CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400,
-                   CLONE_SIGHAND = 0x800, CLONE_PIDFD = 0x1000, CLONE_VFORK = 0x4000,
-                   CLONE_THREAD = 0x10000, CLONE_SYSVSEM = 0x40000, CLONE_SETTLS = 0x80000,
-                   CLONE_PARENT_SETTID = 0x100000, CLONE_CHILD_CLEARTID = 0x200000,
-                   CLONE_DETACHED = 0x400000, CLONE_CHILD_SETTID = 0x1000000;
-constexpr uint64_t kThreadFlags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
-                                  CLONE_THREAD | CLONE_SYSVSEM | CLONE_SETTLS |
-                                  CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_DETACHED |
-                                  CLONE_CHILD_SETTID;
-constexpr int FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4,
-              FUTEX_WAKE_OP = 5, FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10;
-constexpr int FUTEX_PRIVATE = 128, FUTEX_CLOCK_REALTIME = 256;
-constexpr uint64_t ARCH_SET_GS = 0x1001, ARCH_SET_FS = 0x1002, ARCH_GET_FS = 0x1003,
-                   ARCH_GET_GS = 0x1004;
+constexpr uint64_t kThreadFlags = kCLONE_VM | kCLONE_FS | kCLONE_FILES | kCLONE_SIGHAND |
+                                  kCLONE_THREAD | kCLONE_SYSVSEM | kCLONE_SETTLS |
+                                  kCLONE_PARENT_SETTID | kCLONE_CHILD_CLEARTID | kCLONE_DETACHED |
+                                  kCLONE_CHILD_SETTID;
 
 FutexQueue g_futexes;
 
@@ -61,17 +54,17 @@ long futex_wait(uint64_t addr, uint32_t val, uint64_t deadline, uint32_t bitset)
 long futex_wake_op(uint64_t addr, int n, uint64_t addr2, int n2, uint32_t encoded) {
   int op = (encoded >> 28) & 7, cmp = (encoded >> 24) & 15;
   uint32_t oparg = (encoded >> 12) & 0xfff, cmparg = encoded & 0xfff;
-  if (encoded & (8u << 28)) oparg = 1u << (oparg & 31);
+  if (encoded & (uint32_t(kFUTEX_OP_OPARG_SHIFT) << 28)) oparg = 1u << (oparg & 31);
   uint32_t old;
   for (;;) {
     if (!get_user(&old, addr2)) return -kEFAULT;
     uint32_t nv;
     switch (op) {
-      case 0: nv = oparg; break;
-      case 1: nv = old + oparg; break;
-      case 2: nv = old | oparg; break;
-      case 3: nv = old & ~oparg; break;
-      case 4: nv = old ^ oparg; break;
+      case kFUTEX_OP_SET: nv = oparg; break;
+      case kFUTEX_OP_ADD: nv = old + oparg; break;
+      case kFUTEX_OP_OR: nv = old | oparg; break;
+      case kFUTEX_OP_ANDN: nv = old & ~oparg; break;
+      case kFUTEX_OP_XOR: nv = old ^ oparg; break;
       default: return -kENOSYS;
     }
     uint32_t seen;
@@ -82,12 +75,12 @@ long futex_wake_op(uint64_t addr, int n, uint64_t addr2, int n2, uint32_t encode
   long woken = futex_wake(addr, n, ~0u);
   bool hit;
   switch (cmp) {
-    case 0: hit = old == cmparg; break;
-    case 1: hit = old != cmparg; break;
-    case 2: hit = int32_t(old) < int32_t(cmparg); break;
-    case 3: hit = int32_t(old) <= int32_t(cmparg); break;
-    case 4: hit = int32_t(old) > int32_t(cmparg); break;
-    case 5: hit = int32_t(old) >= int32_t(cmparg); break;
+    case kFUTEX_OP_CMP_EQ: hit = old == cmparg; break;
+    case kFUTEX_OP_CMP_NE: hit = old != cmparg; break;
+    case kFUTEX_OP_CMP_LT: hit = int32_t(old) < int32_t(cmparg); break;
+    case kFUTEX_OP_CMP_LE: hit = int32_t(old) <= int32_t(cmparg); break;
+    case kFUTEX_OP_CMP_GT: hit = int32_t(old) > int32_t(cmparg); break;
+    case kFUTEX_OP_CMP_GE: hit = int32_t(old) >= int32_t(cmparg); break;
     default: return -kENOSYS;
   }
   if (hit) woken += futex_wake(addr2, n2, ~0u);
@@ -96,15 +89,15 @@ long futex_wake_op(uint64_t addr, int n, uint64_t addr2, int n2, uint32_t encode
 
 long do_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid,
               uint64_t tls) {
-  if (!(flags & CLONE_THREAD)) return clone_process(flags, stack, parent_tid, child_tid, tls);
-  if ((flags & (CLONE_VM | CLONE_SIGHAND)) != (CLONE_VM | CLONE_SIGHAND)) return -kEINVAL;
-  if (flags & ~(kThreadFlags | 0xff)) return -kEINVAL;
+  if (!(flags & kCLONE_THREAD)) return clone_process(flags, stack, parent_tid, child_tid, tls);
+  if ((flags & (kCLONE_VM | kCLONE_SIGHAND)) != (kCLONE_VM | kCLONE_SIGHAND)) return -kEINVAL;
+  if (flags & ~(kThreadFlags | kCSIGNAL)) return -kEINVAL;
   Thread* t = clone_child_thread(flags, stack, tls);
   if (!t) return -kEAGAIN;
-  if (flags & CLONE_CHILD_CLEARTID) t->clear_child_tid = child_tid;
+  if (flags & kCLONE_CHILD_CLEARTID) t->clear_child_tid = child_tid;
   int32_t tid = t->tid;
-  if ((flags & CLONE_PARENT_SETTID) && !put_user(parent_tid, tid)) return -kEFAULT;
-  if ((flags & CLONE_CHILD_SETTID) && !put_user(child_tid, tid)) return -kEFAULT;
+  if ((flags & kCLONE_PARENT_SETTID) && !put_user(parent_tid, tid)) return -kEFAULT;
+  if ((flags & kCLONE_CHILD_SETTID) && !put_user(child_tid, tid)) return -kEFAULT;
   return tid;
 }
 
@@ -116,7 +109,7 @@ Thread* clone_child_thread(uint64_t flags, uint64_t stack, uint64_t tls) {
   if (stack) child.rsp = stack;
   child.rcx = child.rip;  // what sysret would have left
   child.r11 = child.rflags;
-  uint64_t fs = flags & CLONE_SETTLS ? tls : cpu::rdmsr(cpu::msr::kFsBase);
+  uint64_t fs = flags & kCLONE_SETTLS ? tls : cpu::rdmsr(cpu::msr::kFsBase);
   Thread* t = thread_create_user(child, fs);
   if (t) t->signal_mask = current_thread()->signal_mask;
   return t;
@@ -128,15 +121,13 @@ long sys_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t chi
 }
 
 long sys_clone3(uint64_t uargs, uint64_t size, uint64_t, uint64_t, uint64_t, uint64_t) {
-  struct {
-    uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
-  } a = {};
+  CloneArgs a = {};
   if (size < sizeof a) return -kEINVAL;
   if (!copy_from_user(&a, uargs, sizeof a)) return -kEFAULT;
-  if (a.flags & CLONE_PIDFD) return -kEINVAL;
+  if (a.flags & kCLONE_PIDFD) return -kEINVAL;
   if ((a.stack == 0) != (a.stack_size == 0)) return -kEINVAL;
-  if (a.exit_signal > 64 || (a.flags & 0xff)) return -kEINVAL;
-  if (!(a.flags & CLONE_THREAD)) a.flags |= a.exit_signal;  // clone()'s low byte
+  if (a.exit_signal > kSIGRTMAX || (a.flags & kCSIGNAL)) return -kEINVAL;
+  if (!(a.flags & kCLONE_THREAD)) a.flags |= a.exit_signal;  // clone()'s low byte
   return do_clone(a.flags, a.stack ? a.stack + a.stack_size : 0, a.parent_tid, a.child_tid,
                   a.tls);
 }
@@ -161,7 +152,7 @@ long sys_set_tid_address(uint64_t addr, uint64_t, uint64_t, uint64_t, uint64_t, 
 }
 
 long sys_set_robust_list(uint64_t head, uint64_t len, uint64_t, uint64_t, uint64_t, uint64_t) {
-  if (len != 24) return -kEINVAL;
+  if (len != sizeof(RobustListHead)) return -kEINVAL;
   current_thread()->robust_list = head;
   return 0;
 }
@@ -169,7 +160,7 @@ long sys_set_robust_list(uint64_t head, uint64_t len, uint64_t, uint64_t, uint64
 long sys_get_robust_list(uint64_t tid, uint64_t head_ptr, uint64_t len_ptr, uint64_t, uint64_t,
                          uint64_t) {
   if (tid && int(tid) != current_thread()->tid) return -kESRCH;
-  uint64_t len = 24;
+  uint64_t len = sizeof(RobustListHead);
   if (!put_user(head_ptr, current_thread()->robust_list) || !put_user(len_ptr, len))
     return -kEFAULT;
   return 0;
@@ -181,14 +172,14 @@ long sys_gettid(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
 
 long sys_arch_prctl(uint64_t code, uint64_t addr, uint64_t, uint64_t, uint64_t, uint64_t) {
   switch (code) {
-    case ARCH_SET_FS:
-    case ARCH_SET_GS:
+    case kARCH_SET_FS:
+    case kARCH_SET_GS:
       if (addr >= kUserTop) return -kEPERM;
-      cpu::wrmsr(code == ARCH_SET_FS ? cpu::msr::kFsBase : cpu::msr::kGsBase, addr);
+      cpu::wrmsr(code == kARCH_SET_FS ? cpu::msr::kFsBase : cpu::msr::kGsBase, addr);
       return 0;
-    case ARCH_GET_FS:
-    case ARCH_GET_GS: {
-      uint64_t v = cpu::rdmsr(code == ARCH_GET_FS ? cpu::msr::kFsBase : cpu::msr::kGsBase);
+    case kARCH_GET_FS:
+    case kARCH_GET_GS: {
+      uint64_t v = cpu::rdmsr(code == kARCH_GET_FS ? cpu::msr::kFsBase : cpu::msr::kGsBase);
       return put_user(addr, v) ? 0 : -kEFAULT;
     }
     default:
@@ -232,12 +223,12 @@ long sys_rseq(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
 
 long sys_futex(uint64_t addr, uint64_t op, uint64_t val, uint64_t timeout, uint64_t addr2,
                uint64_t val3) {
-  int cmd = int(op) & ~(FUTEX_PRIVATE | FUTEX_CLOCK_REALTIME);
-  bool realtime = op & FUTEX_CLOCK_REALTIME;
+  int cmd = int(op) & ~(kFUTEX_PRIVATE_FLAG | kFUTEX_CLOCK_REALTIME);
+  bool realtime = op & kFUTEX_CLOCK_REALTIME;
   switch (cmd) {
-    case FUTEX_WAIT:
-    case FUTEX_WAIT_BITSET: {
-      uint32_t bitset = cmd == FUTEX_WAIT ? ~0u : uint32_t(val3);
+    case kFUTEX_WAIT:
+    case kFUTEX_WAIT_BITSET: {
+      uint32_t bitset = cmd == kFUTEX_WAIT ? ~0u : uint32_t(val3);
       if (!bitset) return -kEINVAL;
       uint64_t deadline = 0;
       if (timeout) {
@@ -245,21 +236,21 @@ long sys_futex(uint64_t addr, uint64_t op, uint64_t val, uint64_t timeout, uint6
         if (!get_user(&ts, timeout)) return -kEFAULT;
         if (!timespec_valid(ts)) return -kEINVAL;
         // FUTEX_WAIT: relative; FUTEX_WAIT_BITSET: absolute on the chosen clock.
-        deadline = cmd == FUTEX_WAIT ? monotonic_ns() + timespec_ns(ts)
+        deadline = cmd == kFUTEX_WAIT ? monotonic_ns() + timespec_ns(ts)
                                      : absolute_to_monotonic(timespec_ns(ts), realtime);
         if (!deadline) deadline = 1;
       }
       return futex_wait(addr, uint32_t(val), deadline, bitset);
     }
-    case FUTEX_WAKE:
-    case FUTEX_WAKE_BITSET: {
-      uint32_t bitset = cmd == FUTEX_WAKE ? ~0u : uint32_t(val3);
+    case kFUTEX_WAKE:
+    case kFUTEX_WAKE_BITSET: {
+      uint32_t bitset = cmd == kFUTEX_WAKE ? ~0u : uint32_t(val3);
       if (!bitset) return -kEINVAL;
       return futex_wake(addr, int(uint32_t(val)), bitset);
     }
-    case FUTEX_REQUEUE:
-    case FUTEX_CMP_REQUEUE: {
-      if (cmd == FUTEX_CMP_REQUEUE) {
+    case kFUTEX_REQUEUE:
+    case kFUTEX_CMP_REQUEUE: {
+      if (cmd == kFUTEX_CMP_REQUEUE) {
         uint32_t cur;
         if (!get_user(&cur, addr)) return -kEFAULT;
         if (cur != uint32_t(val3)) return -kEAGAIN;
@@ -267,7 +258,7 @@ long sys_futex(uint64_t addr, uint64_t op, uint64_t val, uint64_t timeout, uint6
       int nrequeue = int(timeout > 0x7fffffff ? 0x7fffffff : timeout);  // val2 travels here
       return g_futexes.requeue(addr, addr2, int(val), nrequeue, wake_waiter);
     }
-    case FUTEX_WAKE_OP:
+    case kFUTEX_WAKE_OP:
       return futex_wake_op(addr, int(val), addr2, int(timeout), uint32_t(val3));
     default:
       return -kENOSYS;

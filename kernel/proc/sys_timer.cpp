@@ -3,6 +3,7 @@
 #include "core/clock.h"
 #include "core/thread.h"
 #include "abi/linux/errno.h"
+#include "abi/linux/time.h"
 #include "proc/process.h"
 #include "proc/signal.h"
 #include "syscall/syscall_table.h"
@@ -10,9 +11,6 @@
 
 namespace kiln {
 namespace {
-
-constexpr int ITIMER_REAL = 0, ITIMER_VIRTUAL = 1, ITIMER_PROF = 2;
-constexpr int SIGALRM = 14;
 
 uint64_t g_deadline;  // monotonic ns; 0 = disarmed
 uint64_t g_interval;
@@ -30,17 +28,10 @@ Thread* g_timer_thread;
       continue;  // re-read: the timer may have been changed meanwhile
     }
     g_deadline = g_interval ? g_deadline + g_interval : 0;
-    if (Thread* t = signal_target(&process(), SIGALRM))
-      send_signal(t, SIGALRM, 0x80 /* SI_KERNEL */, 0, 0);
+    if (Thread* t = signal_target(&process(), kSIGALRM))
+      send_signal(t, kSIGALRM, kSI_KERNEL, 0, 0);
   }
 }
-
-struct Timeval {
-  int64_t sec, usec;
-};
-struct Itimerval {
-  Timeval interval, value;
-};
 
 uint64_t ns_of(const Timeval& t) { return uint64_t(t.sec) * 1000000000 + uint64_t(t.usec) * 1000; }
 Timeval tv_of(uint64_t ns) { return Timeval{int64_t(ns / 1000000000), int64_t(ns % 1000000000 / 1000)}; }
@@ -65,8 +56,8 @@ long arm(uint64_t value_ns, uint64_t interval_ns) {
 }  // namespace
 
 long sys_setitimer(uint64_t which, uint64_t unew, uint64_t uold, uint64_t, uint64_t, uint64_t) {
-  if (which != ITIMER_REAL)
-    return which == ITIMER_VIRTUAL || which == ITIMER_PROF ? -kEOPNOTSUPP : -kEINVAL;
+  if (which != kITIMER_REAL)
+    return which == kITIMER_VIRTUAL || which == kITIMER_PROF ? -kEOPNOTSUPP : -kEINVAL;
   Itimerval old = current(), next{};
   if (unew && !get_user(&next, unew)) return -kEFAULT;
   if (unew) {
@@ -80,8 +71,8 @@ long sys_setitimer(uint64_t which, uint64_t unew, uint64_t uold, uint64_t, uint6
 }
 
 long sys_getitimer(uint64_t which, uint64_t uval, uint64_t, uint64_t, uint64_t, uint64_t) {
-  if (which != ITIMER_REAL)
-    return which == ITIMER_VIRTUAL || which == ITIMER_PROF ? -kEOPNOTSUPP : -kEINVAL;
+  if (which != kITIMER_REAL)
+    return which == kITIMER_VIRTUAL || which == kITIMER_PROF ? -kEOPNOTSUPP : -kEINVAL;
   Itimerval v = current();
   return put_user(uval, v) ? 0 : -kEFAULT;
 }

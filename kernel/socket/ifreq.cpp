@@ -6,6 +6,8 @@
 #include "net/interface.h"
 #include "net/stack.h"
 #include "abi/linux/errno.h"
+#include "abi/linux/if.h"
+#include "abi/linux/in.h"
 #include "socket/network.h"
 #include "socket/socket.h"
 #include "mm/uaccess.h"
@@ -13,44 +15,24 @@
 namespace kiln {
 namespace {
 
-constexpr uint64_t SIOCGIFNAME = 0x8910, SIOCGIFCONF = 0x8912, SIOCGIFFLAGS = 0x8913,
-                   SIOCGIFADDR = 0x8915, SIOCGIFBRDADDR = 0x8919, SIOCGIFNETMASK = 0x891b,
-                   SIOCGIFMETRIC = 0x891d, SIOCGIFMTU = 0x8921, SIOCGIFHWADDR = 0x8927,
-                   SIOCGIFINDEX = 0x8933, SIOCGIFTXQLEN = 0x8942;
-constexpr int16_t IFF_UP = 0x1, IFF_BROADCAST = 0x2, IFF_LOOPBACK = 0x8, IFF_RUNNING = 0x40,
-                  IFF_MULTICAST = 0x1000;
-constexpr uint16_t ARPHRD_ETHER = 1, ARPHRD_LOOPBACK = 772;
-
-// struct ifreq: a name, then a union whose largest member is 24 bytes.
-struct IfReq {
-  char name[16];
-  union {
-    struct {
-      uint16_t family;
-      uint8_t data[14];
-    } addr;
-    int32_t ivalue;
-    uint8_t pad[24];
-  } u;
-};
-static_assert(sizeof(IfReq) == 40);
-
-void put_ip4(IfReq* r, net::Ip4 a) {
+void put_ip4(Ifreq* r, net::Ip4 a) {
   memset(&r->u, 0, sizeof r->u);
-  r->u.addr.family = AF_INET;
+  SockaddrIn sin = {};
+  sin.family = kAF_INET;
   uint32_t be = __builtin_bswap32(a.v);
-  memcpy(r->u.addr.data + 2, &be, 4);  // sin_port stays 0
+  memcpy(sin.addr, &be, 4);  // the port stays 0
+  memcpy(&r->u.addr, &sin, sizeof sin);
 }
 
-net::Interface* by_name(net::Stack* st, const IfReq& r) {
-  char name[17];
-  memcpy(name, r.name, 16);
-  name[16] = 0;
+net::Interface* by_name(net::Stack* st, const Ifreq& r) {
+  char name[kIFNAMSIZ + 1];
+  memcpy(name, r.name, kIFNAMSIZ);
+  name[kIFNAMSIZ] = 0;
   return st->interface_by_name(name);
 }
 
-long query(net::Stack* st, uint64_t cmd, IfReq* r) {
-  if (cmd == SIOCGIFNAME) {
+long query(net::Stack* st, uint64_t cmd, Ifreq* r) {
+  if (cmd == kSIOCGIFNAME) {
     for (net::Interface* i = st->first_interface(); i; i = st->next_interface(i)) {
       if (i->index != r->u.ivalue) continue;
       memset(r->name, 0, sizeof r->name);
@@ -62,33 +44,33 @@ long query(net::Stack* st, uint64_t cmd, IfReq* r) {
   net::Interface* ifc = by_name(st, *r);
   if (!ifc) return -kENODEV;
   switch (cmd) {
-    case SIOCGIFFLAGS:
-      r->u.ivalue = ifc->up ? IFF_UP | IFF_RUNNING : 0;
-      r->u.ivalue |= ifc->loopback() ? IFF_LOOPBACK : IFF_BROADCAST | IFF_MULTICAST;
+    case kSIOCGIFFLAGS:
+      r->u.ivalue = ifc->up ? kIFF_UP | kIFF_RUNNING : 0;
+      r->u.ivalue |= ifc->loopback() ? kIFF_LOOPBACK : kIFF_BROADCAST | kIFF_MULTICAST;
       return 0;
-    case SIOCGIFADDR:
-    case SIOCGIFNETMASK:
-    case SIOCGIFBRDADDR:
+    case kSIOCGIFADDR:
+    case kSIOCGIFNETMASK:
+    case kSIOCGIFBRDADDR:
       if (!ifc->has_ip4()) return -kEADDRNOTAVAIL;
-      put_ip4(r, cmd == SIOCGIFADDR      ? ifc->ip
-                 : cmd == SIOCGIFNETMASK ? net::Ip4{net::prefix_mask(ifc->prefix)}
+      put_ip4(r, cmd == kSIOCGIFADDR      ? ifc->ip
+                 : cmd == kSIOCGIFNETMASK ? net::Ip4{net::prefix_mask(ifc->prefix)}
                                          : ifc->subnet_broadcast());
       return 0;
-    case SIOCGIFHWADDR:
+    case kSIOCGIFHWADDR:
       memset(&r->u, 0, sizeof r->u);
-      r->u.addr.family = ifc->loopback() ? ARPHRD_LOOPBACK : ARPHRD_ETHER;
+      r->u.addr.family = ifc->loopback() ? kARPHRD_LOOPBACK : kARPHRD_ETHER;
       memcpy(r->u.addr.data, ifc->mac.b, 6);
       return 0;
-    case SIOCGIFMTU:
+    case kSIOCGIFMTU:
       r->u.ivalue = int32_t(ifc->mtu);
       return 0;
-    case SIOCGIFINDEX:
+    case kSIOCGIFINDEX:
       r->u.ivalue = ifc->index;
       return 0;
-    case SIOCGIFMETRIC:
+    case kSIOCGIFMETRIC:
       r->u.ivalue = 0;
       return 0;
-    case SIOCGIFTXQLEN:
+    case kSIOCGIFTXQLEN:
       r->u.ivalue = 1000;
       return 0;
   }
@@ -98,23 +80,19 @@ long query(net::Stack* st, uint64_t cmd, IfReq* r) {
 // SIOCGIFCONF: one ifreq per interface with an IPv4 address; a null buffer
 // asks only for the length needed.
 long list(net::Stack* st, uint64_t arg) {
-  struct {
-    int32_t len;
-    int32_t pad;
-    uint64_t buf;
-  } conf;
+  Ifconf conf;
   if (!copy_from_user(&conf, arg, sizeof conf)) return -kEFAULT;
   int32_t used = 0;
   for (net::Interface* i = st->first_interface(); i; i = st->next_interface(i)) {
     if (!i->has_ip4()) continue;
     if (conf.buf) {
-      if (used + int32_t(sizeof(IfReq)) > conf.len) break;
-      IfReq r = {};
+      if (used + int32_t(sizeof(Ifreq)) > conf.len) break;
+      Ifreq r = {};
       memcpy(r.name, i->name, strlen(i->name));
       put_ip4(&r, i->ip);
       if (!copy_to_user(conf.buf + uint64_t(used), &r, sizeof r)) return -kEFAULT;
     }
-    used += int32_t(sizeof(IfReq));
+    used += int32_t(sizeof(Ifreq));
   }
   conf.len = used;
   return copy_to_user(arg, &conf, sizeof conf.len) ? 0 : -kEFAULT;
@@ -122,19 +100,21 @@ long list(net::Stack* st, uint64_t arg) {
 
 }  // namespace
 
-bool is_interface_ioctl(uint64_t cmd) { return cmd >= 0x890b && cmd <= 0x8942; }
+bool is_interface_ioctl(uint64_t cmd) { return cmd >= kSIOCADDRT && cmd <= kSIOCGIFTXQLEN; }
 
 long interface_ioctl(uint64_t cmd, uint64_t arg) {
   net::Stack* st = network_stack();
   if (!st) return -kENODEV;
-  if (cmd == SIOCGIFCONF) return list(st, arg);
-  IfReq r;
+  if (cmd == kSIOCGIFCONF) return list(st, arg);
+  Ifreq r;
   if (!copy_from_user(&r, arg, sizeof r)) return -kEFAULT;
   long e = query(st, cmd, &r);
   if (e == -kENOTTY) {
     // Setting addresses, flags, MTU or routes: the interfaces are the
     // launcher's (-W), fixed at boot.
-    static constexpr uint64_t kSetters[] = {0x890b, 0x890c, 0x8914, 0x8916, 0x891c, 0x8922, 0x8924};
+    static constexpr uint64_t kSetters[] = {kSIOCADDRT,     kSIOCDELRT,     kSIOCSIFFLAGS,
+                                            kSIOCSIFADDR,   kSIOCSIFNETMASK, kSIOCSIFMTU,
+                                            kSIOCSIFHWADDR};
     for (uint64_t setter : kSetters)
       if (cmd == setter) return -kEPERM;
   }

@@ -10,17 +10,14 @@
 #include "net/socket.h"
 #include "net/stack.h"
 #include "abi/linux/errno.h"
+#include "abi/linux/fcntl.h"
+#include "abi/linux/time.h"
 #include "socket/network.h"
 #include "proc/signal.h"
 #include "mm/uaccess.h"
 
 namespace kiln {
 namespace {
-
-// struct timeval as SO_RCVTIMEO and SO_SNDTIMEO take it on x86_64.
-struct TimeVal {
-  int64_t sec, usec;
-};
 
 // How long a blocking send sleeps when the stack is out of memory.
 constexpr uint64_t kMemoryNapNs = 10'000'000;
@@ -60,7 +57,7 @@ class InetSocket final : public Socket {
   InetSocket(net::Socket* s, int family, int t) : s_(s) {
     domain = family;
     type = t;
-    status_flags = 2;
+    status_flags = kO_RDWR;
     s_->set_wakeup(on_wakeup, this);
   }
   ~InetSocket() override {
@@ -95,7 +92,7 @@ class InetSocket final : public Socket {
         return 0;
       }
       if (r != -kEAGAIN || nonblock || nonblocking()) return r;
-      long w = wait_for_file(this, kPollIn, until);
+      long w = wait_for_file(this, kPOLLIN, until);
       if (w <= 0) return w < 0 ? w : -kEAGAIN;
     }
   }
@@ -114,11 +111,11 @@ class InetSocket final : public Socket {
     if (r != -kEINPROGRESS || nonblocking()) return r;
     // SO_SNDTIMEO bounds the wait; the handshake goes on (Linux says
     // EINPROGRESS too).
-    long w = wait_for_file(this, kPollOut, deadline_after(snd_timeout_));
+    long w = wait_for_file(this, kPOLLOUT, deadline_after(snd_timeout_));
     if (w <= 0) return w < 0 ? w : -kEINPROGRESS;
     int err = 0;
     size_t len = sizeof err;
-    s_->get_option(SOL_SOCKET, SO_ERROR, &err, &len);
+    s_->get_option(kSOL_SOCKET, kSO_ERROR, &err, &len);
     return err ? -err : 0;
   }
 
@@ -128,18 +125,18 @@ class InetSocket final : public Socket {
       if (long r = endpoint(*m.name, &to); r < 0) return r;
     UserSource src(m);
     size_t total = src.remaining, done = 0;
-    bool block = !nonblocking() && !(flags & MSG_DONTWAIT);
+    bool block = !nonblocking() && !(flags & kMSG_DONTWAIT);
     uint64_t until = deadline_after(snd_timeout_);
     for (;;) {
       long r = s_->send(src, flags, m.name && m.name->len ? &to : nullptr, monotonic_ns());
       network_kick();
       if (r > 0) done += size_t(r);
-      if (r == -kEPIPE && !(flags & MSG_NOSIGNAL))
-        send_signal(current_thread(), SIGPIPE, SI_USER, 1, 0);
+      if (r == -kEPIPE && !(flags & kMSG_NOSIGNAL))
+        send_signal(current_thread(), kSIGPIPE, kSI_USER, 1, 0);
       if (r < 0 && r != -kEAGAIN) return done ? long(done) : r;
-      if (done == total || type != SOCK_STREAM) return long(done);
+      if (done == total || type != kSOCK_STREAM) return long(done);
       if (r == -kEAGAIN && !block) return done ? long(done) : -kEAGAIN;
-      if ((r == -kEAGAIN || r == 0) && (poll_events() & kPollOut)) {
+      if ((r == -kEAGAIN || r == 0) && (poll_events() & kPOLLOUT)) {
         // Room in the queue but nothing taken: the stack had no memory for
         // it. Waiting for POLLOUT would return at once, and this loop would
         // spin where nothing preempts it (in the kernel), so the network
@@ -150,17 +147,17 @@ class InetSocket final : public Socket {
         sleep_until(until && until < nap ? until : nap);
         if (until && monotonic_ns() >= until) return done ? long(done) : -kEAGAIN;
       } else if (r == -kEAGAIN || r == 0) {
-        long w = wait_for_file(this, kPollOut, until);
+        long w = wait_for_file(this, kPOLLOUT, until);
         if (w <= 0) return done ? long(done) : w < 0 ? w : -kEAGAIN;
       }
     }
   }
 
   long recv(Message& m, int flags) override {
-    bool block = !nonblocking() && !(flags & MSG_DONTWAIT);
+    bool block = !nonblocking() && !(flags & kMSG_DONTWAIT);
     // MSG_WAITALL: a stream read goes on until the buffer is full, the
     // stream ends, or an error, timeout or signal stops it (as on Linux).
-    bool all = type == SOCK_STREAM && (flags & MSG_WAITALL) && !(flags & MSG_PEEK);
+    bool all = type == kSOCK_STREAM && (flags & kMSG_WAITALL) && !(flags & kMSG_PEEK);
     uint64_t until = deadline_after(rcv_timeout_);
     UserSink dst(m);
     size_t done = 0;
@@ -177,7 +174,7 @@ class InetSocket final : public Socket {
         continue;  // more may be queued already
       }
       if (r != -kEAGAIN || !block) return done ? long(done) : r;
-      long w = wait_for_file(this, kPollIn, until);
+      long w = wait_for_file(this, kPOLLIN, until);
       if (w <= 0) return done ? long(done) : w < 0 ? w : -kEAGAIN;
     }
   }
@@ -192,14 +189,14 @@ class InetSocket final : public Socket {
   long peer_name(SockAddr* out) override { return name(out, true); }
 
   long set_option(int level, int name, const void* val, size_t len) override {
-    if (level == SOL_SOCKET && (name == SO_RCVTIMEO || name == SO_SNDTIMEO))
-      return set_timeout(name == SO_RCVTIMEO ? &rcv_timeout_ : &snd_timeout_, val, len);
+    if (level == kSOL_SOCKET && (name == kSO_RCVTIMEO || name == kSO_SNDTIMEO))
+      return set_timeout(name == kSO_RCVTIMEO ? &rcv_timeout_ : &snd_timeout_, val, len);
     return s_->set_option(level, name, val, len);
   }
   long get_option(int level, int name, void* val, size_t* len) override {
-    if (level == SOL_SOCKET && (name == SO_RCVTIMEO || name == SO_SNDTIMEO)) {
-      uint64_t t = name == SO_RCVTIMEO ? rcv_timeout_ : snd_timeout_;
-      TimeVal tv{int64_t(t / 1'000'000'000), int64_t(t % 1'000'000'000 / 1000)};
+    if (level == kSOL_SOCKET && (name == kSO_RCVTIMEO || name == kSO_SNDTIMEO)) {
+      uint64_t t = name == kSO_RCVTIMEO ? rcv_timeout_ : snd_timeout_;
+      Timeval tv{int64_t(t / 1'000'000'000), int64_t(t % 1'000'000'000 / 1000)};
       if (*len > sizeof tv) *len = sizeof tv;
       memcpy(val, &tv, *len);
       return 0;
@@ -212,12 +209,12 @@ class InetSocket final : public Socket {
     return s_->get_option(level, name, val, len);
   }
 
-  long stat(LinuxStat* st) override {
-    *st = LinuxStat{};
+  long stat(Stat* st) override {
+    *st = Stat{};
     st->dev = 8;
     st->ino = reinterpret_cast<uint64_t>(s_) >> 4;
     st->nlink = 1;
-    st->mode = 0140777;
+    st->mode = kS_IFSOCK | 0777;
     st->blksize = 4096;
     return 0;
   }
@@ -228,7 +225,7 @@ class InetSocket final : public Socket {
   // Linux's rules: a short option is EINVAL, microseconds out of range EDOM,
   // 0 means no timeout, a negative time fails waits at once.
   static long set_timeout(uint64_t* out, const void* val, size_t len) {
-    TimeVal tv;
+    Timeval tv;
     if (len < sizeof tv) return -kEINVAL;
     memcpy(&tv, val, sizeof tv);
     if (tv.usec < 0 || tv.usec >= 1'000'000) return -kEDOM;

@@ -4,19 +4,15 @@
 
 #include "lib/mem.h"
 #include "abi/linux/errno.h"
+#include "abi/linux/ioctl.h"
 #include "mm/uaccess.h"
 
 namespace kiln {
-namespace {
-
-constexpr uint64_t FIONREAD = 0x541b;
-
-}  // namespace
 
 long IoCursor::to_user(const uint8_t* src, size_t n) {
   size_t done = 0;
   while (done < n && index < m.iovcnt) {
-    const IoVec& v = m.iov[index];
+    const Iovec& v = m.iov[index];
     size_t room = v.len - offset;
     size_t chunk = n - done < room ? n - done : room;
     if (chunk && !copy_to_user(v.base + offset, src + done, chunk)) return -kEFAULT;
@@ -30,7 +26,7 @@ long IoCursor::to_user(const uint8_t* src, size_t n) {
 long IoCursor::from_user(uint8_t* dst, size_t n) {
   size_t done = 0;
   while (done < n && index < m.iovcnt) {
-    const IoVec& v = m.iov[index];
+    const Iovec& v = m.iov[index];
     size_t left = v.len - offset;
     size_t chunk = n - done < left ? n - done : left;
     if (chunk && !copy_from_user(dst + done, v.base + offset, chunk)) return -kEFAULT;
@@ -42,7 +38,7 @@ long IoCursor::from_user(uint8_t* dst, size_t n) {
 }
 
 long Socket::read(uint64_t buf, size_t n) {
-  IoVec v{buf, n};
+  Iovec v{buf, n};
   Message m;
   m.iov = &v;
   m.iovcnt = 1;
@@ -50,7 +46,7 @@ long Socket::read(uint64_t buf, size_t n) {
 }
 
 long Socket::write(uint64_t buf, size_t n) {
-  IoVec v{buf, n};
+  Iovec v{buf, n};
   Message m;
   m.iov = &v;
   m.iovcnt = 1;
@@ -58,7 +54,7 @@ long Socket::write(uint64_t buf, size_t n) {
 }
 
 long Socket::ioctl(uint64_t cmd, uint64_t arg) {
-  if (cmd == FIONREAD) {
+  if (cmd == kFIONREAD) {
     size_t len = sizeof(int32_t);
     int32_t n = 0;
     long r = get_option(0, -1, &n, &len);  // level 0, name -1: bytes queued

@@ -6,37 +6,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "abi/linux/socket.h"
+#include "abi/linux/uio.h"
 #include "file/file.h"
 
 namespace kiln {
 
-inline constexpr int AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10, AF_NETLINK = 16;
-inline constexpr int SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_SEQPACKET = 5;
-inline constexpr int SOCK_NONBLOCK = 04000, SOCK_CLOEXEC = 02000000;
-inline constexpr int SOL_SOCKET = 1;
-inline constexpr int SO_DEBUG = 1, SO_REUSEADDR = 2, SO_TYPE = 3, SO_ERROR = 4,
-                     SO_DONTROUTE = 5, SO_BROADCAST = 6, SO_SNDBUF = 7, SO_RCVBUF = 8,
-                     SO_KEEPALIVE = 9, SO_OOBINLINE = 10, SO_LINGER = 13, SO_REUSEPORT = 15,
-                     SO_PASSCRED = 16, SO_PEERCRED = 17, SO_RCVLOWAT = 18, SO_RCVTIMEO = 20,
-                     SO_SNDTIMEO = 21, SO_ACCEPTCONN = 30, SO_PROTOCOL = 38, SO_DOMAIN = 39;
-inline constexpr int MSG_OOB = 1, MSG_PEEK = 2, MSG_DONTROUTE = 4, MSG_TRUNC = 0x20,
-                     MSG_DONTWAIT = 0x40, MSG_EOR = 0x80, MSG_WAITALL = 0x100,
-                     MSG_NOSIGNAL = 0x4000, MSG_CMSG_CLOEXEC = 0x40000000;
-inline constexpr int SHUT_RD = 0, SHUT_WR = 1, SHUT_RDWR = 2;
-inline constexpr size_t kMaxSockaddr = 128;  // sizeof(struct sockaddr_storage)
-
 struct SockAddr {
-  uint8_t bytes[kMaxSockaddr];
+  uint8_t bytes[sizeof(SockaddrStorage)];
   size_t len = 0;
 };
 
 // One sendmsg/recvmsg: the iovecs (user addresses) copied into the kernel.
-struct IoVec {
-  uint64_t base, len;
-};
 struct Message {
-  static constexpr size_t kMaxIov = 1024;
-  IoVec* iov = nullptr;
+  Iovec* iov = nullptr;
   size_t iovcnt = 0;
   SockAddr* name = nullptr;  // in: destination (sendto); out: source (recvfrom)
   int flags = 0;             // recvmsg's msg_flags on return

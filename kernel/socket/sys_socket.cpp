@@ -3,6 +3,8 @@
 #include "core/heap.h"
 #include "lib/mem.h"
 #include "abi/linux/errno.h"
+#include "abi/linux/socket.h"
+#include "abi/linux/uio.h"
 #include "socket/network.h"
 #include "socket/socket.h"
 #include "syscall/syscall_table.h"
@@ -11,21 +13,7 @@
 namespace kiln {
 namespace {
 
-struct MsgHdr {
-  uint64_t name;
-  uint32_t namelen, pad0;
-  uint64_t iov, iovlen, control, controllen;
-  int32_t flags, pad1;
-};
-static_assert(sizeof(MsgHdr) == 56);
-
-struct MmsgHdr {
-  MsgHdr hdr;
-  uint32_t len, pad;
-};
-static_assert(sizeof(MmsgHdr) == 64);
-
-constexpr int kTypeMask = 0xf;
+constexpr int kTypeMask = 0xf;  // Linux's SOCK_TYPE_MASK: the type below the SOCK_* flags
 
 Socket* socket_of(uint64_t fd, long* err) {
   File* f = fd_table().get(int64_t(fd));
@@ -41,7 +29,7 @@ Socket* socket_of(uint64_t fd, long* err) {
 }
 
 long read_addr(uint64_t uaddr, uint64_t len, SockAddr* out) {
-  if (int32_t(len) < 0 || len > kMaxSockaddr) return -kEINVAL;
+  if (int32_t(len) < 0 || len > sizeof(SockaddrStorage)) return -kEINVAL;
   if (len && !copy_from_user(out->bytes, uaddr, len)) return -kEFAULT;
   out->len = len;
   return 0;
@@ -60,29 +48,30 @@ long write_addr(const SockAddr& a, uint64_t uaddr, uint64_t ulen) {
 }
 
 long install_socket(Socket* s, int flags) {
-  if (flags & SOCK_NONBLOCK) s->status_flags |= kOpenNonblock;
-  int fd = fd_table().install(s, 0, flags & SOCK_CLOEXEC);
+  if (flags & kSOCK_NONBLOCK) s->status_flags |= kO_NONBLOCK;
+  int fd = fd_table().install(s, 0, flags & kSOCK_CLOEXEC);
   if (fd < 0) release_file(s);
   return fd;
 }
 
 long make_socket(int domain, int type, int protocol, Socket** out) {
   int base = type & kTypeMask;
-  if (domain == AF_UNIX) {
-    if (protocol != 0 && protocol != AF_UNIX) return -kEPROTONOSUPPORT;
+  if (domain == kAF_UNIX) {
+    if (protocol != 0 && protocol != kAF_UNIX) return -kEPROTONOSUPPORT;
     return make_unix_socket(base, out);
   }
-  if (domain == AF_INET || domain == AF_INET6) return make_inet_socket(domain, base, protocol, out);
+  if (domain == kAF_INET || domain == kAF_INET6)
+    return make_inet_socket(domain, base, protocol, out);
   return -kEAFNOSUPPORT;  // netlink and the rest are not offered
 }
 
 // Reads a msghdr's iovecs into kernel memory (caller frees m->iov).
-long load_message(const MsgHdr& h, Message* m, SockAddr* name) {
-  if (h.iovlen > Message::kMaxIov) return -kEMSGSIZE;
-  m->iov = static_cast<IoVec*>(kmalloc(sizeof(IoVec) * (h.iovlen ? h.iovlen : 1)));
+long load_message(const Msghdr& h, Message* m, SockAddr* name) {
+  if (h.iovlen > kUIO_MAXIOV) return -kEMSGSIZE;
+  m->iov = static_cast<Iovec*>(kmalloc(sizeof(Iovec) * (h.iovlen ? h.iovlen : 1)));
   if (!m->iov) return -kENOMEM;
   m->iovcnt = h.iovlen;
-  if (h.iovlen && !copy_from_user(m->iov, h.iov, sizeof(IoVec) * h.iovlen)) return -kEFAULT;
+  if (h.iovlen && !copy_from_user(m->iov, h.iov, sizeof(Iovec) * h.iovlen)) return -kEFAULT;
   for (size_t i = 0; i < m->iovcnt; i++)
     if (int64_t(m->iov[i].len) < 0) return -kEINVAL;
   m->name = name;
@@ -90,7 +79,7 @@ long load_message(const MsgHdr& h, Message* m, SockAddr* name) {
 }
 
 long do_sendmsg(Socket* s, uint64_t umsg, int flags) {
-  MsgHdr h;
+  Msghdr h;
   if (!get_user(&h, umsg)) return -kEFAULT;
   SockAddr dest;
   long r = h.name ? read_addr(h.name, h.namelen, &dest) : 0;
@@ -102,7 +91,7 @@ long do_sendmsg(Socket* s, uint64_t umsg, int flags) {
 }
 
 long do_recvmsg(Socket* s, uint64_t umsg, int flags) {
-  MsgHdr h;
+  Msghdr h;
   if (!get_user(&h, umsg)) return -kEFAULT;
   SockAddr from;
   Message m;
@@ -114,9 +103,9 @@ long do_recvmsg(Socket* s, uint64_t umsg, int flags) {
     uint32_t full = h.name ? uint32_t(from.len) : 0;
     uint64_t no_control = 0;
     int32_t mflags = m.flags;
-    if (!put_user(umsg + __builtin_offsetof(MsgHdr, namelen), full) ||
-        !put_user(umsg + __builtin_offsetof(MsgHdr, controllen), no_control) ||
-        !put_user(umsg + __builtin_offsetof(MsgHdr, flags), mflags))
+    if (!put_user(umsg + __builtin_offsetof(Msghdr, namelen), full) ||
+        !put_user(umsg + __builtin_offsetof(Msghdr, controllen), no_control) ||
+        !put_user(umsg + __builtin_offsetof(Msghdr, flags), mflags))
       r = -kEFAULT;
   }
   kfree(m.iov);
@@ -127,7 +116,7 @@ long do_recvmsg(Socket* s, uint64_t umsg, int flags) {
 
 long sys_socket(uint64_t domain, uint64_t type, uint64_t protocol, uint64_t, uint64_t,
                 uint64_t) {
-  if (type & ~uint64_t(kTypeMask | SOCK_NONBLOCK | SOCK_CLOEXEC)) return -kEINVAL;
+  if (type & ~uint64_t(kTypeMask | kSOCK_NONBLOCK | kSOCK_CLOEXEC)) return -kEINVAL;
   Socket* s;
   long r = make_socket(int(domain), int(type), int(protocol), &s);
   if (r < 0) return r;
@@ -136,9 +125,9 @@ long sys_socket(uint64_t domain, uint64_t type, uint64_t protocol, uint64_t, uin
 
 long sys_socketpair(uint64_t domain, uint64_t type, uint64_t protocol, uint64_t usv, uint64_t,
                     uint64_t) {
-  if (type & ~uint64_t(kTypeMask | SOCK_NONBLOCK | SOCK_CLOEXEC)) return -kEINVAL;
-  if (domain != uint64_t(AF_UNIX)) return domain == AF_INET ? -kEOPNOTSUPP : -kEAFNOSUPPORT;
-  if (protocol != 0 && protocol != uint64_t(AF_UNIX)) return -kEPROTONOSUPPORT;
+  if (type & ~uint64_t(kTypeMask | kSOCK_NONBLOCK | kSOCK_CLOEXEC)) return -kEINVAL;
+  if (domain != uint64_t(kAF_UNIX)) return domain == kAF_INET ? -kEOPNOTSUPP : -kEAFNOSUPPORT;
+  if (protocol != 0 && protocol != uint64_t(kAF_UNIX)) return -kEPROTONOSUPPORT;
   Socket *a, *b;
   long r = make_unix_pair(int(type) & kTypeMask, &a, &b);
   if (r < 0) return r;
@@ -176,7 +165,7 @@ long sys_listen(uint64_t fd, uint64_t backlog, uint64_t, uint64_t, uint64_t, uin
 
 long sys_accept4(uint64_t fd, uint64_t uaddr, uint64_t ulen, uint64_t flags, uint64_t,
                  uint64_t) {
-  if (flags & ~uint64_t(SOCK_NONBLOCK | SOCK_CLOEXEC)) return -kEINVAL;
+  if (flags & ~uint64_t(kSOCK_NONBLOCK | kSOCK_CLOEXEC)) return -kEINVAL;
   long err;
   Socket* s = socket_of(fd, &err);
   if (!s) return err;
@@ -211,7 +200,7 @@ long sys_sendto(uint64_t fd, uint64_t buf, uint64_t len, uint64_t flags, uint64_
   SockAddr dest;
   if (uaddr)
     if (long r = read_addr(uaddr, alen, &dest)) return r;
-  IoVec v{buf, len};
+  Iovec v{buf, len};
   Message m;
   m.iov = &v;
   m.iovcnt = 1;
@@ -225,7 +214,7 @@ long sys_recvfrom(uint64_t fd, uint64_t buf, uint64_t len, uint64_t flags, uint6
   Socket* s = socket_of(fd, &err);
   if (!s) return err;
   SockAddr from;
-  IoVec v{buf, len};
+  Iovec v{buf, len};
   Message m;
   m.iov = &v;
   m.iovcnt = 1;
@@ -253,14 +242,14 @@ long sys_sendmmsg(uint64_t fd, uint64_t uvec, uint64_t vlen, uint64_t flags, uin
   long err;
   Socket* s = socket_of(fd, &err);
   if (!s) return err;
-  if (vlen > 1024) vlen = 1024;  // UIO_MAXIOV, as Linux caps it
+  if (vlen > kUIO_MAXIOV) vlen = kUIO_MAXIOV;  // as Linux caps it
   uint64_t sent = 0;
   for (; sent < vlen; sent++) {
-    uint64_t at = uvec + sent * sizeof(MmsgHdr);
+    uint64_t at = uvec + sent * sizeof(Mmsghdr);
     long r = do_sendmsg(s, at, int(flags));
     if (r < 0) return sent ? long(sent) : r;
     uint32_t n = uint32_t(r);
-    if (!put_user(at + __builtin_offsetof(MmsgHdr, len), n)) return sent ? long(sent) : -kEFAULT;
+    if (!put_user(at + __builtin_offsetof(Mmsghdr, len), n)) return sent ? long(sent) : -kEFAULT;
   }
   return long(sent);
 }
@@ -271,16 +260,15 @@ long sys_recvmmsg(uint64_t fd, uint64_t uvec, uint64_t vlen, uint64_t flags, uin
   Socket* s = socket_of(fd, &err);
   if (!s) return err;
   (void)utimeout;  // checked between messages on Linux too; we stop when one would block
-  constexpr int MSG_WAITFORONE = 0x10000;
   uint64_t got = 0;
   for (; got < vlen; got++) {
-    int f = int(flags) & ~MSG_WAITFORONE;
-    if (got && (flags & MSG_WAITFORONE)) f |= MSG_DONTWAIT;
-    uint64_t at = uvec + got * sizeof(MmsgHdr);
+    int f = int(flags) & ~kMSG_WAITFORONE;
+    if (got && (flags & kMSG_WAITFORONE)) f |= kMSG_DONTWAIT;
+    uint64_t at = uvec + got * sizeof(Mmsghdr);
     long r = do_recvmsg(s, at, f);
     if (r < 0) return got ? long(got) : r;
     uint32_t n = uint32_t(r);
-    if (!put_user(at + __builtin_offsetof(MmsgHdr, len), n)) return got ? long(got) : -kEFAULT;
+    if (!put_user(at + __builtin_offsetof(Mmsghdr, len), n)) return got ? long(got) : -kEFAULT;
   }
   return long(got);
 }

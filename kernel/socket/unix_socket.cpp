@@ -6,6 +6,7 @@
 #include "core/thread.h"
 #include "lib/mem.h"
 #include "abi/linux/errno.h"
+#include "abi/linux/fcntl.h"
 #include "proc/signal.h"
 #include "socket/socket.h"
 #include "mm/uaccess.h"
@@ -18,6 +19,8 @@ constexpr size_t kStreamCapacity = 212992;  // Linux's default SO_RCVBUF
 constexpr size_t kDgramQueueBytes = 212992;
 constexpr size_t kMaxDatagram = 65536;
 constexpr int kMaxBacklog = 4096;
+// Where sun_path starts: an address no longer than that names nothing.
+constexpr size_t kPathAt = __builtin_offsetof(SockaddrUn, path);
 uint64_t g_next_ino = 1;
 
 class UnixSocket;
@@ -47,12 +50,12 @@ class UnixSocket final : public Socket {
   long set_option(int level, int name, const void* val, size_t len) override;
   long get_option(int level, int name, void* val, size_t* len) override;
   uint32_t poll_events() override;
-  long stat(LinuxStat* st) override;
+  long stat(Stat* st) override;
 
   // unlink() of the path this socket is bound to: the name goes, the socket stays.
   bool forget_path(const char* path, size_t n) {
-    if (!bound_ || name_.len != n + 2 || name_.bytes[2] == 0 ||
-        memcmp(name_.bytes + 2, path, n) != 0)
+    if (!bound_ || name_.len != n + kPathAt || name_.bytes[kPathAt] == 0 ||
+        memcmp(name_.bytes + kPathAt, path, n) != 0)
       return false;
     unlist_bound(this);
     return true;
@@ -63,7 +66,7 @@ class UnixSocket final : public Socket {
   ListNode all_node, bound_node, queue_node;
 
  private:
-  bool stream() const { return type == SOCK_STREAM; }
+  bool stream() const { return type == kSOCK_STREAM; }
   size_t stream_room() const { return peer_ && peer_->ring_ ? kStreamCapacity - peer_->used_ : 0; }
   long wait(uint32_t events, bool nonblock);
   long send_stream(Message& m, int flags);
@@ -95,19 +98,19 @@ List<UnixSocket, &UnixSocket::bound_node> g_bound;
 void unlist_bound(UnixSocket* s) { g_bound.remove(s); }
 
 UnixSocket::UnixSocket(int t) {
-  domain = AF_UNIX;
+  domain = kAF_UNIX;
   type = t;
-  status_flags = 2;  // O_RDWR
+  status_flags = kO_RDWR;
   g_all.push_back(this);
 }
 
 // No socket answers at `addr`: ENOENT if nothing is at that path, else
 // ECONNREFUSED (a stale socket file, or an abstract name nobody holds).
 long absent(const SockAddr& addr) {
-  if (addr.len <= 2 || addr.bytes[2] == 0) return -kECONNREFUSED;
+  if (addr.len <= kPathAt || addr.bytes[kPathAt] == 0) return -kECONNREFUSED;
   char path[sizeof addr.bytes];
-  size_t n = addr.len - 2;
-  memcpy(path, addr.bytes + 2, n);
+  size_t n = addr.len - kPathAt;
+  memcpy(path, addr.bytes + kPathAt, n);
   path[n] = 0;
   return vfs_exists(path) ? -kECONNREFUSED : -kENOENT;
 }
@@ -119,8 +122,8 @@ bool same_name(const SockAddr& a, const SockAddr& b) {
 // Path names compare up to their NUL; abstract ones by their whole length.
 SockAddr normalize(const SockAddr& in) {
   SockAddr out = in;
-  if (in.len > 2 && in.bytes[2] != 0) {
-    size_t n = 2;
+  if (in.len > kPathAt && in.bytes[kPathAt] != 0) {
+    size_t n = kPathAt;
     while (n < in.len && in.bytes[n]) n++;
     out.len = n;
   }
@@ -183,15 +186,15 @@ long UnixSocket::wait(uint32_t events, bool nonblock) {
 }
 
 long UnixSocket::bind(const SockAddr& addr) {
-  if (addr.len < 2 || addr.bytes[0] != AF_UNIX) return -kEINVAL;
+  if (addr.len < kPathAt || addr.bytes[0] != kAF_UNIX) return -kEINVAL;
   if (bound_) return -kEINVAL;
-  if (addr.len == 2) return -kEINVAL;  // autobind is not offered
+  if (addr.len == kPathAt) return -kEINVAL;  // autobind is not offered
   SockAddr n = normalize(addr);
   if (lookup(n)) return -kEADDRINUSE;
-  if (n.bytes[2]) {  // a path name: the socket appears in the file tree
+  if (n.bytes[kPathAt]) {  // a path name: the socket appears in the file tree
     char path[sizeof n.bytes];
-    memcpy(path, n.bytes + 2, n.len - 2);
-    path[n.len - 2] = 0;
+    memcpy(path, n.bytes + kPathAt, n.len - kPathAt);
+    path[n.len - kPathAt] = 0;
     if (long r = vfs_make_socket_node(path)) return r;
   }
   name_ = n;
@@ -211,7 +214,7 @@ long UnixSocket::listen(int backlog) {
 long UnixSocket::accept(Socket** out, SockAddr* peer, bool nonblock) {
   if (!listening_) return -kEINVAL;
   while (pending_.empty()) {
-    long r = wait(kPollIn, nonblock || nonblocking());
+    long r = wait(kPOLLIN, nonblock || nonblocking());
     if (r < 0) return r;
   }
   UnixSocket* s = pending_.pop_front();
@@ -223,10 +226,10 @@ long UnixSocket::accept(Socket** out, SockAddr* peer, bool nonblock) {
 }
 
 long UnixSocket::connect(const SockAddr& addr) {
-  if (addr.len < 2 || addr.bytes[0] != AF_UNIX) return -kEINVAL;
-  UnixSocket* target = addr.len > 2 ? lookup(addr) : nullptr;
+  if (addr.len < kPathAt || addr.bytes[0] != kAF_UNIX) return -kEINVAL;
+  UnixSocket* target = addr.len > kPathAt ? lookup(addr) : nullptr;
   if (!stream()) {
-    if (addr.len == 2) {  // AF_UNSPEC-like: dissolve the association
+    if (addr.len == kPathAt) {  // AF_UNSPEC-like: dissolve the association
       peer_ = nullptr;
       return 0;
     }
@@ -240,7 +243,7 @@ long UnixSocket::connect(const SockAddr& addr) {
   if (!target) return absent(addr);
   if (!target->listening_ || target->type != type) return -kECONNREFUSED;
   while (int(target->pending_.size()) > target->backlog_) {
-    long r = wait(kPollOut, nonblocking());
+    long r = wait(kPOLLOUT, nonblocking());
     if (r < 0) return r;
     if (!target->listening_) return -kECONNREFUSED;
   }
@@ -258,7 +261,7 @@ long UnixSocket::connect(const SockAddr& addr) {
 
 long UnixSocket::send(Message& m, int flags) {
   if (shut_wr_) {
-    if (!(flags & MSG_NOSIGNAL)) send_signal(current_thread(), SIGPIPE, SI_USER, 1, 0);
+    if (!(flags & kMSG_NOSIGNAL)) send_signal(current_thread(), kSIGPIPE, kSI_USER, 1, 0);
     return -kEPIPE;
   }
   return stream() ? send_stream(m, flags) : send_dgram(m, flags);
@@ -269,15 +272,15 @@ long UnixSocket::send_stream(Message& m, int flags) {
   if (!connected_) return -kENOTCONN;
   size_t total = m.total(), done = 0;
   IoCursor cur{m};
-  bool nonblock = nonblocking() || (flags & MSG_DONTWAIT);
+  bool nonblock = nonblocking() || (flags & kMSG_DONTWAIT);
   while (done < total) {
     if (!peer_ || peer_->shut_rd_) {
-      if (!(flags & MSG_NOSIGNAL)) send_signal(current_thread(), SIGPIPE, SI_USER, 1, 0);
+      if (!(flags & kMSG_NOSIGNAL)) send_signal(current_thread(), kSIGPIPE, kSI_USER, 1, 0);
       return done ? long(done) : -kEPIPE;
     }
     size_t room = stream_room();
     if (!room) {
-      long r = wait(kPollOut, nonblock);
+      long r = wait(kPOLLOUT, nonblock);
       if (r < 0) return done ? long(done) : r;
       continue;
     }
@@ -300,7 +303,7 @@ long UnixSocket::recv_stream(Message& m, int flags) {
   if (!connected_ && !peer_gone_) return -kEINVAL;
   size_t want = m.total();
   if (!want) return 0;
-  bool nonblock = nonblocking() || (flags & MSG_DONTWAIT);
+  bool nonblock = nonblocking() || (flags & kMSG_DONTWAIT);
   IoCursor cur{m};
   size_t done = 0;
   for (;;) {
@@ -316,15 +319,15 @@ long UnixSocket::recv_stream(Message& m, int flags) {
         left -= chunk;
         done += chunk;
       }
-      if (!(flags & MSG_PEEK)) {
+      if (!(flags & kMSG_PEEK)) {
         head_ = head;
         used_ = left;
         if (peer_) peer_->notify_watchers();  // room for the writer
       }
-      if (done == want || !(flags & MSG_WAITALL) || (flags & MSG_PEEK)) return long(done);
+      if (done == want || !(flags & kMSG_WAITALL) || (flags & kMSG_PEEK)) return long(done);
     }
     if (shut_rd_ || !peer_ || peer_->shut_wr_) return long(done);  // EOF
-    long r = wait(kPollIn, nonblock);
+    long r = wait(kPOLLIN, nonblock);
     if (r < 0) return done ? long(done) : r;
   }
 }
@@ -339,9 +342,9 @@ long UnixSocket::send_dgram(Message& m, int flags) {
   if (dest->type != type) return -kEPROTOTYPE;
   size_t len = m.total();
   if (len > kMaxDatagram) return -kEMSGSIZE;
-  bool nonblock = nonblocking() || (flags & MSG_DONTWAIT);
+  bool nonblock = nonblocking() || (flags & kMSG_DONTWAIT);
   while (dest->dgram_bytes_ + len > kDgramQueueBytes && dest->dgram_bytes_) {
-    long r = wait_for_file(dest, kPollOut, 0);  // woken when the receiver drains
+    long r = wait_for_file(dest, kPOLLOUT, 0);  // woken when the receiver drains
     if (nonblock) return -kEAGAIN;
     if (r < 0) return r;
   }
@@ -362,8 +365,8 @@ long UnixSocket::send_dgram(Message& m, int flags) {
   d->len = len;
   d->from = bound_ ? name_ : SockAddr{};
   if (!bound_) {
-    d->from.bytes[0] = AF_UNIX;
-    d->from.len = 2;
+    d->from.bytes[0] = kAF_UNIX;
+    d->from.len = kPathAt;
   }
   dest->dgrams_.push_back(d);
   dest->dgram_bytes_ += len;
@@ -372,20 +375,20 @@ long UnixSocket::send_dgram(Message& m, int flags) {
 }
 
 long UnixSocket::recv_dgram(Message& m, int flags) {
-  bool nonblock = nonblocking() || (flags & MSG_DONTWAIT);
+  bool nonblock = nonblocking() || (flags & kMSG_DONTWAIT);
   while (dgrams_.empty()) {
     if (shut_rd_) return 0;
-    long r = wait(kPollIn, nonblock);
+    long r = wait(kPOLLIN, nonblock);
     if (r < 0) return r;
   }
   Datagram* d = dgrams_.front();
   IoCursor cur{m};
   long put = cur.to_user(d->data, d->len);
   if (put < 0) return put;
-  if (size_t(put) < d->len) m.flags |= MSG_TRUNC;
+  if (size_t(put) < d->len) m.flags |= kMSG_TRUNC;
   if (m.name) *m.name = d->from;
-  long ret = (flags & MSG_TRUNC) ? long(d->len) : put;
-  if (!(flags & MSG_PEEK)) {
+  long ret = (flags & kMSG_TRUNC) ? long(d->len) : put;
+  if (!(flags & kMSG_PEEK)) {
     dgrams_.remove(d);
     dgram_bytes_ -= d->len;
     kfree(d->data);
@@ -400,10 +403,10 @@ long UnixSocket::recv(Message& m, int flags) {
 }
 
 long UnixSocket::shutdown(int how) {
-  if (how < SHUT_RD || how > SHUT_RDWR) return -kEINVAL;
+  if (how < kSHUT_RD || how > kSHUT_RDWR) return -kEINVAL;
   if (stream() && !connected_) return -kENOTCONN;
-  if (how != SHUT_WR) shut_rd_ = true;
-  if (how != SHUT_RD) shut_wr_ = true;
+  if (how != kSHUT_WR) shut_rd_ = true;
+  if (how != kSHUT_RD) shut_wr_ = true;
   notify_watchers();
   if (peer_) peer_->notify_watchers();
   return 0;
@@ -413,9 +416,9 @@ long UnixSocket::local_name(SockAddr* out) {
   if (bound_) {
     *out = name_;
   } else {
-    out->bytes[0] = AF_UNIX;
+    out->bytes[0] = kAF_UNIX;
     out->bytes[1] = 0;
-    out->len = 2;
+    out->len = kPathAt;
   }
   return 0;
 }
@@ -426,16 +429,16 @@ long UnixSocket::peer_name(SockAddr* out) {
 }
 
 long UnixSocket::set_option(int level, int name, const void* val, size_t len) {
-  if (level != SOL_SOCKET) return -kENOPROTOOPT;
+  if (level != kSOL_SOCKET) return -kENOPROTOOPT;
   if (len < sizeof(int)) return -kEINVAL;
   int v;
   memcpy(&v, val, sizeof v);
   switch (name) {
-    case SO_RCVBUF: rcvbuf_ = v * 2; return 0;  // Linux doubles for bookkeeping
-    case SO_SNDBUF: sndbuf_ = v * 2; return 0;
-    case SO_PASSCRED: passcred_ = v; return 0;
-    case SO_REUSEADDR:
-    case SO_KEEPALIVE:
+    case kSO_RCVBUF: rcvbuf_ = v * 2; return 0;  // Linux doubles for bookkeeping
+    case kSO_SNDBUF: sndbuf_ = v * 2; return 0;
+    case kSO_PASSCRED: passcred_ = v; return 0;
+    case kSO_REUSEADDR:
+    case kSO_KEEPALIVE:
       return 0;  // meaningless for AF_UNIX, accepted as on Linux
     default: return -kENOPROTOOPT;
   }
@@ -447,25 +450,25 @@ long UnixSocket::get_option(int level, int name, void* val, size_t* len) {
     memcpy(val, &n, sizeof n);
     return 0;
   }
-  if (level != SOL_SOCKET) return -kENOPROTOOPT;
-  if (name == SO_PEERCRED) {
+  if (level != kSOL_SOCKET) return -kENOPROTOOPT;
+  if (name == kSO_PEERCRED) {
     if (!peer_ && !peer_gone_) return -kENOTCONN;
-    int32_t cred[3] = {1, 0, 0};  // pid, uid, gid: the one program, as root
+    Ucred cred = {1, 0, 0};  // the one program, as root
     size_t n = *len < sizeof cred ? *len : sizeof cred;
-    memcpy(val, cred, n);
+    memcpy(val, &cred, n);
     *len = n;
     return 0;
   }
   int v;
   switch (name) {
-    case SO_TYPE: v = type; break;
-    case SO_DOMAIN: v = AF_UNIX; break;
-    case SO_PROTOCOL: v = 0; break;
-    case SO_ERROR: v = 0; break;
-    case SO_ACCEPTCONN: v = listening_; break;
-    case SO_RCVBUF: v = rcvbuf_; break;
-    case SO_SNDBUF: v = sndbuf_; break;
-    case SO_PASSCRED: v = passcred_; break;
+    case kSO_TYPE: v = type; break;
+    case kSO_DOMAIN: v = kAF_UNIX; break;
+    case kSO_PROTOCOL: v = 0; break;
+    case kSO_ERROR: v = 0; break;
+    case kSO_ACCEPTCONN: v = listening_; break;
+    case kSO_RCVBUF: v = rcvbuf_; break;
+    case kSO_SNDBUF: v = sndbuf_; break;
+    case kSO_PASSCRED: v = passcred_; break;
     default: return -kENOPROTOOPT;
   }
   size_t n = *len < sizeof v ? *len : sizeof v;
@@ -476,28 +479,28 @@ long UnixSocket::get_option(int level, int name, void* val, size_t* len) {
 
 uint32_t UnixSocket::poll_events() {
   uint32_t ev = 0;
-  if (listening_) return pending_.empty() ? 0 : kPollIn | kPollRdNorm;
+  if (listening_) return pending_.empty() ? 0 : kPOLLIN | kPOLLRDNORM;
   if (stream()) {
-    if (used_) ev |= kPollIn | kPollRdNorm;
+    if (used_) ev |= kPOLLIN | kPOLLRDNORM;
     bool peer_done = peer_gone_ || (peer_ && peer_->shut_wr_);
-    if (shut_rd_ || peer_done) ev |= kPollIn | kPollRdNorm | kPollRdHup;
-    if (peer_gone_ || (shut_rd_ && shut_wr_)) ev |= kPollHup;
-    if (connected_ && stream_room() && !shut_wr_) ev |= kPollOut | kPollWrNorm;
-    if (!connected_ && !peer_gone_) ev |= kPollOut;  // unconnected: Linux says writable
+    if (shut_rd_ || peer_done) ev |= kPOLLIN | kPOLLRDNORM | kPOLLRDHUP;
+    if (peer_gone_ || (shut_rd_ && shut_wr_)) ev |= kPOLLHUP;
+    if (connected_ && stream_room() && !shut_wr_) ev |= kPOLLOUT | kPOLLWRNORM;
+    if (!connected_ && !peer_gone_) ev |= kPOLLOUT;  // unconnected: Linux says writable
     return ev;
   }
-  if (!dgrams_.empty()) ev |= kPollIn | kPollRdNorm;
-  if (dgram_bytes_ < kDgramQueueBytes) ev |= kPollOut | kPollWrNorm;
-  if (shut_rd_) ev |= kPollRdHup | kPollIn;
+  if (!dgrams_.empty()) ev |= kPOLLIN | kPOLLRDNORM;
+  if (dgram_bytes_ < kDgramQueueBytes) ev |= kPOLLOUT | kPOLLWRNORM;
+  if (shut_rd_) ev |= kPOLLRDHUP | kPOLLIN;
   return ev;
 }
 
-long UnixSocket::stat(LinuxStat* st) {
-  *st = LinuxStat{};
+long UnixSocket::stat(Stat* st) {
+  *st = Stat{};
   st->dev = 8;  // sockfs
   st->ino = ino_;
   st->nlink = 1;
-  st->mode = 0140777;
+  st->mode = kS_IFSOCK | 0777;
   st->blksize = 4096;
   return 0;
 }
@@ -513,7 +516,7 @@ bool unix_unlink_path(const char* path) {
 }
 
 long make_unix_socket(int type, Socket** out) {
-  if (type != SOCK_STREAM && type != SOCK_DGRAM) return -kESOCKTNOSUPPORT;
+  if (type != kSOCK_STREAM && type != kSOCK_DGRAM) return -kESOCKTNOSUPPORT;
   auto s = new UnixSocket(type);
   if (!s) return -kENOMEM;
   *out = s;
@@ -521,7 +524,7 @@ long make_unix_socket(int type, Socket** out) {
 }
 
 long make_unix_pair(int type, Socket** a, Socket** b) {
-  if (type != SOCK_STREAM && type != SOCK_DGRAM) return -kESOCKTNOSUPPORT;
+  if (type != kSOCK_STREAM && type != kSOCK_DGRAM) return -kESOCKTNOSUPPORT;
   auto x = new UnixSocket(type), y = new UnixSocket(type);
   if (!x || !y || !UnixSocket::pair(x, y)) {
     delete x;

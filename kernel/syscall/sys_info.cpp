@@ -5,6 +5,11 @@
 #include "core/thread.h"
 #include "lib/mem.h"
 #include "abi/linux/errno.h"
+#include "abi/linux/prctl.h"
+#include "abi/linux/random.h"
+#include "abi/linux/resource.h"
+#include "abi/linux/sysinfo.h"
+#include "abi/linux/utsname.h"
 #include "proc/process.h"
 #include "syscall/syscall_table.h"
 #include "mm/uaccess.h"
@@ -13,29 +18,20 @@
 namespace kiln {
 namespace {
 
-constexpr int RLIMIT_STACK = 3, RLIMIT_NOFILE = 7, RLIM_NLIMITS = 16;
-constexpr uint64_t RLIM_INFINITY = ~0ull;
-constexpr uint64_t GRND_NONBLOCK = 1, GRND_RANDOM = 2, GRND_INSECURE = 4;
-constexpr int PR_SET_NAME = 15, PR_GET_NAME = 16, PR_SET_DUMPABLE = 4, PR_GET_DUMPABLE = 3;
-
-struct Utsname {
-  char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
-};
-
 void copy_field(char* dst, const char* src) {
   size_t n = strlen(src);
-  if (n > 64) n = 64;
+  if (n > kNEW_UTS_LEN) n = kNEW_UTS_LEN;
   memcpy(dst, src, n);
   dst[n] = 0;
 }
 
 uint64_t* limit(int resource) {
   Process& p = process();
-  if (!p.rlimits[RLIMIT_STACK][0]) {
+  if (!p.rlimits[kRLIMIT_STACK][0]) {
     // First use: Linux's defaults, all unlimited but stack and files.
-    for (auto& l : p.rlimits) l[0] = l[1] = RLIM_INFINITY;
-    p.rlimits[RLIMIT_STACK][0] = 8 << 20;
-    p.rlimits[RLIMIT_NOFILE][0] = p.rlimits[RLIMIT_NOFILE][1] = 1024;
+    for (auto& l : p.rlimits) l[0] = l[1] = kRLIM_INFINITY;
+    p.rlimits[kRLIMIT_STACK][0] = 8 << 20;
+    p.rlimits[kRLIMIT_NOFILE][0] = p.rlimits[kRLIMIT_NOFILE][1] = 1024;
   }
   return p.rlimits[resource];
 }
@@ -57,8 +53,8 @@ long sys_uname(uint64_t ubuf, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) 
 }
 
 long sys_sethostname(uint64_t uname, uint64_t len, uint64_t, uint64_t, uint64_t, uint64_t) {
-  if (len > 64) return -kEINVAL;
-  char name[65];
+  if (len > kNEW_UTS_LEN) return -kEINVAL;
+  char name[kNEW_UTS_LEN + 1];
   if (!copy_from_user(name, uname, len)) return -kEFAULT;
   name[len] = 0;
   memcpy(process().hostname, name, len + 1);
@@ -66,16 +62,7 @@ long sys_sethostname(uint64_t uname, uint64_t len, uint64_t, uint64_t, uint64_t,
 }
 
 long sys_sysinfo(uint64_t ubuf, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
-  struct {
-    int64_t uptime;
-    uint64_t loads[3], totalram, freeram, sharedram, bufferram, totalswap, freeswap;
-    uint16_t procs, pad;
-    uint32_t pad2;
-    uint64_t totalhigh, freehigh;
-    uint32_t mem_unit;
-    char reserved[4];
-  } s = {};
-  static_assert(sizeof(s) == 112);
+  Sysinfo s = {};
   s.uptime = int64_t(monotonic_ns() / 1000000000);
   s.totalram = total_ram_bytes();
   s.freeram = page_allocator().free_frames() * kPageSize;
@@ -87,18 +74,18 @@ long sys_sysinfo(uint64_t ubuf, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t
 long sys_prlimit64(uint64_t pid, uint64_t resource, uint64_t unew, uint64_t uold, uint64_t,
                    uint64_t) {
   if (pid && int(pid) != process().pid) return -kESRCH;
-  if (resource >= RLIM_NLIMITS) return -kEINVAL;
+  if (resource >= kRLIM_NLIMITS) return -kEINVAL;
   uint64_t* l = limit(int(resource));
-  uint64_t old[2] = {l[0], l[1]};
+  Rlimit old = {l[0], l[1]};
   if (unew) {
-    uint64_t n[2];
-    if (!copy_from_user(n, unew, sizeof n)) return -kEFAULT;
-    if (n[0] > n[1]) return -kEINVAL;
-    if (n[1] > l[1]) return -kEPERM;
-    l[0] = n[0];
-    l[1] = n[1];
+    Rlimit n;
+    if (!get_user(&n, unew)) return -kEFAULT;
+    if (n.cur > n.max) return -kEINVAL;
+    if (n.max > l[1]) return -kEPERM;
+    l[0] = n.cur;
+    l[1] = n.max;
   }
-  if (uold && !copy_to_user(uold, old, sizeof old)) return -kEFAULT;
+  if (uold && !put_user(uold, old)) return -kEFAULT;
   return 0;
 }
 
@@ -130,7 +117,7 @@ long sys_umask(uint64_t mask, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) 
 
 long sys_getrandom(uint64_t ubuf, uint64_t len, uint64_t flags, uint64_t, uint64_t,
                    uint64_t) {
-  if (flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE)) return -kEINVAL;
+  if (flags & ~(kGRND_NONBLOCK | kGRND_RANDOM | kGRND_INSECURE)) return -kEINVAL;
   if (len > 33554431) len = 33554431;  // Linux caps one call at 32 MiB - 1
   uint8_t chunk[256];
   for (uint64_t done = 0; done < len;) {
@@ -144,7 +131,7 @@ long sys_getrandom(uint64_t ubuf, uint64_t len, uint64_t flags, uint64_t, uint64
 
 long sys_prctl(uint64_t option, uint64_t arg2, uint64_t, uint64_t, uint64_t, uint64_t) {
   switch (int(option)) {
-    case PR_SET_NAME: {
+    case kPR_SET_NAME: {
       char name[16];
       long n = copy_string_from_user(name, arg2, sizeof name);
       if (n == -kEFAULT) return -kEFAULT;
@@ -152,11 +139,11 @@ long sys_prctl(uint64_t option, uint64_t arg2, uint64_t, uint64_t, uint64_t, uin
       memcpy(g_thread_name, name, sizeof name);
       return 0;
     }
-    case PR_GET_NAME:
+    case kPR_GET_NAME:
       return copy_to_user(arg2, g_thread_name, sizeof g_thread_name) ? 0 : -kEFAULT;
-    case PR_GET_DUMPABLE:
+    case kPR_GET_DUMPABLE:
       return 1;
-    case PR_SET_DUMPABLE:
+    case kPR_SET_DUMPABLE:
       return arg2 <= 1 ? 0 : -kEINVAL;
     default:
       return -kEINVAL;
@@ -164,13 +151,14 @@ long sys_prctl(uint64_t option, uint64_t arg2, uint64_t, uint64_t, uint64_t, uin
 }
 
 long sys_getrusage(uint64_t who, uint64_t ubuf, uint64_t, uint64_t, uint64_t, uint64_t) {
-  if (int(who) != 0 && int(who) != -1 && int(who) != 1) return -kEINVAL;
-  int64_t r[18] = {};
+  if (int(who) != kRUSAGE_SELF && int(who) != kRUSAGE_CHILDREN && int(who) != kRUSAGE_THREAD)
+    return -kEINVAL;
+  Rusage r = {};
   uint64_t ns = monotonic_ns();
-  r[0] = int64_t(ns / 1000000000);  // ru_utime: one CPU, all of it the program's
-  r[1] = int64_t(ns % 1000000000 / 1000);
-  r[4] = int64_t(vm_resident_pages() * 4);  // ru_maxrss in KiB
-  return copy_to_user(ubuf, r, sizeof r) ? 0 : -kEFAULT;
+  // One CPU, all of it the program's.
+  r.utime = Timeval{int64_t(ns / 1000000000), int64_t(ns % 1000000000 / 1000)};
+  r.maxrss = int64_t(vm_resident_pages() * 4);
+  return put_user(ubuf, r) ? 0 : -kEFAULT;
 }
 
 }  // namespace kiln

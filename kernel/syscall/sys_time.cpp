@@ -2,6 +2,7 @@
 #include "core/clock.h"
 #include "core/thread.h"
 #include "abi/linux/errno.h"
+#include "abi/linux/time.h"
 #include "proc/signal.h"
 #include "syscall/syscall_table.h"
 #include "mm/user_time.h"
@@ -10,29 +11,23 @@
 namespace kiln {
 namespace {
 
-constexpr int CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2,
-              CLOCK_THREAD_CPUTIME_ID = 3, CLOCK_MONOTONIC_RAW = 4, CLOCK_REALTIME_COARSE = 5,
-              CLOCK_MONOTONIC_COARSE = 6, CLOCK_BOOTTIME = 7, CLOCK_REALTIME_ALARM = 8,
-              CLOCK_BOOTTIME_ALARM = 9, CLOCK_TAI = 11;
-constexpr int TIMER_ABSTIME = 1;
-
 // Returns false for an unknown clock.
 bool clock_now(int id, int64_t* ns) {
   switch (id) {
-    case CLOCK_REALTIME:
-    case CLOCK_REALTIME_COARSE:
-    case CLOCK_REALTIME_ALARM:
-    case CLOCK_TAI:
+    case kCLOCK_REALTIME:
+    case kCLOCK_REALTIME_COARSE:
+    case kCLOCK_REALTIME_ALARM:
+    case kCLOCK_TAI:
       *ns = realtime_ns();
       return true;
-    case CLOCK_MONOTONIC:
-    case CLOCK_MONOTONIC_RAW:
-    case CLOCK_MONOTONIC_COARSE:
-    case CLOCK_BOOTTIME:
-    case CLOCK_BOOTTIME_ALARM:
+    case kCLOCK_MONOTONIC:
+    case kCLOCK_MONOTONIC_RAW:
+    case kCLOCK_MONOTONIC_COARSE:
+    case kCLOCK_BOOTTIME:
+    case kCLOCK_BOOTTIME_ALARM:
     // One program on one CPU: its CPU time is approximated by time since boot.
-    case CLOCK_PROCESS_CPUTIME_ID:
-    case CLOCK_THREAD_CPUTIME_ID:
+    case kCLOCK_PROCESS_CPUTIME_ID:
+    case kCLOCK_THREAD_CPUTIME_ID:
       *ns = int64_t(monotonic_ns());
       return true;
     default:
@@ -76,12 +71,12 @@ long sys_clock_getres(uint64_t id, uint64_t uts, uint64_t, uint64_t, uint64_t, u
 long sys_gettimeofday(uint64_t utv, uint64_t utz, uint64_t, uint64_t, uint64_t, uint64_t) {
   if (utv) {
     int64_t ns = realtime_ns();
-    int64_t tv[2] = {ns / 1000000000, (ns % 1000000000) / 1000};
-    if (!copy_to_user(utv, tv, sizeof tv)) return -kEFAULT;
+    Timeval tv{ns / 1000000000, (ns % 1000000000) / 1000};
+    if (!put_user(utv, tv)) return -kEFAULT;
   }
   if (utz) {
-    int32_t tz[2] = {0, 0};
-    if (!copy_to_user(utz, tz, sizeof tz)) return -kEFAULT;
+    Timezone tz{0, 0};
+    if (!put_user(utz, tz)) return -kEFAULT;
   }
   return 0;
 }
@@ -103,23 +98,23 @@ long sys_clock_nanosleep(uint64_t id, uint64_t flags, uint64_t ureq, uint64_t ur
                          uint64_t) {
   int64_t now;
   if (!clock_now(int(id), &now)) return -kEINVAL;
-  if (id == CLOCK_THREAD_CPUTIME_ID) return -kEINVAL;
+  if (id == kCLOCK_THREAD_CPUTIME_ID) return -kEINVAL;
   Timespec req;
   if (!get_user(&req, ureq)) return -kEFAULT;
   if (!timespec_valid(req)) return -kEINVAL;
   uint64_t ns = timespec_ns(req);
-  bool realtime = id == CLOCK_REALTIME || id == CLOCK_REALTIME_ALARM || id == CLOCK_TAI;
-  uint64_t deadline = (flags & TIMER_ABSTIME) ? absolute_to_monotonic(ns, realtime)
+  bool realtime = id == kCLOCK_REALTIME || id == kCLOCK_REALTIME_ALARM || id == kCLOCK_TAI;
+  uint64_t deadline = (flags & kTIMER_ABSTIME) ? absolute_to_monotonic(ns, realtime)
                                               : monotonic_ns() + ns;
   // An absolute sleep has no remainder to report.
-  return sleep_to(deadline, (flags & TIMER_ABSTIME) ? 0 : urem);
+  return sleep_to(deadline, (flags & kTIMER_ABSTIME) ? 0 : urem);
 }
 
 long sys_times(uint64_t ubuf, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
-  int64_t ticks = int64_t(monotonic_ns() / 10000000);  // USER_HZ = 100
+  int64_t ticks = int64_t(monotonic_ns() / (1000000000 / kUSER_HZ));
   if (ubuf) {
-    int64_t t[4] = {ticks, 0, 0, 0};
-    if (!copy_to_user(ubuf, t, sizeof t)) return -kEFAULT;
+    Tms t{ticks, 0, 0, 0};
+    if (!put_user(ubuf, t)) return -kEFAULT;
   }
   return ticks;
 }

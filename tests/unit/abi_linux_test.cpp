@@ -35,15 +35,14 @@ const AbiCheck kLibcChecks[] = {
     // The names kernel code uses most, as a program sees them.
     ABI_SAME(ENOENT), ABI_SAME(EAGAIN), ABI_SAME(EINVAL), ABI_SAME(EINPROGRESS),
 
-    // stat.h
-    ABI_SAME(S_IFMT), ABI_SAME(S_IFSOCK), ABI_SAME(S_IFLNK), ABI_SAME(S_IFREG),
-    ABI_SAME(S_IFBLK), ABI_SAME(S_IFDIR), ABI_SAME(S_IFCHR), ABI_SAME(S_IFIFO),
-    ABI_SAME(UTIME_NOW), ABI_SAME(UTIME_OMIT), ABI_SAME(ST_RDONLY),
-    ABI_SAME(X_OK), ABI_SAME(W_OK), ABI_SAME(R_OK),
+    // stat.h, statfs.h, and fcntl.h's access() modes
+    ABI_SAME(S_IFMT), ABI_SAME(S_IFSOCK), ABI_SAME(S_IFLNK), ABI_SAME(S_IFREG), ABI_SAME(S_IFBLK),
+    ABI_SAME(S_IFDIR), ABI_SAME(S_IFCHR), ABI_SAME(S_IFIFO), ABI_SAME(S_ISGID), ABI_SAME(UTIME_NOW),
+    ABI_SAME(UTIME_OMIT), ABI_SAME(ST_RDONLY), ABI_SAME(X_OK), ABI_SAME(W_OK), ABI_SAME(R_OK),
 
     // dirent.h
-    ABI_SAME(DT_UNKNOWN), ABI_SAME(DT_FIFO), ABI_SAME(DT_CHR), ABI_SAME(DT_DIR),
-    ABI_SAME(DT_BLK), ABI_SAME(DT_REG), ABI_SAME(DT_LNK), ABI_SAME(DT_SOCK),
+    ABI_SAME(DT_UNKNOWN), ABI_SAME(DT_FIFO), ABI_SAME(DT_CHR), ABI_SAME(DT_DIR), ABI_SAME(DT_BLK),
+    ABI_SAME(DT_REG), ABI_SAME(DT_LNK), ABI_SAME(DT_SOCK),
     ABI_FIELD(LinuxDirent64, ino, struct dirent64, d_ino),
     ABI_FIELD(LinuxDirent64, off, struct dirent64, d_off),
     ABI_FIELD(LinuxDirent64, reclen, struct dirent64, d_reclen),
@@ -76,23 +75,25 @@ const AbiCheck kLibcChecks[] = {
     ABI_FIELD(SockaddrStorage, family, struct sockaddr_storage, ss_family),
     ABI_SIZE(Msghdr, struct msghdr), ABI_FIELD(Msghdr, name, struct msghdr, msg_name),
     ABI_FIELD(Msghdr, namelen, struct msghdr, msg_namelen),
-    ABI_FIELD(Msghdr, iov, struct msghdr, msg_iov), ABI_FIELD(Msghdr, iovlen, struct msghdr, msg_iovlen),
+    ABI_FIELD(Msghdr, iov, struct msghdr, msg_iov),
+    ABI_FIELD(Msghdr, iovlen, struct msghdr, msg_iovlen),
     ABI_FIELD(Msghdr, control, struct msghdr, msg_control),
     ABI_FIELD(Msghdr, controllen, struct msghdr, msg_controllen),
     ABI_FIELD(Msghdr, flags, struct msghdr, msg_flags), ABI_SIZE(Mmsghdr, struct mmsghdr),
-    ABI_FIELD(Mmsghdr, hdr, struct mmsghdr, msg_hdr), ABI_FIELD(Mmsghdr, len, struct mmsghdr, msg_len),
-    ABI_SIZE(Linger, struct linger), ABI_FIELD(Linger, onoff, struct linger, l_onoff),
+    ABI_FIELD(Mmsghdr, hdr, struct mmsghdr, msg_hdr),
+    ABI_FIELD(Mmsghdr, len, struct mmsghdr, msg_len), ABI_SIZE(Linger, struct linger),
+    ABI_FIELD(Linger, onoff, struct linger, l_onoff),
     ABI_FIELD(Linger, linger, struct linger, l_linger), ABI_SIZE(Ucred, struct ucred),
     ABI_FIELD(Ucred, pid, struct ucred, pid), ABI_FIELD(Ucred, uid, struct ucred, uid),
     ABI_FIELD(Ucred, gid, struct ucred, gid),
 
     // if.h
     ABI_SAME(IFF_UP), ABI_SAME(IFF_BROADCAST), ABI_SAME(IFF_LOOPBACK), ABI_SAME(IFF_RUNNING),
-    ABI_SAME(IFF_MULTICAST), ABI_SAME(ARPHRD_ETHER), ABI_SAME(ARPHRD_LOOPBACK),
-    ABI_SAME(IFNAMSIZ), ABI_SIZE(Ifreq, struct ifreq), ABI_FIELD(Ifreq, name, struct ifreq, ifr_name),
-    ABI_FIELD(Ifreq, u.addr, struct ifreq, ifr_addr), ABI_FIELD(Ifreq, u.ivalue, struct ifreq, ifr_ifindex),
-    ABI_SIZE(Ifconf, struct ifconf), ABI_FIELD(Ifconf, len, struct ifconf, ifc_len),
-    ABI_FIELD(Ifconf, buf, struct ifconf, ifc_buf),
+    ABI_SAME(IFF_MULTICAST), ABI_SAME(ARPHRD_ETHER), ABI_SAME(ARPHRD_LOOPBACK), ABI_SAME(IFNAMSIZ),
+    ABI_SIZE(Ifreq, struct ifreq), ABI_FIELD(Ifreq, name, struct ifreq, ifr_name),
+    ABI_FIELD(Ifreq, u.addr, struct ifreq, ifr_addr),
+    ABI_FIELD(Ifreq, u.ivalue, struct ifreq, ifr_ifindex), ABI_SIZE(Ifconf, struct ifconf),
+    ABI_FIELD(Ifconf, len, struct ifconf, ifc_len), ABI_FIELD(Ifconf, buf, struct ifconf, ifc_buf),
 };
 
 void expect_same(const AbiCheck* rows, size_t n) {

@@ -21,15 +21,15 @@ std::vector<Vma> all(const VmaSet& s) {
 TEST(VmaSet, InsertMergesEqualNeighboursOnly) {
   static VmaSet s;
   s = VmaSet{};
-  ASSERT_TRUE(s.insert({10 * P, 20 * P, kProtRead, 0}));
-  ASSERT_TRUE(s.insert({20 * P, 30 * P, kProtRead, 0}));  // same: merged
-  ASSERT_TRUE(s.insert({30 * P, 40 * P, kProtRead | kProtWrite, 0}));  // different prot
-  EXPECT_FALSE(s.insert({15 * P, 25 * P, kProtRead, 0})) << "overlap refused";
+  ASSERT_TRUE(s.insert({10 * P, 20 * P, kPROT_READ, 0}));
+  ASSERT_TRUE(s.insert({20 * P, 30 * P, kPROT_READ, 0}));  // same: merged
+  ASSERT_TRUE(s.insert({30 * P, 40 * P, kPROT_READ | kPROT_WRITE, 0}));  // different prot
+  EXPECT_FALSE(s.insert({15 * P, 25 * P, kPROT_READ, 0})) << "overlap refused";
   auto v = all(s);
   ASSERT_EQ(v.size(), 2u);
   EXPECT_EQ(v[0].start, 10 * P);
   EXPECT_EQ(v[0].end, 30 * P);
-  EXPECT_EQ(v[1].prot, kProtRead | kProtWrite);
+  EXPECT_EQ(v[1].prot, kPROT_READ | kPROT_WRITE);
   EXPECT_EQ(s.find(29 * P)->start, 10 * P);
   EXPECT_EQ(s.find(9 * P), nullptr);
   EXPECT_TRUE(s.covered(12 * P, 35 * P));
@@ -39,8 +39,8 @@ TEST(VmaSet, InsertMergesEqualNeighboursOnly) {
 TEST(VmaSet, RemoveSplitsAndReportsPieces) {
   static VmaSet s;
   s = VmaSet{};
-  s.insert({0x10000, 0x20000, kProtRead, 0});
-  s.insert({0x30000, 0x40000, kProtRead, 0});
+  s.insert({0x10000, 0x20000, kPROT_READ, 0});
+  s.insert({0x30000, 0x40000, kPROT_READ, 0});
   std::vector<Vma> removed;
   ASSERT_TRUE(s.remove(0x18000, 0x38000,
                        [](const Vma& v, void* ctx) { static_cast<std::vector<Vma>*>(ctx)->push_back(v); },
@@ -59,20 +59,20 @@ TEST(VmaSet, RemoveSplitsAndReportsPieces) {
 TEST(VmaSet, ProtectSplitsThenMergesBack) {
   static VmaSet s;
   s = VmaSet{};
-  s.insert({0, 10 * P, kProtRead | kProtWrite, 0});
-  ASSERT_TRUE(s.protect(3 * P, 4 * P, kProtRead));
+  s.insert({0, 10 * P, kPROT_READ | kPROT_WRITE, 0});
+  ASSERT_TRUE(s.protect(3 * P, 4 * P, kPROT_READ));
   EXPECT_EQ(s.size(), 3u);
-  EXPECT_EQ(s.find(3 * P)->prot, kProtRead);
-  ASSERT_TRUE(s.protect(3 * P, 4 * P, kProtRead | kProtWrite));
+  EXPECT_EQ(s.find(3 * P)->prot, kPROT_READ);
+  ASSERT_TRUE(s.protect(3 * P, 4 * P, kPROT_READ | kPROT_WRITE));
   EXPECT_EQ(s.size(), 1u) << "equal neighbours merge again";
-  EXPECT_FALSE(s.protect(9 * P, 11 * P, kProtRead)) << "part of the range is unmapped";
+  EXPECT_FALSE(s.protect(9 * P, 11 * P, kPROT_READ)) << "part of the range is unmapped";
 }
 
 TEST(VmaSet, FindGapTopDown) {
   static VmaSet s;
   s = VmaSet{};
-  s.insert({100 * P, 200 * P, kProtRead, 0});
-  s.insert({250 * P, 300 * P, kProtRead, 0});
+  s.insert({100 * P, 200 * P, kPROT_READ, 0});
+  s.insert({250 * P, 300 * P, kPROT_READ, 0});
   uint64_t at;
   ASSERT_TRUE(s.find_gap(10 * P, 16 * P, 400 * P, &at));
   EXPECT_EQ(at, 390 * P) << "highest gap first";
@@ -89,17 +89,17 @@ TEST(VmaSet, FileMappingsCountPiecesThroughHooks) {
   static int refs;
   refs = 1;
   s.set_hooks({[](const Vma&) { refs++; }, [](const Vma&) { refs--; }});
-  ASSERT_TRUE(s.insert({0, 8 * P, kProtRead, 0, 0, 0x1234, 0}));
-  ASSERT_TRUE(s.protect(2 * P, 3 * P, kProtRead | kProtWrite));  // two splits
+  ASSERT_TRUE(s.insert({0, 8 * P, kPROT_READ, 0, 0, 0x1234, 0}));
+  ASSERT_TRUE(s.protect(2 * P, 3 * P, kPROT_READ | kPROT_WRITE));  // two splits
   EXPECT_EQ(refs, 3);
   EXPECT_EQ(s.find(2 * P)->file_offset, 2 * P) << "the offset follows the split";
-  ASSERT_TRUE(s.protect(2 * P, 3 * P, kProtRead));  // merged back
+  ASSERT_TRUE(s.protect(2 * P, 3 * P, kPROT_READ));  // merged back
   EXPECT_EQ(refs, 1);
 }
 
 // --- Edge cases, capacity, and a model-checked churn.
 
-Vma anon(uint64_t s, uint64_t e, uint32_t prot = kProtRead) { return {s * P, e * P, prot, 0}; }
+Vma anon(uint64_t s, uint64_t e, uint32_t prot = kPROT_READ) { return {s * P, e * P, prot, 0}; }
 
 TEST(VmaSet, InsertRefusesEmptyAndOverlappingRanges) {
   static VmaSet s;
@@ -131,26 +131,26 @@ TEST(VmaSet, InsertBridgingTwoNeighboursMergesAllThree) {
 TEST(VmaSet, MergeNeedsEqualFlagsAndContinuousBackingAndFile) {
   static VmaSet s;
   s = VmaSet{};
-  ASSERT_TRUE(s.insert({0, P, kProtRead, kVmaHeap}));
-  ASSERT_TRUE(s.insert({P, 2 * P, kProtRead, 0}));
+  ASSERT_TRUE(s.insert({0, P, kPROT_READ, kVmaHeap}));
+  ASSERT_TRUE(s.insert({P, 2 * P, kPROT_READ, 0}));
   EXPECT_EQ(s.size(), 2u) << "flags differ";
   s = VmaSet{};
-  ASSERT_TRUE(s.insert({0, P, kProtRead, 0, 0x100000}));
-  ASSERT_TRUE(s.insert({P, 2 * P, kProtRead, 0, 0x100000 + P}));
+  ASSERT_TRUE(s.insert({0, P, kPROT_READ, 0, 0x100000}));
+  ASSERT_TRUE(s.insert({P, 2 * P, kPROT_READ, 0, 0x100000 + P}));
   EXPECT_EQ(s.size(), 1u) << "the backing continues";
-  ASSERT_TRUE(s.insert({2 * P, 3 * P, kProtRead, 0, 0x900000}));
+  ASSERT_TRUE(s.insert({2 * P, 3 * P, kPROT_READ, 0, 0x900000}));
   EXPECT_EQ(s.size(), 2u) << "the backing jumps";
-  ASSERT_TRUE(s.insert({3 * P, 4 * P, kProtRead, 0, 0}));
+  ASSERT_TRUE(s.insert({3 * P, 4 * P, kPROT_READ, 0, 0}));
   EXPECT_EQ(s.size(), 3u) << "backed next to anonymous";
   s = VmaSet{};
-  ASSERT_TRUE(s.insert({0, P, kProtRead, 0, 0, 7, 0}));
-  ASSERT_TRUE(s.insert({P, 2 * P, kProtRead, 0, 0, 7, P}));
+  ASSERT_TRUE(s.insert({0, P, kPROT_READ, 0, 0, 7, 0}));
+  ASSERT_TRUE(s.insert({P, 2 * P, kPROT_READ, 0, 0, 7, P}));
   EXPECT_EQ(s.size(), 1u) << "the file offset continues";
-  ASSERT_TRUE(s.insert({2 * P, 3 * P, kProtRead, 0, 0, 7, 0}));
+  ASSERT_TRUE(s.insert({2 * P, 3 * P, kPROT_READ, 0, 0, 7, 0}));
   EXPECT_EQ(s.size(), 2u) << "the file offset jumps back";
-  ASSERT_TRUE(s.insert({3 * P, 4 * P, kProtRead, 0, 0, 8, P}));
+  ASSERT_TRUE(s.insert({3 * P, 4 * P, kPROT_READ, 0, 0, 8, P}));
   EXPECT_EQ(s.size(), 3u) << "another file";
-  ASSERT_TRUE(s.insert({4 * P, 5 * P, kProtRead, 0, 0, 0, 0}));
+  ASSERT_TRUE(s.insert({4 * P, 5 * P, kPROT_READ, 0, 0, 0, 0}));
   EXPECT_EQ(s.size(), 4u) << "anonymous next to a file";
 }
 
@@ -158,7 +158,7 @@ TEST(VmaSet, FindOverlapsAndCoveredAtTheEdges) {
   static VmaSet s;
   s = VmaSet{};
   ASSERT_TRUE(s.insert(anon(10, 20)));
-  ASSERT_TRUE(s.insert(anon(20, 30, kProtRead | kProtWrite)));
+  ASSERT_TRUE(s.insert(anon(20, 30, kPROT_READ | kPROT_WRITE)));
   ASSERT_TRUE(s.insert(anon(40, 50)));
   EXPECT_EQ(s.find(10 * P)->start, 10 * P);
   EXPECT_EQ(s.find(20 * P - 1)->start, 10 * P);
@@ -183,7 +183,7 @@ TEST(VmaSet, FindOverlapsAndCoveredAtTheEdges) {
 TEST(VmaSet, RemoveEdgeCases) {
   static VmaSet s;
   s = VmaSet{};
-  ASSERT_TRUE(s.insert({10 * P, 20 * P, kProtRead, 0, 0x40000000}));
+  ASSERT_TRUE(s.insert({10 * P, 20 * P, kPROT_READ, 0, 0x40000000}));
   int calls = 0;
   auto count = [](const Vma&, void* ctx) { ++*static_cast<int*>(ctx); };
   EXPECT_TRUE(s.remove(30 * P, 40 * P, count, &calls)) << "nothing mapped there";
@@ -220,27 +220,27 @@ TEST(VmaSet, ProtectEdgeCases) {
   static VmaSet s;
   s = VmaSet{};
   ASSERT_TRUE(s.insert(anon(0, 10)));
-  ASSERT_TRUE(s.insert(anon(10, 20, kProtRead | kProtWrite)));
-  EXPECT_FALSE(s.protect(15 * P, 25 * P, kProtRead)) << "partly unmapped";
+  ASSERT_TRUE(s.insert(anon(10, 20, kPROT_READ | kPROT_WRITE)));
+  EXPECT_FALSE(s.protect(15 * P, 25 * P, kPROT_READ)) << "partly unmapped";
   EXPECT_EQ(s.size(), 2u) << "a refused protect changes nothing";
   // The whole second area becomes equal to the first: one area.
-  ASSERT_TRUE(s.protect(10 * P, 20 * P, kProtRead));
+  ASSERT_TRUE(s.protect(10 * P, 20 * P, kPROT_READ));
   ASSERT_EQ(s.size(), 1u);
   // The front and the tail: splits at one end only.
-  ASSERT_TRUE(s.protect(0, 2 * P, kProtRead | kProtExec));
-  ASSERT_TRUE(s.protect(18 * P, 20 * P, kProtRead | kProtExec));
+  ASSERT_TRUE(s.protect(0, 2 * P, kPROT_READ | kPROT_EXEC));
+  ASSERT_TRUE(s.protect(18 * P, 20 * P, kPROT_READ | kPROT_EXEC));
   ASSERT_EQ(s.size(), 3u);
-  EXPECT_EQ(s.find(P)->prot, kProtRead | kProtExec);
-  EXPECT_EQ(s.find(2 * P)->prot, kProtRead);
-  EXPECT_EQ(s.find(19 * P)->prot, kProtRead | kProtExec);
+  EXPECT_EQ(s.find(P)->prot, kPROT_READ | kPROT_EXEC);
+  EXPECT_EQ(s.find(2 * P)->prot, kPROT_READ);
+  EXPECT_EQ(s.find(19 * P)->prot, kPROT_READ | kPROT_EXEC);
   // A range spanning all three, then back: everything merges to one.
   ASSERT_TRUE(s.protect(P, 19 * P, 0));
   EXPECT_EQ(s.size(), 3u);
   EXPECT_EQ(s.find(0)->end, P);
   EXPECT_EQ(s.find(P)->end, 19 * P);
-  ASSERT_TRUE(s.protect(0, 20 * P, kProtRead));
+  ASSERT_TRUE(s.protect(0, 20 * P, kPROT_READ));
   EXPECT_EQ(s.size(), 1u);
-  EXPECT_TRUE(s.protect(5 * P, 5 * P, kProtWrite)) << "an empty range";
+  EXPECT_TRUE(s.protect(5 * P, 5 * P, kPROT_WRITE)) << "an empty range";
   EXPECT_EQ(s.size(), 1u);
 }
 
@@ -283,7 +283,7 @@ TEST(VmaSet, FindGapEdgeCases) {
   s = VmaSet{};
   ASSERT_TRUE(s.find_gap(P, 0, ~0ull, &at));
   EXPECT_EQ(at, ~0ull - P);
-  s.insert({~0ull - 2 * P, ~0ull, kProtRead, 0});
+  s.insert({~0ull - 2 * P, ~0ull, kPROT_READ, 0});
   ASSERT_TRUE(s.find_gap(P, 0, ~0ull, &at));
   EXPECT_EQ(at, ~0ull - 3 * P);
 }
@@ -313,14 +313,14 @@ TEST(VmaSet, CapacityIsEnforcedWithoutDamage) {
   EXPECT_TRUE(s.covered(0, 5 * P));
   // Protecting the middle needs two more areas: refused, with one slot free
   // too; every page keeps its protection.
-  EXPECT_FALSE(s.protect(P, 2 * P, kProtRead | kProtWrite));
+  EXPECT_FALSE(s.protect(P, 2 * P, kPROT_READ | kPROT_WRITE));
   ASSERT_TRUE(s.remove(2 * N * P, (2 * N + 1) * P));
-  EXPECT_FALSE(s.protect(P, 2 * P, kProtRead | kProtWrite));
-  for (uint64_t a = 0; a < 5 * P; a += P) EXPECT_EQ(s.find(a)->prot, kProtRead);
+  EXPECT_FALSE(s.protect(P, 2 * P, kPROT_READ | kPROT_WRITE));
+  for (uint64_t a = 0; a < 5 * P; a += P) EXPECT_EQ(s.find(a)->prot, kPROT_READ);
   EXPECT_TRUE(s.covered(0, 5 * P));
   // Changing whole areas and removing them always works.
-  ASSERT_TRUE(s.protect(0, 5 * P, kProtRead | kProtWrite));
-  EXPECT_EQ(s.find(4 * P)->prot, kProtRead | kProtWrite);
+  ASSERT_TRUE(s.protect(0, 5 * P, kPROT_READ | kPROT_WRITE));
+  EXPECT_EQ(s.find(4 * P)->prot, kPROT_READ | kPROT_WRITE);
   ASSERT_TRUE(s.remove(0, 5 * P));
   EXPECT_EQ(s.find(0), nullptr);
 }
@@ -351,7 +351,7 @@ TEST(VmaSet, MatchesAPageModelUnderChurn) {
     switch (pick(4)) {
       case 0:
       case 1: {  // insert: anonymous, backed, or file; always continuous per page
-        uint32_t prot = pick(2) ? kProtRead : kProtRead | kProtWrite;
+        uint32_t prot = pick(2) ? kPROT_READ : kPROT_READ | kPROT_WRITE;
         uint32_t flags = pick(8) == 0 ? kVmaHeap : 0;
         int kind = int(pick(3));
         Vma v{a * P, b * P, prot, flags};
@@ -374,7 +374,7 @@ TEST(VmaSet, MatchesAPageModelUnderChurn) {
         break;
       }
       default: {
-        uint32_t prot = uint32_t(pick(8)) & (kProtRead | kProtWrite | kProtExec);
+        uint32_t prot = uint32_t(pick(8)) & (kPROT_READ | kPROT_WRITE | kPROT_EXEC);
         bool covered = true;
         for (uint64_t i = a; i < b; i++) covered &= m[i].mapped;
         ASSERT_EQ(s.covered(a * P, b * P), covered) << "step " << step;

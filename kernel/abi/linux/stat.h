@@ -10,6 +10,7 @@ namespace kiln::inline abi {
 inline constexpr uint32_t kS_IFMT = 0170000, kS_IFSOCK = 0140000, kS_IFLNK = 0120000,
                           kS_IFREG = 0100000, kS_IFBLK = 0060000, kS_IFDIR = 0040000,
                           kS_IFCHR = 0020000, kS_IFIFO = 0010000;
+inline constexpr uint32_t kS_ISGID = 02000;  // on a directory: new files take its group
 
 // utimensat's tv_nsec values that are not times.
 inline constexpr int64_t kUTIME_NOW = (1l << 30) - 1, kUTIME_OMIT = (1l << 30) - 2;
@@ -24,7 +25,9 @@ struct Stat {
 };
 static_assert(sizeof(Stat) == 144);
 
-inline constexpr uint32_t kSTATX_BASIC_STATS = 0x7ff, kSTATX_RESERVED = 0x80000000;  // STATX__RESERVED
+// statx's mask: what it filled in, and the bit reserved for a future struct.
+inline constexpr uint32_t kSTATX_BASIC_STATS = 0x7ff;
+inline constexpr uint32_t kSTATX_RESERVED = 0x80000000;  // STATX__RESERVED
 
 struct StatxTimestamp {
   int64_t sec;

@@ -11,9 +11,7 @@ inline constexpr uint32_t kOPOST = 0x1, kONLCR = 0x4;                 // c_oflag
 inline constexpr uint32_t kB38400 = 0xf, kCS8 = 0x30, kCREAD = 0x80;  // c_cflag
 inline constexpr uint32_t kISIG = 0x1, kICANON = 0x2, kECHO = 0x8;    // c_lflag
 
-// Indices in c_cc.
-inline constexpr int kVINTR = 0, kVQUIT = 1, kVERASE = 2, kVKILL = 3, kVEOF = 4, kVTIME = 5,
-                     kVMIN = 6, kNCCS = 19;
+inline constexpr int kNCCS = 19;  // c_cc's size
 
 struct Termios {
   uint32_t iflag, oflag, cflag, lflag;

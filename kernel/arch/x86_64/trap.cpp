@@ -16,10 +16,6 @@ using namespace kiln;
 
 namespace {
 
-// Linux's si_code values for the faults below.
-constexpr int ILL_ILLOPN = 2, FPE_INTDIV = 1, FPE_FLTINV = 7, TRAP_BRKPT = 1, BUS_ADRALN = 1,
-              BUS_ADRERR = 2;
-
 void page_fault(TrapFrame* f) {
   uint64_t addr = cpu::read_cr2();
   bool write = f->error & 2, exec = f->error & 16;
@@ -34,16 +30,16 @@ void page_fault(TrapFrame* f) {
     if (r == FaultResult::Handled) return;
     if (r == FaultResult::OutOfMemory) {
       vm_report_oom(addr);
-      exit_process(SIGKILL);  // what Linux's OOM killer does (137 for pid 1)
+      exit_process(kSIGKILL);  // what Linux's OOM killer does (137 for pid 1)
     }
     if (!f->from_user()) {
       if (uaccess_fixup(&f->rip)) return;
       panic_trap(*f);
     }
     if (r == FaultResult::Bus)
-      return fault_signal(*f, SIGBUS, BUS_ADRERR, addr, "access past the end of a mapped file");
+      return fault_signal(*f, kSIGBUS, kBUS_ADRERR, addr, "access past the end of a mapped file");
     bool mapped = mm().vmas.find(addr) != nullptr;
-    fault_signal(*f, SIGSEGV, mapped ? SEGV_ACCERR : SEGV_MAPERR, addr,
+    fault_signal(*f, kSIGSEGV, mapped ? kSEGV_ACCERR : kSEGV_MAPERR, addr,
                  write ? "invalid write" : exec ? "invalid execution" : "invalid read");
     return;
   }
@@ -53,19 +49,19 @@ void page_fault(TrapFrame* f) {
 // Exceptions from user mode become signals.
 void user_exception(TrapFrame* f) {
   switch (f->vector) {
-    case 0: return fault_signal(*f, SIGFPE, FPE_INTDIV, f->rip, "integer divide by zero");
-    case 3: return fault_signal(*f, SIGTRAP, TRAP_BRKPT, f->rip, "breakpoint");
-    case 6: return fault_signal(*f, SIGILL, ILL_ILLOPN, f->rip, "invalid opcode");
-    case 13: return fault_signal(*f, SIGSEGV, SI_KERNEL, 0, "general protection fault");
+    case 0: return fault_signal(*f, kSIGFPE, kFPE_INTDIV, f->rip, "integer divide by zero");
+    case 3: return fault_signal(*f, kSIGTRAP, kTRAP_BRKPT, f->rip, "breakpoint");
+    case 6: return fault_signal(*f, kSIGILL, kILL_ILLOPN, f->rip, "invalid opcode");
+    case 13: return fault_signal(*f, kSIGSEGV, kSI_KERNEL, 0, "general protection fault");
     case 16:
-    case 19: return fault_signal(*f, SIGFPE, FPE_FLTINV, f->rip, "floating point exception");
-    case 17: return fault_signal(*f, SIGBUS, BUS_ADRALN, f->rip, "alignment check");
+    case 19: return fault_signal(*f, kSIGFPE, kFPE_FLTINV, f->rip, "floating point exception");
+    case 17: return fault_signal(*f, kSIGBUS, kBUS_ADRALN, f->rip, "alignment check");
     default:
       if (f->vector >= 32) {  // a device interrupt nobody claimed
         apic::eoi();
         return;
       }
-      fault_signal(*f, SIGSEGV, SI_KERNEL, f->rip, "unexpected exception");
+      fault_signal(*f, kSIGSEGV, kSI_KERNEL, f->rip, "unexpected exception");
   }
 }
 
