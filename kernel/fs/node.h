@@ -8,14 +8,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "abi/linux/dirent.h"
 #include "abi/linux/errno.h"
+#include "abi/linux/stat.h"
 
 namespace kiln::fs {
-
-// File type bits of st_mode (S_IF*).
-inline constexpr uint32_t kTypeMask = 0170000, kTypeSocket = 0140000, kTypeSymlink = 0120000,
-                          kTypeRegular = 0100000, kTypeBlock = 0060000, kTypeDir = 0040000,
-                          kTypeChar = 0020000, kTypeFifo = 0010000;
 
 struct Time {
   int64_t sec = 0;
@@ -24,7 +21,7 @@ struct Time {
 
 struct Attr {
   uint64_t ino = 0;
-  uint32_t mode = 0;  // type and permission bits
+  uint32_t mode = 0;  // type (kS_IF*) and permission bits
   uint32_t nlink = 1, uid = 0, gid = 0;
   uint64_t size = 0;
   uint64_t blocks = 0;  // 512-byte units
@@ -125,9 +122,7 @@ class FileSystem {
   virtual const char* type_name() const = 0;  // "tmpfs", "ext2", "iso9660" ...
 };
 
-// DT_* values for readdir.
-inline constexpr uint8_t kDtUnknown = 0, kDtFifo = 1, kDtChr = 2, kDtDir = 4, kDtBlk = 6,
-                         kDtReg = 8, kDtLnk = 10, kDtSock = 12;
-inline uint8_t dtype_of(uint32_t mode) { return uint8_t((mode & kTypeMask) >> 12); }
+// The DT_* value of a file type, for readdir.
+inline uint8_t dtype_of(uint32_t mode) { return uint8_t((mode & kS_IFMT) >> 12); }
 
 }  // namespace kiln::fs

@@ -1,5 +1,7 @@
 #include "fs/tmpfs.h"
 
+#include "abi/linux/limits.h"
+#include "abi/linux/statfs.h"
 #include "core/list.h"
 #include "lib/mem.h"
 
@@ -7,8 +9,6 @@ namespace kiln::fs {
 namespace {
 
 constexpr uint64_t kPage = 4096;
-constexpr uint64_t kTmpfsMagic = 0x01021994;
-constexpr size_t kNameMax = 255;
 constexpr uint64_t kMaxFileSize = 1ull << 40;
 
 Time zero_clock() { return Time{}; }
@@ -41,7 +41,7 @@ class TmpNode final : public Node {
   long readdir(uint64_t* cookie, Emit emit, void* ctx) override;
   long readlink(char* buf, size_t cap) override;
 
-  bool is_dir() const { return (attr_.mode & kTypeMask) == kTypeDir; }
+  bool is_dir() const { return (attr_.mode & kS_IFMT) == kS_IFDIR; }
   Attr attr_;
   TmpNode* parent_ = nullptr;  // directories: for ".."
 
@@ -77,7 +77,7 @@ class TmpFs final : public FileSystem {
  public:
   TmpFs(uint64_t max_bytes, const char* name, uint32_t root_mode)
       : max_bytes_(max_bytes), name_(name) {
-    root_ = new TmpNode(this, next_ino_++, kTypeDir | root_mode, 0);
+    root_ = new TmpNode(this, next_ino_++, kS_IFDIR | root_mode, 0);
     if (root_) root_->parent_ = root_;
   }
   ~TmpFs() override { if (root_) root_->put(); }
@@ -86,8 +86,8 @@ class TmpFs final : public FileSystem {
     return root_;
   }
   long statfs(StatFs* out) override {
-    *out = StatFs{kTmpfsMagic, kPage, max_bytes_ / kPage, (max_bytes_ - used_) / kPage,
-                  (max_bytes_ - used_) / kPage, 1 << 20, (1 << 20) - nodes_, kNameMax, false};
+    *out = StatFs{kTMPFS_MAGIC, kPage, max_bytes_ / kPage, (max_bytes_ - used_) / kPage,
+                  (max_bytes_ - used_) / kPage, 1 << 20, (1 << 20) - nodes_, kNAME_MAX, false};
     return 0;
   }
   const char* type_name() const override { return name_; }
@@ -107,7 +107,7 @@ TmpNode::TmpNode(TmpFs* owner, uint64_t ino, uint32_t mode, uint64_t rdev) : own
   this->ino = ino;
   attr_.ino = ino;
   attr_.mode = mode;
-  attr_.nlink = (mode & kTypeMask) == kTypeDir ? 2 : 1;
+  attr_.nlink = (mode & kS_IFMT) == kS_IFDIR ? 2 : 1;
   attr_.rdev = rdev;
   attr_.atime = attr_.mtime = attr_.ctime = g_now();
   owner->nodes_++;
@@ -144,7 +144,7 @@ long TmpNode::getattr(Attr* out) {
 
 long TmpNode::setattr(const Attr& in, uint32_t which) {
   if (which & kSetSize) {
-    if ((attr_.mode & kTypeMask) != kTypeRegular) return is_dir() ? -kEISDIR : -kEINVAL;
+    if ((attr_.mode & kS_IFMT) != kS_IFREG) return is_dir() ? -kEISDIR : -kEINVAL;
     if (adopted_) {
       if (long r = own_pages()) return r;
     }
@@ -152,7 +152,7 @@ long TmpNode::setattr(const Attr& in, uint32_t which) {
     if (r < 0) return r;
     attr_.mtime = g_now();
   }
-  if (which & kSetMode) attr_.mode = (attr_.mode & kTypeMask) | (in.mode & 07777);
+  if (which & kSetMode) attr_.mode = (attr_.mode & kS_IFMT) | (in.mode & 07777);
   if (which & kSetUid) attr_.uid = in.uid;
   if (which & kSetGid) attr_.gid = in.gid;
   if (which & kSetAtime) attr_.atime = in.atime;
@@ -267,7 +267,7 @@ Entry* TmpNode::find(const char* name, size_t len) {
 
 long TmpNode::add_entry(const char* name, size_t len, TmpNode* node) {
   if (len == 0) return -kENOENT;
-  if (len > kNameMax) return -kENAMETOOLONG;
+  if (len > kNAME_MAX) return -kENAMETOOLONG;
   auto raw = new uint8_t[sizeof(Entry) + len];
   if (!raw) return -kENOMEM;
   auto e = reinterpret_cast<Entry*>(raw);
@@ -322,7 +322,7 @@ long TmpNode::lookup(const char* name, size_t len, Node** out) {
     return 0;
   }
   Entry* e = find(name, len);
-  if (!e) return len > kNameMax ? -kENAMETOOLONG : -kENOENT;
+  if (!e) return len > kNAME_MAX ? -kENAMETOOLONG : -kENOENT;
   e->node->get();
   *out = e->node;
   return 0;
@@ -351,7 +351,7 @@ long TmpNode::symlink(const char* name, size_t len, const char* target, size_t t
   if (find(name, len)) return -kEEXIST;
   if (target_len == 0) return -kENOENT;
   if (target_len >= 4096) return -kENAMETOOLONG;
-  auto n = new TmpNode(owner_, owner_->next_ino_++, kTypeSymlink | 0777, 0);
+  auto n = new TmpNode(owner_, owner_->next_ino_++, kS_IFLNK | 0777, 0);
   if (!n) return -kENOMEM;
   n->target_ = new char[target_len];
   if (!n->target_) {
@@ -438,12 +438,12 @@ long TmpNode::rename(const char* name, size_t len, Node* to_dir, const char* to_
 long TmpNode::readdir(uint64_t* cookie, Emit emit, void* ctx) {
   if (!is_dir()) return -kENOTDIR;
   if (*cookie == 0) {
-    if (!emit(ctx, attr_.ino, kDtDir, ".", 1, 1)) return 0;
+    if (!emit(ctx, attr_.ino, kDT_DIR, ".", 1, 1)) return 0;
     *cookie = 1;
   }
   if (*cookie == 1) {
     TmpNode* p = parent_ ? parent_ : this;
-    if (!emit(ctx, p->attr_.ino, kDtDir, "..", 2, 2)) return 0;
+    if (!emit(ctx, p->attr_.ino, kDT_DIR, "..", 2, 2)) return 0;
     *cookie = 2;
   }
   for (Entry* e = entries_; e; e = e->next) {
@@ -458,7 +458,7 @@ long TmpNode::readdir(uint64_t* cookie, Emit emit, void* ctx) {
 }
 
 long TmpNode::readlink(char* buf, size_t cap) {
-  if ((attr_.mode & kTypeMask) != kTypeSymlink) return -kEINVAL;
+  if ((attr_.mode & kS_IFMT) != kS_IFLNK) return -kEINVAL;
   size_t n = attr_.size < cap ? size_t(attr_.size) : cap;
   memcpy(buf, target_, n);
   return long(n);
@@ -471,7 +471,7 @@ Time fs_now() { return g_now(); }
 
 long tmpfs_adopt(Node* file, const uint8_t* data, uint64_t size) {
   auto n = static_cast<TmpNode*>(file);
-  if ((n->attr_.mode & kTypeMask) != kTypeRegular || n->attr_.size) return -kEINVAL;
+  if ((n->attr_.mode & kS_IFMT) != kS_IFREG || n->attr_.size) return -kEINVAL;
   n->adopted_ = data;
   n->attr_.size = size;
   return 0;

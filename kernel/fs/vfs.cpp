@@ -1,12 +1,12 @@
 #include "fs/vfs.h"
 
+#include "abi/linux/limits.h"
 #include "lib/mem.h"
 
 namespace kiln::fs {
 namespace {
 
 constexpr int kMaxLinks = 40;  // Linux's MAXSYMLINKS
-constexpr size_t kPathMax = 4096;
 
 void copy_str(char* dst, size_t cap, const char* src) {
   size_t n = strlen(src);
@@ -50,7 +50,7 @@ long Vfs::mount_root(FileSystem* fs, const char* source) {
 }
 
 long Vfs::mount(const Location& at, FileSystem* fs, const char* source, const char* path) {
-  if ((node_mode(at.node) & kTypeMask) != kTypeDir) return -kENOTDIR;
+  if ((node_mode(at.node) & kS_IFMT) != kS_IFDIR) return -kENOTDIR;
   if (covering(at.mnt, at.node)) return -kEBUSY;
   auto m = new Mount;
   if (!m) return -kENOMEM;
@@ -125,7 +125,7 @@ long Vfs::step(const Location& dir, const char* name, size_t len, Location* out)
 long Vfs::resolve(const Location& base, const char* path, int flags, Location* out,
                   char* last) {
   if (!path[0]) return -kENOENT;
-  if (strlen(path) >= kPathMax) return -kENAMETOOLONG;
+  if (strlen(path) >= kPATH_MAX) return -kENAMETOOLONG;
   Location start = path[0] == '/' ? root() : location_dup(base);
   return walk(start, path, flags, out, last);
 }
@@ -154,7 +154,7 @@ long Vfs::walk(Location cur, const char* path, int flags, Location* out, char* l
       r = -kENAMETOOLONG;
       break;
     }
-    if ((node_mode(cur.node) & kTypeMask) != kTypeDir) {
+    if ((node_mode(cur.node) & kS_IFMT) != kS_IFDIR) {
       r = -kENOTDIR;
       break;
     }
@@ -167,10 +167,10 @@ long Vfs::walk(Location cur, const char* path, int flags, Location* out, char* l
       // through a dangling link creates the target).
       bool symlink = false;
       if ((trailing_slash || (flags & kFollow)) && step(cur, name, len, &next) == 0) {
-        uint32_t type = node_mode(next.node) & kTypeMask;
-        symlink = type == kTypeSymlink && !trailing_slash;
+        uint32_t type = node_mode(next.node) & kS_IFMT;
+        symlink = type == kS_IFLNK && !trailing_slash;
         if (!symlink) location_put(next);
-        if (trailing_slash && type != kTypeDir) {
+        if (trailing_slash && type != kS_IFDIR) {
           r = -kENOTDIR;
           break;
         }
@@ -182,13 +182,13 @@ long Vfs::walk(Location cur, const char* path, int flags, Location* out, char* l
       }
     } else {
       if ((r = step(cur, name, len, &next)) < 0) break;
-      bool follow = (node_mode(next.node) & kTypeMask) == kTypeSymlink &&
+      bool follow = (node_mode(next.node) & kS_IFMT) == kS_IFLNK &&
                     (!final || (flags & (kFollow | kMustDir)) || trailing_slash);
       if (!follow) {
         location_put(cur);
         cur = next;
         // "file/" names a directory or nothing.
-        if (final && trailing_slash && (node_mode(cur.node) & kTypeMask) != kTypeDir) r = -kENOTDIR;
+        if (final && trailing_slash && (node_mode(cur.node) & kS_IFMT) != kS_IFDIR) r = -kENOTDIR;
         if (final || r < 0) break;
         continue;
       }
@@ -201,17 +201,17 @@ long Vfs::walk(Location cur, const char* path, int flags, Location* out, char* l
       break;
     }
     int b = in_buf == 0 ? 1 : 0;
-    if (!bufs[b]) bufs[b] = new char[kPathMax];
+    if (!bufs[b]) bufs[b] = new char[kPATH_MAX];
     if (!bufs[b]) {
       location_put(next);
       r = -kENOMEM;
       break;
     }
     char* buf = bufs[b];
-    long n = next.node->readlink(buf, kPathMax - 1);
+    long n = next.node->readlink(buf, kPATH_MAX - 1);
     location_put(next);
     size_t rest = strlen(p);
-    if (n < 0 || size_t(n) + 1 + rest >= kPathMax) {
+    if (n < 0 || size_t(n) + 1 + rest >= kPATH_MAX) {
       r = n < 0 ? n : -kENAMETOOLONG;
       break;
     }
@@ -229,7 +229,7 @@ long Vfs::walk(Location cur, const char* path, int flags, Location* out, char* l
   delete[] bufs[0];
   delete[] bufs[1];
   if (r == 0 && (flags & kMustDir) && !(flags & kParent) &&
-      (node_mode(cur.node) & kTypeMask) != kTypeDir)
+      (node_mode(cur.node) & kS_IFMT) != kS_IFDIR)
     r = -kENOTDIR;
   if (r < 0) {
     location_put(cur);

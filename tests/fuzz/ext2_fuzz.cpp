@@ -17,7 +17,7 @@
 namespace {
 
 using namespace kiln::fs;
-using kiln::EIO;
+using kiln::kEIO;
 
 constexpr size_t kDeviceBytes = 256 * 1024;
 
@@ -25,12 +25,12 @@ class FuzzDevice final : public BlockDevice {
  public:
   explicit FuzzDevice(uint8_t* data) : data_(data) {}
   long read(uint64_t sector, uint32_t count, void* buf) override {
-    if (sector > sectors() || count > sectors() - sector) return -EIO;
+    if (sector > sectors() || count > sectors() - sector) return -kEIO;
     memcpy(buf, data_ + sector * kSectorSize, size_t(count) * kSectorSize);
     return 0;
   }
   long write(uint64_t sector, uint32_t count, const void* buf) override {
-    if (sector > sectors() || count > sectors() - sector) return -EIO;
+    if (sector > sectors() || count > sectors() - sector) return -kEIO;
     memcpy(data_ + sector * kSectorSize, buf, size_t(count) * kSectorSize);
     return 0;
   }

@@ -13,7 +13,7 @@
 namespace {
 
 using namespace kiln::fs;
-using kiln::EIO, kiln::EROFS;
+using kiln::kEIO, kiln::kEROFS;
 
 constexpr uint64_t kSystemArea = 32768;
 constexpr uint64_t kZeroTail = 65536;  // trailing zeros the seeds had cut
@@ -23,9 +23,9 @@ class FuzzDevice final : public BlockDevice {
   FuzzDevice(const uint8_t* data, size_t size, uint32_t fail_after)
       : data_(data), size_(size), fail_after_(fail_after) {}
   long read(uint64_t sector, uint32_t count, void* buf) override {
-    if (fail_after_ && ++reads_ > fail_after_) return -EIO;
+    if (fail_after_ && ++reads_ > fail_after_) return -kEIO;
     uint64_t total = sectors();
-    if (sector > total || count > total - sector) return -EIO;
+    if (sector > total || count > total - sector) return -kEIO;
     auto out = static_cast<uint8_t*>(buf);
     uint64_t at = sector * kSectorSize, n = uint64_t(count) * kSectorSize;
     memset(out, 0, n);
@@ -34,7 +34,7 @@ class FuzzDevice final : public BlockDevice {
     if (begin < end) memcpy(out + (begin - at), data_ + (begin - kSystemArea), end - begin);
     return 0;
   }
-  long write(uint64_t, uint32_t, const void*) override { return -EROFS; }
+  long write(uint64_t, uint32_t, const void*) override { return -kEROFS; }
   long flush() override { return 0; }
   uint64_t sectors() const override {
     return (kSystemArea + size_ + kZeroTail + kSectorSize - 1) / kSectorSize;

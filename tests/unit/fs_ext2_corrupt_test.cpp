@@ -198,7 +198,7 @@ TEST(Ext2Corrupt, DirectoryEntries) {
     EXPECT_EQ(list_dir(a.get(), &ents), -kEUCLEAN);
     NodeRef x;
     EXPECT_EQ(lookup(a.get(), "f1", &x), -kEUCLEAN);
-    EXPECT_EQ(a->create("new", 3, kTypeRegular | 0644, 0, nullptr), -kEUCLEAN);
+    EXPECT_EQ(a->create("new", 3, kS_IFREG | 0644, 0, nullptr), -kEUCLEAN);
     EXPECT_EQ(m.root->remove("a", 1, true), -kEUCLEAN);
   }
   // A name length past its record.
@@ -278,7 +278,7 @@ TEST(Ext2Corrupt, DotDotCycle) {
   ASSERT_EQ(m.error, 0);
   NodeRef na, nb;
   ASSERT_EQ(walk(m.root.get(), "a/b", &nb), 0);
-  ASSERT_EQ(m.root->create("x", 1, kTypeDir | 0755, 0, nullptr), 0);
+  ASSERT_EQ(m.root->create("x", 1, kS_IFDIR | 0755, 0, nullptr), 0);
   // Moving x below b walks b -> a -> b -> ... : refused, not looped.
   long r = m.root->rename("x", 1, nb.get(), "x", 1);
   EXPECT_EQ(r, -kEUCLEAN);

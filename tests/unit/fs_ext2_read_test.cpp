@@ -197,7 +197,7 @@ TEST_P(Ext2Read, TreeMatchesSource) {
     EXPECT_EQ(file->readdir(&cookie, [](void*, uint64_t, uint8_t, const char*, size_t, uint64_t) { return true; }, nullptr), -ENOTDIR);
     // Read-only: every change is refused.
     EXPECT_EQ(file->write(0, "x", 1), -EROFS);
-    EXPECT_EQ(m.root->create("new", 3, kTypeRegular | 0644, 0, nullptr), -EROFS);
+    EXPECT_EQ(m.root->create("new", 3, kS_IFREG | 0644, 0, nullptr), -EROFS);
     EXPECT_EQ(m.root->remove("hello.txt", 9, false), -EROFS);
     Attr a;
     a.mode = 0600;

@@ -65,7 +65,7 @@ inline void walk_node(Node* node, int depth, const WalkLimits& lim, WalkStats* s
 inline void change_dir(Node* dir, WalkStats* st) {
   using walk_detail::count;
   Node* f = nullptr;
-  long r = dir->create("fz_file", 7, kTypeRegular | 0644, 0, &f);
+  long r = dir->create("fz_file", 7, kS_IFREG | 0644, 0, &f);
   count(r, st);
   if (r == 0) {
     static const char data[3000] = "fuzz data";
@@ -80,10 +80,10 @@ inline void change_dir(Node* dir, WalkStats* st) {
     f->put();
   }
   Node* d = nullptr;
-  r = dir->create("fz_dir", 6, kTypeDir | 0755, 0, &d);
+  r = dir->create("fz_dir", 6, kS_IFDIR | 0755, 0, &d);
   count(r, st);
   if (r == 0) {
-    count(d->create("inner", 5, kTypeFifo | 0600, 0, nullptr), st);
+    count(d->create("inner", 5, kS_IFIFO | 0600, 0, nullptr), st);
     count(dir->rename("fz_file", 7, d, "moved", 5), st);
     count(d->rename("moved", 5, dir, "fz_back", 7), st);
     count(d->remove("inner", 5, false), st);
@@ -146,11 +146,11 @@ inline void walk_node(Node* node, int depth, const WalkLimits& lim, WalkStats* s
     st->errors++;
     return;
   }
-  switch (a.mode & kTypeMask) {
-    case kTypeDir:
+  switch (a.mode & kS_IFMT) {
+    case kS_IFDIR:
       if (depth < lim.max_depth) walk_dir(node, depth, lim, st);
       break;
-    case kTypeRegular: {
+    case kS_IFREG: {
       st->files++;
       uint8_t buf[4096];
       uint64_t off = 0;
@@ -173,7 +173,7 @@ inline void walk_node(Node* node, int depth, const WalkLimits& lim, WalkStats* s
       }
       break;
     }
-    case kTypeSymlink: {
+    case kS_IFLNK: {
       st->links++;
       char buf[4096];
       long r = node->readlink(buf, sizeof buf);

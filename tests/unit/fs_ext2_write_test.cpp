@@ -32,7 +32,7 @@ struct Image {
 long create_file(Node* dir, const std::string& name, const std::string& data, NodeRef* out = nullptr,
                  uint32_t mode = 0644) {
   Node* n = nullptr;
-  long r = dir->create(name.data(), name.size(), kTypeRegular | mode, 0, &n);
+  long r = dir->create(name.data(), name.size(), kS_IFREG | mode, 0, &n);
   if (r < 0) return r;
   NodeRef ref(n);
   if (!data.empty() && (r = write_all(n, 0, data)) < 0) return r;
@@ -42,7 +42,7 @@ long create_file(Node* dir, const std::string& name, const std::string& data, No
 
 long mkdir(Node* dir, const std::string& name, NodeRef* out = nullptr, uint32_t mode = 0755) {
   Node* n = nullptr;
-  long r = dir->create(name.data(), name.size(), kTypeDir | mode, 0, out ? &n : nullptr);
+  long r = dir->create(name.data(), name.size(), kS_IFDIR | mode, 0, out ? &n : nullptr);
   if (r == 0 && out) *out = NodeRef(n);
   return r;
 }
@@ -278,7 +278,7 @@ TEST(Ext2Write, MkdirRmdir) {
     ASSERT_EQ(mkdir(m.root.get(), "a", &a, 0750), 0);
     EXPECT_EQ(attr_of(m.root.get()).nlink, root_links + 1);
     Attr aa = attr_of(a.get());
-    EXPECT_EQ(aa.mode, kTypeDir | 0750u);
+    EXPECT_EQ(aa.mode, kS_IFDIR | 0750u);
     EXPECT_EQ(aa.nlink, 2u);
     EXPECT_EQ(aa.size, 1024u);
     ASSERT_EQ(mkdir(a.get(), "b", &b), 0);
@@ -492,7 +492,7 @@ TEST(Ext2Write, Symlinks) {
       NodeRef l;
       ASSERT_EQ(walk(m.root.get(), name, &l), 0);
       Attr a = attr_of(l.get());
-      EXPECT_EQ(a.mode, kTypeSymlink | 0777u);
+      EXPECT_EQ(a.mode, kS_IFLNK | 0777u);
       EXPECT_EQ(a.size, target.size());
       EXPECT_EQ(a.blocks, target.size() > 59 ? bs / 512 : 0u);
       std::vector<char> buf(8192);
@@ -582,7 +582,7 @@ TEST(Ext2Write, SetattrAndTimes) {
       NodeRef f;
       ASSERT_EQ(create_file(m.root.get(), "f", "x", &f), 0);
       Attr a = attr_of(f.get());
-      EXPECT_EQ(a.mode, kTypeRegular | 0644u);
+      EXPECT_EQ(a.mode, kS_IFREG | 0644u);
       Time now = host_now();
       EXPECT_LE(std::abs(a.mtime.sec - now.sec), 5);
       EXPECT_LE(std::abs(a.ctime.sec - now.sec), 5);
@@ -607,7 +607,7 @@ TEST(Ext2Write, SetattrAndTimes) {
     NodeRef f;
     ASSERT_EQ(walk(m.root.get(), "f", &f), 0);
     Attr a = attr_of(f.get());
-    EXPECT_EQ(a.mode, kTypeRegular | 04711u);
+    EXPECT_EQ(a.mode, kS_IFREG | 04711u);
     EXPECT_EQ(a.uid, 100000u);
     EXPECT_EQ(a.gid, 70000u);
     EXPECT_EQ(a.atime.sec, 1000000000);
@@ -630,12 +630,12 @@ TEST(Ext2Write, SpecialFiles) {
   {
     Mounted m(img.path);
     ASSERT_EQ(m.error, 0);
-    ASSERT_EQ(m.root->create("fifo", 4, kTypeFifo | 0600, 0, nullptr), 0);
-    ASSERT_EQ(m.root->create("sock", 4, kTypeSocket | 0755, 0, nullptr), 0);
-    ASSERT_EQ(m.root->create("null", 4, kTypeChar | 0666, (1 << 8) | 3, nullptr), 0);
-    ASSERT_EQ(m.root->create("sda", 3, kTypeBlock | 0660, (8 << 8) | 0, nullptr), 0);
-    ASSERT_EQ(m.root->create("bigmajor", 8, kTypeChar | 0600, (300 << 8) | 7, nullptr), 0);
-    EXPECT_EQ(m.root->create("bad", 3, kTypeSymlink | 0777, 0, nullptr), -EINVAL);
+    ASSERT_EQ(m.root->create("fifo", 4, kS_IFIFO | 0600, 0, nullptr), 0);
+    ASSERT_EQ(m.root->create("sock", 4, kS_IFSOCK | 0755, 0, nullptr), 0);
+    ASSERT_EQ(m.root->create("null", 4, kS_IFCHR | 0666, (1 << 8) | 3, nullptr), 0);
+    ASSERT_EQ(m.root->create("sda", 3, kS_IFBLK | 0660, (8 << 8) | 0, nullptr), 0);
+    ASSERT_EQ(m.root->create("bigmajor", 8, kS_IFCHR | 0600, (300 << 8) | 7, nullptr), 0);
+    EXPECT_EQ(m.root->create("bad", 3, kS_IFLNK | 0777, 0, nullptr), -EINVAL);
     NodeRef fifo;
     ASSERT_EQ(walk(m.root.get(), "fifo", &fifo), 0);
     char c;
@@ -646,9 +646,9 @@ TEST(Ext2Write, SpecialFiles) {
   ASSERT_TRUE(img.check());
   Mounted m(img.path);
   std::map<std::string, std::pair<uint32_t, uint64_t>> want = {
-      {"fifo", {kTypeFifo | 0600, 0}},       {"sock", {kTypeSocket | 0755, 0}},
-      {"null", {kTypeChar | 0666, 259}},     {"sda", {kTypeBlock | 0660, 2048}},
-      {"bigmajor", {kTypeChar | 0600, (300 << 8) | 7}}};
+      {"fifo", {kS_IFIFO | 0600, 0}},       {"sock", {kS_IFSOCK | 0755, 0}},
+      {"null", {kS_IFCHR | 0666, 259}},     {"sda", {kS_IFBLK | 0660, 2048}},
+      {"bigmajor", {kS_IFCHR | 0600, (300 << 8) | 7}}};
   std::vector<DirEnt> ents;
   ASSERT_EQ(list_dir(m.root.get(), &ents), 0);
   for (auto& [name, w] : want) {

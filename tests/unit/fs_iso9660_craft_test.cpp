@@ -66,7 +66,7 @@ TEST(Iso9660Crafted, RockRidgeNamesAcrossEntriesAndContinuations) {
   ASSERT_EQ(lookup(m.root.get(), "first-half-second-half", &a), 0);
   Attr at;
   a->getattr(&at);
-  EXPECT_EQ(at.mode, kTypeRegular | 0644);
+  EXPECT_EQ(at.mode, kS_IFREG | 0644);
   EXPECT_EQ(at.uid, 10u);
   EXPECT_EQ(at.gid, 20u);
   EXPECT_EQ(at.mtime.sec, kiln::fs::iso9660::civil_to_epoch(2010, 2, 3, 4, 5, 6));  // TF in the CE area
@@ -104,7 +104,7 @@ TEST(Iso9660Crafted, RockRidgeSymlinkComponentsContinue) {
   Attr a;
   l->getattr(&a);
   EXPECT_EQ(a.size, 19u);
-  EXPECT_EQ(a.mode, kTypeSymlink | 0777);
+  EXPECT_EQ(a.mode, kS_IFLNK | 0777);
   EXPECT_EQ(l->read(0, buf, 1), -EINVAL);
 }
 
@@ -115,19 +115,19 @@ TEST(Iso9660Crafted, RockRidgeDevicesFifosSocketsAndTimes) {
   ASSERT_EQ(list_dir(m.root.get(), &ents), 0);
   std::map<std::string, uint8_t> types;
   for (auto& e : ents) types[e.name] = e.type;
-  EXPECT_EQ(types["null"], kDtChr);
-  EXPECT_EQ(types["sda1"], kDtBlk);
-  EXPECT_EQ(types["fifo"], kDtFifo);
-  EXPECT_EQ(types["sock"], kDtSock);
-  EXPECT_EQ(types["sub"], kDtDir);
-  EXPECT_EQ(types["link"], kDtLnk);
-  EXPECT_EQ(types["multi"], kDtReg);
+  EXPECT_EQ(types["null"], kDT_CHR);
+  EXPECT_EQ(types["sda1"], kDT_BLK);
+  EXPECT_EQ(types["fifo"], kDT_FIFO);
+  EXPECT_EQ(types["sock"], kDT_SOCK);
+  EXPECT_EQ(types["sub"], kDT_DIR);
+  EXPECT_EQ(types["link"], kDT_LNK);
+  EXPECT_EQ(types["multi"], kDT_REG);
   NodeRef n;
   Attr a;
   ASSERT_EQ(lookup(m.root.get(), "null", &n), 0);
   n->getattr(&a);
   EXPECT_EQ(a.rdev, 0x103u);
-  EXPECT_EQ(a.mode, kTypeChar | 0620);
+  EXPECT_EQ(a.mode, kS_IFCHR | 0620);
   EXPECT_EQ(a.gid, 5u);
   ASSERT_EQ(lookup(m.root.get(), "sda1", &n), 0);
   n->getattr(&a);
@@ -141,10 +141,10 @@ TEST(Iso9660Crafted, RockRidgeDevicesFifosSocketsAndTimes) {
   EXPECT_EQ(a.ctime.nsec, 990000000);
   ASSERT_EQ(lookup(m.root.get(), "nonm", &n), 0);
   n->getattr(&a);
-  EXPECT_EQ(a.mode, kTypeRegular | 0444);
+  EXPECT_EQ(a.mode, kS_IFREG | 0444);
   // The root's attributes come from its "." record.
   m.root->getattr(&a);
-  EXPECT_EQ(a.mode, kTypeDir | 0755);
+  EXPECT_EQ(a.mode, kS_IFDIR | 0755);
   EXPECT_EQ(a.nlink, 3u);
   EXPECT_EQ(a.mtime.sec, kiln::fs::iso9660::civil_to_epoch(2000, 2, 3, 4, 5, 6));
 }
@@ -219,7 +219,7 @@ TEST(Iso9660Crafted, InodeNumbersAreStableAndDistinct) {
   m.root->getattr(&ra), sub->getattr(&sa);
   EXPECT_EQ(sub_ents[0].ino, sa.ino);
   EXPECT_EQ(sub_ents[1].ino, ra.ino);
-  EXPECT_EQ(sa.mode, kTypeDir | 0700);
+  EXPECT_EQ(sa.mode, kS_IFDIR | 0700);
 }
 
 TEST(Iso9660Crafted, ReaddirCookies) {
@@ -263,12 +263,12 @@ TEST(Iso9660Crafted, RelocatedDirectoryAppearsWhereItsChildLinkIs) {
   ASSERT_EQ(list_dir(a.get(), &ents), 0);
   ASSERT_EQ(ents.size(), 3u);
   EXPECT_EQ(ents[2].name, "deep");
-  EXPECT_EQ(ents[2].type, kDtDir);
+  EXPECT_EQ(ents[2].type, kDT_DIR);
   ASSERT_EQ(lookup(a.get(), "deep", &deep), 0);
   Attr da, aa, ua;
   deep->getattr(&da);
   a->getattr(&aa);
-  EXPECT_EQ(da.mode, kTypeDir | 0711);
+  EXPECT_EQ(da.mode, kS_IFDIR | 0711);
   EXPECT_EQ(da.uid, 7u);
   EXPECT_EQ(da.ino, ents[2].ino);
   EXPECT_EQ(da.size, 2048u);  // from the relocated directory, not the placeholder
@@ -357,7 +357,7 @@ TEST(Iso9660Crafted, SuspSkipBytes) {
   ASSERT_EQ(lookup(m.root.get(), "skipped", &n), 0);
   Attr a;
   n->getattr(&a);
-  EXPECT_EQ(a.mode, kTypeRegular | 0600);
+  EXPECT_EQ(a.mode, kS_IFREG | 0600);
 }
 
 // --- Joliet and plain names -------------------------------------------------------
@@ -446,7 +446,7 @@ TEST(Iso9660Crafted, PlainNamesFollowLinuxMapNormal) {
   ASSERT_EQ(lookup(m.root.get(), "dir_1", &d), 0);
   Attr a;
   d->getattr(&a);
-  EXPECT_EQ(a.mode, kTypeDir | 0555);
+  EXPECT_EQ(a.mode, kS_IFDIR | 0555);
   EXPECT_EQ(a.nlink, 1u);
   EXPECT_EQ(a.mtime.sec, kShortDate);
   EXPECT_EQ(names_of(d.get()), (std::vector<std::string>{".", ".."}));

@@ -227,7 +227,7 @@ class TreeChecker {
     EXPECT_EQ(a.ino, ent.ino);
     EXPECT_EQ(child->ino, a.ino);
     EXPECT_EQ(ent.type, dtype_of(a.mode));
-    EXPECT_EQ(a.mode & kTypeMask, st.st_mode & S_IFMT);
+    EXPECT_EQ(a.mode & kS_IFMT, st.st_mode & S_IFMT);
     bool dir = S_ISDIR(st.st_mode);
     if (kind_ == Kind::RockRidge) {
       EXPECT_EQ(a.mode, st.st_mode);
@@ -239,7 +239,7 @@ class TreeChecker {
       EXPECT_EQ(a.mtime.sec, st.st_mtim.tv_sec);
       EXPECT_EQ(a.ctime.sec, st.st_ctim.tv_sec);
     } else {
-      EXPECT_EQ(a.mode, (dir ? kTypeDir : kTypeRegular) | 0555);
+      EXPECT_EQ(a.mode, (dir ? kS_IFDIR : kS_IFREG) | 0555);
       EXPECT_EQ(a.nlink, 1u);
       EXPECT_EQ(a.uid, 0u);
       EXPECT_EQ(a.gid, 0u);
@@ -336,7 +336,7 @@ class Iso9660Images : public ::testing::Test {
     EXPECT_STREQ(m.fs->type_name(), "iso9660");
     Attr root;
     ASSERT_EQ(m.root->getattr(&root), 0);
-    EXPECT_EQ(root.mode & kTypeMask, kTypeDir);
+    EXPECT_EQ(root.mode & kS_IFMT, kS_IFDIR);
     TreeChecker checker(kind, px_ino, batch);
     checker.check_dir(m.root.get(), source(tree), root.ino, 0);
     EXPECT_GT(checker.files, 100);
@@ -448,7 +448,7 @@ TEST_F(Iso9660Images, StatfsProbeAndRoot) {
   ASSERT_EQ(lookup(m.root.get(), "hello.txt", &file), 0);
   EXPECT_LT(file->write(0, "x", 1), 0);
   Node* made = nullptr;
-  EXPECT_LT(m.root->create("new", 3, kTypeRegular | 0644, 0, &made), 0);
+  EXPECT_LT(m.root->create("new", 3, kS_IFREG | 0644, 0, &made), 0);
   EXPECT_LT(m.root->remove("hello.txt", 9, false), 0);
   Attr a;
   file->getattr(&a);

@@ -92,11 +92,11 @@ inline void walk_node(Node* node, int depth, const WalkLimits& lim, WalkStats* s
     st->errors++;
     return;
   }
-  switch (a.mode & kTypeMask) {
-    case kTypeDir:
+  switch (a.mode & kS_IFMT) {
+    case kS_IFDIR:
       if (depth < lim.max_depth) walk_dir(node, depth, lim, st);
       break;
-    case kTypeRegular: {
+    case kS_IFREG: {
       st->files++;
       uint8_t buf[4096];
       uint64_t off = 0;
@@ -114,7 +114,7 @@ inline void walk_node(Node* node, int depth, const WalkLimits& lim, WalkStats* s
       if (node->read(a.size + 1, buf, 1) != 0) st->errors++;
       break;
     }
-    case kTypeSymlink: {
+    case kS_IFLNK: {
       st->links++;
       char buf[4096];
       long r = node->readlink(buf, sizeof buf);

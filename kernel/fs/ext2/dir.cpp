@@ -24,14 +24,14 @@ bool is_dotdot(const char* name, size_t len) { return len == 2 && name[0] == '.'
 
 uint8_t dtype_of_ft(uint8_t ft) {
   switch (ft) {
-    case kFtRegular: return kDtReg;
-    case kFtDir: return kDtDir;
-    case kFtChr: return kDtChr;
-    case kFtBlk: return kDtBlk;
-    case kFtFifo: return kDtFifo;
-    case kFtSock: return kDtSock;
-    case kFtSymlink: return kDtLnk;
-    default: return kDtUnknown;
+    case kFtRegular: return kDT_REG;
+    case kFtDir: return kDT_DIR;
+    case kFtChr: return kDT_CHR;
+    case kFtBlk: return kDT_BLK;
+    case kFtFifo: return kDT_FIFO;
+    case kFtSock: return kDT_SOCK;
+    case kFtSymlink: return kDT_LNK;
+    default: return kDT_UNKNOWN;
   }
 }
 
@@ -354,7 +354,7 @@ long Ext2Node::readdir(uint64_t* cookie, Emit emit, void* ctx) {
       uint64_t next = base + off + e.rec_len;
       if (e.inode) {
         const char* name = reinterpret_cast<const char*>(ref.data() + off + 8);
-        if (!emit(ctx, e.inode, ft ? dtype_of_ft(e.file_type) : kDtUnknown, name, e.name_len, next)) {
+        if (!emit(ctx, e.inode, ft ? dtype_of_ft(e.file_type) : kDT_UNKNOWN, name, e.name_len, next)) {
           *cookie = base + off;
           touch_atime();
           return 0;
@@ -371,14 +371,14 @@ long Ext2Node::readdir(uint64_t* cookie, Emit emit, void* ctx) {
 
 long Ext2Node::do_create(const char* name, size_t len, uint32_t mode, uint64_t rdev,
                          Ext2Node** out) {
-  uint32_t type = mode & kTypeMask;
-  bool dir = type == kTypeDir;
+  uint32_t type = mode & kS_IFMT;
+  bool dir = type == kS_IFDIR;
   Ext2Node* n;
   if (long r = owner_->new_node(this, mode, &n)) return r;
   long r = 0;
   if (dir) {
     r = n->dir_init(number);
-  } else if (type == kTypeChar || type == kTypeBlock) {
+  } else if (type == kS_IFCHR || type == kS_IFBLK) {
     uint32_t major = uint32_t(rdev >> 8), minor = uint32_t(rdev & 0xff);
     if (major < 256) {
       n->in.block[0] = major << 8 | minor;
@@ -410,16 +410,16 @@ long Ext2Node::create(const char* name, size_t len, uint32_t mode, uint64_t rdev
   if (long r = check_name(name, len)) return r;
   if (owner_->read_only()) return -kEROFS;
   if (in.links_count == 0) return -kENOENT;
-  uint32_t type = mode & kTypeMask;
-  if (type == 0) type = kTypeRegular;
-  if (type != kTypeRegular && type != kTypeDir && type != kTypeChar && type != kTypeBlock &&
-      type != kTypeFifo && type != kTypeSocket)
+  uint32_t type = mode & kS_IFMT;
+  if (type == 0) type = kS_IFREG;
+  if (type != kS_IFREG && type != kS_IFDIR && type != kS_IFCHR && type != kS_IFBLK &&
+      type != kS_IFIFO && type != kS_IFSOCK)
     return -kEINVAL;
   DirSlot s;
   long r = dir_find(name, len, &s);
   if (r == 0) return -kEEXIST;
   if (r != -kENOENT) return r;
-  if (type == kTypeDir && in.links_count >= kLinkMax) return -kEMLINK;
+  if (type == kS_IFDIR && in.links_count >= kLinkMax) return -kEMLINK;
   Ext2Node* n;
   if ((r = do_create(name, len, type | (mode & 07777), rdev, &n))) return r;
   if (out) *out = n;
@@ -440,7 +440,7 @@ long Ext2Node::symlink(const char* name, size_t len, const char* target, size_t 
   if (r == 0) return -kEEXIST;
   if (r != -kENOENT) return r;
   Ext2Node* n;
-  if ((r = owner_->new_node(this, kTypeSymlink | 0777, &n))) return r;
+  if ((r = owner_->new_node(this, kS_IFLNK | 0777, &n))) return r;
   if (target_len <= kFastSymlinkMax) {
     memcpy(n->in.block, target, target_len);
   } else {

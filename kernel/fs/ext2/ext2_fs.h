@@ -70,9 +70,9 @@ class Ext2Node final : public Node, public Fallible {
   uint32_t number = 0;
   uint32_t goal = 0;  // allocation hint: where the next data block should go
 
-  uint32_t type() const { return in.mode & kTypeMask; }
-  bool is_dir() const { return type() == kTypeDir; }
-  bool is_reg() const { return type() == kTypeRegular; }
+  uint32_t type() const { return in.mode & kS_IFMT; }
+  bool is_dir() const { return type() == kS_IFDIR; }
+  bool is_reg() const { return type() == kS_IFREG; }
   uint64_t size() const;
   void set_size(uint64_t size);
   bool has_blocks() const;  // i_block holds block pointers (not a fast symlink or a device)

@@ -58,9 +58,9 @@ void Ext2Node::set_size(uint64_t s) {
 
 bool Ext2Node::has_blocks() const {
   switch (type()) {
-    case kTypeRegular:
-    case kTypeDir: return true;
-    case kTypeSymlink: {
+    case kS_IFREG:
+    case kS_IFDIR: return true;
+    case kS_IFLNK: {
       uint32_t ea = in.file_acl ? owner_->sectors_per_block() : 0;
       return in.blocks != ea;  // a fast symlink keeps its target in i_block
     }
@@ -113,7 +113,7 @@ long Ext2Node::getattr(Attr* out) {
   }
   out->blocks = blocks;
   uint32_t t = type();
-  if (t == kTypeChar || t == kTypeBlock) {
+  if (t == kS_IFCHR || t == kS_IFBLK) {
     uint32_t b0 = in.block[0], b1 = in.block[1], major, minor;
     if (b0) {
       major = (b0 >> 8) & 0xff, minor = b0 & 0xff;
@@ -177,7 +177,7 @@ long Ext2Node::setattr(const Attr& a, uint32_t which) {
     }
     touch(true);
   }
-  if (which & kSetMode) in.mode = uint16_t((in.mode & kTypeMask) | (a.mode & 07777));
+  if (which & kSetMode) in.mode = uint16_t((in.mode & kS_IFMT) | (a.mode & 07777));
   if (which & kSetUid) {
     in.uid = uint16_t(a.uid);
     in.uid_high = uint16_t(a.uid >> 16);
@@ -288,7 +288,7 @@ long Ext2Node::write(uint64_t offset, const void* buf, size_t n) {
 
 long Ext2Node::readlink(char* buf, size_t cap) {
   OpLock l(owner_);
-  if (type() != kTypeSymlink) return -kEINVAL;
+  if (type() != kS_IFLNK) return -kEINVAL;
   uint64_t sz = size();
   uint32_t bs = owner_->block_size();
   if (!has_blocks()) {

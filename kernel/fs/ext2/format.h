@@ -10,7 +10,6 @@ namespace kiln::fs::ext2 {
 
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "ext2 structures are read in place");
 
-inline constexpr uint16_t kMagic = 0xEF53;
 inline constexpr uint32_t kSuperOffset = 1024;  // bytes into the volume
 inline constexpr uint32_t kSuperSize = 1024;
 inline constexpr uint32_t kRootIno = 2;

@@ -3,6 +3,7 @@
 #include "fs/ext2/ext2_fs.h"
 #include "lib/mem.h"
 #include "abi/linux/errno.h"
+#include "abi/linux/statfs.h"
 
 namespace kiln::fs::ext2 {
 namespace {
@@ -76,14 +77,14 @@ const FeatureName kRoCompatNames[] = {
 }  // namespace
 
 uint8_t file_type_of(uint32_t mode) {
-  switch (mode & kTypeMask) {
-    case kTypeRegular: return kFtRegular;
-    case kTypeDir: return kFtDir;
-    case kTypeChar: return kFtChr;
-    case kTypeBlock: return kFtBlk;
-    case kTypeFifo: return kFtFifo;
-    case kTypeSocket: return kFtSock;
-    case kTypeSymlink: return kFtSymlink;
+  switch (mode & kS_IFMT) {
+    case kS_IFREG: return kFtRegular;
+    case kS_IFDIR: return kFtDir;
+    case kS_IFCHR: return kFtChr;
+    case kS_IFBLK: return kFtBlk;
+    case kS_IFIFO: return kFtFifo;
+    case kS_IFSOCK: return kFtSock;
+    case kS_IFLNK: return kFtSymlink;
     default: return kFtUnknown;
   }
 }
@@ -162,7 +163,7 @@ bool Ext2Fs::group_metadata(uint32_t g, uint32_t block) const {
 
 long Ext2Fs::check_super(const char** why) {
   const Super& s = sb_;
-  if (s.magic != kMagic) return *why = "not an ext2 file system (bad magic)", -kEINVAL;
+  if (s.magic != kEXT2_SUPER_MAGIC) return *why = "not an ext2 file system (bad magic)", -kEINVAL;
   if (s.rev_level > kRevDynamic) return *why = "unsupported revision (newer than 1)", -kEINVAL;
   if (s.log_block_size > 2) return *why = "unsupported block size (larger than 4 KiB)", -kEINVAL;
   bs_ = 1024u << s.log_block_size;
@@ -344,7 +345,7 @@ Node* Ext2Fs::root() {
 
 long Ext2Fs::statfs(StatFs* out) {
   OpLock l(this);
-  out->type = kMagic;
+  out->type = kEXT2_SUPER_MAGIC;
   out->block_size = bs_;
   out->blocks = blocks_count_ > overhead_ ? blocks_count_ - overhead_ : 0;
   out->blocks_free = free_blocks_;
@@ -500,10 +501,10 @@ long Ext2Fs::iget(uint32_t ino, Ext2Node** out) {
   if (!n) return -kENOMEM;
   long r = load_inode(ino, &n->in);
   if (r == 0) {
-    uint32_t type = n->in.mode & kTypeMask;
-    bool type_ok = type == kTypeRegular || type == kTypeDir || type == kTypeSymlink ||
-                   type == kTypeChar || type == kTypeBlock || type == kTypeFifo ||
-                   type == kTypeSocket;
+    uint32_t type = n->in.mode & kS_IFMT;
+    bool type_ok = type == kS_IFREG || type == kS_IFDIR || type == kS_IFLNK ||
+                   type == kS_IFCHR || type == kS_IFBLK || type == kS_IFIFO ||
+                   type == kS_IFSOCK;
     if (n->in.links_count == 0 || !type_ok) r = corrupt();
   }
   if (r < 0) {
@@ -518,7 +519,7 @@ long Ext2Fs::iget(uint32_t ino, Ext2Node** out) {
 // A new inode near `dir`, initialized on disk: links 0 (the caller links
 // it), owner root (the group of a set-group-ID directory), times now.
 long Ext2Fs::new_node(Ext2Node* dir, uint32_t mode, Ext2Node** out) {
-  bool is_dir = (mode & kTypeMask) == kTypeDir;
+  bool is_dir = (mode & kS_IFMT) == kS_IFDIR;
   uint32_t ino;
   if (long r = alloc_inode(dir->number, is_dir, &ino)) return r;
   if (table_find(ino)) return corrupt();  // the bitmap calls an inode in use free
@@ -543,10 +544,10 @@ long Ext2Fs::new_node(Ext2Node* dir, uint32_t mode, Ext2Node** out) {
   }
   Inode& i = n->in;
   i.mode = uint16_t(mode);
-  if (dir->in.mode & 02000) {  // set-group-ID directory: its group, and directories inherit the bit
+  if (dir->in.mode & kS_ISGID) {  // its group, and directories inherit the bit
     i.gid = dir->in.gid;
     i.gid_high = dir->in.gid_high;
-    if (is_dir) i.mode |= 02000;
+    if (is_dir) i.mode |= kS_ISGID;
   }
   if (inode_size_ > kGoodOldInodeSize) {
     uint32_t room = inode_size_ - kGoodOldInodeSize;

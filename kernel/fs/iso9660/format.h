@@ -14,7 +14,6 @@ inline constexpr uint32_t kBlockSize = 2048;  // the only logical block size sup
 inline constexpr uint32_t kSectorsPerBlock = 4;  // 512-byte device sectors
 inline constexpr uint32_t kFirstDescriptor = 16;
 inline constexpr uint32_t kMaxDescriptors = 64;  // bound on the descriptor set walk
-inline constexpr uint64_t kSuperMagic = 0x9660;   // ISOFS_SUPER_MAGIC
 
 // Volume descriptor types and fields (offsets in the 2048-byte block).
 inline constexpr uint8_t kVdBoot = 0, kVdPrimary = 1, kVdSupplementary = 2, kVdTerminator = 255;

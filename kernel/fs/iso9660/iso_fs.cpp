@@ -4,6 +4,7 @@
 #include "fs/iso9660/names.h"
 #include "lib/mem.h"
 #include "abi/linux/errno.h"
+#include "abi/linux/statfs.h"
 
 namespace kiln::fs::iso9660 {
 namespace {
@@ -16,14 +17,14 @@ bool joliet_escape(const uint8_t* vd) {
 }
 
 bool valid_type(uint32_t mode) {
-  switch (mode & kTypeMask) {
-    case kTypeRegular:
-    case kTypeDir:
-    case kTypeSymlink:
-    case kTypeChar:
-    case kTypeBlock:
-    case kTypeFifo:
-    case kTypeSocket: return true;
+  switch (mode & kS_IFMT) {
+    case kS_IFREG:
+    case kS_IFDIR:
+    case kS_IFLNK:
+    case kS_IFCHR:
+    case kS_IFBLK:
+    case kS_IFIFO:
+    case kS_IFSOCK: return true;
     default: return false;
   }
 }
@@ -78,7 +79,7 @@ Node* IsoFs::root() {
 }
 
 long IsoFs::statfs(StatFs* out) {
-  *out = StatFs{kSuperMagic, kBlockSize, recorded_blocks_, 0, 0, 0, 0, kNameMax, true};
+  *out = StatFs{kISOFS_SUPER_MAGIC, kBlockSize, recorded_blocks_, 0, 0, 0, 0, kNAME_MAX, true};
   return 0;
 }
 
@@ -104,7 +105,7 @@ long IsoFs::decode(const Record& rec, Entry* e) {
     }
   }
   if (e->name == e->buf) {
-    e->name_len = naming_ == Naming::Joliet ? joliet_name(rec.name(), rec.name_len(), e->buf, kNameMax)
+    e->name_len = naming_ == Naming::Joliet ? joliet_name(rec.name(), rec.name_len(), e->buf, kNAME_MAX)
                                             : plain_name(rec.name(), rec.name_len(), e->buf);
   }
   if (!e->hidden && !valid_entry_name(e->name, e->name_len)) e->hidden = true;
@@ -124,17 +125,17 @@ uint64_t IsoFs::entry_ino(const Record& rec, const Entry& e) {
   // A directory is known by its "." record: the same number wherever it is
   // reached from (its parent, a CL entry, itself).
   if (rr && e.rr.cl) return location_ino(uint64_t(e.rr.cl_block) * kBlockSize);
-  bool dir = (rr && e.rr.px) ? (e.rr.mode & kTypeMask) == kTypeDir : rec.is_dir();
+  bool dir = (rr && e.rr.px) ? (e.rr.mode & kS_IFMT) == kS_IFDIR : rec.is_dir();
   if (dir) return location_ino(uint64_t(rec.data_start()) * kBlockSize);
   return location_ino(rec.pos);
 }
 
 uint8_t IsoFs::entry_type(const Record& rec, const Entry& e) {
   if (naming_ == Naming::RockRidge) {
-    if (e.rr.cl) return kDtDir;
-    if (e.rr.px) return valid_type(e.rr.mode) ? dtype_of(e.rr.mode) : kDtUnknown;
+    if (e.rr.cl) return kDT_DIR;
+    if (e.rr.px) return valid_type(e.rr.mode) ? dtype_of(e.rr.mode) : kDT_UNKNOWN;
   }
-  return rec.is_dir() ? kDtDir : kDtReg;
+  return rec.is_dir() ? kDT_DIR : kDT_REG;
 }
 
 long IsoFs::make_node(IsoNode* parent, DirCursor* cur, IsoNode** out) {
@@ -145,7 +146,7 @@ long IsoFs::make_node(IsoNode* parent, DirCursor* cur, IsoNode** out) {
   if (!e) return -kENOMEM;
   r = decode(rec, e);
   uint64_t ino = r == 0 ? entry_ino(rec, *e) : 0;
-  if (r == 0 && parent && entry_type(rec, *e) == kDtDir) {
+  if (r == 0 && parent && entry_type(rec, *e) == kDT_DIR) {
     // A directory in use already: the same node (a cycle of extents aside).
     for (IsoNode* d = live_dirs_.front(); d; d = live_dirs_.next_of(d)) {
       if (d->ino == ino && d->parent_ == parent) {
@@ -165,8 +166,8 @@ long IsoFs::make_node(IsoNode* parent, DirCursor* cur, IsoNode** out) {
   Attr& a = node->attr_;
   if (r == 0) {
     a.ino = node->ino = ino;
-    a.mode = kTypeRegular | 0555;  // Linux's defaults without Rock Ridge
-    if (rec.is_dir()) a.mode = kTypeDir | 0555;
+    a.mode = kS_IFREG | 0555;  // Linux's defaults without Rock Ridge
+    if (rec.is_dir()) a.mode = kS_IFDIR | 0555;
     a.nlink = 1;  // also for directories, as Linux says (find then does not guess)
     a.blksize = kBlockSize;
     a.atime = a.mtime = a.ctime = decode_short_date(rec.p + kDrDate);
@@ -189,19 +190,19 @@ long IsoFs::make_node(IsoNode* parent, DirCursor* cur, IsoNode** out) {
       if (!dot.is_dot() || !dot.is_dir() || dot.data_start() != rr->cl_block) r = -kEIO;
       if (r == 0) r = read_su(dot, moved);
       if (r == 0) {
-        a.mode = kTypeDir | 0555;
+        a.mode = kS_IFDIR | 0555;
         a.atime = a.mtime = a.ctime = decode_short_date(dot.p + kDrDate);
         node->first_ = Section{dot.data_start(), dot.size()};
         a.size = dot.size();
         rr = moved;
-        if (rr->px && (rr->mode & kTypeMask) != kTypeDir) r = -kEIO;
+        if (rr->px && (rr->mode & kS_IFMT) != kS_IFDIR) r = -kEIO;
       }
     }
   }
   if (r == 0 && rr) {
     if (rr->px) {
       if (!valid_type(rr->mode)) r = -kEIO;
-      a.mode = rr->mode & (kTypeMask | 07777);
+      a.mode = rr->mode & (kS_IFMT | 07777);
       a.nlink = rr->nlink ? rr->nlink : 1;
       a.uid = rr->uid;
       a.gid = rr->gid;
@@ -212,9 +213,9 @@ long IsoFs::make_node(IsoNode* parent, DirCursor* cur, IsoNode** out) {
     if (rr->times & kTfAttributes) a.ctime = rr->ctime;
   }
   // Sections make sense for regular files only; other types keep the first.
-  bool multi = r == 0 && (rec.flags() & kFlagMultiExtent) && (a.mode & kTypeMask) == kTypeRegular &&
+  bool multi = r == 0 && (rec.flags() & kFlagMultiExtent) && (a.mode & kS_IFMT) == kS_IFREG &&
                !(rr && rr->cl);
-  if (r == 0 && (a.mode & kTypeMask) == kTypeSymlink) {
+  if (r == 0 && (a.mode & kS_IFMT) == kS_IFLNK) {
     // The target, from the entry's SL (parsed again, now with a buffer).
     size_t len = e->rr.link_len;
     if (len > kLinkMax) r = -kEIO;
@@ -273,7 +274,7 @@ long IsoFs::make_root(uint32_t start, uint32_t size, const char** why) {
     return r;
   }
   // The "." record gave the attributes; the volume descriptor the place.
-  root->attr_.mode = (root->attr_.mode & ~kTypeMask) | kTypeDir;
+  root->attr_.mode = (root->attr_.mode & ~kS_IFMT) | kS_IFDIR;
   root->first_ = Section{start, size};
   root->attr_.size = size;
   root->attr_.blocks = (uint64_t(size) + 511) / 512;

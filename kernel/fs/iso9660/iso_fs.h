@@ -64,7 +64,7 @@ struct Entry : Fallible {
   const char* name = nullptr;
   size_t name_len = 0;
   bool hidden = false;  // "." and "..", associated files, relocated directories, bad names
-  char buf[kNameMax + 1];
+  char buf[kNAME_MAX + 1];
 };
 
 struct Section {
@@ -83,7 +83,7 @@ class IsoNode final : public Node, public Fallible {
   long readdir(uint64_t* cookie, Emit emit, void* ctx) override;
   long readlink(char* buf, size_t cap) override;
 
-  bool is_dir() const { return (attr_.mode & kTypeMask) == kTypeDir; }
+  bool is_dir() const { return (attr_.mode & kS_IFMT) == kS_IFDIR; }
 
   Attr attr_;
   Section first_{0, 0};

@@ -81,7 +81,7 @@ long IsoNode::read_section(const Section& s, uint64_t offset, uint8_t* out, size
 
 long IsoNode::read(uint64_t offset, void* buf, size_t n) {
   if (is_dir()) return -kEISDIR;
-  if ((attr_.mode & kTypeMask) != kTypeRegular) return -kEINVAL;
+  if ((attr_.mode & kS_IFMT) != kS_IFREG) return -kEINVAL;
   if (offset >= attr_.size) return 0;
   if (n > attr_.size - offset) n = size_t(attr_.size - offset);
   auto out = static_cast<uint8_t*>(buf);
@@ -304,12 +304,12 @@ long IsoNode::lookup(const char* name, size_t len, Node** out) {
 long IsoNode::readdir(uint64_t* cookie, Emit emit, void* ctx) {
   if (!is_dir()) return -kENOTDIR;
   if (*cookie == 0) {
-    if (!emit(ctx, attr_.ino, kDtDir, ".", 1, 1)) return 0;
+    if (!emit(ctx, attr_.ino, kDT_DIR, ".", 1, 1)) return 0;
     *cookie = 1;
   }
   if (*cookie == 1) {
     uint64_t up = parent_ ? parent_->attr_.ino : attr_.ino;
-    if (!emit(ctx, up, kDtDir, "..", 2, 2)) return 0;
+    if (!emit(ctx, up, kDT_DIR, "..", 2, 2)) return 0;
     *cookie = 2;
   }
   auto e = new Entry;
@@ -341,7 +341,7 @@ long IsoNode::readdir(uint64_t* cookie, Emit emit, void* ctx) {
 }
 
 long IsoNode::readlink(char* buf, size_t cap) {
-  if ((attr_.mode & kTypeMask) != kTypeSymlink) return -kEINVAL;
+  if ((attr_.mode & kS_IFMT) != kS_IFLNK) return -kEINVAL;
   size_t n = link_len_ < cap ? link_len_ : cap;
   if (n) memcpy(buf, link_, n);
   return long(n);

@@ -49,7 +49,7 @@ struct Parser {
   const SuspContext& ctx;
   RockRidge* rr;
   LinkBuilder link;
-  bool name_done = false;  // truncated at kNameMax
+  bool name_done = false;  // truncated at kNAME_MAX
   // The pending continuation area.
   bool ce = false;
   uint32_t ce_block = 0, ce_offset = 0, ce_length = 0;
@@ -63,7 +63,7 @@ struct Parser {
     const void* nul = memchr_(s, len);
     if (nul) len = size_t(static_cast<const uint8_t*>(nul) - s);
     for (size_t i = 0; i < len && !name_done; i++) {
-      if (rr->name_len == kNameMax) {
+      if (rr->name_len == kNAME_MAX) {
         name_done = true;
         break;
       }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "abi/linux/limits.h"
 #include "fs/iso9660/alloc.h"
 #include "fs/iso9660/block_cache.h"
 #include "fs/node.h"
@@ -16,8 +17,7 @@
 namespace kiln::fs::iso9660 {
 
 inline constexpr int kMaxContinuations = 32;  // Linux's RR_MAX_CE_ENTRIES
-inline constexpr size_t kNameMax = 255;
-inline constexpr size_t kLinkMax = 4095;  // a target must fit PATH_MAX with its NUL
+inline constexpr size_t kLinkMax = kPATH_MAX - 1;  // a target must fit PATH_MAX with its NUL
 
 // TF time bits, in the order the times are recorded.
 inline constexpr uint8_t kTfCreation = 1, kTfModify = 2, kTfAccess = 4, kTfAttributes = 8,
@@ -33,7 +33,7 @@ struct RockRidge : Fallible {
   Time mtime, atime, ctime;
   size_t name_len = 0;  // 0: no NM name
   size_t link_len = 0;  // the symlink target's length, even when over kLinkMax
-  char name[kNameMax + 1];
+  char name[kNAME_MAX + 1];
 };
 
 // Where the System Use fields of records begin (LEN_SKP of the SP entry).
