@@ -52,18 +52,24 @@ int endpoint_from_sockaddr(const void* sa, size_t len, Endpoint* out) {
   if (len < 2) return -kEINVAL;
   uint16_t family = uint16_t(p[0] | p[1] << 8);  // sa_family is host (little) endian
   *out = Endpoint{};
-  if (family == 0) return 1;
-  if (family == kAfInet) {
-    if (len < 16) return -kEINVAL;
-    out->port = be16(p + 2);
-    out->addr = IpAddr::of(Ip4{be32(p + 4)});
+  if (family == kAF_UNSPEC) return 1;
+  if (family == kAF_INET) {
+    if (len < sizeof(SockaddrIn)) return -kEINVAL;
+    SockaddrIn in;
+    memcpy(&in, sa, sizeof in);
+    out->port = be16(in.port);
+    out->addr = IpAddr::of(Ip4{be32(in.addr)});
     return 0;
   }
-  if (family == kAfInet6) {
-    if (len < 24) return -kEINVAL;
-    out->port = be16(p + 2);
+  if (family == kAF_INET6) {
+    // Linux takes RFC 2133's sockaddr_in6 too, which ends before scope_id.
+    constexpr size_t kShortest = __builtin_offsetof(SockaddrIn6, scope_id);
+    if (len < kShortest) return -kEINVAL;
+    SockaddrIn6 in6;
+    memcpy(&in6, sa, kShortest);
+    out->port = be16(in6.port);
     Ip6 a;
-    memcpy(a.b, p + 8, 16);
+    memcpy(a.b, in6.addr, 16);
     out->addr = IpAddr::of(a);
     return 0;
   }
@@ -71,19 +77,23 @@ int endpoint_from_sockaddr(const void* sa, size_t len, Endpoint* out) {
 }
 
 size_t endpoint_to_sockaddr(const Endpoint& ep, int family, void* sa, size_t cap) {
-  uint8_t tmp[28] = {};
+  uint8_t tmp[sizeof(SockaddrIn6)];
   size_t n;
-  if (family == kAfInet6) {
-    n = 28;
-    tmp[0] = kAfInet6;
-    put16(tmp + 2, ep.port);
+  if (family == kAF_INET6) {
+    SockaddrIn6 in6 = {};
+    in6.family = kAF_INET6;
+    put16(in6.port, ep.port);
     Ip6 a = ep.addr.v6 ? ep.addr.a6 : (ep.addr.a4.any() ? Ip6{} : Ip6::mapped(ep.addr.a4));
-    memcpy(tmp + 8, a.b, 16);
+    memcpy(in6.addr, a.b, 16);
+    n = sizeof in6;
+    memcpy(tmp, &in6, n);
   } else {
-    n = 16;
-    tmp[0] = kAfInet;
-    put16(tmp + 2, ep.port);
-    put32(tmp + 4, ep.addr.v6 ? ep.addr.a6.v4().v : ep.addr.a4.v);
+    SockaddrIn in = {};
+    in.family = kAF_INET;
+    put16(in.port, ep.port);
+    put32(in.addr, ep.addr.v6 ? ep.addr.a6.v4().v : ep.addr.a4.v);
+    n = sizeof in;
+    memcpy(tmp, &in, n);
   }
   memcpy(sa, tmp, n < cap ? n : cap);
   return n;

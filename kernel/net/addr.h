@@ -1,14 +1,16 @@
 // Addresses as the stack sees them, and their Linux sockaddr forms (the
 // socket layer copies sockaddr_in / sockaddr_in6 bytes in and out of user
-// memory; these helpers are the only place their layout is known).
+// memory; these helpers are the only code that reads or writes them, in the
+// layout of abi/linux/in.h).
 #pragma once
 
 #include <stddef.h>
 #include <stdint.h>
 
-namespace kiln::net {
+#include "abi/linux/in.h"
+#include "abi/linux/socket.h"
 
-inline constexpr int kAfInet = 2, kAfInet6 = 10;
+namespace kiln::net {
 
 // An IPv4 address in host byte order.
 struct Ip4 {
@@ -65,7 +67,7 @@ struct Endpoint {
   bool operator==(const Endpoint& o) const { return port == o.port && addr == o.addr; }
 };
 
-// Reads a sockaddr_in (family 2) or sockaddr_in6 (family 10); returns 0 or
+// Reads a sockaddr_in (AF_INET) or sockaddr_in6 (AF_INET6); returns 0 or
 // -EINVAL / -EAFNOSUPPORT. An AF_UNSPEC address (connect() to dissolve a UDP
 // association) is reported as 1.
 int endpoint_from_sockaddr(const void* sa, size_t len, Endpoint* out);

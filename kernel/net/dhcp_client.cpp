@@ -94,10 +94,10 @@ DhcpClient::~DhcpClient() {
 long DhcpClient::start(uint64_t now_ns) {
   now_ = now_ns;
   if (!sock_) {
-    long r = stack_->socket(kAfInet, kSockDgram, 0, &sock_);
+    long r = stack_->socket(kAF_INET, kSOCK_DGRAM, 0, &sock_);
     if (r < 0) return r;
     int one = 1;
-    sock_->set_option(kSolSocket, kSoBroadcast, &one, sizeof one);
+    sock_->set_option(kSOL_SOCKET, kSO_BROADCAST, &one, sizeof one);
     sock_->bind_device(ifc_);
     r = sock_->bind(Endpoint{IpAddr::of(Ip4{}), kClientPort});
     if (r < 0) {

@@ -21,7 +21,7 @@ void Stack::icmp_input(const NetHdr& h, const uint8_t* p, size_t len) {
     put16(r->data() + 2, 0);
     put16(r->data() + 2, checksum(r->data(), len));
     stats.icmp_out++;
-    ip4_output(r, h.dst.a4, h.src.a4, kIpProtoIcmp);
+    ip4_output(r, h.dst.a4, h.src.a4, kIPPROTO_ICMP);
     return;
   }
   if (type != 3 && type != 11 && type != 4) return;
@@ -45,7 +45,7 @@ void Stack::icmp_input(const NetHdr& h, const uint8_t* p, size_t len) {
 
 void Stack::transport_error(uint8_t proto, const Endpoint& local, const Endpoint& remote,
                             const uint8_t* l4, size_t l4len, int err, bool hard, uint32_t mtu) {
-  if (proto == kIpProtoTcp) {
+  if (proto == kIPPROTO_TCP) {
     Socket* s = tcp_lookup(local, remote);
     if (!s || l4len < 8) return;
     // Only errors quoting a sequence number we have in flight (RFC 5927).
@@ -60,7 +60,7 @@ void Stack::transport_error(uint8_t proto, const Endpoint& local, const Endpoint
       return;
     }
     s->tcp_icmp_error(err, hard);
-  } else if (proto == kIpProtoUdp) {
+  } else if (proto == kIPPROTO_UDP) {
     for (Socket* s = udp_.front(); s; s = udp_.next_of(s))
       if (s->connected_ && s->local_.port == local.port && s->remote_ == remote &&
           s->accepts(local.addr)) {
@@ -79,7 +79,7 @@ void Stack::icmp_error(uint8_t type, uint8_t code, const uint8_t* ip, size_t len
   if (src.any() || src.multicast() || is_broadcast(src) || dst.multicast() || is_broadcast(dst))
     return;
   if (be16(ip + 6) & 0x1fff) return;
-  if (ip[9] == kIpProtoIcmp && (len < hlen + 1 || (ip[hlen] != 0 && ip[hlen] != 8))) return;
+  if (ip[9] == kIPPROTO_ICMP && (len < hlen + 1 || (ip[hlen] != 0 && ip[hlen] != 8))) return;
   if (!icmp_allowed()) return;
   size_t quote = len > 548 ? 548 : len;
   Packet* p = Packet::create(8 + quote);
@@ -92,7 +92,7 @@ void Stack::icmp_error(uint8_t type, uint8_t code, const uint8_t* ip, size_t len
   memcpy(m + 8, ip, quote);
   put16(m + 2, checksum(m, 8 + quote));
   stats.icmp_out++;
-  ip4_output(p, is_local(dst) ? dst : Ip4{}, src, kIpProtoIcmp);
+  ip4_output(p, is_local(dst) ? dst : Ip4{}, src, kIPPROTO_ICMP);
 }
 
 }  // namespace kiln::net

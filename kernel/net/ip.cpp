@@ -108,7 +108,7 @@ void Stack::neighbor_failed(const uint8_t* ip, size_t len) {
   } else {
     return;
   }
-  if (len < 8 || (proto != kIpProtoTcp && proto != kIpProtoUdp)) return;
+  if (len < 8 || (proto != kIPPROTO_TCP && proto != kIPPROTO_UDP)) return;
   local.port = be16(l4);
   remote.port = be16(l4 + 2);
   transport_error(proto, local, remote, l4, len, kEHOSTUNREACH, true, 0);

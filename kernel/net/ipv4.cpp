@@ -20,7 +20,7 @@ void Stack::ip4_input(Interface* ifc, const uint8_t* p, size_t len, bool csum_ok
   if (!ifc->loopback() && (src.loopback() || dst.loopback())) return void(stats.ip_bad++);
   bool bcast = is_broadcast(dst) || dst.multicast();
   bool for_us = is_local(dst) || is_broadcast(dst) || dst == ip4(224, 0, 0, 1) ||
-                (!ifc->has_ip4() && p[9] == kIpProtoUdp);  // DHCP before an address
+                (!ifc->has_ip4() && p[9] == kIPPROTO_UDP);  // DHCP before an address
   if (!for_us) return void(stats.ip_forward_drop++);
   NetHdr h{ifc, IpAddr::of(src), IpAddr::of(dst), p, hlen, bcast, csum_ok};
   uint16_t frag = be16(p + 6);
@@ -44,11 +44,11 @@ void Stack::ip4_input(Interface* ifc, const uint8_t* p, size_t len, bool csum_ok
 
 void Stack::ip4_deliver(const NetHdr& h, const uint8_t* payload, size_t plen) {
   switch (h.hdr[9]) {
-    case kIpProtoIcmp:
+    case kIPPROTO_ICMP:
       return icmp_input(h, payload, plen);
-    case kIpProtoUdp:
+    case kIPPROTO_UDP:
       return udp_input(h, payload, plen);
-    case kIpProtoTcp:
+    case kIPPROTO_TCP:
       return tcp_input(h, payload, plen);
     default:
       if (!h.multicast) unreachable(h, payload, plen, false);

@@ -156,8 +156,8 @@ void Stack::ip6_input(Interface* ifc, const uint8_t* p, size_t len, bool csum_ok
       // deliver to the transport named there.
       switch (nh) {
         case kIcmp6: icmp6_input(h, whole->data(), whole->len()); break;
-        case kIpProtoUdp: udp_input(h, whole->data(), whole->len()); break;
-        case kIpProtoTcp: tcp_input(h, whole->data(), whole->len()); break;
+        case kIPPROTO_UDP: udp_input(h, whole->data(), whole->len()); break;
+        case kIPPROTO_TCP: tcp_input(h, whole->data(), whole->len()); break;
         default: break;
       }
       delete whole;
@@ -168,9 +168,9 @@ void Stack::ip6_input(Interface* ifc, const uint8_t* p, size_t len, bool csum_ok
   switch (nh) {
     case kIcmp6:
       return icmp6_input(h, p + off, len - off);
-    case kIpProtoUdp:
+    case kIPPROTO_UDP:
       return udp_input(h, p + off, len - off);
-    case kIpProtoTcp:
+    case kIPPROTO_TCP:
       return tcp_input(h, p + off, len - off);
     case kNoNext:
       return;

@@ -40,14 +40,14 @@ void Socket::wake() {
 }
 
 long Stack::socket(int family, int type, int protocol, Socket** out) {
-  if (family != kAfInet && family != kAfInet6) return -kEAFNOSUPPORT;
+  if (family != kAF_INET && family != kAF_INET6) return -kEAFNOSUPPORT;
   bool stream;
-  if (type == kSockStream && (protocol == 0 || protocol == kIpProtoTcp))
+  if (type == kSOCK_STREAM && (protocol == 0 || protocol == kIPPROTO_TCP))
     stream = true;
-  else if (type == kSockDgram && (protocol == 0 || protocol == kIpProtoUdp))
+  else if (type == kSOCK_DGRAM && (protocol == 0 || protocol == kIPPROTO_UDP))
     stream = false;
   else
-    return type == kSockStream || type == kSockDgram ? -kEPROTONOSUPPORT : -kEINVAL;
+    return type == kSOCK_STREAM || type == kSOCK_DGRAM ? -kEPROTONOSUPPORT : -kEINVAL;
   auto* s = new Socket(this, family, stream);
   if (!s) return -kENOMEM;
   sockets_++;
@@ -185,7 +185,7 @@ uint16_t Stack::ephemeral_port(bool stream, const Endpoint& local, const Endpoin
 long Socket::bind(const Endpoint& ep) {
   if (bound_) return -kEINVAL;
   Endpoint e = ep;
-  if (e.addr.v6 && family_ != kAfInet6) return -kEAFNOSUPPORT;
+  if (e.addr.v6 && family_ != kAF_INET6) return -kEAFNOSUPPORT;
   if (e.addr.v6 && e.addr.a6.v4_mapped() && v6only_) return -kEADDRNOTAVAIL;
   e.addr = e.addr.unmapped();
   if (!e.addr.any() && !stack_->is_local(e.addr) &&
@@ -226,7 +226,7 @@ bool Socket::accepts(const IpAddr& dst) const {
 // unspecified address meaning ourselves (as on Linux).
 static long peer_endpoint(const Socket* s, const Endpoint& in, Endpoint* out) {
   *out = in;
-  if (in.addr.v6 && s->family_ != kAfInet6) return -kEAFNOSUPPORT;
+  if (in.addr.v6 && s->family_ != kAF_INET6) return -kEAFNOSUPPORT;
   if (in.addr.v6 && in.addr.a6.v4_mapped() && s->v6only_) return -kENETUNREACH;
   out->addr = in.addr.unmapped();
   if (out->addr.any()) out->addr = out->addr.v6 ? IpAddr::of(ip6_loopback()) : IpAddr::of(ip4(127, 0, 0, 1));
@@ -294,14 +294,14 @@ long Socket::recv(ByteSink& dst, int flags, Endpoint* from, uint64_t now_ns, int
 
 long Socket::shutdown(int how, uint64_t now_ns) {
   stack_->poll_time(now_ns);
-  if (how < kShutRd || how > kShutRdWr) return -kEINVAL;
+  if (how < kSHUT_RD || how > kSHUT_RDWR) return -kEINVAL;
   long r;
   if (stream_) {
     r = tcp_shutdown(this, how);
   } else {
     if (!connected_) return -kENOTCONN;
-    if (how != kShutWr) shut_rd_ = true;
-    if (how != kShutRd) shut_wr_ = true;
+    if (how != kSHUT_WR) shut_rd_ = true;
+    if (how != kSHUT_RD) shut_wr_ = true;
     wake();
     r = 0;
   }
@@ -376,10 +376,10 @@ size_t Socket::tx_pending() const {
 
 uint32_t Socket::events() const {
   if (stream_) return tcp_events(this);
-  uint32_t m = kEpollOut | kEpollWrNorm;
-  if (!rxq_.empty() || shut_rd_) m |= kEpollIn | kEpollRdNorm;
-  if (error_) m |= kEpollErr;
-  if (shut_rd_ && shut_wr_) m |= kEpollHup;
+  uint32_t m = kEPOLLOUT | kEPOLLWRNORM;
+  if (!rxq_.empty() || shut_rd_) m |= kEPOLLIN | kEPOLLRDNORM;
+  if (error_) m |= kEPOLLERR;
+  if (shut_rd_ && shut_wr_) m |= kEPOLLHUP;
   return m;
 }
 
@@ -398,22 +398,22 @@ static long put_int(void* val, size_t* len, int v) {
 
 long Socket::set_option(int level, int name, const void* val, size_t len) {
   int v;
-  if (level == kSolSocket) {
-    if (name == kSoLinger) {
-      if (len < 8) return -kEINVAL;
-      int l[2];
-      memcpy(l, val, 8);
-      linger_on_ = l[0] != 0;
-      linger_s_ = l[1] < 0 ? 0 : l[1];
+  if (level == kSOL_SOCKET) {
+    if (name == kSO_LINGER) {
+      Linger l;
+      if (len < sizeof l) return -kEINVAL;
+      memcpy(&l, val, sizeof l);
+      linger_on_ = l.onoff != 0;
+      linger_s_ = l.linger < 0 ? 0 : l.linger;
       return 0;
     }
     long r = get_int(val, len, &v);
     if (r < 0) return r;
     switch (name) {
-      case kSoReuseAddr: reuse_addr_ = v; return 0;
-      case kSoReusePort: reuse_port_ = v; return 0;
-      case kSoBroadcast: broadcast_ = v; return 0;
-      case kSoKeepAlive:
+      case kSO_REUSEADDR: reuse_addr_ = v; return 0;
+      case kSO_REUSEPORT: reuse_port_ = v; return 0;
+      case kSO_BROADCAST: broadcast_ = v; return 0;
+      case kSO_KEEPALIVE:
         keepalive_ = v;
         if (stream_) tcb.t_keep = 0, tcb.keep_probes = 0;
         if (stream_ && v && tcb.state == TcpState::Established) {
@@ -421,14 +421,14 @@ long Socket::set_option(int level, int name, const void* val, size_t len) {
           stack_->note_timer(tcb.t_keep);
         }
         return 0;
-      case kSoRcvBuf:
-      case kSoSndBuf: {
+      case kSO_RCVBUF:
+      case kSO_SNDBUF: {
         // Linux doubles the value for bookkeeping overhead; so do we, so
         // getsockopt shows what programs expect.
         uint64_t b = v < 0 ? 0 : uint64_t(v) * 2;
         if (b < kMinBuf) b = kMinBuf;
         if (b > kMaxBuf) b = kMaxBuf;
-        if (name == kSoRcvBuf) {
+        if (name == kSO_RCVBUF) {
           // The window scale is fixed at the handshake: never shrink below
           // what was advertised.
           if (stream_ && tcb.state != TcpState::Closed && tcb.state != TcpState::Listen &&
@@ -448,47 +448,47 @@ long Socket::set_option(int level, int name, const void* val, size_t len) {
   }
   long r = get_int(val, len, &v);
   if (r < 0) return r;
-  if (level == kIpProtoTcp && stream_) {
+  if (level == kIPPROTO_TCP && stream_) {
     switch (name) {
-      case kTcpNoDelay:
+      case kTCP_NODELAY:
         nodelay_ = v;
         if (v && tcb.state >= TcpState::Established) {
           tcp_output();
           stack_->flush();
         }
         return 0;
-      case kTcpMaxSeg:
+      case kTCP_MAXSEG:
         if (v < 88 || v > 65535) return -kEINVAL;
         user_mss_ = uint16_t(v);
         return 0;
-      case kTcpKeepIdle:
+      case kTCP_KEEPIDLE:
         if (v < 1 || v > 32767) return -kEINVAL;
         keep_idle_s_ = uint32_t(v);
         return 0;
-      case kTcpKeepIntvl:
+      case kTCP_KEEPINTVL:
         if (v < 1 || v > 32767) return -kEINVAL;
         keep_intvl_s_ = uint32_t(v);
         return 0;
-      case kTcpKeepCnt:
+      case kTCP_KEEPCNT:
         if (v < 1 || v > 127) return -kEINVAL;
         keep_cnt_ = uint32_t(v);
         return 0;
       default: return -kENOPROTOOPT;
     }
   }
-  if (level == kIpProtoIp) {
-    if (name == kIpTtl) {
+  if (level == kIPPROTO_IP) {
+    if (name == kIP_TTL) {
       if (v < -1 || v == 0 || v > 255) return -kEINVAL;
       ttl_ = v < 0 ? 0 : uint8_t(v);
       return 0;
     }
-    if (name == kIpTos) {
+    if (name == kIP_TOS) {
       tos_ = uint8_t(v);
       return 0;
     }
     return -kENOPROTOOPT;
   }
-  if (level == kIpProtoIpv6 && name == kIpv6V6Only && family_ == kAfInet6) {
+  if (level == kIPPROTO_IPV6 && name == kIPV6_V6ONLY && family_ == kAF_INET6) {
     if (bound_) return -kEINVAL;
     v6only_ = v;
     return 0;
@@ -497,50 +497,50 @@ long Socket::set_option(int level, int name, const void* val, size_t len) {
 }
 
 long Socket::get_option(int level, int name, void* val, size_t* len) {
-  if (level == kSolSocket) {
+  if (level == kSOL_SOCKET) {
     switch (name) {
-      case kSoReuseAddr: return put_int(val, len, reuse_addr_);
-      case kSoReusePort: return put_int(val, len, reuse_port_);
-      case kSoBroadcast: return put_int(val, len, broadcast_);
-      case kSoKeepAlive: return put_int(val, len, keepalive_);
-      case kSoRcvBuf: return put_int(val, len, int(rcvbuf_));
-      case kSoSndBuf: return put_int(val, len, int(sndbuf_));
-      case kSoType: return put_int(val, len, type());
-      case kSoDomain: return put_int(val, len, family_);
-      case kSoProtocol: return put_int(val, len, stream_ ? kIpProtoTcp : kIpProtoUdp);
-      case kSoAcceptConn: return put_int(val, len, tcb.state == TcpState::Listen);
-      case kSoError: {
+      case kSO_REUSEADDR: return put_int(val, len, reuse_addr_);
+      case kSO_REUSEPORT: return put_int(val, len, reuse_port_);
+      case kSO_BROADCAST: return put_int(val, len, broadcast_);
+      case kSO_KEEPALIVE: return put_int(val, len, keepalive_);
+      case kSO_RCVBUF: return put_int(val, len, int(rcvbuf_));
+      case kSO_SNDBUF: return put_int(val, len, int(sndbuf_));
+      case kSO_TYPE: return put_int(val, len, type());
+      case kSO_DOMAIN: return put_int(val, len, family_);
+      case kSO_PROTOCOL: return put_int(val, len, stream_ ? kIPPROTO_TCP : kIPPROTO_UDP);
+      case kSO_ACCEPTCONN: return put_int(val, len, tcb.state == TcpState::Listen);
+      case kSO_ERROR: {
         int e = error_;
         error_ = 0;
         return put_int(val, len, e);
       }
-      case kSoLinger: {
-        int l[2] = {linger_on_, linger_s_};
-        size_t n = *len < 8 ? *len : 8;
-        memcpy(val, l, n);
+      case kSO_LINGER: {
+        Linger l = {linger_on_, linger_s_};
+        size_t n = *len < sizeof l ? *len : sizeof l;
+        memcpy(val, &l, n);
         *len = n;
         return 0;
       }
       default: return -kENOPROTOOPT;
     }
   }
-  if (level == kIpProtoTcp && stream_) {
+  if (level == kIPPROTO_TCP && stream_) {
     switch (name) {
-      case kTcpNoDelay: return put_int(val, len, nodelay_);
-      case kTcpMaxSeg: return put_int(val, len, tcb.state >= TcpState::Established ? tcb.mss
+      case kTCP_NODELAY: return put_int(val, len, nodelay_);
+      case kTCP_MAXSEG: return put_int(val, len, tcb.state >= TcpState::Established ? tcb.mss
                                                  : user_mss_ ? user_mss_ : 536);
-      case kTcpKeepIdle: return put_int(val, len, int(keep_idle_s_));
-      case kTcpKeepIntvl: return put_int(val, len, int(keep_intvl_s_));
-      case kTcpKeepCnt: return put_int(val, len, int(keep_cnt_));
+      case kTCP_KEEPIDLE: return put_int(val, len, int(keep_idle_s_));
+      case kTCP_KEEPINTVL: return put_int(val, len, int(keep_intvl_s_));
+      case kTCP_KEEPCNT: return put_int(val, len, int(keep_cnt_));
       default: return -kENOPROTOOPT;
     }
   }
-  if (level == kIpProtoIp) {
-    if (name == kIpTtl) return put_int(val, len, ttl_ ? ttl_ : stack_->config().ttl);
-    if (name == kIpTos) return put_int(val, len, tos_);
+  if (level == kIPPROTO_IP) {
+    if (name == kIP_TTL) return put_int(val, len, ttl_ ? ttl_ : stack_->config().ttl);
+    if (name == kIP_TOS) return put_int(val, len, tos_);
     return -kENOPROTOOPT;
   }
-  if (level == kIpProtoIpv6 && name == kIpv6V6Only && family_ == kAfInet6)
+  if (level == kIPPROTO_IPV6 && name == kIPV6_V6ONLY && family_ == kAF_INET6)
     return put_int(val, len, v6only_);
   return -kENOPROTOOPT;
 }

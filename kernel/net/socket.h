@@ -7,35 +7,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "abi/linux/errno.h"
+#include "abi/linux/in.h"
+#include "abi/linux/poll.h"
+#include "abi/linux/socket.h"
+#include "abi/linux/tcp.h"
 #include "core/list.h"
 #include "net/addr.h"
 #include "net/alloc.h"
 #include "net/byte_ring.h"
-#include "abi/linux/errno.h"
 #include "net/packet.h"
 
 namespace kiln::net {
 
 class Stack;
 class Interface;
-
-// Readiness bits: Linux's EPOLL* values.
-inline constexpr uint32_t kEpollIn = 0x001, kEpollPri = 0x002, kEpollOut = 0x004,
-                          kEpollErr = 0x008, kEpollHup = 0x010, kEpollRdNorm = 0x040,
-                          kEpollWrNorm = 0x100, kEpollRdHup = 0x2000;
-inline constexpr int kSockStream = 1, kSockDgram = 2;
-inline constexpr int kIpProtoIp = 0, kIpProtoIcmp = 1, kIpProtoTcp = 6, kIpProtoUdp = 17,
-                     kIpProtoIpv6 = 41;
-inline constexpr int kSolSocket = 1;
-inline constexpr int kSoReuseAddr = 2, kSoType = 3, kSoError = 4, kSoBroadcast = 6,
-                     kSoSndBuf = 7, kSoRcvBuf = 8, kSoKeepAlive = 9, kSoLinger = 13,
-                     kSoReusePort = 15, kSoAcceptConn = 30, kSoProtocol = 38, kSoDomain = 39;
-inline constexpr int kTcpNoDelay = 1, kTcpMaxSeg = 2, kTcpKeepIdle = 4, kTcpKeepIntvl = 5,
-                     kTcpKeepCnt = 6;
-inline constexpr int kIpTos = 1, kIpTtl = 2, kIpv6V6Only = 26;
-inline constexpr int kMsgPeek = 0x2, kMsgTrunc = 0x20, kMsgDontWait = 0x40, kMsgWaitAll = 0x100,
-                     kMsgNoSignal = 0x4000, kMsgMore = 0x8000;
-inline constexpr int kShutRd = 0, kShutWr = 1, kShutRdWr = 2;
 
 enum class TcpState : uint8_t {
   Closed, Listen, SynSent, SynReceived, Established, FinWait1, FinWait2, CloseWait, Closing,
@@ -148,7 +134,7 @@ class Socket : public Fallible {
   // (plus unsent); 0 when everything, FIN included, is acknowledged.
   size_t tx_pending() const;
   int family() const { return family_; }
-  int type() const { return stream_ ? kSockStream : kSockDgram; }
+  int type() const { return stream_ ? kSOCK_STREAM : kSOCK_DGRAM; }
   TcpState tcp_state() const { return tcb.state; }
   bool linger_enabled() const { return linger_on_; }
   int linger_seconds() const { return linger_s_; }
@@ -194,7 +180,7 @@ class Socket : public Fallible {
   bool accepts(const IpAddr& dst) const;
   // The wildcard address of the socket's family (0.0.0.0 or ::), port 0.
   Endpoint any_endpoint() const {
-    return Endpoint{family_ == kAfInet6 ? IpAddr::of(Ip6{}) : IpAddr::of(Ip4{}), 0};
+    return Endpoint{family_ == kAF_INET6 ? IpAddr::of(Ip6{}) : IpAddr::of(Ip4{}), 0};
   }
 
   Stack* stack_;

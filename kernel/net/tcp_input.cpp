@@ -75,9 +75,9 @@ void Stack::tcp_send_reset(const Endpoint& local, const Endpoint& remote, uint32
   put32(h + 8, with_ack ? ack : 0);
   h[12] = 5 << 4;
   h[13] = kRst | (with_ack ? kAck : 0);
-  put16(h + 16, csum_fold(csum_add(pseudo_sum(local.addr, remote.addr, kIpProtoTcp, 20), h, 20)));
+  put16(h + 16, csum_fold(csum_add(pseudo_sum(local.addr, remote.addr, kIPPROTO_TCP, 20), h, 20)));
   stats.tcp_rst_out++;
-  ip_output(p, local.addr, remote.addr, kIpProtoTcp);
+  ip_output(p, local.addr, remote.addr, kIPPROTO_TCP);
 }
 
 void Stack::tcp_input(const NetHdr& h, const uint8_t* p, size_t len) {
@@ -86,7 +86,7 @@ void Stack::tcp_input(const NetHdr& h, const uint8_t* p, size_t len) {
   size_t doff = size_t(p[12] >> 4) * 4;
   if (doff < 20 || doff > len) return void(stats.tcp_bad++);
   if (h.multicast) return;
-  if (!h.csum_ok && csum_fold(csum_add(pseudo_sum(h.src, h.dst, kIpProtoTcp, len), p, len)) != 0)
+  if (!h.csum_ok && csum_fold(csum_add(pseudo_sum(h.src, h.dst, kIPPROTO_TCP, len), p, len)) != 0)
     return void(stats.tcp_bad++);
   TcpSegment seg;
   seg.remote = Endpoint{h.src, be16(p)};

@@ -179,9 +179,9 @@ void Socket::tcp_send_segment(uint32_t seq, uint32_t len, uint8_t flags, bool sy
     // A large segment for the device to cut (tcp_output asked for it):
     // the checksum field holds the pseudo-header's sum, the device the rest.
     p->tso_mss = uint16_t(seg_payload);
-    put16(h + 16, uint16_t(~csum_fold(pseudo_sum(local_.addr, remote_.addr, kIpProtoTcp, total))));
+    put16(h + 16, uint16_t(~csum_fold(pseudo_sum(local_.addr, remote_.addr, kIPPROTO_TCP, total))));
   } else {
-    put16(h + 16, csum_fold(csum_add(pseudo_sum(local_.addr, remote_.addr, kIpProtoTcp, total), h, total)));
+    put16(h + 16, csum_fold(csum_add(pseudo_sum(local_.addr, remote_.addr, kIPPROTO_TCP, total), h, total)));
   }
   if (ack) {
     t.last_ack_sent = t.rcv_nxt;
@@ -190,7 +190,7 @@ void Socket::tcp_send_segment(uint32_t seq, uint32_t len, uint8_t flags, bool sy
     t.t_delack = 0;
   }
   st->stats.tcp_out++;
-  st->ip_output(p, local_.addr, remote_.addr, kIpProtoTcp, tos_, ttl_);
+  st->ip_output(p, local_.addr, remote_.addr, kIPPROTO_TCP, tos_, ttl_);
 }
 
 // Sends what the windows allow. Returns whether anything was sent.

@@ -133,7 +133,7 @@ long tcp_recv(Socket* s, ByteSink& dst, int flags) {
     size_t n = avail < dst.remaining ? avail : dst.remaining;
     long r = s->rcv_.copy_out(dst, 0, n);
     if (r <= 0) return r;
-    if (!(flags & kMsgPeek)) {
+    if (!(flags & kMSG_PEEK)) {
       uint32_t before = s->tcp_rcv_window();
       s->rcv_.consume(size_t(r));
       // Window update once the window grew by enough to matter (RFC 9293
@@ -175,16 +175,16 @@ static void queue_fin(Socket* s) {
 long tcp_shutdown(Socket* s, int how) {
   Tcb& t = s->tcb;
   if (t.state == TcpState::Listen) {
-    if (how != kShutWr) s->shut_rd_ = true;
+    if (how != kSHUT_WR) s->shut_rd_ = true;
     s->wake();
     return 0;
   }
   if (t.state == TcpState::Closed) return -kENOTCONN;
-  if (how != kShutWr) {
+  if (how != kSHUT_WR) {
     s->shut_rd_ = true;
     s->rcv_.consume(s->rcv_.size());
   }
-  if (how != kShutRd && !s->shut_wr_) {
+  if (how != kSHUT_RD && !s->shut_wr_) {
     s->shut_wr_ = true;
     if (t.state == TcpState::SynSent) {
       s->tcp_abort(0, false);
@@ -229,23 +229,23 @@ void tcp_close(Socket* s) {
 uint32_t tcp_events(const Socket* s) {
   const Tcb& t = s->tcb;
   if (t.state == TcpState::Listen)
-    return s->accept_q_.empty() ? 0u : (kEpollIn | kEpollRdNorm);
+    return s->accept_q_.empty() ? 0u : (kEPOLLIN | kEPOLLRDNORM);
   uint32_t m = 0;
   bool rcv_shut = s->fin_received_or_shut();
   bool snd_shut = s->shut_wr_ || s->reset_;
-  if ((rcv_shut && snd_shut) || t.state == TcpState::Closed) m |= kEpollHup;
-  if (rcv_shut) m |= kEpollIn | kEpollRdNorm | kEpollRdHup;
+  if ((rcv_shut && snd_shut) || t.state == TcpState::Closed) m |= kEPOLLHUP;
+  if (rcv_shut) m |= kEPOLLIN | kEPOLLRDNORM | kEPOLLRDHUP;
   if (t.state != TcpState::SynSent && t.state != TcpState::SynReceived) {
-    if (s->rcv_.size()) m |= kEpollIn | kEpollRdNorm;
+    if (s->rcv_.size()) m |= kEPOLLIN | kEPOLLRDNORM;
     if (!snd_shut) {
       // Linux's rule: writable while free space is at least half the queue.
       size_t used = s->snd_.size(), free = s->snd_.space();
-      if (free && free >= used / 2) m |= kEpollOut | kEpollWrNorm;
+      if (free && free >= used / 2) m |= kEPOLLOUT | kEPOLLWRNORM;
     } else {
-      m |= kEpollOut | kEpollWrNorm;
+      m |= kEPOLLOUT | kEPOLLWRNORM;
     }
   }
-  if (s->error_) m |= kEpollErr;
+  if (s->error_) m |= kEPOLLERR;
   return m;
 }
 

@@ -20,7 +20,7 @@ void Stack::udp_input(const NetHdr& h, const uint8_t* p, size_t len) {
   if (ulen < 8 || ulen > len) return;
   uint16_t sum = be16(p + 6);
   if (sum == 0 && h.src.v6) return;  // mandatory over IPv6 (RFC 8200 §8.1)
-  if (sum && !h.csum_ok && csum_fold(csum_add(pseudo_sum(h.src, h.dst, kIpProtoUdp, ulen), p, ulen)) != 0)
+  if (sum && !h.csum_ok && csum_fold(csum_add(pseudo_sum(h.src, h.dst, kIPPROTO_UDP, ulen), p, ulen)) != 0)
     return;
   Endpoint from{h.src, be16(p)};
   uint16_t dport = be16(p + 2);
@@ -110,9 +110,9 @@ long udp_send(Socket* s, ByteSource& src, const Endpoint* to) {
   put16(u + 2, dst.port);
   put16(u + 4, uint16_t(8 + n));
   put16(u + 6, 0);
-  uint16_t c = csum_fold(csum_add(pseudo_sum(from, dst.addr, kIpProtoUdp, 8 + n), u, 8 + n));
+  uint16_t c = csum_fold(csum_add(pseudo_sum(from, dst.addr, kIPPROTO_UDP, 8 + n), u, 8 + n));
   put16(u + 6, c ? c : 0xffff);
-  long r = st->ip_output(p, from, dst.addr, kIpProtoUdp, s->tos_, s->ttl_, s->device_);
+  long r = st->ip_output(p, from, dst.addr, kIPPROTO_UDP, s->tos_, s->ttl_, s->device_);
   return r < 0 ? r : long(n);
 }
 
@@ -131,13 +131,13 @@ long udp_recv(Socket* s, ByteSink& dst, int flags, Endpoint* from, int* msg_flag
   if (r < 0) return r;
   if (from) *from = d->from;
   size_t full = d->len();
-  if (msg_flags && full > n) *msg_flags |= kMsgTrunc;
-  if (!(flags & kMsgPeek)) {
+  if (msg_flags && full > n) *msg_flags |= kMSG_TRUNC;
+  if (!(flags & kMSG_PEEK)) {
     s->rxq_.remove(d);
     s->rxq_bytes_ -= full;
     delete d;
   }
-  return (flags & kMsgTrunc) ? long(full) : long(n);
+  return (flags & kMSG_TRUNC) ? long(full) : long(n);
 }
 
 }  // namespace kiln::net

@@ -46,7 +46,7 @@ class FuzzDevice : public NetDevice {
   bool transmit(const uint8_t* f, size_t n, uint16_t) override {
     last.assign(f, f + n);
     // Remember the DHCP client's transaction id, so replies can match it.
-    if (n >= 14 + 20 + 8 + 8 && be16(f + 12) == 0x0800 && f[14 + 9] == kIpProtoUdp &&
+    if (n >= 14 + 20 + 8 + 8 && be16(f + 12) == 0x0800 && f[14 + 9] == kIPPROTO_UDP &&
         be16(f + 14 + 20 + 2) == 67)
       dhcp_xid = be32(f + 14 + 20 + 8 + 4);
     return ++sent % 61 != 0;  // now and then a full ring
@@ -107,13 +107,13 @@ void fix_checksums(std::vector<uint8_t>& f) {
   uint8_t* l4 = ip + hl;
   size_t len = tot - hl;
   Ip4 s{be32(ip + 12)}, d{be32(ip + 16)};
-  if (ip[9] == kIpProtoTcp && len >= 20) {
+  if (ip[9] == kIPPROTO_TCP && len >= 20) {
     put16(l4 + 16, 0);
-    put16(l4 + 16, csum_fold(csum_add(pseudo_sum(IpAddr::of(s), IpAddr::of(d), kIpProtoTcp, len), l4, len)));
-  } else if (ip[9] == kIpProtoUdp && len >= 8) {
+    put16(l4 + 16, csum_fold(csum_add(pseudo_sum(IpAddr::of(s), IpAddr::of(d), kIPPROTO_TCP, len), l4, len)));
+  } else if (ip[9] == kIPPROTO_UDP && len >= 8) {
     put16(l4 + 6, 0);
-    put16(l4 + 6, csum_fold(csum_add(pseudo_sum(IpAddr::of(s), IpAddr::of(d), kIpProtoUdp, len), l4, len)));
-  } else if (ip[9] == kIpProtoIcmp && len >= 4) {
+    put16(l4 + 6, csum_fold(csum_add(pseudo_sum(IpAddr::of(s), IpAddr::of(d), kIPPROTO_UDP, len), l4, len)));
+  } else if (ip[9] == kIPPROTO_ICMP && len >= 4) {
     put16(l4 + 2, 0);
     put16(l4 + 2, checksum(l4, len));
   }
@@ -188,7 +188,7 @@ std::vector<uint8_t> ip6_frame(Interface* ifc, uint8_t which, uint8_t nh, uint8_
   memcpy(ip + 24, dst.b, 16);
   if (len) memcpy(ip + 40, d, len);
   uint8_t* l4 = ip + 40;
-  size_t off = nh == 58 ? 2 : nh == kIpProtoUdp ? 6 : nh == kIpProtoTcp ? 16 : 0;
+  size_t off = nh == 58 ? 2 : nh == kIPPROTO_UDP ? 6 : nh == kIPPROTO_TCP ? 16 : 0;
   if (off && len >= off + 2) {
     put16(l4 + off, 0);
     put16(l4 + off, csum_fold(csum_add(pseudo_sum(IpAddr::of(src), IpAddr::of(dst), nh, len), l4, len)));
@@ -219,22 +219,22 @@ struct World {
     dhcp->start(now);
     st->enable_ipv6(ifc, now);
     // Dual-stack sockets: IPv4 and IPv6 reach both.
-    st->socket(kAfInet6, kSockDgram, 0, &udp);
+    st->socket(kAF_INET6, kSOCK_DGRAM, 0, &udp);
     udp->bind(Endpoint{IpAddr::of(Ip6{}), 53});
-    st->socket(kAfInet6, kSockStream, 0, &listener);
+    st->socket(kAF_INET6, kSOCK_STREAM, 0, &listener);
     listener->bind(Endpoint{IpAddr::of(Ip6{}), 80});
     listener->listen(4);
     // The peer's handshake, so one connection is established.
     const uint8_t syn_opts[] = {2, 4, 5, 0xb4, 1, 3, 3, 7, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0};
-    feed(ip_frame(kIpProtoTcp, tcp_seg(40000, 80, peer_seq, 0, kSyn, 65535, syn_opts,
+    feed(ip_frame(kIPPROTO_TCP, tcp_seg(40000, 80, peer_seq, 0, kSyn, 65535, syn_opts,
                                        sizeof syn_opts, nullptr, 0)));
     st->poll(now);
-    if (dev.last.size() >= 14 + 20 + 20 && dev.last[14 + 9] == kIpProtoTcp) {
+    if (dev.last.size() >= 14 + 20 + 20 && dev.last[14 + 9] == kIPPROTO_TCP) {
       uint32_t isn = be32(&dev.last[14 + 20 + 4]);
       our_next = isn + 1;
       peer_seq++;
       const uint8_t ts[] = {1, 1, 8, 10, 0, 0, 0, 2, 0, 0, 0, 0};
-      feed(ip_frame(kIpProtoTcp, tcp_seg(40000, 80, peer_seq, our_next, kAck, 1024, ts,
+      feed(ip_frame(kIPPROTO_TCP, tcp_seg(40000, 80, peer_seq, our_next, kAck, 1024, ts,
                                          sizeof ts, nullptr, 0)));
       listener->accept(&conn, nullptr);
     }
@@ -284,23 +284,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           w.conn->send(src, 0, nullptr, w.now);
         } else if (op % 6 == 1) {
           BufferSink dst(buf, arg);
-          w.conn->recv(dst, arg & 1 ? kMsgPeek : 0, nullptr, w.now);
+          w.conn->recv(dst, arg & 1 ? kMSG_PEEK : 0, nullptr, w.now);
         } else if (op % 6 == 2) {
           w.conn->shutdown(arg % 3, w.now);
         } else if (op % 6 == 3) {
           int v = arg & 1;
-          w.conn->set_option(kIpProtoTcp, kTcpNoDelay, &v, sizeof v);
-          w.conn->set_option(kSolSocket, kSoKeepAlive, &v, sizeof v);
+          w.conn->set_option(kIPPROTO_TCP, kTCP_NODELAY, &v, sizeof v);
+          w.conn->set_option(kSOL_SOCKET, kSO_KEEPALIVE, &v, sizeof v);
         } else if (op % 6 == 4) {
           int lg[2] = {1, 0};
-          if (arg & 1) w.conn->set_option(kSolSocket, kSoLinger, lg, sizeof lg);
+          if (arg & 1) w.conn->set_option(kSOL_SOCKET, kSO_LINGER, lg, sizeof lg);
           w.conn->close(w.now);
           w.conn = nullptr;
         } else {
           w.conn->events();
           int e;
           size_t l = sizeof e;
-          w.conn->get_option(kSolSocket, kSoError, &e, &l);
+          w.conn->get_option(kSOL_SOCKET, kSO_ERROR, &e, &l);
         }
         break;
       }
@@ -314,7 +314,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           BufferSink dst(buf, arg);
           Endpoint from;
           int mf = 0;
-          w.udp->recv(dst, arg & 1 ? kMsgPeek : 0, &from, w.now, &mf);
+          w.udp->recv(dst, arg & 1 ? kMSG_PEEK : 0, &from, w.now, &mf);
         } else {
           Socket* c = nullptr;
           if (w.listener->accept(&c, nullptr) == 0) {
@@ -333,7 +333,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         const uint8_t* d = r.take(&len);
         const Tcb& t = w.conn->tcb;
         const uint8_t ts[] = {1, 1, 8, 10, 0, 0, 1, 0, 0, 0, 0, 0};
-        w.feed(ip_frame(kIpProtoTcp,
+        w.feed(ip_frame(kIPPROTO_TCP,
                         tcp_seg(40000, 80, t.rcv_nxt + uint32_t(dseq), t.snd_una + uint32_t(dack),
                                 fl & 0x3f, win, ts, (fl & 0x40) ? sizeof ts : 0, d, len)));
         break;
@@ -343,7 +343,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         uint8_t fl = r.u8();
         size_t olen = r.u8() % 41;
         const uint8_t* o = r.take(&olen);
-        w.feed(ip_frame(kIpProtoTcp, tcp_seg(port, 80, 5000, 0, fl & 0x3f, 8192, o, olen,
+        w.feed(ip_frame(kIPPROTO_TCP, tcp_seg(port, 80, 5000, 0, fl & 0x3f, 8192, o, olen,
                                              nullptr, 0)));
         break;
       }
@@ -352,7 +352,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         size_t len = r.u8() * 8;
         const uint8_t* d = r.take(&len);
         std::vector<uint8_t> payload(d, d + len);
-        w.feed(ip_frame(kIpProtoUdp, payload, id, off));
+        w.feed(ip_frame(kIPPROTO_UDP, payload, id, off));
         break;
       }
       case 8: {
@@ -375,7 +375,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         m.push_back(type);
         m.insert(m.end(), o, o + olen);
         put16(&m[4], uint16_t(m.size()));
-        w.feed(ip_frame(kIpProtoUdp, m));
+        w.feed(ip_frame(kIPPROTO_UDP, m));
         w.dhcp->poll(w.now);
         break;
       }

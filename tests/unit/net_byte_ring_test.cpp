@@ -73,13 +73,13 @@ TEST(NetByteRing, OutOfOrderBytesKeepTheStorage) {
 
 TEST(NetByteRing, IdleConnectionsAfterABurstHoldLittle) {
   World w;
-  Socket* l = make_socket(*w.b, kSockStream);
+  Socket* l = make_socket(*w.b, kSOCK_STREAM);
   ASSERT_EQ(l->bind(ep(Ip4{}, 80)), 0);
   ASSERT_EQ(l->listen(128), 0);
   constexpr int kConns = 100;
   std::vector<Socket*> clients, servers;
   for (int i = 0; i < kConns; i++) {
-    clients.push_back(make_socket(*w.a, kSockStream));
+    clients.push_back(make_socket(*w.a, kSOCK_STREAM));
     ASSERT_EQ(clients.back()->connect(ep(ip4(10, 0, 0, 2), 80), w.now), -kEINPROGRESS);
   }
   ASSERT_TRUE(w.run([&] {

@@ -31,9 +31,9 @@ struct FakeServer {
   int requests = 0, discovers = 0, renewals = 0, releases = 0;
 
   explicit FakeServer(World& world) : w(world) {
-    s = make_socket(*w.b, kSockDgram);
+    s = make_socket(*w.b, kSOCK_DGRAM);
     int one = 1;
-    s->set_option(kSolSocket, kSoBroadcast, &one, sizeof one);
+    s->set_option(kSOL_SOCKET, kSO_BROADCAST, &one, sizeof one);
     EXPECT_EQ(s->bind(ep(Ip4{}, 67)), 0);
   }
   ~FakeServer() { s->close(w.now); }
@@ -148,8 +148,8 @@ TEST(NetDhcp, DiscoverOfferRequestAck) {
   // The interface is configured: B reaches A at the new address.
   EXPECT_EQ(d.w.ia->ip, kOffered);
   EXPECT_EQ(d.w.ia->prefix, 24);
-  Socket* u = make_socket(*d.w.b, kSockDgram);
-  Socket* r = make_socket(*d.w.a, kSockDgram);
+  Socket* u = make_socket(*d.w.b, kSOCK_DGRAM);
+  Socket* r = make_socket(*d.w.a, kSOCK_DGRAM);
   r->bind(ep(Ip4{}, 999));
   Endpoint to = ep(kOffered, 999);
   EXPECT_EQ(send_bytes(u, "hi", 2, d.w.now, &to), 2);
@@ -192,7 +192,7 @@ TEST(NetDhcp, LosesLeaseWhenServerGoesAwayThenRediscovers) {
   d.server.answer_unicast = false;
   d.server.answer_broadcast = false;
   d.server.s->close(d.w.now);  // gone
-  d.server.s = make_socket(*d.w.b, kSockDgram);
+  d.server.s = make_socket(*d.w.b, kSOCK_DGRAM);
   ASSERT_TRUE(d.run([&] { return d.ev.seen.size() == 2; }, 200 * kSec));
   EXPECT_EQ(d.ev.seen[1], DhcpEvent::Lost);
   EXPECT_NEAR(double(d.w.now - bound), 100.0 * kSec, 1.0 * kSec);

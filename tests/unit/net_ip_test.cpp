@@ -15,7 +15,7 @@ namespace {
 const Ip4 kA = ip4(10, 0, 0, 1), kB = ip4(10, 0, 0, 2);
 
 Socket* udp_bound(Stack& st, Ip4 addr, uint16_t port) {
-  Socket* s = make_socket(st, kSockDgram);
+  Socket* s = make_socket(st, kSOCK_DGRAM);
   EXPECT_EQ(s->bind(ep(addr, port)), 0);
   return s;
 }
@@ -41,12 +41,12 @@ TEST(NetBasics, ParsesAndFormatsAddresses) {
 TEST(NetBasics, SockaddrRoundTrip) {
   uint8_t sa[28];
   Endpoint e = ep(ip4(192, 168, 1, 9), 8080);
-  EXPECT_EQ(endpoint_to_sockaddr(e, kAfInet, sa, sizeof sa), 16u);
+  EXPECT_EQ(endpoint_to_sockaddr(e, kAF_INET, sa, sizeof sa), 16u);
   Endpoint back;
   EXPECT_EQ(endpoint_from_sockaddr(sa, 16, &back), 0);
   EXPECT_EQ(back, e);
   EXPECT_EQ(endpoint_from_sockaddr(sa, 8, &back), -kEINVAL);
-  EXPECT_EQ(endpoint_to_sockaddr(e, kAfInet6, sa, sizeof sa), 28u);
+  EXPECT_EQ(endpoint_to_sockaddr(e, kAF_INET6, sa, sizeof sa), 28u);
   EXPECT_EQ(endpoint_from_sockaddr(sa, 28, &back), 0);
   EXPECT_TRUE(back.addr.v6 && back.addr.a6.v4_mapped());
   EXPECT_EQ(back.addr.a6.v4(), e.addr.a4);
@@ -75,7 +75,7 @@ TEST(NetBasics, ByteRingStoresOutOfOrderAndCommits) {
 TEST(NetArp, ResolvesQueuesPendingAndAges) {
   World w;
   Socket* rx = udp_bound(*w.b, Ip4{}, 7000);
-  Socket* tx = make_socket(*w.a, kSockDgram);
+  Socket* tx = make_socket(*w.a, kSOCK_DGRAM);
   Endpoint to = ep(kB, 7000);
   // Three datagrams before the answer: all wait in the pending queue.
   for (int i = 0; i < 3; i++) EXPECT_EQ(send_bytes(tx, "abc", 3, w.now, &to), 3);
@@ -100,7 +100,7 @@ TEST(NetArp, ResolvesQueuesPendingAndAges) {
 TEST(NetArp, GivesUpOnSilentNeighbour) {
   World w;
   w.link.capture = true;
-  Socket* tx = make_socket(*w.a, kSockDgram);
+  Socket* tx = make_socket(*w.a, kSOCK_DGRAM);
   Endpoint to = ep(ip4(10, 0, 0, 99), 9);
   EXPECT_EQ(send_bytes(tx, "x", 1, w.now, &to), 1);
   w.run_for(10 * kSec);
@@ -177,13 +177,13 @@ TEST(NetIcmp, AnswersEchoRequests) {
 TEST(NetIcmp, PortUnreachableIsRateLimitedAndReachesConnectedUdp) {
   World w;
   w.link.capture = true;
-  Socket* s = make_socket(*w.a, kSockDgram);
+  Socket* s = make_socket(*w.a, kSOCK_DGRAM);
   ASSERT_EQ(s->connect(ep(kB, 4444), w.now), 0);
   EXPECT_EQ(send_bytes(s, "hi", 2, w.now), 2);
-  w.run([&] { return (s->events() & kEpollErr) != 0; });
+  w.run([&] { return (s->events() & kEPOLLERR) != 0; });
   char b[4];
   EXPECT_EQ(recv_bytes(s, b, 4, w.now), -kECONNREFUSED);
-  EXPECT_EQ(s->events() & kEpollErr, 0u);
+  EXPECT_EQ(s->events() & kEPOLLERR, 0u);
   // A burst of 300 datagrams to a closed port: at most the bucket's burst
   // of errors comes back.
   uint64_t before = w.b->stats.icmp_out;
@@ -207,16 +207,16 @@ TEST(NetUdp, SendtoRecvfromBothWays) {
   EXPECT_EQ(send_bytes(sa, "hello", 5, w.now, &tb), 5);
   char buf[64];
   Endpoint from;
-  ASSERT_TRUE(w.run([&] { return sb->events() & kEpollIn; }));
+  ASSERT_TRUE(w.run([&] { return sb->events() & kEPOLLIN; }));
   EXPECT_EQ(sb->rx_available(), 5u);
-  EXPECT_EQ(recv_bytes(sb, buf, 2, w.now, &from, kMsgPeek), 2);
+  EXPECT_EQ(recv_bytes(sb, buf, 2, w.now, &from, kMSG_PEEK), 2);
   int mf = 0;
   EXPECT_EQ(recv_bytes(sb, buf, 3, w.now, &from, 0, &mf), 3);  // truncated datagram
-  EXPECT_EQ(mf, kMsgTrunc);
+  EXPECT_EQ(mf, kMSG_TRUNC);
   EXPECT_EQ(from, ep(kA, 5000));
   EXPECT_EQ(recv_bytes(sb, buf, 3, w.now), -kEAGAIN);
   EXPECT_EQ(send_bytes(sb, "world!", 6, w.now, &from), 6);
-  ASSERT_TRUE(w.run([&] { return sa->events() & kEpollIn; }));
+  ASSERT_TRUE(w.run([&] { return sa->events() & kEPOLLIN; }));
   EXPECT_EQ(recv_bytes(sa, buf, sizeof buf, w.now, &from), 6);
   EXPECT_EQ(memcmp(buf, "world!", 6), 0);
   EXPECT_EQ(from, tb);
@@ -231,14 +231,14 @@ TEST(NetUdp, SendtoRecvfromBothWays) {
 TEST(NetUdp, BindConflictsAndReuse) {
   World w;
   Socket* s1 = udp_bound(*w.a, Ip4{}, 5353);
-  Socket* s2 = make_socket(*w.a, kSockDgram);
+  Socket* s2 = make_socket(*w.a, kSOCK_DGRAM);
   EXPECT_EQ(s2->bind(ep(Ip4{}, 5353)), -kEADDRINUSE);
   EXPECT_EQ(s2->bind(ep(ip4(10, 9, 9, 9), 1)), -kEADDRNOTAVAIL);
-  Socket* r1 = make_socket(*w.a, kSockDgram);
-  Socket* r2 = make_socket(*w.a, kSockDgram);
+  Socket* r1 = make_socket(*w.a, kSOCK_DGRAM);
+  Socket* r2 = make_socket(*w.a, kSOCK_DGRAM);
   int one = 1;
-  r1->set_option(kSolSocket, kSoReusePort, &one, sizeof one);
-  r2->set_option(kSolSocket, kSoReusePort, &one, sizeof one);
+  r1->set_option(kSOL_SOCKET, kSO_REUSEPORT, &one, sizeof one);
+  r2->set_option(kSOL_SOCKET, kSO_REUSEPORT, &one, sizeof one);
   EXPECT_EQ(r1->bind(ep(Ip4{}, 6000)), 0);
   EXPECT_EQ(r2->bind(ep(Ip4{}, 6000)), 0);
   for (Socket* s : {s1, s2, r1, r2}) s->close(w.now);
@@ -246,12 +246,12 @@ TEST(NetUdp, BindConflictsAndReuse) {
 
 TEST(NetUdp, ConnectFiltersAndDisconnectForgets) {
   World w;
-  Socket* rx = make_socket(*w.b, kSockDgram);
+  Socket* rx = make_socket(*w.b, kSOCK_DGRAM);
   ASSERT_EQ(rx->bind(ep(Ip4{}, 700)), 0);
   ASSERT_EQ(rx->connect(ep(kA, 5), w.now), 0);
   Endpoint e;
   EXPECT_EQ(rx->peer_name(&e), 0);
-  Socket* tx = make_socket(*w.a, kSockDgram);
+  Socket* tx = make_socket(*w.a, kSOCK_DGRAM);
   ASSERT_EQ(tx->bind(ep(Ip4{}, 6)), 0);
   Endpoint to = ep(kB, 700);
   EXPECT_EQ(send_bytes(tx, "no", 2, w.now, &to), 2);  // from port 6: filtered
@@ -269,11 +269,11 @@ TEST(NetUdp, ConnectFiltersAndDisconnectForgets) {
 TEST(NetUdp, BroadcastNeedsOption) {
   World w;
   Socket* rx = udp_bound(*w.b, Ip4{}, 67);
-  Socket* tx = make_socket(*w.a, kSockDgram);
+  Socket* tx = make_socket(*w.a, kSOCK_DGRAM);
   Endpoint bc = ep(ip4(255, 255, 255, 255), 67);
   EXPECT_EQ(send_bytes(tx, "d", 1, w.now, &bc), -kEACCES);
   int one = 1;
-  tx->set_option(kSolSocket, kSoBroadcast, &one, sizeof one);
+  tx->set_option(kSOL_SOCKET, kSO_BROADCAST, &one, sizeof one);
   EXPECT_EQ(send_bytes(tx, "d", 1, w.now, &bc), 1);
   Endpoint sbc = ep(ip4(10, 0, 0, 255), 67);
   EXPECT_EQ(send_bytes(tx, "e", 1, w.now, &sbc), 1);
@@ -291,7 +291,7 @@ TEST(NetIp, FragmentsAndReassemblesLargeDatagrams) {
   World w(3, LinkParams{0, 0.2, 0.5});  // duplicates and reordering
   w.link.capture = true;
   Socket* rx = udp_bound(*w.b, Ip4{}, 9000);
-  Socket* tx = make_socket(*w.a, kSockDgram);
+  Socket* tx = make_socket(*w.a, kSOCK_DGRAM);
   std::vector<uint8_t> big(30000);
   for (size_t i = 0; i < big.size(); i++) big[i] = uint8_t(i * 131 + 7);
   Endpoint to = ep(kB, 9000);
@@ -441,7 +441,7 @@ TEST(NetIp, DropsBadHeaders) {
 TEST(NetLoopback, UdpToSelfAndLocalAddress) {
   World w;
   Socket* rx = udp_bound(*w.a, Ip4{}, 1111);
-  Socket* tx = make_socket(*w.a, kSockDgram);
+  Socket* tx = make_socket(*w.a, kSOCK_DGRAM);
   char buf[8];
   Endpoint from;
   for (Ip4 dst : {ip4(127, 0, 0, 1), kA, ip4(127, 1, 2, 3)}) {
@@ -459,7 +459,7 @@ TEST(NetLoopback, UdpToSelfAndLocalAddress) {
 TEST(NetRoute, DefaultGatewayAndUnreachable) {
   World w;
   w.link.capture = true;
-  Socket* tx = make_socket(*w.a, kSockDgram);
+  Socket* tx = make_socket(*w.a, kSOCK_DGRAM);
   Endpoint far = ep(ip4(192, 168, 7, 7), 53);
   EXPECT_EQ(send_bytes(tx, "q", 1, w.now, &far), -kENETUNREACH);
   ASSERT_TRUE(w.a->set_default_gateway(kB, w.ia));
@@ -491,9 +491,9 @@ TEST(NetRoute, SeveralInterfaces) {
   c.set_ipv4(c.add_interface(&l2.b(), "eth0"), ip4(10, 1, 5, 5), 16, now);
   EXPECT_EQ(a.interface_by_name("eth1"), a1);
   Socket *rb_s = nullptr, *rc_s = nullptr, *tx = nullptr;
-  b.socket(kAfInet, kSockDgram, 0, &rb_s);
-  c.socket(kAfInet, kSockDgram, 0, &rc_s);
-  a.socket(kAfInet, kSockDgram, 0, &tx);
+  b.socket(kAF_INET, kSOCK_DGRAM, 0, &rb_s);
+  c.socket(kAF_INET, kSOCK_DGRAM, 0, &rc_s);
+  a.socket(kAF_INET, kSOCK_DGRAM, 0, &tx);
   rb_s->bind(ep(Ip4{}, 1));
   rc_s->bind(ep(Ip4{}, 1));
   Endpoint tb = ep(ip4(10, 0, 0, 2), 1), tc = ep(ip4(10, 1, 5, 5), 1);

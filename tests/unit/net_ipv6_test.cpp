@@ -203,8 +203,8 @@ TEST(NetIpv6, UdpOverLinkLocal) {
   World6 w;
   Socket* rx = nullptr;
   Socket* tx = nullptr;
-  ASSERT_EQ(w.b->socket(kAfInet6, kSockDgram, 0, &rx), 0);
-  ASSERT_EQ(w.a->socket(kAfInet6, kSockDgram, 0, &tx), 0);
+  ASSERT_EQ(w.b->socket(kAF_INET6, kSOCK_DGRAM, 0, &rx), 0);
+  ASSERT_EQ(w.a->socket(kAF_INET6, kSOCK_DGRAM, 0, &tx), 0);
   ASSERT_EQ(rx->bind(ep6(Ip6{}, 5353)), 0);
   Endpoint to = ep6(v6(kLlB), 5353);
   EXPECT_EQ(send_bytes(tx, "hello6", 6, w.now, &to), 6);
@@ -213,12 +213,12 @@ TEST(NetIpv6, UdpOverLinkLocal) {
   ASSERT_TRUE(w.run([&] { return recv_bytes(rx, buf, sizeof buf, w.now, &from) == 6; }));
   EXPECT_EQ(from.addr, IpAddr::of(v6(kLlA)));
   uint8_t sa[28];
-  EXPECT_EQ(endpoint_to_sockaddr(from, kAfInet6, sa, sizeof sa), 28u);
+  EXPECT_EQ(endpoint_to_sockaddr(from, kAF_INET6, sa, sizeof sa), 28u);
   EXPECT_EQ(memcmp(sa + 8, v6(kLlA).b, 16), 0);
   // Port unreachable comes back as ICMPv6 to a connected socket.
   ASSERT_EQ(tx->connect(ep6(v6(kLlB), 9), w.now), 0);
   send_bytes(tx, "x", 1, w.now);
-  ASSERT_TRUE(w.run([&] { return tx->events() & kEpollErr; }));
+  ASSERT_TRUE(w.run([&] { return tx->events() & kEPOLLERR; }));
   EXPECT_EQ(recv_bytes(tx, buf, 4, w.now), -kECONNREFUSED);
   rx->close(w.now);
   tx->close(w.now);
@@ -239,7 +239,7 @@ TEST(NetIpv6, RouterAdvertisementConfiguresSlaacAndDefaultRoute) {
   EXPECT_NE(w.ia->router_until, 0u);
   // Off-link destinations go to the router's MAC, learned from the RA.
   Socket* s = nullptr;
-  w.a->socket(kAfInet6, kSockDgram, 0, &s);
+  w.a->socket(kAF_INET6, kSOCK_DGRAM, 0, &s);
   Endpoint far = ep6(v6("2001:db8:2::5"), 53);
   w.link.sent[0].clear();
   EXPECT_EQ(send_bytes(s, "q", 1, w.now, &far), 1);
@@ -288,14 +288,14 @@ TEST(NetIpv6, TcpTransferOverGlobalAddressesUnderLoss) {
   give_prefix(w);
   Socket* l = nullptr;
   Socket* c = nullptr;
-  ASSERT_EQ(w.b->socket(kAfInet6, kSockStream, 0, &l), 0);
+  ASSERT_EQ(w.b->socket(kAF_INET6, kSOCK_STREAM, 0, &l), 0);
   ASSERT_EQ(l->bind(ep6(Ip6{}, 80)), 0);
   ASSERT_EQ(l->listen(4), 0);
-  ASSERT_EQ(w.a->socket(kAfInet6, kSockStream, 0, &c), 0);
+  ASSERT_EQ(w.a->socket(kAF_INET6, kSOCK_STREAM, 0, &c), 0);
   EXPECT_EQ(c->connect(ep6(v6("2001:db8:1::ff:fe00:2"), 80), w.now), -kEINPROGRESS);
   Socket* acc = nullptr;
   Endpoint peer;
-  ASSERT_TRUE(w.run([&] { return l->accept(&acc, &peer) == 0 && c->events() & kEpollOut; }));
+  ASSERT_TRUE(w.run([&] { return l->accept(&acc, &peer) == 0 && c->events() & kEPOLLOUT; }));
   EXPECT_EQ(peer.addr, IpAddr::of(v6("2001:db8:1::ff:fe00:1")));
   EXPECT_EQ(c->tcb.mss, 1500 - 60);
   std::vector<uint8_t> data(1 << 20);
@@ -312,7 +312,7 @@ TEST(NetIpv6, TcpTransferOverGlobalAddressesUnderLoss) {
           if (n <= 0) break;
           sent += size_t(n);
         }
-        if (sent == data.size() && !shut) shut = c->shutdown(kShutWr, w.now) == 0;
+        if (sent == data.size() && !shut) shut = c->shutdown(kSHUT_WR, w.now) == 0;
         long n;
         while ((n = recv_bytes(acc, buf, sizeof buf, w.now)) > 0) got.insert(got.end(), buf, buf + n);
         return n == 0;
@@ -325,14 +325,14 @@ TEST(NetIpv6, TcpTransferOverGlobalAddressesUnderLoss) {
 TEST(NetIpv6, LoopbackAndDualStackSockets) {
   World6 w;
   Socket* l6 = nullptr;
-  ASSERT_EQ(w.a->socket(kAfInet6, kSockStream, 0, &l6), 0);
+  ASSERT_EQ(w.a->socket(kAF_INET6, kSOCK_STREAM, 0, &l6), 0);
   ASSERT_EQ(l6->bind(ep6(Ip6{}, 8080)), 0);
   ASSERT_EQ(l6->listen(8), 0);
   // IPv6 over ::1, and IPv4 to the same :: listener (a mapped peer).
   Socket* c6 = nullptr;
   Socket* c4 = nullptr;
-  w.a->socket(kAfInet6, kSockStream, 0, &c6);
-  w.a->socket(kAfInet, kSockStream, 0, &c4);
+  w.a->socket(kAF_INET6, kSOCK_STREAM, 0, &c6);
+  w.a->socket(kAF_INET, kSOCK_STREAM, 0, &c4);
   EXPECT_EQ(c6->connect(ep6(ip6_loopback(), 8080), w.now), -kEINPROGRESS);
   EXPECT_EQ(c4->connect(ep(ip4(127, 0, 0, 1), 8080), w.now), -kEINPROGRESS);
   std::vector<Endpoint> peers;
@@ -346,7 +346,7 @@ TEST(NetIpv6, LoopbackAndDualStackSockets) {
   bool saw4 = false, saw6 = false;
   for (auto& p : peers) {
     uint8_t sa[28];
-    endpoint_to_sockaddr(p, kAfInet6, sa, sizeof sa);
+    endpoint_to_sockaddr(p, kAF_INET6, sa, sizeof sa);
     Endpoint back;
     endpoint_from_sockaddr(sa, 28, &back);
     if (p.addr.v6) saw6 = p.addr.a6.loopback();
@@ -356,18 +356,18 @@ TEST(NetIpv6, LoopbackAndDualStackSockets) {
   EXPECT_TRUE(saw6);
   // IPV6_V6ONLY keeps IPv4 out.
   Socket* only = nullptr;
-  w.a->socket(kAfInet6, kSockStream, 0, &only);
+  w.a->socket(kAF_INET6, kSOCK_STREAM, 0, &only);
   int one = 1;
-  EXPECT_EQ(only->set_option(kIpProtoIpv6, kIpv6V6Only, &one, sizeof one), 0);
+  EXPECT_EQ(only->set_option(kIPPROTO_IPV6, kIPV6_V6ONLY, &one, sizeof one), 0);
   ASSERT_EQ(only->bind(ep6(Ip6{}, 8081)), 0);
   ASSERT_EQ(only->listen(1), 0);
   Socket* c4b = nullptr;
-  w.a->socket(kAfInet, kSockStream, 0, &c4b);
+  w.a->socket(kAF_INET, kSOCK_STREAM, 0, &c4b);
   c4b->connect(ep(ip4(127, 0, 0, 1), 8081), w.now);
-  ASSERT_TRUE(w.run([&] { return c4b->events() & kEpollErr; }));
+  ASSERT_TRUE(w.run([&] { return c4b->events() & kEPOLLERR; }));
   // UDP over ::1.
   Socket* u = nullptr;
-  w.a->socket(kAfInet6, kSockDgram, 0, &u);
+  w.a->socket(kAF_INET6, kSOCK_DGRAM, 0, &u);
   u->bind(ep6(ip6_loopback(), 7));
   Endpoint to = ep6(ip6_loopback(), 7);
   EXPECT_EQ(send_bytes(u, "me", 2, w.now, &to), 2);
@@ -382,19 +382,19 @@ TEST(NetIpv6, LoopbackAndDualStackSockets) {
 TEST(NetIpv6, V6OnlySharesPortWithIpv4) {
   World6 w(2, LinkParams{});
   int one = 1;
-  auto v6only = [&](Socket* s) { return s->set_option(kIpProtoIpv6, kIpv6V6Only, &one, sizeof one); };
+  auto v6only = [&](Socket* s) { return s->set_option(kIPPROTO_IPV6, kIPV6_V6ONLY, &one, sizeof one); };
   Socket *v4 = nullptr, *only = nullptr, *dual = nullptr, *only2 = nullptr, *v4b = nullptr;
-  w.a->socket(kAfInet, kSockStream, 0, &v4);
-  w.a->socket(kAfInet6, kSockStream, 0, &only);
-  w.a->socket(kAfInet6, kSockStream, 0, &dual);
+  w.a->socket(kAF_INET, kSOCK_STREAM, 0, &v4);
+  w.a->socket(kAF_INET6, kSOCK_STREAM, 0, &only);
+  w.a->socket(kAF_INET6, kSOCK_STREAM, 0, &dual);
   ASSERT_EQ(v4->bind(ep(Ip4{}, 6379)), 0);
   ASSERT_EQ(v4->listen(8), 0);
   EXPECT_EQ(dual->bind(ep6(Ip6{}, 6379)), -kEADDRINUSE);
   ASSERT_EQ(v6only(only), 0);
   EXPECT_EQ(only->bind(ep6(Ip6{}, 6379)), 0);
   EXPECT_EQ(only->listen(8), 0);
-  w.a->socket(kAfInet6, kSockStream, 0, &only2);
-  w.a->socket(kAfInet, kSockStream, 0, &v4b);
+  w.a->socket(kAF_INET6, kSOCK_STREAM, 0, &only2);
+  w.a->socket(kAF_INET, kSOCK_STREAM, 0, &v4b);
   ASSERT_EQ(v6only(only2), 0);
   EXPECT_EQ(only2->bind(ep6(Ip6{}, 6380)), 0);
   EXPECT_EQ(v4b->bind(ep(Ip4{}, 6380)), 0);
@@ -405,8 +405,8 @@ TEST(NetIpv6, FragmentsLargeDatagrams) {
   World6 w(2, LinkParams{0, 0.1, 0.3});
   Socket* rx = nullptr;
   Socket* tx = nullptr;
-  w.b->socket(kAfInet6, kSockDgram, 0, &rx);
-  w.a->socket(kAfInet6, kSockDgram, 0, &tx);
+  w.b->socket(kAF_INET6, kSOCK_DGRAM, 0, &rx);
+  w.a->socket(kAF_INET6, kSOCK_DGRAM, 0, &tx);
   rx->bind(ep6(Ip6{}, 9000));
   std::vector<uint8_t> big(20000);
   for (size_t i = 0; i < big.size(); i++) big[i] = uint8_t(i * 13);

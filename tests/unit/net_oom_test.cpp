@@ -44,17 +44,17 @@ void exercise(World& w) {
   };
   w.a->enable_ipv6(w.ia, w.now);
   w.b->enable_ipv6(w.ib, w.now);
-  Socket* l = sock(*w.b, kAfInet6, kSockStream);
+  Socket* l = sock(*w.b, kAF_INET6, kSOCK_STREAM);
   if (l) l->bind(Endpoint{IpAddr::of(Ip6{}), 80}), l->listen(16);
-  Socket* u = sock(*w.b, kAfInet, kSockDgram);
+  Socket* u = sock(*w.b, kAF_INET, kSOCK_DGRAM);
   if (u) u->bind(ep(Ip4{}, 53));
   std::vector<Socket*> clients;
   for (int i = 0; i < 8; i++)
-    if (Socket* c = sock(*w.a, kAfInet, kSockStream)) {
+    if (Socket* c = sock(*w.a, kAF_INET, kSOCK_STREAM)) {
       c->connect(ep(kB, 80), w.now);
       clients.push_back(c);
     }
-  Socket* tx = sock(*w.a, kAfInet, kSockDgram);
+  Socket* tx = sock(*w.a, kAF_INET, kSOCK_DGRAM);
   std::vector<uint8_t> big(100000, 7);
   uint8_t buf[4096];
   int round = 0;
@@ -81,8 +81,8 @@ TEST(NetOom, FailingAllocationsNeitherCrashNorLeak) {
       exercise(w);
     }
     // Memory is back: a fresh UDP exchange works.
-    Socket* rx = make_socket(*w.b, kSockDgram);
-    Socket* tx = make_socket(*w.a, kSockDgram);
+    Socket* rx = make_socket(*w.b, kSOCK_DGRAM);
+    Socket* tx = make_socket(*w.a, kSOCK_DGRAM);
     ASSERT_EQ(rx->bind(ep(Ip4{}, 999)), 0);
     Endpoint to = ep(kB, 999);
     char c[4];

@@ -171,7 +171,7 @@ inline bool SimDevice::transmit(const uint8_t* frame, size_t len, uint16_t tso_m
   } else {
     src = IpAddr::of(Ip4{be32(frame + l3 + 12)}), dst = IpAddr::of(Ip4{be32(frame + l3 + 16)});
   }
-  uint16_t promised = uint16_t(~csum_fold(pseudo_sum(src, dst, kIpProtoTcp, len - l4)));
+  uint16_t promised = uint16_t(~csum_fold(pseudo_sum(src, dst, kIPPROTO_TCP, len - l4)));
   if (be16(frame + l4 + 16) != promised) bad_partial++;
   uint8_t flags = frame[l4 + 13];
   for (size_t off = hdrs; off < len; off += tso_mss) {
@@ -192,7 +192,7 @@ inline bool SimDevice::transmit(const uint8_t* frame, size_t len, uint16_t tso_m
     th[13] = last ? flags : uint8_t(flags & ~0x09);  // FIN and PSH only on the last
     put16(th + 16, 0);
     size_t tl = seg.size() - l4;
-    put16(th + 16, csum_fold(csum_add(pseudo_sum(src, dst, kIpProtoTcp, tl), th, tl)));
+    put16(th + 16, csum_fold(csum_add(pseudo_sum(src, dst, kIPPROTO_TCP, tl), th, tl)));
     link_->send(side_, seg.data(), seg.size());
   }
   return true;
@@ -284,7 +284,7 @@ inline long recv_bytes(Socket* s, void* p, size_t n, uint64_t now, Endpoint* fro
 
 inline Socket* make_socket(Stack& st, int type) {
   Socket* s = nullptr;
-  EXPECT_EQ(st.socket(kAfInet, type, 0, &s), 0);
+  EXPECT_EQ(st.socket(kAF_INET, type, 0, &s), 0);
   return s;
 }
 

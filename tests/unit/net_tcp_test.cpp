@@ -18,9 +18,9 @@ struct Conn {
 };
 
 Socket* listen_on(Stack& st, uint16_t port, int backlog = 16) {
-  Socket* l = make_socket(st, kSockStream);
+  Socket* l = make_socket(st, kSOCK_STREAM);
   int one = 1;
-  l->set_option(kSolSocket, kSoReuseAddr, &one, sizeof one);
+  l->set_option(kSOL_SOCKET, kSO_REUSEADDR, &one, sizeof one);
   EXPECT_EQ(l->bind(ep(Ip4{}, port)), 0);
   EXPECT_EQ(l->listen(backlog), 0);
   return l;
@@ -29,12 +29,12 @@ Socket* listen_on(Stack& st, uint16_t port, int backlog = 16) {
 Conn connect_pair(World& w, uint16_t port = 80) {
   Conn c;
   c.listener = listen_on(*w.b, port);
-  c.client = make_socket(*w.a, kSockStream);
+  c.client = make_socket(*w.a, kSOCK_STREAM);
   EXPECT_EQ(c.client->connect(ep(kB, port), w.now), -kEINPROGRESS);
-  EXPECT_EQ(c.client->events() & kEpollOut, 0u);
+  EXPECT_EQ(c.client->events() & kEPOLLOUT, 0u);
   EXPECT_TRUE(w.run([&] {
     if (!c.server) c.listener->accept(&c.server, nullptr);
-    return c.server && (c.client->events() & kEpollOut);
+    return c.server && (c.client->events() & kEPOLLOUT);
   }));
   EXPECT_EQ(c.client->tcp_state(), TcpState::Established);
   return c;
@@ -58,7 +58,7 @@ struct Pump {
       sent += size_t(n);
     }
     if (sent == out.size() && !shut) {
-      EXPECT_EQ(from->shutdown(kShutWr, now), 0);
+      EXPECT_EQ(from->shutdown(kSHUT_WR, now), 0);
       shut = true;
     }
     uint8_t buf[16384];
@@ -109,16 +109,16 @@ TEST(NetTcp, HandshakeEchoAndOrderlyClose) {
   }
   EXPECT_EQ(send_bytes(c.client, "ping", 4, w.now), 4);
   char buf[16];
-  ASSERT_TRUE(w.run([&] { return c.server->events() & kEpollIn; }));
+  ASSERT_TRUE(w.run([&] { return c.server->events() & kEPOLLIN; }));
   EXPECT_EQ(c.server->rx_available(), 4u);
   EXPECT_EQ(recv_bytes(c.server, buf, sizeof buf, w.now), 4);
   EXPECT_EQ(send_bytes(c.server, "pong", 4, w.now), 4);
-  ASSERT_TRUE(w.run([&] { return c.client->events() & kEpollIn; }));
+  ASSERT_TRUE(w.run([&] { return c.client->events() & kEPOLLIN; }));
   EXPECT_EQ(recv_bytes(c.client, buf, sizeof buf, w.now), 4);
   EXPECT_EQ(memcmp(buf, "pong", 4), 0);
   // The client closes first: FIN_WAIT, then TIME_WAIT; the server sees EOF.
   c.client->close(w.now);
-  ASSERT_TRUE(w.run([&] { return c.server->events() & kEpollRdHup; }));
+  ASSERT_TRUE(w.run([&] { return c.server->events() & kEPOLLRDHUP; }));
   EXPECT_EQ(recv_bytes(c.server, buf, sizeof buf, w.now), 0);
   EXPECT_EQ(c.server->tcp_state(), TcpState::CloseWait);
   c.server->close(w.now);
@@ -133,14 +133,14 @@ TEST(NetTcp, HandshakeEchoAndOrderlyClose) {
 
 TEST(NetTcp, ConnectToClosedPortIsRefused) {
   World w;
-  Socket* s = make_socket(*w.a, kSockStream);
+  Socket* s = make_socket(*w.a, kSOCK_STREAM);
   EXPECT_EQ(s->connect(ep(kB, 81), w.now), -kEINPROGRESS);
   EXPECT_EQ(s->connect(ep(kB, 81), w.now), -kEALREADY);
-  ASSERT_TRUE(w.run([&] { return s->events() & kEpollErr; }));
-  EXPECT_EQ(s->events() & (kEpollErr | kEpollHup), kEpollErr | kEpollHup);
+  ASSERT_TRUE(w.run([&] { return s->events() & kEPOLLERR; }));
+  EXPECT_EQ(s->events() & (kEPOLLERR | kEPOLLHUP), kEPOLLERR | kEPOLLHUP);
   int err = 0;
   size_t len = sizeof err;
-  EXPECT_EQ(s->get_option(kSolSocket, kSoError, &err, &len), 0);
+  EXPECT_EQ(s->get_option(kSOL_SOCKET, kSO_ERROR, &err, &len), 0);
   EXPECT_EQ(err, kECONNREFUSED);
   char b;
   EXPECT_EQ(send_bytes(s, "x", 1, w.now), -kEPIPE);
@@ -151,14 +151,14 @@ TEST(NetTcp, ConnectToClosedPortIsRefused) {
 
 TEST(NetTcp, ConnectToSilentNeighbourIsHostUnreachable) {
   World w;
-  Socket* s = make_socket(*w.a, kSockStream);
+  Socket* s = make_socket(*w.a, kSOCK_STREAM);
   EXPECT_EQ(s->connect(ep(ip4(10, 0, 0, 99), 80), w.now), -kEINPROGRESS);
   uint64_t t0 = w.now;
-  ASSERT_TRUE(w.run([&] { return s->events() & kEpollErr; }, 30 * kSec));
+  ASSERT_TRUE(w.run([&] { return s->events() & kEPOLLERR; }, 30 * kSec));
   EXPECT_LT(w.now - t0, 5 * kSec);  // ARP's three tries, not TCP's SYN retries
   int err = 0;
   size_t len = sizeof err;
-  s->get_option(kSolSocket, kSoError, &err, &len);
+  s->get_option(kSOL_SOCKET, kSO_ERROR, &err, &len);
   EXPECT_EQ(err, kEHOSTUNREACH);
   s->close(w.now);
 }
@@ -168,13 +168,13 @@ TEST(NetTcp, ConnectTimesOutWithoutAnswer) {
   w.link.tap = [](int from, std::vector<uint8_t>& f) {
     return !(from == 1 && parse_ip4_frame(f).proto == 6);
   };
-  Socket* s = make_socket(*w.a, kSockStream);
+  Socket* s = make_socket(*w.a, kSOCK_STREAM);
   Socket* l = listen_on(*w.b, 80);
   EXPECT_EQ(s->connect(ep(kB, 80), w.now), -kEINPROGRESS);
-  ASSERT_TRUE(w.run([&] { return s->events() & kEpollErr; }, 300 * kSec, 10 * kSec));
+  ASSERT_TRUE(w.run([&] { return s->events() & kEPOLLERR; }, 300 * kSec, 10 * kSec));
   int err = 0;
   size_t len = sizeof err;
-  s->get_option(kSolSocket, kSoError, &err, &len);
+  s->get_option(kSOL_SOCKET, kSO_ERROR, &err, &len);
   EXPECT_EQ(err, kETIMEDOUT);
   close_all(w, {s, l});
 }
@@ -266,16 +266,16 @@ TEST(NetTcp, RandomisedLinksStayByteExact) {
     void (*tweak)(StackConfig&) = nullptr;
     if (seed & 1) tweak = [](StackConfig& c) { c.tcp_sack = false; };
     World w(seed, p, tweak);
-    Socket* l = make_socket(*w.b, kSockStream);
+    Socket* l = make_socket(*w.b, kSOCK_STREAM);
     int sz = int(2048 + r.next() % 200000);
-    l->set_option(kSolSocket, kSoRcvBuf, &sz, sizeof sz);
+    l->set_option(kSOL_SOCKET, kSO_RCVBUF, &sz, sizeof sz);
     int nd = int(r.next() & 1);
-    l->set_option(kIpProtoTcp, kTcpNoDelay, &nd, sizeof nd);
+    l->set_option(kIPPROTO_TCP, kTCP_NODELAY, &nd, sizeof nd);
     ASSERT_EQ(l->bind(ep(Ip4{}, 80)), 0);
     l->listen(1);
-    Socket* s = make_socket(*w.a, kSockStream);
+    Socket* s = make_socket(*w.a, kSOCK_STREAM);
     int ssz = int(2048 + r.next() % 200000);
-    s->set_option(kSolSocket, kSoSndBuf, &ssz, sizeof ssz);
+    s->set_option(kSOL_SOCKET, kSO_SNDBUF, &ssz, sizeof ssz);
     s->connect(ep(kB, 80), w.now);
     Socket* acc = nullptr;
     ASSERT_TRUE(w.run([&] { return l->accept(&acc, nullptr) == 0; }, 120 * kSec)) << seed;
@@ -300,12 +300,12 @@ TEST(NetTcp, ResetOnAbortiveCloseInEstablished) {
   World w;
   Conn c = connect_pair(w);
   int lg[2] = {1, 0};
-  ASSERT_EQ(c.client->set_option(kSolSocket, kSoLinger, lg, sizeof lg), 0);
+  ASSERT_EQ(c.client->set_option(kSOL_SOCKET, kSO_LINGER, lg, sizeof lg), 0);
   c.client->close(w.now);
   EXPECT_EQ(w.a->socket_count(), 0u);  // no TIME_WAIT after an abort
-  ASSERT_TRUE(w.run([&] { return c.server->events() & kEpollErr; }));
-  EXPECT_EQ(c.server->events() & (kEpollHup | kEpollIn | kEpollRdHup),
-            kEpollHup | kEpollIn | kEpollRdHup);
+  ASSERT_TRUE(w.run([&] { return c.server->events() & kEPOLLERR; }));
+  EXPECT_EQ(c.server->events() & (kEPOLLHUP | kEPOLLIN | kEPOLLRDHUP),
+            kEPOLLHUP | kEPOLLIN | kEPOLLRDHUP);
   char b;
   EXPECT_EQ(recv_bytes(c.server, &b, 1, w.now), -kECONNRESET);
   EXPECT_EQ(send_bytes(c.server, "x", 1, w.now), -kEPIPE);
@@ -316,9 +316,9 @@ TEST(NetTcp, CloseWithUnreadDataResets) {
   World w;
   Conn c = connect_pair(w);
   send_bytes(c.client, "unread", 6, w.now);
-  ASSERT_TRUE(w.run([&] { return c.server->events() & kEpollIn; }));
+  ASSERT_TRUE(w.run([&] { return c.server->events() & kEPOLLIN; }));
   c.server->close(w.now);
-  ASSERT_TRUE(w.run([&] { return c.client->events() & kEpollErr; }));
+  ASSERT_TRUE(w.run([&] { return c.client->events() & kEPOLLERR; }));
   char b;
   EXPECT_EQ(recv_bytes(c.client, &b, 1, w.now), -kECONNRESET);
   close_all(w, {c.client, c.listener});
@@ -335,7 +335,7 @@ TEST(NetTcp, ResetInSynReceivedReturnsToListen) {
   World w;
   bool drop = false;
   Socket* l = listen_on(*w.b, 80);
-  Socket* s = make_socket(*w.a, kSockStream);
+  Socket* s = make_socket(*w.a, kSOCK_STREAM);
   // A's final ACK is lost: B stays half-open.
   w.link.tap = [&](int from, std::vector<uint8_t>& f) {
     auto v = parse_ip4_frame(f);
@@ -349,13 +349,13 @@ TEST(NetTcp, ResetInSynReceivedReturnsToListen) {
   ASSERT_TRUE(w.run([&] { return drop; }));
   EXPECT_EQ(w.b->socket_count(), 2u);
   int lg[2] = {1, 0};
-  s->set_option(kSolSocket, kSoLinger, lg, sizeof lg);
+  s->set_option(kSOL_SOCKET, kSO_LINGER, lg, sizeof lg);
   s->close(w.now);
   ASSERT_TRUE(w.run([&] { return w.b->socket_count() == 1; }));
   Socket* none = nullptr;
   EXPECT_EQ(l->accept(&none, nullptr), -kEAGAIN);
   // The listener still works.
-  Socket* s2 = make_socket(*w.a, kSockStream);
+  Socket* s2 = make_socket(*w.a, kSOCK_STREAM);
   s2->connect(ep(kB, 80), w.now);
   Socket* acc = nullptr;
   ASSERT_TRUE(w.run([&] { return l->accept(&acc, nullptr) == 0; }));
@@ -374,23 +374,23 @@ TEST(NetTcp, ResetInFinWait1FinWait2CloseWaitAndLastAck) {
       case TcpState::FinWait1:
         drop_tcp_from(w, 1, &drop);  // B never acknowledges A's FIN
         drop = true;
-        c.client->shutdown(kShutWr, w.now);
+        c.client->shutdown(kSHUT_WR, w.now);
         w.run_for(10 * kMs);
         break;
       case TcpState::FinWait2:
-        c.client->shutdown(kShutWr, w.now);
+        c.client->shutdown(kSHUT_WR, w.now);
         w.run([&] { return c.client->tcp_state() == TcpState::FinWait2; });
         break;
       case TcpState::CloseWait:
-        c.server->shutdown(kShutWr, w.now);
+        c.server->shutdown(kSHUT_WR, w.now);
         w.run([&] { return c.client->tcp_state() == TcpState::CloseWait; });
         break;
       case TcpState::LastAck:
-        c.server->shutdown(kShutWr, w.now);
+        c.server->shutdown(kSHUT_WR, w.now);
         w.run([&] { return c.client->tcp_state() == TcpState::CloseWait; });
         drop_tcp_from(w, 1, &drop);
         drop = true;
-        c.client->shutdown(kShutWr, w.now);
+        c.client->shutdown(kSHUT_WR, w.now);
         w.run_for(10 * kMs);
         break;
       case TcpState::Closing:
@@ -400,8 +400,8 @@ TEST(NetTcp, ResetInFinWait1FinWait2CloseWaitAndLastAck) {
           return !(drop && v.proto == 6 && (v.payload[13] & 0x3f) == 0x10 && v.payload.size() == 32);
         };
         drop = true;
-        c.client->shutdown(kShutWr, w.now);
-        c.server->shutdown(kShutWr, w.now);
+        c.client->shutdown(kSHUT_WR, w.now);
+        c.server->shutdown(kSHUT_WR, w.now);
         w.run_for(5 * kMs);
         break;
       default:
@@ -429,7 +429,7 @@ TEST(NetTcp, ResetInTimeWaitEndsIt) {
   Conn c = connect_pair(w);
   Endpoint server = c.server->local_, client = c.client->local_;
   c.client->close(w.now);
-  ASSERT_TRUE(w.run([&] { return c.server->events() & kEpollRdHup; }));
+  ASSERT_TRUE(w.run([&] { return c.server->events() & kEPOLLRDHUP; }));
   c.server->close(w.now);
   c.listener->close(w.now);
   ASSERT_TRUE(w.run([&] { return w.b->socket_count() == 0; }));
@@ -473,12 +473,12 @@ TEST(NetTcp, ResetOutsideWindowIgnoredInsideChallenged) {
 
 TEST(NetTcp, SimultaneousOpen) {
   World w;
-  Socket* a = make_socket(*w.a, kSockStream);
-  Socket* b = make_socket(*w.b, kSockStream);
+  Socket* a = make_socket(*w.a, kSOCK_STREAM);
+  Socket* b = make_socket(*w.b, kSOCK_STREAM);
   ASSERT_EQ(a->bind(ep(kA, 5000)), 0);
   ASSERT_EQ(b->bind(ep(kB, 6000)), 0);
   // Resolve ARP first so the SYNs cross on the wire.
-  Socket* u = make_socket(*w.a, kSockDgram);
+  Socket* u = make_socket(*w.a, kSOCK_DGRAM);
   Endpoint d = ep(kB, 9);
   send_bytes(u, "x", 1, w.now, &d);
   w.run_for(10 * kMs);
@@ -518,8 +518,8 @@ TEST(NetTcp, TimeWaitReuseFromBothSides) {
   Socket* l = listen_on(*w.b, 80);
   int one = 1;
   for (int round = 0; round < 3; round++) {
-    Socket* s = make_socket(*w.a, kSockStream);
-    s->set_option(kSolSocket, kSoReuseAddr, &one, sizeof one);
+    Socket* s = make_socket(*w.a, kSOCK_STREAM);
+    s->set_option(kSOL_SOCKET, kSO_REUSEADDR, &one, sizeof one);
     ASSERT_EQ(s->bind(ep(Ip4{}, 7000)), 0) << round;
     ASSERT_EQ(s->connect(ep(kB, 80), w.now), -kEINPROGRESS) << round;
     Socket* acc = nullptr;
@@ -532,7 +532,7 @@ TEST(NetTcp, TimeWaitReuseFromBothSides) {
     Socket* first = round == 1 ? acc : s;
     Socket* second = round == 1 ? s : acc;
     first->close(w.now);
-    ASSERT_TRUE(w.run([&] { return second->events() & kEpollRdHup; }));
+    ASSERT_TRUE(w.run([&] { return second->events() & kEPOLLRDHUP; }));
     second->close(w.now);
     w.run_for(50 * kMs);
   }
@@ -548,7 +548,7 @@ TEST(NetTcp, TimeWaitIsCapped) {
   World w(1, {}, [](StackConfig& c) { c.max_time_wait = 3; });
   Socket* l = listen_on(*w.b, 80);
   for (int i = 0; i < 8; i++) {
-    Socket* s = make_socket(*w.a, kSockStream);
+    Socket* s = make_socket(*w.a, kSOCK_STREAM);
     ASSERT_EQ(s->connect(ep(kB, 80), w.now), -kEINPROGRESS) << i;
     Socket* acc = nullptr;
     ASSERT_TRUE(w.run([&] {
@@ -556,7 +556,7 @@ TEST(NetTcp, TimeWaitIsCapped) {
       return acc && s->tcp_state() == TcpState::Established;
     })) << i;
     acc->close(w.now);  // the server closes first: TIME_WAIT on B
-    ASSERT_TRUE(w.run([&] { return s->events() & kEpollRdHup; })) << i;
+    ASSERT_TRUE(w.run([&] { return s->events() & kEPOLLRDHUP; })) << i;
     s->close(w.now);
     w.run_for(50 * kMs);
     EXPECT_LE(w.b->time_wait_count(), 3u) << i;
@@ -590,7 +590,7 @@ TEST(NetTcp, ZeroWindowProbeAndWindowUpdate) {
   EXPECT_LT(c.server->tcp_rcv_window(), 128u);  // below the scaled window's unit
   EXPECT_LT(sent, data.size());
   EXPECT_EQ(send_bytes(c.client, data.data(), 1, w.now), -kEAGAIN);
-  EXPECT_EQ(c.client->events() & kEpollOut, 0u);
+  EXPECT_EQ(c.client->events() & kEPOLLOUT, 0u);
   EXPECT_NE(c.client->tcb.t_persist, 0u);
   // Now B reads: window updates reopen the flow, and everything arrives.
   Pump p{c.client, c.server, data};
@@ -653,18 +653,18 @@ TEST(NetTcp, WindowClosingWithDataInFlightStillRetransmits) {
 
 TEST(NetTcp, SmallReceiveBufferSetBeforeListen) {
   World w;
-  Socket* l = make_socket(*w.b, kSockStream);
+  Socket* l = make_socket(*w.b, kSOCK_STREAM);
   int sz = 2048;
-  l->set_option(kSolSocket, kSoRcvBuf, &sz, sizeof sz);
+  l->set_option(kSOL_SOCKET, kSO_RCVBUF, &sz, sizeof sz);
   l->bind(ep(Ip4{}, 80));
   l->listen(4);
-  Socket* s = make_socket(*w.a, kSockStream);
+  Socket* s = make_socket(*w.a, kSOCK_STREAM);
   s->connect(ep(kB, 80), w.now);
   Socket* acc = nullptr;
-  ASSERT_TRUE(w.run([&] { return l->accept(&acc, nullptr) == 0 && s->events() & kEpollOut; }));
+  ASSERT_TRUE(w.run([&] { return l->accept(&acc, nullptr) == 0 && s->events() & kEPOLLOUT; }));
   int got = 0;
   size_t len = sizeof got;
-  acc->get_option(kSolSocket, kSoRcvBuf, &got, &len);
+  acc->get_option(kSOL_SOCKET, kSO_RCVBUF, &got, &len);
   EXPECT_EQ(got, 4096);
   auto data = pattern(200000, 9);
   Pump p{s, acc, data};
@@ -683,7 +683,7 @@ TEST(NetTcp, ListenBacklogFullDelaysButDoesNotLoseConnections) {
   Socket* l = listen_on(*w.b, 80, 1);
   std::vector<Socket*> cl;
   for (int i = 0; i < 3; i++) {
-    cl.push_back(make_socket(*w.a, kSockStream));
+    cl.push_back(make_socket(*w.a, kSOCK_STREAM));
     cl.back()->connect(ep(kB, 80), w.now);
   }
   w.run_for(500 * kMs);
@@ -705,28 +705,28 @@ TEST(NetTcp, ListenBacklogFullDelaysButDoesNotLoseConnections) {
 TEST(NetTcp, ClosingListenerResetsQueuedConnections) {
   World w;
   Socket* l = listen_on(*w.b, 80);
-  Socket* s = make_socket(*w.a, kSockStream);
+  Socket* s = make_socket(*w.a, kSOCK_STREAM);
   s->connect(ep(kB, 80), w.now);
   ASSERT_TRUE(w.run([&] { return s->tcp_state() == TcpState::Established; }));
   w.run_for(10 * kMs);
   l->close(w.now);
   EXPECT_EQ(w.b->socket_count(), 0u);
-  ASSERT_TRUE(w.run([&] { return s->events() & kEpollErr; }));
+  ASSERT_TRUE(w.run([&] { return s->events() & kEPOLLERR; }));
   s->close(w.now);
 }
 
 TEST(NetTcp, BindAndListenConflicts) {
   World w;
   Socket* l = listen_on(*w.b, 80);
-  Socket* x = make_socket(*w.b, kSockStream);
+  Socket* x = make_socket(*w.b, kSOCK_STREAM);
   EXPECT_EQ(x->bind(ep(Ip4{}, 80)), -kEADDRINUSE);
   int one = 1;
-  x->set_option(kSolSocket, kSoReuseAddr, &one, sizeof one);
+  x->set_option(kSOL_SOCKET, kSO_REUSEADDR, &one, sizeof one);
   EXPECT_EQ(x->bind(ep(Ip4{}, 80)), -kEADDRINUSE);  // a listener holds it
-  Socket* r1 = make_socket(*w.b, kSockStream);
-  Socket* r2 = make_socket(*w.b, kSockStream);
-  r1->set_option(kSolSocket, kSoReusePort, &one, sizeof one);
-  r2->set_option(kSolSocket, kSoReusePort, &one, sizeof one);
+  Socket* r1 = make_socket(*w.b, kSOCK_STREAM);
+  Socket* r2 = make_socket(*w.b, kSOCK_STREAM);
+  r1->set_option(kSOL_SOCKET, kSO_REUSEPORT, &one, sizeof one);
+  r2->set_option(kSOL_SOCKET, kSO_REUSEPORT, &one, sizeof one);
   EXPECT_EQ(r1->bind(ep(Ip4{}, 8080)), 0);
   EXPECT_EQ(r2->bind(ep(Ip4{}, 8080)), 0);
   EXPECT_EQ(r1->listen(8), 0);
@@ -734,7 +734,7 @@ TEST(NetTcp, BindAndListenConflicts) {
   // Connections spread over both listeners.
   std::vector<Socket*> cl;
   for (int i = 0; i < 16; i++) {
-    cl.push_back(make_socket(*w.a, kSockStream));
+    cl.push_back(make_socket(*w.a, kSOCK_STREAM));
     cl.back()->connect(ep(kB, 8080), w.now);
   }
   int n1 = 0, n2 = 0;
@@ -747,7 +747,7 @@ TEST(NetTcp, BindAndListenConflicts) {
   }));
   EXPECT_GT(n1, 0);
   EXPECT_GT(n2, 0);
-  Socket* y = make_socket(*w.b, kSockStream);
+  Socket* y = make_socket(*w.b, kSOCK_STREAM);
   EXPECT_EQ(y->listen(1), 0);  // autobinds an ephemeral port
   Endpoint e;
   y->local_name(&e);
@@ -771,7 +771,7 @@ TEST(NetTcp, NagleCoalescesUnlessNoDelay) {
     World w;
     Conn c = connect_pair(w);
     int v = nodelay;
-    c.client->set_option(kIpProtoTcp, kTcpNoDelay, &v, sizeof v);
+    c.client->set_option(kIPPROTO_TCP, kTCP_NODELAY, &v, sizeof v);
     w.link.capture = true;
     for (int i = 0; i < 10; i++) EXPECT_EQ(send_bytes(c.client, "0123456789", 10, w.now), 10);
     std::vector<uint8_t> got(100);
@@ -807,7 +807,7 @@ TEST(NetTcp, ReceiverReportsSackBlocks) {
   World w;
   Conn c = connect_pair(w);
   int one = 1;
-  c.client->set_option(kIpProtoTcp, kTcpNoDelay, &one, sizeof one);
+  c.client->set_option(kIPPROTO_TCP, kTCP_NODELAY, &one, sizeof one);
   int n = 0;
   w.link.capture = true;
   w.link.tap = [&](int from, std::vector<uint8_t>& f) {
@@ -853,7 +853,7 @@ uint64_t recovery_time(bool sack) {
   Conn c = connect_pair(w);
   EXPECT_EQ(c.client->tcb.sack_ok, sack);
   int one = 1;
-  c.client->set_option(kIpProtoTcp, kTcpNoDelay, &one, sizeof one);
+  c.client->set_option(kIPPROTO_TCP, kTCP_NODELAY, &one, sizeof one);
   // Open the congestion window first.
   auto warm = pattern(200000, 1);
   Pump pw{c.client, c.server, warm};
@@ -896,10 +896,10 @@ TEST(NetTcp, KeepaliveDetectsDeadPeer) {
   World w;
   Conn c = connect_pair(w);
   int one = 1, idle = 10, intvl = 2, cnt = 3;
-  c.client->set_option(kIpProtoTcp, kTcpKeepIdle, &idle, sizeof idle);
-  c.client->set_option(kIpProtoTcp, kTcpKeepIntvl, &intvl, sizeof intvl);
-  c.client->set_option(kIpProtoTcp, kTcpKeepCnt, &cnt, sizeof cnt);
-  c.client->set_option(kSolSocket, kSoKeepAlive, &one, sizeof one);
+  c.client->set_option(kIPPROTO_TCP, kTCP_KEEPIDLE, &idle, sizeof idle);
+  c.client->set_option(kIPPROTO_TCP, kTCP_KEEPINTVL, &intvl, sizeof intvl);
+  c.client->set_option(kIPPROTO_TCP, kTCP_KEEPCNT, &cnt, sizeof cnt);
+  c.client->set_option(kSOL_SOCKET, kSO_KEEPALIVE, &one, sizeof one);
   // A live peer answers the probes: still established after a minute.
   w.run_for(60 * kSec);
   EXPECT_EQ(c.client->tcp_state(), TcpState::Established);
@@ -907,7 +907,7 @@ TEST(NetTcp, KeepaliveDetectsDeadPeer) {
   bool drop = true;
   drop_tcp_from(w, 1, &drop);
   uint64_t t0 = w.now;
-  ASSERT_TRUE(w.run([&] { return c.client->events() & kEpollErr; }, 60 * kSec));
+  ASSERT_TRUE(w.run([&] { return c.client->events() & kEPOLLERR; }, 60 * kSec));
   EXPECT_LE(w.now - t0, uint64_t(idle + intvl * cnt + 1) * kSec);
   char b;
   EXPECT_EQ(recv_bytes(c.client, &b, 1, w.now), -kETIMEDOUT);
@@ -920,7 +920,7 @@ TEST(NetTcp, RetransmissionGivesUpWithTimeout) {
   bool drop = true;
   drop_tcp_from(w, 1, &drop);
   send_bytes(c.client, "lost", 4, w.now);
-  ASSERT_TRUE(w.run([&] { return c.client->events() & kEpollErr; }, 3600 * kSec, 10 * kSec));
+  ASSERT_TRUE(w.run([&] { return c.client->events() & kEPOLLERR; }, 3600 * kSec, 10 * kSec));
   char b;
   EXPECT_EQ(recv_bytes(c.client, &b, 1, w.now), -kETIMEDOUT);
   close_all(w, {c.client, c.server, c.listener});
@@ -969,7 +969,7 @@ TEST(NetTcp, ThousandConcurrentConnectionsEcho) {
   const int n = 1000;
   std::vector<Socket*> cl(n), sv;
   for (int i = 0; i < n; i++) {
-    cl[i] = make_socket(*w.a, kSockStream);
+    cl[i] = make_socket(*w.a, kSOCK_STREAM);
     ASSERT_EQ(cl[i]->connect(ep(kB, 7), w.now), -kEINPROGRESS);
   }
   std::vector<int> state(n, 0);  // 0 connecting, 1 sent, 2 echoed
@@ -984,11 +984,11 @@ TEST(NetTcp, ThousandConcurrentConnectionsEcho) {
           if (r > 0) send_bytes(s, buf, size_t(r), w.now);
         }
         for (int i = 0; i < n; i++) {
-          if (state[i] == 0 && (cl[i]->events() & kEpollOut)) {
+          if (state[i] == 0 && (cl[i]->events() & kEPOLLOUT)) {
             snprintf(buf, sizeof buf, "conn %d", i);
             EXPECT_GT(send_bytes(cl[i], buf, strlen(buf), w.now), 0);
             state[i] = 1;
-          } else if (state[i] == 1 && (cl[i]->events() & kEpollIn)) {
+          } else if (state[i] == 1 && (cl[i]->events() & kEPOLLIN)) {
             char want[32];
             snprintf(want, sizeof want, "conn %d", i);
             long r = recv_bytes(cl[i], buf, sizeof buf, w.now);
@@ -1009,7 +1009,7 @@ TEST(NetTcp, ThousandConcurrentConnectionsEcho) {
 TEST(NetTcp, HalfCloseKeepsOtherDirection) {
   World w;
   Conn c = connect_pair(w);
-  EXPECT_EQ(c.client->shutdown(kShutWr, w.now), 0);
+  EXPECT_EQ(c.client->shutdown(kSHUT_WR, w.now), 0);
   EXPECT_EQ(send_bytes(c.client, "x", 1, w.now), -kEPIPE);
   char buf[8];
   ASSERT_TRUE(w.run([&] { return recv_bytes(c.server, buf, 8, w.now) == 0; }));
@@ -1023,7 +1023,7 @@ TEST(NetTcp, HalfCloseKeepsOtherDirection) {
 TEST(NetTcp, LoopbackTransfer) {
   World w;
   Socket* l = listen_on(*w.a, 9999);
-  Socket* s = make_socket(*w.a, kSockStream);
+  Socket* s = make_socket(*w.a, kSOCK_STREAM);
   EXPECT_EQ(s->connect(ep(ip4(127, 0, 0, 1), 9999), w.now), -kEINPROGRESS);
   Socket* acc = nullptr;
   ASSERT_TRUE(w.run([&] { return l->accept(&acc, nullptr) == 0; }));
@@ -1125,23 +1125,23 @@ TEST(NetTcp, FragmentationNeededLowersMss) {
 
 TEST(NetTcp, AcceptedSocketsInheritOptions) {
   World w;
-  Socket* l = make_socket(*w.b, kSockStream);
+  Socket* l = make_socket(*w.b, kSOCK_STREAM);
   int one = 1;
-  l->set_option(kIpProtoTcp, kTcpNoDelay, &one, sizeof one);
-  l->set_option(kSolSocket, kSoKeepAlive, &one, sizeof one);
+  l->set_option(kIPPROTO_TCP, kTCP_NODELAY, &one, sizeof one);
+  l->set_option(kSOL_SOCKET, kSO_KEEPALIVE, &one, sizeof one);
   l->bind(ep(Ip4{}, 80));
   l->listen(4);
-  Socket* s = make_socket(*w.a, kSockStream);
+  Socket* s = make_socket(*w.a, kSOCK_STREAM);
   s->connect(ep(kB, 80), w.now);
   Socket* acc = nullptr;
   ASSERT_TRUE(w.run([&] { return l->accept(&acc, nullptr) == 0; }));
   int v = 0;
   size_t len = sizeof v;
-  acc->get_option(kIpProtoTcp, kTcpNoDelay, &v, &len);
+  acc->get_option(kIPPROTO_TCP, kTCP_NODELAY, &v, &len);
   EXPECT_EQ(v, 1);
-  acc->get_option(kSolSocket, kSoKeepAlive, &v, &len);
+  acc->get_option(kSOL_SOCKET, kSO_KEEPALIVE, &v, &len);
   EXPECT_EQ(v, 1);
-  EXPECT_EQ(acc->get_option(kSolSocket, 999, &v, &len), -kENOPROTOOPT);
+  EXPECT_EQ(acc->get_option(kSOL_SOCKET, 999, &v, &len), -kENOPROTOOPT);
   close_all(w, {s, acc, l});
 }
 

@@ -22,7 +22,7 @@ struct UdpPair {
 
 // A UDP socket on A and one bound to B:9; ARP already resolved.
 UdpPair udp_pair(World& w) {
-  UdpPair p{make_socket(*w.a, kSockDgram), make_socket(*w.b, kSockDgram)};
+  UdpPair p{make_socket(*w.a, kSOCK_DGRAM), make_socket(*w.b, kSOCK_DGRAM)};
   EXPECT_EQ(p.rx->bind(ep(Ip4{}, 9)), 0);
   Endpoint to = ep(kB, 9);
   EXPECT_EQ(send_bytes(p.tx, "arp", 3, w.now, &to), 3);
@@ -76,13 +76,13 @@ TEST(NetTxQueue, TcpThroughASmallRingNeedsNoRetransmission) {
   World w;
   w.link.a().ring = 4;
   w.link.b().ring = 4;
-  Socket* l = make_socket(*w.b, kSockStream);
+  Socket* l = make_socket(*w.b, kSOCK_STREAM);
   ASSERT_EQ(l->bind(ep(Ip4{}, 80)), 0);
   ASSERT_EQ(l->listen(4), 0);
-  Socket* c = make_socket(*w.a, kSockStream);
+  Socket* c = make_socket(*w.a, kSOCK_STREAM);
   ASSERT_EQ(c->connect(ep(kB, 80), w.now), -kEINPROGRESS);
   Socket* s = nullptr;
-  ASSERT_TRUE(w.run([&] { return (l->accept(&s, nullptr), s) && (c->events() & kEpollOut); }));
+  ASSERT_TRUE(w.run([&] { return (l->accept(&s, nullptr), s) && (c->events() & kEPOLLOUT); }));
   std::vector<uint8_t> out(1 << 20), in;
   for (size_t i = 0; i < out.size(); i++) out[i] = uint8_t(i * 13 + i / 4093);
   size_t sent = 0;
