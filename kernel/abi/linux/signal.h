@@ -6,6 +6,7 @@
 
 namespace kiln::inline abi {
 
+// All of the standard ones: signal_name() counts on the numbering.
 inline constexpr int kSIGHUP = 1, kSIGINT = 2, kSIGQUIT = 3, kSIGILL = 4, kSIGTRAP = 5,
                      kSIGABRT = 6, kSIGBUS = 7, kSIGFPE = 8, kSIGKILL = 9, kSIGUSR1 = 10,
                      kSIGSEGV = 11, kSIGUSR2 = 12, kSIGPIPE = 13, kSIGALRM = 14, kSIGTERM = 15,

@@ -1,6 +1,7 @@
 // System call numbers as constants (asm/unistd_64.h), made from the one
 // list, syscalls.h: kNR_read is __NR_read. Names and namespace as errno.h
-// explains.
+// explains; pasted from the list, _sysctl's keeps its underscore
+// (kNR__sysctl, which nothing uses).
 #pragma once
 
 #include <stdint.h>
