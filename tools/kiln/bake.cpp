@@ -176,9 +176,9 @@ int bake_image(const BakeConfig& config, const BakeRequest& req) {
 
   CpioWriter cpio(mtime);
   std::vector<PayloadTree::Listed> listed = {
-      {"/.kiln", 040755, 0, {}},
-      {"/" + std::string(image::kManifestPath), 0100644, manifest_text.size(), {}},
-      {"/" + std::string(image::kKernelSymbols), 0100644, symbols.size(), {}},
+      {"/.kiln", kS_IFDIR | 0755, 0, {}},
+      {"/" + std::string(image::kManifestPath), kS_IFREG | 0644, manifest_text.size(), {}},
+      {"/" + std::string(image::kKernelSymbols), kS_IFREG | 0644, symbols.size(), {}},
   };
   cpio.add_directory(".kiln");
   cpio.add_file(image::kManifestPath, manifest_text);

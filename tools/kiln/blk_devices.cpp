@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "abi/linux/statfs.h"
 #include "errors.h"
 #include "guest_path.h"
 
@@ -41,7 +42,8 @@ std::string check_mountpoint(const std::string& mountpoint, const std::string& s
 std::string detect_fstype(int fd) {
   unsigned char ext[2] = {}, iso[5] = {};
   if (read_at(fd, kIsoMagicOffset, iso, sizeof iso) && std::memcmp(iso, "CD001", 5) == 0) return "iso9660";
-  if (read_at(fd, kExtMagicOffset, ext, sizeof ext) && ext[0] == 0x53 && ext[1] == 0xef) return "ext2";
+  if (read_at(fd, kExtMagicOffset, ext, sizeof ext) && uint64_t(ext[0] | ext[1] << 8) == kEXT2_SUPER_MAGIC)
+    return "ext2";
   return "raw";
 }
 

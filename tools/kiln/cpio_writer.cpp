@@ -40,7 +40,7 @@ void CpioWriter::add_file(std::string_view name, std::string_view text, uint32_t
 }
 
 void CpioWriter::add(std::string_view name, const CpioMeta& meta, const uint8_t* data, size_t size) {
-  add_entry(name, meta, (meta.mode & 0170000) == 040000 ? 2 : 1, data, size);
+  add_entry(name, meta, (meta.mode & kS_IFMT) == kS_IFDIR ? 2 : 1, data, size);
 }
 
 void CpioWriter::align_next_data(std::string_view next_name, size_t alignment) {

@@ -235,8 +235,8 @@ std::vector<PayloadTree::Listed> PayloadTree::write(CpioWriter& cpio) const {
   // Directories in path order: a parent sorts before what it holds.
   for (const auto& [path, node] : m_nodes) {
     if (node.kind != Kind::Dir) continue;
-    cpio.add(path, meta(node, 040000), nullptr, 0);
-    listed.push_back({"/" + path, 040000 | node.mode, 0, {}});
+    cpio.add(path, meta(node, kS_IFDIR), nullptr, 0);
+    listed.push_back({"/" + path, kS_IFDIR | node.mode, 0, {}});
   }
   std::vector<const std::pair<const std::string, Node>*> files;
   for (const auto& entry : m_nodes)
@@ -251,13 +251,13 @@ std::vector<PayloadTree::Listed> PayloadTree::write(CpioWriter& cpio) const {
     // Programs and libraries start on a page, so the kernel can map them
     // straight from the payload; so does any other ELF file.
     if (node.early || is_elf(data)) cpio.align_next_data(path, image::kPageSize);
-    cpio.add(path, meta(node, 0100000), data.data(), data.size());
-    listed.push_back({"/" + path, 0100000 | node.mode, data.size(), {}});
+    cpio.add(path, meta(node, kS_IFREG), data.data(), data.size());
+    listed.push_back({"/" + path, kS_IFREG | node.mode, data.size(), {}});
   }
   for (const auto& [path, node] : m_nodes) {
     if (node.kind != Kind::Symlink) continue;
-    cpio.add(path, meta(node, 0120000), reinterpret_cast<const uint8_t*>(node.target.data()), node.target.size());
-    listed.push_back({"/" + path, 0120000 | node.mode, node.target.size(), node.target});
+    cpio.add(path, meta(node, kS_IFLNK), reinterpret_cast<const uint8_t*>(node.target.data()), node.target.size());
+    listed.push_back({"/" + path, kS_IFLNK | node.mode, node.target.size(), node.target});
   }
   return listed;
 }
