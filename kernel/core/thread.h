@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "core/list.h"
+#include "lib/list.h"
 
 namespace kiln {
 

@@ -7,7 +7,7 @@
 #include "file/file.h"
 #include "file/pipe.h"
 #include "proc/signal.h"
-#include "syscall/syscall_table.h"
+#include "proc/syscalls.h"
 #include "mm/user_time.h"
 #include "mm/uaccess.h"
 

@@ -7,7 +7,7 @@
 #include "socket/socket.h"
 #include "core/heap.h"
 #include "mm/vm.h"
-#include "syscall/syscall_table.h"
+#include "proc/syscalls.h"
 #include "mm/uaccess.h"
 
 namespace kiln {

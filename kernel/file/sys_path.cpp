@@ -7,7 +7,7 @@
 #include "file/file.h"
 #include "proc/process.h"
 #include "socket/socket.h"
-#include "syscall/syscall_table.h"
+#include "proc/syscalls.h"
 #include "mm/uaccess.h"
 #include "file/vfs.h"
 #include "mm/vm.h"

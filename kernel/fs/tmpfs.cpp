@@ -1,6 +1,6 @@
 #include "fs/tmpfs.h"
 
-#include "core/list.h"
+#include "lib/list.h"
 #include "lib/mem.h"
 
 namespace kiln::fs {

@@ -21,7 +21,7 @@
 #include "core/symbols.h"
 #include "core/thread.h"
 #include "drivers/devices.h"
-#include "drivers/selftest.h"
+#include "init/selftest.h"
 #include "arch/x86_64/serial.h"
 #include "kiln/image.h"
 #include "lib/json.h"

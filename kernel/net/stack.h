@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/list.h"
+#include "lib/list.h"
 #include "net/addr.h"
 #include "net/interface.h"
 #include "net/netif.h"

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/list.h"
+#include "lib/list.h"
 #include "core/thread.h"
 #include "fs/fallible.h"
 #include "fs/vfs.h"

@@ -20,7 +20,7 @@
 #include "file/file.h"
 #include "proc/process.h"
 #include "proc/signal.h"
-#include "syscall/syscall.h"
+#include "proc/syscall.h"
 #include "mm/uaccess.h"
 #include "file/vfs.h"
 #include "mm/vm.h"

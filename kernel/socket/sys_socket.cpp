@@ -5,7 +5,7 @@
 #include "abi/linux/errno.h"
 #include "socket/network.h"
 #include "socket/socket.h"
-#include "syscall/syscall_table.h"
+#include "proc/syscalls.h"
 #include "mm/uaccess.h"
 
 namespace kiln {

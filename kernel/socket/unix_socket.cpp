@@ -2,7 +2,7 @@
 // datagram (a message queue per socket), named by path or in the abstract
 // namespace (a name starting with NUL), plus socketpair.
 #include "core/heap.h"
-#include "core/list.h"
+#include "lib/list.h"
 #include "core/thread.h"
 #include "lib/mem.h"
 #include "abi/linux/errno.h"

@@ -6,7 +6,7 @@
 #include "lib/mem.h"
 #include "abi/linux/errno.h"
 #include "proc/process.h"
-#include "syscall/syscall_table.h"
+#include "proc/syscalls.h"
 #include "mm/uaccess.h"
 #include "mm/vm.h"
 

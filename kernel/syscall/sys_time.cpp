@@ -3,7 +3,7 @@
 #include "core/thread.h"
 #include "abi/linux/errno.h"
 #include "proc/signal.h"
-#include "syscall/syscall_table.h"
+#include "proc/syscalls.h"
 #include "mm/user_time.h"
 #include "mm/uaccess.h"
 

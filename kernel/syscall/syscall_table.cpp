@@ -1,4 +1,4 @@
-#include "syscall/syscall_table.h"
+#include "proc/syscalls.h"
 
 #include "proc/sys_process.h"
 #include "mm/vm.h"

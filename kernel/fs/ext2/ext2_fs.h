@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/list.h"
+#include "lib/list.h"
 #include "fs/block_cache.h"
 #include "fs/ext2/dir_index.h"
 #include "fs/ext2/ext2.h"

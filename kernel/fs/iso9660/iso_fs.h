@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/list.h"
+#include "lib/list.h"
 #include "fs/iso9660/block_cache.h"
 #include "fs/iso9660/file_cache.h"
 #include "fs/iso9660/format.h"

@@ -1,7 +1,7 @@
 // The table from syscall number to handler.
 #pragma once
 
-#include "syscall/syscall.h"
+#include "proc/syscall.h"
 
 namespace kiln {
 

@@ -1,4 +1,4 @@
-#include "drivers/selftest.h"
+#include "init/selftest.h"
 
 #include "core/clock.h"
 #include "core/console.h"

@@ -1,11 +1,11 @@
-#include "syscall/syscall.h"
+#include "proc/syscall.h"
 
 #include "arch/x86_64/trap.h"
 #include "core/console.h"
 #include "core/thread.h"
 #include "abi/linux/errno.h"
 #include "proc/signal.h"
-#include "syscall/syscall_table.h"
+#include "proc/syscalls.h"
 
 namespace kiln {
 namespace {
