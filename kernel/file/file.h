@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "abi/linux/errno.h"
 #include "lib/list.h"
 #include "fs/fallible.h"
 
@@ -49,6 +50,10 @@ class File {
   virtual long getdents(uint64_t, size_t) { return -20; }          // ENOTDIR
   virtual long sync() { return -22; }                             // EINVAL
   virtual long truncate(uint64_t) { return -22; }                 // EINVAL
+  // readv/writev of user iovecs in one call, for files where the pieces
+  // must not become separate calls (a socket: one sendmsg, so that nginx's
+  // header and body leave in one segment). -ENOSYS: piece by piece.
+  virtual long vector_io(bool /*write*/, uint64_t /*iov*/, uint64_t /*count*/) { return -ENOSYS; }
   // The VFS node behind a file opened by path (nullptr for pipes, sockets...).
   virtual fs::Node* node() { return nullptr; }
   // What /proc/self/fd/N shows: a path, or "pipe:[ino]", "socket:[ino]"...

@@ -4,7 +4,6 @@
 #include "abi/linux/errno.h"
 #include "file/file.h"
 #include "file/file_lock.h"
-#include "socket/socket.h"
 #include "core/heap.h"
 #include "mm/vm.h"
 #include "proc/syscalls.h"
@@ -24,32 +23,16 @@ struct Iovec {
   uint64_t base, len;
 };
 
-// readv/writev on a socket: one recvmsg/sendmsg, as Linux does, so that
-// nginx's header and body (one writev, TCP_NODELAY) leave in one segment
-// rather than one per piece.
-long socket_iov(Socket* s, bool write, uint64_t iov, uint64_t count) {
-  IoVec small[16];
-  IoVec* v = count <= 16 ? small : static_cast<IoVec*>(kmalloc(count * sizeof(IoVec)));
-  if (!v) return -ENOMEM;
-  long r = copy_from_user(v, iov, count * sizeof(IoVec)) ? 0 : -EFAULT;
-  if (r == 0) {
-    Message m;
-    m.iov = v;
-    m.iovcnt = count;
-    r = write ? s->send(m, 0) : s->recv(m, 0);
-  }
-  if (v != small) kfree(v);
-  return r;
-}
-
 // readv/writev, and preadv/pwritev when off >= 0.
 template <bool Write>
 long do_iov_at(uint64_t fd, uint64_t iov, uint64_t count, int64_t off) {
   File* f = fd_table().get(int64_t(fd));
   if (!f) return -EBADF;
   if (count > kMaxIov) return -EINVAL;
-  if (off < 0 && f->kind() == FileKind::Socket)
-    return socket_iov(static_cast<Socket*>(f), Write, iov, count);
+  if (off < 0) {
+    long r = f->vector_io(Write, iov, count);
+    if (r != -ENOSYS) return r;
+  }
   long total = 0;
   for (uint64_t i = 0; i < count; i++) {
     Iovec v;

@@ -6,7 +6,7 @@
 #include "abi/linux/errno.h"
 #include "file/file.h"
 #include "proc/process.h"
-#include "socket/socket.h"
+#include "file/path_observer.h"
 #include "proc/syscalls.h"
 #include "mm/uaccess.h"
 #include "file/vfs.h"
@@ -192,7 +192,8 @@ long do_unlink(int64_t dirfd, uint64_t upath, bool rmdir) {
   if (r == 0 && !rmdir) {
     // A unix socket bound to this path stops answering to it.
     char path[kPathMax];
-    if (copy_string_from_user(path, upath, sizeof path) > 0) unix_unlink_path(path);
+    if (copy_string_from_user(path, upath, sizeof path) > 0)
+      for (const PathObserver& o : path_observers_set()) o.unlinked(path);
   }
   return r;
 }

@@ -19,7 +19,7 @@
 #include "proc/exec.h"
 #include "init/shutdown.h"
 #include "file/file.h"
-#include "socket/network.h"
+#include "init/subsystem.h"
 #include "file/pipe.h"
 #include "proc/process.h"
 #include "proc/signal.h"
@@ -163,7 +163,7 @@ long reap_one() {
 }
 
 [[noreturn]] void run(void*) {
-  if (network_configuring()) network_wait_configured(monotonic_ns() + kDhcpPatienceNs);
+  if (subsystems_starting()) subsystems_wait_ready(monotonic_ns() + kDhcpPatienceNs);
   File* next_in = nullptr;
   for (size_t i = 0; i < g_rc.count; i++) {
     const RcEntry& e = g_rc.entries[i];

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch/x86_64/paging.h"
+
 extern "C" {
 size_t uaccess_copy(void* dst, const void* src, size_t n);
 long uaccess_strncpy(char* dst, const char* src, size_t cap);
@@ -14,7 +16,7 @@ int uaccess_cmpxchg_u32(uint32_t* addr, uint32_t expected, uint32_t desired, uin
 
 namespace kiln {
 
-inline constexpr uint64_t kUserTop = 0x0000800000000000ull;
+using paging::kUserTop;
 
 inline bool user_range_ok(uint64_t addr, size_t n) {
   return addr + n >= addr && addr + n <= kUserTop;

@@ -5,8 +5,7 @@
 #include "core/console.h"
 #include "core/memory.h"
 #include "abi/linux/errno.h"
-#include "proc/process.h"
-#include "file/file.h"
+#include "mm/address_space.h"
 #include "mm/shared_pages.h"
 #include "mm/vm_pte.h"
 #include "mm/vm_shared.h"
@@ -183,28 +182,6 @@ Vma continuation(const Vma& area, uint64_t start, uint64_t end) {
   return v;
 }
 
-// The file behind a non-anonymous mmap, checked as Linux checks it.
-// /dev/zero turns the request into an anonymous one.
-long mappable_file(uint64_t fd, uint64_t prot, uint64_t* flags, fs::Node** out, bool* may_write) {
-  File* f = fd_table().get(int64_t(fd));
-  if (!f) return -EBADF;
-  fs::Node* node = f->node();
-  fs::Attr a;
-  if (!node || node->getattr(&a) < 0) return -ENODEV;
-  uint32_t type = a.mode & fs::kTypeMask;
-  if (type == fs::kTypeChar && a.rdev == 0x105) {
-    *flags |= kMapAnonymous;
-    return 0;
-  }
-  if (type != fs::kTypeRegular) return -ENODEV;
-  uint32_t access = f->status_flags & 3;
-  if (access == 1) return -EACCES;  // O_WRONLY
-  if ((*flags & kMapShared) && (prot & kProtWrite) && access != 2) return -EACCES;
-  *may_write = access == 2;
-  *out = node;
-  return 0;
-}
-
 uint64_t pick_address(uint64_t hint, uint64_t len) {
   AddressSpace& p = mm();
   if (hint && page_aligned(hint) && hint >= kMinAddr && hint + len <= p.mmap_top &&
@@ -378,21 +355,20 @@ bool vm_populate(uint64_t start, uint64_t end) {
   return true;
 }
 
-long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64_t fd,
-              uint64_t off) {
-  AddressSpace& p = mm();
+long vm_mmap_check(uint64_t len, uint64_t prot, uint64_t flags, uint64_t off) {
   uint32_t type = flags & 3;
   if (!len || !page_aligned(off)) return -EINVAL;
   if (type != kMapShared && type != kMapPrivate && type != kMapSharedValidate) return -EINVAL;
   if (prot & ~uint64_t(kProtRead | kProtWrite | kProtExec)) return -EINVAL;
   uint64_t size = page_align_up(len);
   if (size < len || size > paging::kUserTop) return -ENOMEM;
-  fs::Node* file = nullptr;
-  bool may_write = false;
-  if (!(flags & kMapAnonymous)) {
-    long r = mappable_file(fd, prot, &flags, &file, &may_write);
-    if (r < 0) return r;
-  }
+  return 0;
+}
+
+long vm_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, fs::Node* file,
+             bool may_write, uint64_t off) {
+  AddressSpace& p = mm();
+  uint64_t size = page_align_up(len);
   // Like Linux, only writable private memory counts against RAM: PROT_NONE
   // reservations (glibc's arenas, thread stack guards) are free.
   bool accounted = (prot & kProtWrite) && !(flags & (kMapShared | kMapNoReserve));

@@ -41,8 +41,12 @@ bool vm_store_u32_in(AddressSpace& m, uint64_t va, uint32_t value);
 // One line describing memory use, for out-of-memory reports.
 void vm_report_oom(uint64_t addr);
 
-long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64_t fd,
-              uint64_t off);
+// mmap (file/sys_mmap.cpp looks at the descriptor): its checks of the
+// arguments, made before the descriptor is (the order Linux reports errors
+// in), then the mapping of anonymous memory (file nullptr) or of a file.
+long vm_mmap_check(uint64_t len, uint64_t prot, uint64_t flags, uint64_t off);
+long vm_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, fs::Node* file,
+             bool may_write, uint64_t off);
 long sys_munmap(uint64_t addr, uint64_t len);
 long sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot);
 long sys_mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t flags,

@@ -13,7 +13,7 @@
 #include "fs/fallible.h"
 #include "fs/vfs.h"
 #include "lib/elf.h"
-#include "mm/vma.h"
+#include "mm/address_space.h"
 
 namespace kiln {
 
@@ -37,16 +37,6 @@ struct ExecBlocks : fs::Fallible {  // fs::Fallible: `new` may yield nullptr
   void* strings = nullptr;   // kmalloc'd, or nullptr
 };
 void exec_blocks_put(ExecBlocks* b);
-
-// What CLONE_VM shares: the page tables and the memory map.
-struct AddressSpace : fs::Fallible {  // fs::Fallible: `new` may yield nullptr
-  uint64_t space = 0;  // paging's name for it (the top table)
-  VmaSet vmas;
-  uint64_t brk_start = 0, brk_end = 0;
-  uint64_t mmap_top = 0;  // mappings without a hint go below this
-  uint64_t stack_top = 0;
-  int users = 1;
-};
 
 enum class ProcessState : uint8_t { Running, Zombie };
 
@@ -98,7 +88,6 @@ struct Process : fs::Fallible {
 
 // The calling thread's process (pid 1 before any thread runs).
 Process& process();
-AddressSpace& mm();
 Process* process_find(int pid);
 Process* first_process();
 Process* next_process(Process* p);
@@ -109,11 +98,5 @@ Process* process_new(Process* parent);
 // Frees a reaped zombie (or a process never started), dropping its
 // reference to the blocks it ran from.
 void process_free(Process* p);
-
-// A new, empty address space (nullptr when out of memory), and dropping one
-// reference: the last frees its frames and tables. The caller must not be
-// running on it (drop switches to the kernel's space if it is).
-AddressSpace* mm_new();
-void mm_put(AddressSpace* m);
 
 }  // namespace kiln

@@ -11,6 +11,9 @@ long clone_process(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t
 // Ends the calling process with a wait(2) status: (code << 8), or the
 // terminating signal (| 0x80 with a core dump). Pid 1 ends the machine.
 [[noreturn]] void exit_process(int wait_status);
+// What pid 1's end does: stop the machine with the program's exit status
+// (a function that never returns). Installed by init at boot.
+void set_machine_stop(void (*stop)(int status));
 
 struct Process;
 // Waits for a child of `self` matching `pid` as wait4 does (-1: any, -N:

@@ -5,7 +5,6 @@
 #include "core/thread.h"
 #include "abi/linux/errno.h"
 #include "proc/signal.h"
-#include "proc/syscalls.h"
 
 namespace kiln {
 namespace {
@@ -39,12 +38,22 @@ const char* syscall_name(uint64_t nr) {
 
 using namespace kiln;
 
+namespace {
+const SyscallHandler* g_table;
+size_t g_table_size;
+}  // namespace
+
+void kiln::syscall_set_table(const SyscallHandler* table, size_t size) {
+  g_table = table;
+  g_table_size = size < kMaxSyscall ? size : kMaxSyscall;
+}
+
 extern "C" int syscall_dispatch(TrapFrame* f) {
   Thread* t = current_thread();
   t->syscall_frame = f;
   t->syscall_iret = false;
   uint64_t nr = f->rax;
-  SyscallHandler h = nr < kMaxSyscall ? syscall_table()[nr] : nullptr;
+  SyscallHandler h = nr < g_table_size ? g_table[nr] : nullptr;
   long ret;
   if (h) {
     ret = h(f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);

@@ -1,15 +1,15 @@
-// The table from syscall number to handler.
+// Every system call handler, declared where the layers that define them
+// (proc, file, socket, syscall) all see it; syscall/syscall_table.cpp maps
+// numbers to them.
 #pragma once
 
 #include "proc/syscall.h"
 
 namespace kiln {
 
-const SyscallHandler* syscall_table();
-
 // Handlers, by family (each defined in <area>/sys_<family>.cpp).
 #define KILN_SYSCALL(name) long sys_##name(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t)
-KILN_SYSCALL(read); KILN_SYSCALL(write); KILN_SYSCALL(readv); KILN_SYSCALL(writev);
+KILN_SYSCALL(mmap); KILN_SYSCALL(read); KILN_SYSCALL(write); KILN_SYSCALL(readv); KILN_SYSCALL(writev);
 KILN_SYSCALL(pread64); KILN_SYSCALL(pwrite64); KILN_SYSCALL(close); KILN_SYSCALL(fstat);
 KILN_SYSCALL(newfstatat); KILN_SYSCALL(ioctl); KILN_SYSCALL(lseek); KILN_SYSCALL(fcntl);
 KILN_SYSCALL(dup); KILN_SYSCALL(dup2); KILN_SYSCALL(dup3); KILN_SYSCALL(readlink);

@@ -122,8 +122,6 @@ long list(net::Stack* st, uint64_t arg) {
 
 }  // namespace
 
-bool is_interface_ioctl(uint64_t cmd) { return cmd >= 0x890b && cmd <= 0x8942; }
-
 long interface_ioctl(uint64_t cmd, uint64_t arg) {
   net::Stack* st = network_stack();
   if (!st) return -ENODEV;

@@ -260,6 +260,8 @@ class InetSocket final : public Socket {
 
 }  // namespace
 
+namespace {
+
 long make_inet_socket(int family, int type, int protocol, Socket** out) {
   net::Stack* stack = network_stack();
   if (!stack) return -EAFNOSUPPORT;
@@ -275,4 +277,9 @@ long make_inet_socket(int family, int type, int protocol, Socket** out) {
   return 0;
 }
 
+KILN_SET_ENTRY(socket_families, SocketFamily, g_inet) = {AF_INET, make_inet_socket,
+                                                         interface_ioctl};
+KILN_SET_ENTRY(socket_families, SocketFamily, g_inet6) = {AF_INET6, make_inet_socket, nullptr};
+
+}  // namespace
 }  // namespace kiln

@@ -2,6 +2,7 @@
 // and copying between iovecs and kernel buffers.
 #include "socket/socket.h"
 
+#include "core/heap.h"
 #include "lib/mem.h"
 #include "abi/linux/errno.h"
 #include "mm/uaccess.h"
@@ -57,6 +58,22 @@ long Socket::write(uint64_t buf, size_t n) {
   return send(m, 0);
 }
 
+// One recvmsg/sendmsg, as Linux does.
+long Socket::vector_io(bool write, uint64_t iov, uint64_t count) {
+  IoVec small[16];
+  IoVec* v = count <= 16 ? small : static_cast<IoVec*>(kmalloc(count * sizeof(IoVec)));
+  if (!v) return -ENOMEM;
+  long r = copy_from_user(v, iov, count * sizeof(IoVec)) ? 0 : -EFAULT;
+  if (r == 0) {
+    Message m;
+    m.iov = v;
+    m.iovcnt = count;
+    r = write ? send(m, 0) : recv(m, 0);
+  }
+  if (v != small) kfree(v);
+  return r;
+}
+
 long Socket::ioctl(uint64_t cmd, uint64_t arg) {
   if (cmd == FIONREAD) {
     size_t len = sizeof(int32_t);
@@ -65,9 +82,13 @@ long Socket::ioctl(uint64_t cmd, uint64_t arg) {
     if (r < 0) return r;
     return put_user(arg, n) ? 0 : -EFAULT;
   }
-  if (is_interface_ioctl(cmd)) return interface_ioctl(cmd, arg);
-  return -ENOTTY;
+  if (!is_interface_ioctl(cmd)) return -ENOTTY;
+  for (const SocketFamily& f : socket_families_set())
+    if (f.interface_ioctl) return f.interface_ioctl(cmd, arg);
+  return -ENODEV;  // no interfaces: this kernel has no network stack
 }
+
+bool is_interface_ioctl(uint64_t cmd) { return cmd >= 0x890b && cmd <= 0x8942; }
 
 long Socket::set_option(int, int, const void*, size_t) { return -ENOPROTOOPT; }
 long Socket::get_option(int, int, void*, size_t*) { return -ENOPROTOOPT; }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "file/file.h"
+#include "lib/linker_set.h"
 
 namespace kiln {
 
@@ -69,6 +70,7 @@ class Socket : public File {
   long read(uint64_t buf, size_t n) override;
   long write(uint64_t buf, size_t n) override;
   long ioctl(uint64_t cmd, uint64_t arg) override;
+  long vector_io(bool write, uint64_t iov, uint64_t count) override;
 
   int domain = 0, type = 0, protocol = 0;
 };
@@ -82,14 +84,23 @@ struct IoCursor {
   long from_user(uint8_t* dst, size_t n);
 };
 
-// SIOCGIF* and the other interface ioctls, on any socket (ifreq.cpp).
-bool is_interface_ioctl(uint64_t cmd);
-long interface_ioctl(uint64_t cmd, uint64_t arg);
+// The address families this kernel offers, each registered by its own
+// module (AF_UNIX here, AF_INET and AF_INET6 with the network stack).
+struct SocketFamily {
+  int family;  // AF_UNIX...
+  // socket(family, type without its flags, protocol).
+  long (*make)(int family, int type, int protocol, Socket** out);
+  // SIOCGIF* and the other interface ioctls, asked of any socket (nullptr:
+  // not this family's business).
+  long (*interface_ioctl)(uint64_t cmd, uint64_t arg);
+};
 
-// AF_UNIX (unix_socket.cpp).
-long make_unix_socket(int type, Socket** out);
+// The interface ioctls' numbers (SIOCADDRT .. SIOCGIFINDEX).
+bool is_interface_ioctl(uint64_t cmd);
+
+// socketpair(AF_UNIX) (unix_socket.cpp).
 long make_unix_pair(int type, Socket** a, Socket** b);
-// unlink() of a socket's path name; false if no socket is bound there.
-bool unix_unlink_path(const char* path);
+
+KILN_SET_DECLARE(socket_families, SocketFamily)
 
 }  // namespace kiln

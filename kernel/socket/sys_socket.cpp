@@ -3,7 +3,7 @@
 #include "core/heap.h"
 #include "lib/mem.h"
 #include "abi/linux/errno.h"
-#include "socket/network.h"
+#include "core/console.h"
 #include "socket/socket.h"
 #include "proc/syscalls.h"
 #include "mm/uaccess.h"
@@ -67,12 +67,14 @@ long install_socket(Socket* s, int flags) {
 }
 
 long make_socket(int domain, int type, int protocol, Socket** out) {
-  int base = type & kTypeMask;
-  if (domain == AF_UNIX) {
-    if (protocol != 0 && protocol != AF_UNIX) return -EPROTONOSUPPORT;
-    return make_unix_socket(base, out);
+  for (const SocketFamily& f : socket_families_set())
+    if (f.family == domain) return f.make(domain, type & kTypeMask, protocol, out);
+  if (domain == AF_INET || domain == AF_INET6) {
+    static bool said;
+    if (!said) kprintf("kiln: socket(AF_INET%s): this kernel has no network stack\n",
+                       domain == AF_INET6 ? "6" : "");
+    said = true;
   }
-  if (domain == AF_INET || domain == AF_INET6) return make_inet_socket(domain, base, protocol, out);
   return -EAFNOSUPPORT;  // netlink and the rest are not offered
 }
 

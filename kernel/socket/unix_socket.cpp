@@ -7,6 +7,7 @@
 #include "lib/mem.h"
 #include "abi/linux/errno.h"
 #include "proc/signal.h"
+#include "file/path_observer.h"
 #include "socket/socket.h"
 #include "mm/uaccess.h"
 #include "file/vfs.h"
@@ -502,23 +503,28 @@ long UnixSocket::stat(LinuxStat* st) {
   return 0;
 }
 
-}  // namespace
-
-bool unix_unlink_path(const char* path) {
+// unlink() of a socket's path name: the socket bound there (if any) stops
+// answering to it.
+void unlinked(const char* path) {
   size_t n = strlen(path);
-  for (UnixSocket* s = g_bound.front(); s; s = g_bound.next_of(s)) {
-    if (s->forget_path(path, n)) return true;
-  }
-  return false;
+  for (UnixSocket* s = g_bound.front(); s; s = g_bound.next_of(s))
+    if (s->forget_path(path, n)) return;
 }
 
-long make_unix_socket(int type, Socket** out) {
+long make_unix_socket(int, int type, int protocol, Socket** out) {
+  if (protocol != 0 && protocol != AF_UNIX) return -EPROTONOSUPPORT;
   if (type != SOCK_STREAM && type != SOCK_DGRAM) return -ESOCKTNOSUPPORT;
   auto s = new UnixSocket(type);
   if (!s) return -ENOMEM;
   *out = s;
   return 0;
 }
+
+KILN_SET_ENTRY(socket_families, SocketFamily, g_unix) = {AF_UNIX, make_unix_socket, nullptr};
+
+KILN_SET_ENTRY(path_observers, PathObserver, g_bound_names) = {unlinked};
+
+}  // namespace
 
 long make_unix_pair(int type, Socket** a, Socket** b) {
   if (type != SOCK_STREAM && type != SOCK_DGRAM) return -ESOCKTNOSUPPORT;

@@ -1,15 +1,13 @@
-#include "proc/syscalls.h"
+#include "syscall/syscall_table.h"
 
-#include "proc/sys_process.h"
 #include "mm/vm.h"
+#include "proc/sys_process.h"
+#include "proc/syscalls.h"
 
 namespace kiln {
 namespace {
 
 // Adapters: the memory calls keep their typed signatures in vm.h.
-long mmap6(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e, uint64_t f) {
-  return sys_mmap(a, b, c, d, e, f);
-}
 long munmap6(uint64_t a, uint64_t b, uint64_t, uint64_t, uint64_t, uint64_t) {
   return sys_munmap(a, b);
 }
@@ -34,7 +32,7 @@ struct Entry {
 
 constexpr Entry kEntries[] = {
     {0, sys_read}, {1, sys_write}, {2, sys_open}, {3, sys_close}, {4, sys_stat},
-    {5, sys_fstat}, {6, sys_lstat}, {7, sys_poll}, {8, sys_lseek}, {9, mmap6}, {10, mprotect6},
+    {5, sys_fstat}, {6, sys_lstat}, {7, sys_poll}, {8, sys_lseek}, {9, sys_mmap}, {10, mprotect6},
     {11, munmap6}, {12, brk6}, {13, sys_rt_sigaction}, {14, sys_rt_sigprocmask},
     {15, sys_rt_sigreturn}, {16, sys_ioctl}, {17, sys_pread64}, {18, sys_pwrite64},
     {19, sys_readv}, {20, sys_writev}, {21, sys_access}, {22, sys_pipe}, {23, sys_select},
@@ -88,5 +86,6 @@ constexpr Table kTable;
 }  // namespace
 
 const SyscallHandler* syscall_table() { return kTable.fn; }
+size_t syscall_table_size() { return sizeof kTable.fn / sizeof *kTable.fn; }
 
 }  // namespace kiln

@@ -78,4 +78,8 @@ class VirtioBlk final : public fs::BlockDevice {
   Stats stats_ = {};
 };
 
+// The driver behind a block device this driver started (nullptr for any
+// other), for its statistics.
+VirtioBlk* virtio_blk_of(fs::BlockDevice* dev);
+
 }  // namespace kiln::virtio
