@@ -27,6 +27,7 @@
 #include "lib/mem.h"
 #include "proc/exec.h"
 #include "file/file.h"
+#include "init/bake_config.h"
 #include "init/mounts.h"
 #include "proc/process.h"
 #include "init/rc.h"
@@ -184,11 +185,12 @@ void start_main_thread(const TrapFrame& frame) {
 // A boot configuration asking for what this kernel was baked without
 // (-I/-W with a configuration that has no network) ends the boot at once.
 void refuse_missing_subsystems(const BootConfig& config) {
-  const char* missing = config.nnet && !find_subsystem("network")    ? "a network stack"
-                        : config.selftest && !find_subsystem("selftest") ? "the drivers' self-test"
+  const char* missing = config.nnet && !find_subsystem("network")        ? "network stack"
+                        : config.selftest && !find_subsystem("selftest") ? "driver self-test"
                                                                          : nullptr;
   if (!missing) return;
-  kprintf("kiln: this kernel has no %s (see `kiln bake list`)\n", missing);
+  kprintf("kiln: this kernel (bake configuration %s) has no %s: see `kiln bake list`\n",
+          kBakeConfig, missing);
   machine_exit(1);
 }
 

@@ -7,6 +7,7 @@
 #include "lib/format.h"
 #include "lib/mem.h"
 #include "file/vfs.h"
+#include "init/bake_config.h"
 #include "init/volumes.h"
 
 namespace kiln {
@@ -38,7 +39,7 @@ void make_dirs(const char* path) {
 }
 
 // What a device no volume type recognises is told: the types this kernel
-// has (a bake configuration may leave them out).
+// has (a bake configuration may leave some out).
 void no_volume_type(const BlockEntry& b) {
   char why[96] = "no file system this kernel can mount (it mounts";
   size_t n = strlen(why);
@@ -47,7 +48,7 @@ void no_volume_type(const BlockEntry& b) {
     if (n < sizeof why) n += format(why + n, sizeof why - n, "%s%s", sep, t.name);
     sep = ", ";
   }
-  if (n < sizeof why) format(why + n, sizeof why - n, "%s)", *sep == ' ' ? " none" : "");
+  if (n < sizeof why) format(why + n, sizeof why - n, ")");
   fail(b, why);
 }
 
@@ -64,6 +65,11 @@ void mount_block_devices(const BootConfig& config) {
   for (size_t i = 0; i < config.nblk; i++) {
     const BlockEntry& b = config.blk[i];
     if (!b.mountpoint) continue;  // a raw device: /dev/vdX only
+    if (!volume_types_set().size()) {
+      char why[96];
+      format(why, sizeof why, "this kernel (bake configuration %s) mounts no volumes", kBakeConfig);
+      fail(b, why);
+    }
     bool named = strlen(b.dev) == 3 && strncmp(b.dev, "vd", 2) == 0;  // "vda".."vdz"
     size_t index = named ? size_t(b.dev[2] - 'a') : BootConfig::kMaxBlock;
     fs::BlockDevice* dev = index < BootConfig::kMaxBlock ? drivers::block_device(index) : nullptr;
