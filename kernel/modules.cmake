@@ -18,7 +18,7 @@
 # kiln_<NAME>_host, the host library unit tests and fuzzers link. All paths
 # are relative to kernel/.
 
-set(KILN_MODULE_INCLUDE ${CMAKE_BINARY_DIR}/kernel/include)
+# KILN_MODULE_INCLUDE (set at the top, for tests/fuzz too) holds them.
 
 function(kiln_module name)
   cmake_parse_arguments(M "" "" "DIRS;HEADERS;EXCLUDE;DEPS;KERNEL;PORTABLE" ${ARGN})
