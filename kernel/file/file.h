@@ -7,7 +7,7 @@
 
 #include "abi/linux/errno.h"
 #include "lib/list.h"
-#include "fs/fallible.h"
+#include "lib/fallible.h"
 
 namespace kiln {
 
@@ -83,7 +83,7 @@ class File {
 // ready events, 0 on timeout, -EINTR on a signal.
 long wait_for_file(File* f, uint32_t events, uint64_t deadline_ns);
 
-struct FdTable : fs::Fallible {  // one per process; `new` may yield nullptr
+struct FdTable : Fallible {  // one per process; `new` may yield nullptr
   static constexpr int kMax = 1024;  // RLIMIT_NOFILE
   File* files[kMax] = {};
   bool cloexec[kMax] = {};

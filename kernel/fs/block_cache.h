@@ -15,6 +15,8 @@
 //
 // Threads: the cache is not locked. Its owner serializes every call (ext2
 // runs each operation under one lock); device transfers block the caller.
+// ISO 9660's read-only volumes have a cache of their own, which readers use
+// concurrently without a lock (fs/iso9660/block_cache.h says why).
 #pragma once
 
 #include <stddef.h>

@@ -5,13 +5,13 @@
 
 #include <stdint.h>
 
-#include "fs/fallible.h"
+#include "lib/fallible.h"
 #include "lib/list.h"
 #include "mm/vma.h"
 
 namespace kiln {
 
-struct AddressSpace : fs::Fallible {  // fs::Fallible: `new` may yield nullptr
+struct AddressSpace : Fallible {  // Fallible: `new` may yield nullptr
   uint64_t space = 0;  // paging's name for it (the top table)
   VmaSet vmas;
   uint64_t brk_start = 0, brk_end = 0;

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "net/addr.h"
-#include "net/alloc.h"
+#include "lib/fallible.h"
 
 namespace kiln::net {
 

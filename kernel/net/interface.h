@@ -8,7 +8,7 @@
 
 #include "lib/list.h"
 #include "net/addr.h"
-#include "net/alloc.h"
+#include "lib/fallible.h"
 #include "net/netif.h"
 #include "net/packet.h"
 

@@ -9,7 +9,7 @@
 
 #include "lib/list.h"
 #include "net/addr.h"
-#include "net/alloc.h"
+#include "lib/fallible.h"
 
 namespace kiln::net {
 

@@ -10,7 +10,7 @@
 
 #include "lib/list.h"
 #include "core/thread.h"
-#include "fs/fallible.h"
+#include "lib/fallible.h"
 #include "fs/vfs.h"
 #include "lib/elf.h"
 #include "mm/address_space.h"
@@ -30,7 +30,7 @@ struct SigAction {
 // and envp strings. A forked child points into its parent's until it execs
 // (its image, ELF view, argv and envp), so the blocks are shared and freed
 // with the last reference, whichever process goes first.
-struct ExecBlocks : fs::Fallible {  // fs::Fallible: `new` may yield nullptr
+struct ExecBlocks : Fallible {  // Fallible: `new` may yield nullptr
   int refs = 1;
   uint8_t* image = nullptr;  // from read_program_file, or nullptr
   size_t image_size = 0;
@@ -40,7 +40,7 @@ void exec_blocks_put(ExecBlocks* b);
 
 enum class ProcessState : uint8_t { Running, Zombie };
 
-struct Process : fs::Fallible {
+struct Process : Fallible {
   int pid = 1;
   Process* parent = nullptr;
   AddressSpace* mm = nullptr;

@@ -3,7 +3,7 @@
 // once memory is back the stack works again.
 #include <gtest/gtest.h>
 
-#include "net/alloc.h"
+#include "lib/fallible.h"
 #include "net_sim.h"
 
 using namespace nettest;
@@ -25,10 +25,10 @@ struct FailureScope {
   FailureScope(uint32_t one_in, uint64_t seed) : rng(seed) {
     g_fail_rng = &rng;
     g_fail_one_in = one_in;
-    alloc_should_fail = fail_sometimes;
+    kiln::alloc_should_fail = fail_sometimes;
   }
   ~FailureScope() {
-    alloc_should_fail = nullptr;
+    kiln::alloc_should_fail = nullptr;
     g_fail_rng = nullptr;
   }
 };

@@ -29,7 +29,7 @@
 #include "fs/ext2/dir_index.h"
 #include "fs/ext2/ext2.h"
 #include "fs/ext2/format.h"
-#include "fs/fallible.h"
+#include "lib/fallible.h"
 #include "fs/node.h"
 
 namespace kiln::fs::ext2 {

@@ -211,7 +211,7 @@ long Ext2Fs::check_super(const char** why) {
 }
 
 long Ext2Fs::load_groups(const char** why) {
-  gd_ = static_cast<GroupDesc*>(fs_alloc(size_t(groups_) * sizeof(GroupDesc)));
+  gd_ = static_cast<GroupDesc*>(fallible_alloc(size_t(groups_) * sizeof(GroupDesc)));
   if (!gd_) return *why = "out of memory", -ENOMEM;
   uint32_t per_block = bs_ / sizeof(GroupDesc);
   for (uint32_t i = 0; i < gdt_blocks_; i++) {

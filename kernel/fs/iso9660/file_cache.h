@@ -17,7 +17,7 @@
 
 #include "lib/list.h"
 #include "fs/block_device.h"
-#include "fs/iso9660/alloc.h"
+#include "lib/fallible.h"
 
 namespace kiln::fs::iso9660 {
 

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fs/iso9660/alloc.h"
+#include "lib/fallible.h"
 #include "fs/iso9660/block_cache.h"
 #include "fs/node.h"
 
