@@ -1,0 +1,233 @@
+/*
+ * close() of a descriptor another thread is blocked on: the blocked call
+ * keeps its file until it returns (read on a pipe, poll, epoll_wait, accept
+ * and recv on AF_INET and AF_UNIX sockets), and the file goes only then.
+ * A thread blocks, the main thread closes its descriptor and then makes the
+ * call's event happen through another file. Differential: identical output
+ * natively.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "check.h"
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {0, ms * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* The blocked call, run in a second thread: its result and errno, and the
+ * byte it read, if any. */
+enum op { OP_READ, OP_POLL, OP_EPOLL, OP_ACCEPT, OP_RECV };
+struct call {
+    enum op op;
+    int fd;
+    long result;
+    int err;
+    char byte;
+    short revents;
+};
+
+static void *blocker(void *arg)
+{
+    struct call *c = arg;
+    switch (c->op) {
+    case OP_READ:
+        c->result = read(c->fd, &c->byte, 1);
+        break;
+    case OP_POLL: {
+        struct pollfd p = {.fd = c->fd, .events = POLLIN};
+        c->result = poll(&p, 1, -1);
+        c->revents = p.revents;
+        break;
+    }
+    case OP_EPOLL: {
+        struct epoll_event ev;
+        c->result = epoll_wait(c->fd, &ev, 1, -1);
+        break;
+    }
+    case OP_ACCEPT: {
+        int s = accept(c->fd, NULL, NULL);
+        c->result = s < 0 ? -1 : 0;  /* descriptor numbers may differ natively */
+        c->err = errno;
+        /* A byte through the accepted connection, to show it is real. */
+        if (s >= 0) {
+            send(s, "a", 1, 0);
+            close(s);
+        }
+        return NULL;
+    }
+    case OP_RECV:
+        c->result = recv(c->fd, &c->byte, 1, 0);
+        break;
+    }
+    c->err = errno;
+    return NULL;
+}
+
+/* Starts the call and gives it time to block. */
+static pthread_t start(struct call *c)
+{
+    pthread_t t;
+    pthread_create(&t, NULL, blocker, c);
+    sleep_ms(100);
+    return t;
+}
+
+static void report(const char *what, pthread_t t, struct call *c)
+{
+    pthread_join(t, NULL);
+    errno = c->err;
+    CHECK(what, c->result);
+    if (c->op == OP_READ || c->op == OP_RECV)
+        printf("  the byte: %c\n", c->result == 1 ? c->byte : '-');
+}
+
+static void pipe_read(void)
+{
+    int p[2];
+    pipe(p);
+    struct call c = {.op = OP_READ, .fd = p[0]};
+    pthread_t t = start(&c);
+    CHECK("pipe: close the blocked read end", close(p[0]));
+    CHECK("  the descriptor is gone", fcntl(p[0], F_GETFD));
+    CHECK("  write while the read holds the end", write(p[1], "p", 1));
+    report("  the read returns", t, &c);
+    /* The read's reference was the last: now there is no reader. */
+    signal(SIGPIPE, SIG_IGN);
+    CHECK("  write once the read has returned", write(p[1], "p", 1));
+    signal(SIGPIPE, SIG_DFL);
+    close(p[1]);
+}
+
+static void pipe_poll(void)
+{
+    int p[2];
+    pipe(p);
+    struct call c = {.op = OP_POLL, .fd = p[0]};
+    pthread_t t = start(&c);
+    CHECK("poll: close the polled read end", close(p[0]));
+    CHECK("  write while poll holds the end", write(p[1], "p", 1));
+    report("  poll returns", t, &c);
+    printf("  revents: %s\n", c.revents == POLLNVAL ? "POLLNVAL" : "other");
+    close(p[1]);
+}
+
+static void epoll_wait_close(void)
+{
+    int p[2];
+    pipe(p);
+    int ep = epoll_create1(0);
+    struct epoll_event ev = {.events = EPOLLIN};
+    epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev);
+    struct call c = {.op = OP_EPOLL, .fd = ep};
+    pthread_t t = start(&c);
+    CHECK("epoll: close the waited-on epoll", close(ep));
+    CHECK("  write to the watched pipe", write(p[1], "e", 1));
+    report("  epoll_wait returns", t, &c);
+    close(p[0]);
+    close(p[1]);
+}
+
+/* A listener in `domain`, its address in *a and *len. */
+static int listener(int domain, struct sockaddr_storage *a, socklen_t *len)
+{
+    int l = socket(domain, SOCK_STREAM, 0);
+    memset(a, 0, sizeof *a);
+    if (domain == AF_INET) {
+        struct sockaddr_in *in = (struct sockaddr_in *)a;
+        in->sin_family = AF_INET;
+        in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        *len = sizeof *in;
+    } else {
+        struct sockaddr_un *un = (struct sockaddr_un *)a;
+        un->sun_family = AF_UNIX;
+        int n = snprintf(un->sun_path + 1, sizeof un->sun_path - 1, "kiln-close-busy-%d", getpid());
+        *len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
+    }
+    bind(l, (struct sockaddr *)a, *len);
+    listen(l, 4);
+    if (domain == AF_INET)
+        getsockname(l, (struct sockaddr *)a, len);
+    return l;
+}
+
+static void accept_close(int domain, const char *name)
+{
+    struct sockaddr_storage a;
+    socklen_t len;
+    int l = listener(domain, &a, &len);
+    struct call c = {.op = OP_ACCEPT, .fd = l};
+    pthread_t t = start(&c);
+    printf("%s accept:\n", name);
+    CHECK("  close the blocked listener", close(l));
+    int s = socket(domain, SOCK_STREAM, 0);
+    CHECK("  connect while accept holds it", connect(s, (struct sockaddr *)&a, len));
+    report("  accept returns a connection", t, &c);
+    char b = '-';
+    CHECK("  a byte from the accepted side", recv(s, &b, 1, 0));
+    printf("  the byte: %c\n", b);
+    close(s);
+    /* accept's reference was the last: the listener is gone. */
+    s = socket(domain, SOCK_STREAM, 0);
+    CHECK("  connect once accept has returned", connect(s, (struct sockaddr *)&a, len));
+    close(s);
+}
+
+/* A connected pair: s[0] accepted or made by socketpair, s[1] its peer. */
+static void connected(int domain, int s[2])
+{
+    if (domain == AF_UNIX) {
+        socketpair(AF_UNIX, SOCK_STREAM, 0, s);
+        return;
+    }
+    struct sockaddr_storage a;
+    socklen_t len;
+    int l = listener(domain, &a, &len);
+    s[1] = socket(domain, SOCK_STREAM, 0);
+    connect(s[1], (struct sockaddr *)&a, len);
+    s[0] = accept(l, NULL, NULL);
+    close(l);
+}
+
+static void recv_close(int domain, const char *name)
+{
+    int s[2];
+    connected(domain, s);
+    struct call c = {.op = OP_RECV, .fd = s[0]};
+    pthread_t t = start(&c);
+    printf("%s recv:\n", name);
+    CHECK("  close the receiving socket", close(s[0]));
+    CHECK("  the peer sends", send(s[1], "r", 1, 0));
+    report("  recv returns", t, &c);
+    /* recv's reference was the last: the peer sees the end of the stream. */
+    char b;
+    CHECK("  the peer reads once recv has returned", recv(s[1], &b, 1, 0));
+    close(s[1]);
+}
+
+int main(void)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    pipe_read();
+    pipe_poll();
+    epoll_wait_close();
+    accept_close(AF_INET, "AF_INET");
+    accept_close(AF_UNIX, "AF_UNIX");
+    recv_close(AF_INET, "AF_INET");
+    recv_close(AF_UNIX, "AF_UNIX");
+    return 0;
+}
