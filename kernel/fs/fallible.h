@@ -20,10 +20,12 @@ inline void fs_free(void* p) noexcept {
   if (p) ::operator delete(p);
 }
 
-// Base of heap objects whose `new T` may yield nullptr.
+// Base of heap objects whose `new T` (and `new T[n]`) may yield nullptr.
 struct Fallible {
   static void* operator new(size_t n) noexcept { return fs_alloc(n); }
   static void operator delete(void* p) noexcept { fs_free(p); }
+  static void* operator new[](size_t n) noexcept { return fs_alloc(n); }
+  static void operator delete[](void* p) noexcept { fs_free(p); }
 };
 
 inline uint8_t* alloc_bytes(size_t n) noexcept { return static_cast<uint8_t*>(fs_alloc(n)); }

@@ -50,7 +50,7 @@ FdTable* copy_fds(const FdTable& from) {
     if (!from.files[fd]) continue;
     t->files[fd] = from.files[fd];
     t->cloexec[fd] = from.cloexec[fd];
-    from.files[fd]->refs++;
+    from.files[fd]->get();
   }
   return t;
 }
@@ -403,6 +403,8 @@ long sys_execveat(uint64_t dirfd, uint64_t path, uint64_t argv, uint64_t envp, u
 }
 
 void exit_process(int wait_status) {
+  // From inside a call (out of memory in a fault): it never returns.
+  thread_drop_call_refs(current_thread());
   Process& p = process();
   if (&p == init_process()) {
     int sig = wait_status & 0x7f;

@@ -132,7 +132,7 @@ UnixSocket::~UnixSocket() {
   if (bound_node.linked()) g_bound.remove(this);
   while (UnixSocket* s = pending_.pop_front()) {
     s->listener_ = nullptr;
-    release_file(s);  // never accepted: its client sees the hang-up
+    s->put();  // never accepted: its client sees the hang-up
   }
   if (listener_) listener_->pending_.remove(this);
   while (Datagram* d = dgrams_.pop_front()) {

@@ -183,10 +183,10 @@ Vma continuation(const Vma& area, uint64_t start, uint64_t end) {
   return v;
 }
 
-// The file behind a non-anonymous mmap, checked as Linux checks it.
-// /dev/zero turns the request into an anonymous one.
-long mappable_file(uint64_t fd, uint64_t prot, uint64_t* flags, fs::Node** out, bool* may_write) {
-  File* f = fd_table().get(int64_t(fd));
+// The file behind a non-anonymous mmap (`f`, which the call holds),
+// checked as Linux checks it. /dev/zero turns the request into an
+// anonymous one.
+long mappable_file(File* f, uint64_t prot, uint64_t* flags, fs::Node** out, bool* may_write) {
   if (!f) return -EBADF;
   fs::Node* node = f->node();
   fs::Attr a;
@@ -389,8 +389,10 @@ long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64
   if (size < len || size > paging::kUserTop) return -ENOMEM;
   fs::Node* file = nullptr;
   bool may_write = false;
+  // Held until the mapping has its own reference to the node.
+  FileRef held = flags & kMapAnonymous ? FileRef() : fd_table().get(int64_t(fd));
   if (!(flags & kMapAnonymous)) {
-    long r = mappable_file(fd, prot, &flags, &file, &may_write);
+    long r = mappable_file(held.file(), prot, &flags, &file, &may_write);
     if (r < 0) return r;
   }
   // Like Linux, only writable private memory counts against RAM: PROT_NONE
