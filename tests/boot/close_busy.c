@@ -3,8 +3,9 @@
  * keeps its file until it returns (read on a pipe, poll, epoll_wait, accept
  * and recv on AF_INET and AF_UNIX sockets), and the file goes only then.
  * A thread blocks, the main thread closes its descriptor and then makes the
- * call's event happen through another file. Differential: identical output
- * natively.
+ * call's event happen through another file. And a process that exits with
+ * a thread blocked in such a call: the call's file goes with it.
+ * Differential: identical output natively.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -19,6 +20,7 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -219,6 +221,38 @@ static void recv_close(int domain, const char *name)
     close(s[1]);
 }
 
+/* A process ends (exit_group) while its second thread is blocked in a read
+ * on a pipe or a recv on a TCP socket: that call's file goes with it. */
+static void exit_busy(enum op op)
+{
+    int s[2];
+    if (op == OP_READ)
+        pipe(s);
+    else
+        connected(AF_INET, s);
+    pid_t child = fork();
+    if (child == 0) {
+        close(s[1]);
+        struct call c = {.op = op, .fd = s[0]};
+        start(&c);
+        _exit(0);
+    }
+    close(s[0]);
+    int status;
+    waitpid(child, &status, 0);
+    char b;
+    signal(SIGPIPE, SIG_IGN);
+    if (op == OP_READ) {
+        printf("a process exits, blocked in read on a pipe:\n");
+        CHECK("  write: no reader is left", write(s[1], "x", 1));
+    } else {
+        printf("a process exits, blocked in recv on AF_INET:\n");
+        CHECK("  the peer reads: the end of the stream", recv(s[1], &b, 1, 0));
+    }
+    signal(SIGPIPE, SIG_DFL);
+    close(s[1]);
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -229,5 +263,7 @@ int main(void)
     accept_close(AF_UNIX, "AF_UNIX");
     recv_close(AF_INET, "AF_INET");
     recv_close(AF_UNIX, "AF_UNIX");
+    exit_busy(OP_READ);
+    exit_busy(OP_RECV);
     return 0;
 }
