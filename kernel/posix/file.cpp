@@ -10,7 +10,19 @@
 namespace kiln {
 namespace {
 
-void wake_owner(PollWatch* w) { wake_thread(static_cast<Thread*>(w->ctx)); }
+// wait_for_file's watch: whom to wake, and whether the file went away.
+struct FileWaiter {
+  Thread* thread;
+  bool gone = false;
+};
+
+void wake_waiter(PollWatch* w) { wake_thread(static_cast<FileWaiter*>(w->ctx)->thread); }
+
+void waited_file_gone(PollWatch* w) {
+  auto waiter = static_cast<FileWaiter*>(w->ctx);
+  waiter->gone = true;
+  wake_thread(waiter->thread);
+}
 
 }  // namespace
 
@@ -39,13 +51,16 @@ void File::notify_watchers() {
 }
 
 long wait_for_file(File* f, uint32_t events, uint64_t deadline_ns) {
+  FileWaiter me{current_thread()};
   PollWatch w;
-  w.notify = wake_owner;
-  w.ctx = current_thread();
+  w.notify = wake_waiter;
+  w.closed = waited_file_gone;
+  w.ctx = &me;
   f->add_watch(&w);
   long result = 0;
   WaitList parked;
   for (;;) {
+    if (me.gone) return -EPIPE;  // the watch went with the file
     uint32_t ready = f->poll_events() & (events | kPollErr | kPollHup);
     if (ready) {
       result = ready;

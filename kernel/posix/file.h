@@ -107,7 +107,8 @@ class FileRef : CallRef {
 
 // Blocks the calling thread until `f` reports one of `events` (or error or
 // hang-up), the deadline passes (0: none) or a signal arrives. Returns the
-// ready events, 0 on timeout, -EINTR on a signal.
+// ready events, 0 on timeout, -EINTR on a signal, -EPIPE if `f` went away
+// (only a file the caller holds no reference to can: another socket).
 long wait_for_file(File* f, uint32_t events, uint64_t deadline_ns);
 
 struct FdTable : fs::Fallible {  // one per process; `new` may yield nullptr

@@ -79,6 +79,7 @@ class UnixSocket final : public Socket {
   bool shut_rd_ = false, shut_wr_ = false, peer_gone_ = false;
   int backlog_ = 0;
   List<UnixSocket, &UnixSocket::queue_node> pending_;  // connections not yet accepted
+  WaitList connectors_;                                 // connect() waiting for room there
   UnixSocket* listener_ = nullptr;                      // while in a listener's queue
   uint8_t* ring_ = nullptr;                             // stream receive bytes
   size_t head_ = 0, used_ = 0;
@@ -134,6 +135,7 @@ UnixSocket::~UnixSocket() {
     s->listener_ = nullptr;
     s->put();  // never accepted: its client sees the hang-up
   }
+  wake_list(connectors_, -1);  // they look the name up again
   if (listener_) listener_->pending_.remove(this);
   while (Datagram* d = dgrams_.pop_front()) {
     kfree(d->data);
@@ -217,6 +219,7 @@ long UnixSocket::accept(Socket** out, SockAddr* peer, bool nonblock) {
   UnixSocket* s = pending_.pop_front();
   s->listener_ = nullptr;
   notify_watchers();
+  wake_list(connectors_, -1);
   if (peer && s->peer_) s->peer_->local_name(peer);
   *out = s;
   return 0;
@@ -240,9 +243,14 @@ long UnixSocket::connect(const SockAddr& addr) {
   if (!target) return absent(addr);
   if (!target->listening_ || target->type != type) return -ECONNREFUSED;
   while (int(target->pending_.size()) > target->backlog_) {
-    long r = wait(kPollOut, nonblocking());
-    if (r < 0) return r;
-    if (!target->listening_) return -ECONNREFUSED;
+    if (nonblocking()) return -EAGAIN;
+    if (signal_pending()) return -EINTR;
+    // Woken by accept, or as the listener goes: it is no file this call
+    // holds, so it is found by name again.
+    wait_on(target->connectors_, 0);
+    target = lookup(addr);
+    if (!target) return absent(addr);
+    if (!target->listening_ || target->type != type) return -ECONNREFUSED;
   }
   auto server = new UnixSocket(type);
   if (!server || !pair(this, server)) {
@@ -341,8 +349,10 @@ long UnixSocket::send_dgram(Message& m, int flags) {
   if (len > kMaxDatagram) return -EMSGSIZE;
   bool nonblock = nonblocking() || (flags & MSG_DONTWAIT);
   while (dest->dgram_bytes_ + len > kDgramQueueBytes && dest->dgram_bytes_) {
-    long r = wait_for_file(dest, kPollOut, 0);  // woken when the receiver drains
     if (nonblock) return -EAGAIN;
+    // Woken when the receiver drains, or closes: it is no file this call holds.
+    long r = wait_for_file(dest, kPollOut, 0);
+    if (r == -EPIPE) return -ECONNREFUSED;  // as Linux says when the receiver goes
     if (r < 0) return r;
   }
   auto d = new Datagram;

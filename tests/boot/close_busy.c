@@ -3,8 +3,10 @@
  * keeps its file until it returns (read on a pipe, poll, epoll_wait, accept
  * and recv on AF_INET and AF_UNIX sockets), and the file goes only then.
  * A thread blocks, the main thread closes its descriptor and then makes the
- * call's event happen through another file. And a process that exits with
- * a thread blocked in such a call: the call's file goes with it.
+ * call's event happen through another file. Calls waiting on a socket they
+ * do not hold (a datagram receiver, a listener's full backlog) when that
+ * one closes. And a process that exits with a thread blocked in such a
+ * call: the call's file goes with it.
  * Differential: identical output natively.
  */
 #define _GNU_SOURCE
@@ -33,15 +35,19 @@ static void sleep_ms(int ms)
 
 /* The blocked call, run in a second thread: its result and errno, and the
  * byte it read, if any. */
-enum op { OP_READ, OP_POLL, OP_EPOLL, OP_ACCEPT, OP_RECV };
+enum op { OP_READ, OP_POLL, OP_EPOLL, OP_ACCEPT, OP_RECV, OP_SEND, OP_CONNECT };
 struct call {
     enum op op;
     int fd;
+    struct sockaddr_storage addr;  /* OP_CONNECT's */
+    socklen_t len;
     long result;
     int err;
     char byte;
     short revents;
 };
+
+static char datagram[16384];
 
 static void *blocker(void *arg)
 {
@@ -75,6 +81,16 @@ static void *blocker(void *arg)
     case OP_RECV:
         c->result = recv(c->fd, &c->byte, 1, 0);
         break;
+    case OP_SEND:
+        c->result = send(c->fd, datagram, sizeof datagram, 0);
+        break;
+    case OP_CONNECT: {
+        int s = socket(c->addr.ss_family, SOCK_STREAM, 0);
+        c->result = connect(s, (struct sockaddr *)&c->addr, c->len);
+        c->err = errno;
+        close(s);
+        return NULL;
+    }
     }
     c->err = errno;
     return NULL;
@@ -144,10 +160,10 @@ static void epoll_wait_close(void)
     close(p[1]);
 }
 
-/* A listener in `domain`, its address in *a and *len. */
-static int listener(int domain, struct sockaddr_storage *a, socklen_t *len)
+/* A socket bound to an address of its own: *a and *len. */
+static int bound(int domain, int type, struct sockaddr_storage *a, socklen_t *len)
 {
-    int l = socket(domain, SOCK_STREAM, 0);
+    int l = socket(domain, type, 0);
     memset(a, 0, sizeof *a);
     if (domain == AF_INET) {
         struct sockaddr_in *in = (struct sockaddr_in *)a;
@@ -161,9 +177,15 @@ static int listener(int domain, struct sockaddr_storage *a, socklen_t *len)
         *len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
     }
     bind(l, (struct sockaddr *)a, *len);
-    listen(l, 4);
     if (domain == AF_INET)
         getsockname(l, (struct sockaddr *)a, len);
+    return l;
+}
+
+static int listener(int domain, int backlog, struct sockaddr_storage *a, socklen_t *len)
+{
+    int l = bound(domain, SOCK_STREAM, a, len);
+    listen(l, backlog);
     return l;
 }
 
@@ -171,7 +193,7 @@ static void accept_close(int domain, const char *name)
 {
     struct sockaddr_storage a;
     socklen_t len;
-    int l = listener(domain, &a, &len);
+    int l = listener(domain, 4, &a, &len);
     struct call c = {.op = OP_ACCEPT, .fd = l};
     pthread_t t = start(&c);
     printf("%s accept:\n", name);
@@ -198,7 +220,7 @@ static void connected(int domain, int s[2])
     }
     struct sockaddr_storage a;
     socklen_t len;
-    int l = listener(domain, &a, &len);
+    int l = listener(domain, 4, &a, &len);
     s[1] = socket(domain, SOCK_STREAM, 0);
     connect(s[1], (struct sockaddr *)&a, len);
     s[0] = accept(l, NULL, NULL);
@@ -219,6 +241,48 @@ static void recv_close(int domain, const char *name)
     char b;
     CHECK("  the peer reads once recv has returned", recv(s[1], &b, 1, 0));
     close(s[1]);
+}
+
+/* A call waiting on a socket it does not hold, which closes: a datagram
+ * sender on its receiver's full queue, a connect on a full backlog. */
+static void dgram_receiver_close(void)
+{
+    struct sockaddr_storage a;
+    socklen_t len;
+    int r = bound(AF_UNIX, SOCK_DGRAM, &a, &len);
+    int s = socket(AF_UNIX, SOCK_DGRAM, 0);
+    connect(s, (struct sockaddr *)&a, len);
+    long sent;
+    while ((sent = send(s, datagram, sizeof datagram, MSG_DONTWAIT)) > 0)
+        ;
+    printf("AF_UNIX datagrams, the receiver closes:\n");
+    CHECK("  fill its queue", sent);
+    struct call c = {.op = OP_SEND, .fd = s};
+    pthread_t t = start(&c);
+    CHECK("  close the receiver", close(r));
+    report("  the blocked send returns", t, &c);
+    close(s);
+}
+
+static void backlog_close(void)
+{
+    struct call c = {.op = OP_CONNECT};
+    int l = listener(AF_UNIX, 0, &c.addr, &c.len);
+    int first = socket(AF_UNIX, SOCK_STREAM, 0);
+    int nb = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    printf("AF_UNIX connect, a full backlog:\n");
+    CHECK("  connect to a backlog of 0", connect(first, (struct sockaddr *)&c.addr, c.len));
+    CHECK("  non-blocking connect: full", connect(nb, (struct sockaddr *)&c.addr, c.len));
+    pthread_t t = start(&c);
+    int s = accept(l, NULL, NULL);
+    CHECK("  accept makes room", s >= 0);
+    report("  the blocked connect returns", t, &c);
+    t = start(&c);
+    CHECK("  close the listener", close(l));
+    report("  the next blocked connect returns", t, &c);
+    close(s);
+    close(first);
+    close(nb);
 }
 
 /* A process ends (exit_group) while its second thread is blocked in a read
@@ -263,6 +327,8 @@ int main(void)
     accept_close(AF_UNIX, "AF_UNIX");
     recv_close(AF_INET, "AF_INET");
     recv_close(AF_UNIX, "AF_UNIX");
+    dgram_receiver_close();
+    backlog_close();
     exit_busy(OP_READ);
     exit_busy(OP_RECV);
     return 0;
