@@ -290,6 +290,7 @@ long UnixSocket::send_stream(Message& m, int flags) {
       continue;
     }
     UnixSocket* p = peer_;
+    FileRef held(p);  // a fault in the copy may sleep, and the peer close meanwhile
     size_t tail = (p->head_ + p->used_) % kStreamCapacity;
     size_t chunk = kStreamCapacity - tail;
     if (chunk > room) chunk = room;
@@ -362,6 +363,7 @@ long UnixSocket::send_dgram(Message& m, int flags) {
     delete d;
     return -ENOMEM;
   }
+  FileRef held(dest);  // a fault in the copy may sleep, and the receiver close meanwhile
   IoCursor cur{m};
   long got = cur.from_user(d->data, len);
   if (got < 0) {
