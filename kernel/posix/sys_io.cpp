@@ -142,7 +142,7 @@ long sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint
     return 0;
   }
   if (cmd == FIOCLEX || cmd == FIONCLEX) {
-    fd_table().cloexec[fd] = cmd == FIOCLEX;
+    fd_table().cloexec[uint32_t(fd)] = cmd == FIOCLEX;
     return 0;
   }
   return f->ioctl(cmd, arg);
@@ -161,9 +161,9 @@ long sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint
       return nfd;
     }
     case F_GETFD:
-      return t.cloexec[fd] ? 1 : 0;
+      return t.cloexec[uint32_t(fd)] ? 1 : 0;
     case F_SETFD:
-      t.cloexec[fd] = arg & 1;
+      t.cloexec[uint32_t(fd)] = arg & 1;
       return 0;
     case F_GETFL:
       return f->status_flags;
