@@ -69,8 +69,9 @@ class File {
 
   // Counted: each descriptor holds a reference, each call working on the
   // file (FileRef), each other owner (a listener's queue); the last put()
-  // deletes it. Plain ints: one CPU, and kernel code runs with interrupts
-  // off and switches threads only where it blocks.
+  // deletes it. Plain ints, no atomics: one CPU, and kernel code runs with
+  // interrupts off and switches threads only where it blocks (SMP will
+  // need atomic counts).
   void get() { refs_++; }
   void put();
 
@@ -98,9 +99,9 @@ class FileRef : CallRef {
   File* file() const { return file_; }
   File* operator->() const { return file_; }
   explicit operator bool() const { return file_; }
-  void reset();
 
  private:
+  void reset();
   static void dropped(CallRef* r);
   File* file_ = nullptr;
 };
