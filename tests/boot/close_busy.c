@@ -1,7 +1,8 @@
 /*
  * close() of a descriptor another thread is blocked on: the blocked call
- * keeps its file until it returns (read on a pipe, poll, epoll_wait, accept
- * and recv on AF_INET and AF_UNIX sockets), and the file goes only then.
+ * keeps its file until it returns (read on a pipe, poll, epoll_wait, flock,
+ * accept and recv on AF_INET and AF_UNIX sockets), and the file goes only
+ * then.
  * A thread blocks, the main thread closes its descriptor and then makes the
  * call's event happen through another file. Calls waiting on a socket they
  * do not hold (a datagram receiver, a listener's full backlog) when that
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -35,7 +37,7 @@ static void sleep_ms(int ms)
 
 /* The blocked call, run in a second thread: its result and errno, and the
  * byte it read, if any. */
-enum op { OP_READ, OP_POLL, OP_EPOLL, OP_ACCEPT, OP_RECV, OP_SEND, OP_CONNECT };
+enum op { OP_READ, OP_POLL, OP_EPOLL, OP_FLOCK, OP_ACCEPT, OP_RECV, OP_SEND, OP_CONNECT };
 struct call {
     enum op op;
     int fd;
@@ -67,6 +69,9 @@ static void *blocker(void *arg)
         c->result = epoll_wait(c->fd, &ev, 1, -1);
         break;
     }
+    case OP_FLOCK:
+        c->result = flock(c->fd, LOCK_EX);
+        break;
     case OP_ACCEPT: {
         int s = accept(c->fd, NULL, NULL);
         c->result = s < 0 ? -1 : 0;  /* descriptor numbers may differ natively */
@@ -158,6 +163,25 @@ static void epoll_wait_close(void)
     report("  epoll_wait returns", t, &c);
     close(p[0]);
     close(p[1]);
+}
+
+static void flock_close(void)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/kiln-close-busy-%d", getpid());
+    int holder = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+    flock(holder, LOCK_EX);
+    struct call c = {.op = OP_FLOCK, .fd = open(path, O_RDWR)};
+    pthread_t t = start(&c);
+    CHECK("flock: close the blocked descriptor", close(c.fd));
+    CHECK("  the holder unlocks", flock(holder, LOCK_UN));
+    report("  the blocked flock returns", t, &c);
+    /* Its lock went with the file, once the call had returned. */
+    int other = open(path, O_RDWR);
+    CHECK("  another open file locks", flock(other, LOCK_EX | LOCK_NB));
+    close(other);
+    close(holder);
+    unlink(path);
 }
 
 /* A socket bound to an address of its own: *a and *len. */
@@ -323,6 +347,7 @@ int main(void)
     pipe_read();
     pipe_poll();
     epoll_wait_close();
+    flock_close();
     accept_close(AF_INET, "AF_INET");
     accept_close(AF_UNIX, "AF_UNIX");
     recv_close(AF_INET, "AF_INET");
