@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "abi/linux/errno.h"
+#include "core/thread.h"
 #include "lib/list.h"
 #include "lib/fallible.h"
 
@@ -71,16 +72,49 @@ class File {
   void notify_watchers();
   bool nonblocking() const { return status_flags & kOpenNonblock; }
 
-  int refs = 1;
+  // Counted: each descriptor holds a reference, each call working on the
+  // file (FileRef), each other owner (a listener's queue); the last put()
+  // deletes it. Plain ints, no atomics: one CPU, and kernel code runs with
+  // interrupts off and switches threads only where it blocks (SMP will
+  // need atomic counts).
+  void get() { refs_++; }
+  void put();
+
   uint32_t status_flags = 0;  // O_APPEND, O_NONBLOCK, access mode
 
  private:
+  int refs_ = 1;
   List<PollWatch, &PollWatch::node> watches_;
+};
+
+// A system call's reference to a file: taken from the descriptor table
+// (FdTable::get) or on a file the call reaches otherwise, and dropped when
+// the call returns, so that close() by another thread leaves the file to
+// the call until then, as Linux's fdget does. Lives on the call's stack,
+// listed on its thread (a CallRef): a thread stopped mid-call has it
+// dropped for it. Move-only.
+class FileRef : CallRef {
+ public:
+  FileRef() { drop = dropped; }
+  explicit FileRef(File* f);
+  FileRef(FileRef&& o) : FileRef() { *this = static_cast<FileRef&&>(o); }
+  FileRef& operator=(FileRef&& o);
+  ~FileRef() { reset(); }
+
+  File* file() const { return file_; }
+  File* operator->() const { return file_; }
+  explicit operator bool() const { return file_; }
+
+ private:
+  void reset();
+  static void dropped(CallRef* r);
+  File* file_ = nullptr;
 };
 
 // Blocks the calling thread until `f` reports one of `events` (or error or
 // hang-up), the deadline passes (0: none) or a signal arrives. Returns the
-// ready events, 0 on timeout, -EINTR on a signal.
+// ready events, 0 on timeout, -EINTR on a signal, -EPIPE if `f` went away
+// (only a file the caller holds no reference to can: another socket).
 long wait_for_file(File* f, uint32_t events, uint64_t deadline_ns);
 
 struct FdTable : Fallible {  // one per process; `new` may yield nullptr
@@ -88,19 +122,25 @@ struct FdTable : Fallible {  // one per process; `new` may yield nullptr
   File* files[kMax] = {};
   bool cloexec[kMax] = {};
 
-  // Descriptors are C ints: only the low 32 bits of the register count.
-  File* get(int64_t raw) const {
-    int32_t fd = int32_t(raw);
-    return fd >= 0 && fd < kMax ? files[fd] : nullptr;
-  }
-  // Lowest free descriptor >= min, or -EMFILE.
+  // The file behind `fd`, held for the calling system call (empty when
+  // the descriptor is not open).
+  FileRef get(int64_t fd) const { return FileRef(at(fd)); }
+  bool is_open(int64_t fd) const { return at(fd); }
+  // Lowest free descriptor >= min, or -EMFILE. The table takes over the
+  // caller's reference to `f`.
   int install(File* f, int min = 0, bool close_on_exec = false);
   long close(int64_t fd);
   void close_all();
+
+ private:
+  // Descriptors are C ints: only the low 32 bits of the register count.
+  File* at(int64_t raw) const {
+    int32_t fd = int32_t(raw);
+    return fd >= 0 && fd < kMax ? files[fd] : nullptr;
+  }
 };
 
 FdTable& fd_table();
-void release_file(File* f);
 
 // struct stat as the x86_64 Linux ABI lays it out.
 struct LinuxStat {

@@ -26,7 +26,7 @@ struct Iovec {
 // readv/writev, and preadv/pwritev when off >= 0.
 template <bool Write>
 long do_iov_at(uint64_t fd, uint64_t iov, uint64_t count, int64_t off) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -EBADF;
   if (count > kMaxIov) return -EINVAL;
   if (off < 0) {
@@ -54,14 +54,14 @@ long do_iov_at(uint64_t fd, uint64_t iov, uint64_t count, int64_t off) {
 }  // namespace
 
 long sys_read(uint64_t fd, uint64_t buf, uint64_t n, uint64_t, uint64_t, uint64_t) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -EBADF;
   if ((f->status_flags & 3) == 1) return -EBADF;  // O_WRONLY
   return f->read(buf, n);
 }
 
 long sys_write(uint64_t fd, uint64_t buf, uint64_t n, uint64_t, uint64_t, uint64_t) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -EBADF;
   if ((f->status_flags & 3) == 0) return -EBADF;  // O_RDONLY
   return f->write(buf, n);
@@ -75,21 +75,21 @@ long sys_writev(uint64_t fd, uint64_t iov, uint64_t cnt, uint64_t, uint64_t, uin
 }
 
 long sys_pread64(uint64_t fd, uint64_t buf, uint64_t n, uint64_t off, uint64_t, uint64_t) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -EBADF;
   if (int64_t(off) < 0) return -EINVAL;
   return f->pread(buf, n, off);
 }
 
 long sys_pwrite64(uint64_t fd, uint64_t buf, uint64_t n, uint64_t off, uint64_t, uint64_t) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -EBADF;
   if (int64_t(off) < 0) return -EINVAL;
   return f->pwrite(buf, n, off);
 }
 
 long sys_lseek(uint64_t fd, uint64_t off, uint64_t whence, uint64_t, uint64_t, uint64_t) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -EBADF;
   if (whence > 4) return -EINVAL;
   return f->seek(int64_t(off), int(whence));
@@ -100,7 +100,7 @@ long sys_close(uint64_t fd, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
 }
 
 long sys_fstat(uint64_t fd, uint64_t ust, uint64_t, uint64_t, uint64_t, uint64_t) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -EBADF;
   LinuxStat st;
   long r = f->stat(&st);
@@ -115,7 +115,7 @@ long sys_fstat(uint64_t fd, uint64_t ust, uint64_t, uint64_t, uint64_t, uint64_t
 
 
 long sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -EBADF;
   constexpr uint64_t FIONBIO = 0x5421, FIOCLEX = 0x5451, FIONCLEX = 0x5450;
   if (cmd == FIONBIO) {
@@ -125,7 +125,7 @@ long sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint
     return 0;
   }
   if (cmd == FIOCLEX || cmd == FIONCLEX) {
-    fd_table().cloexec[fd] = cmd == FIOCLEX;
+    fd_table().cloexec[uint32_t(fd)] = cmd == FIOCLEX;
     return 0;
   }
   return f->ioctl(cmd, arg);
@@ -133,20 +133,20 @@ long sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint
 
 long sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t) {
   FdTable& t = fd_table();
-  File* f = t.get(int64_t(fd));
+  FileRef f = t.get(int64_t(fd));
   if (!f) return -EBADF;
   switch (int(cmd)) {
     case F_DUPFD:
     case F_DUPFD_CLOEXEC: {
       if (int64_t(arg) < 0 || int64_t(arg) >= FdTable::kMax) return -EINVAL;
-      int nfd = t.install(f, int(arg), cmd == F_DUPFD_CLOEXEC);
-      if (nfd >= 0) f->refs++;
+      int nfd = t.install(f.file(), int(arg), cmd == F_DUPFD_CLOEXEC);
+      if (nfd >= 0) f->get();
       return nfd;
     }
     case F_GETFD:
-      return t.cloexec[fd] ? 1 : 0;
+      return t.cloexec[uint32_t(fd)] ? 1 : 0;
     case F_SETFD:
-      t.cloexec[fd] = arg & 1;
+      t.cloexec[uint32_t(fd)] = arg & 1;
       return 0;
     case F_GETFL:
       return f->status_flags;
@@ -160,7 +160,7 @@ long sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint
     case F_OFD_GETLK:
     case F_OFD_SETLK:
     case F_OFD_SETLKW:
-      return fcntl_lock(f, &t, int(cmd), arg);
+      return fcntl_lock(f.file(), &t, int(cmd), arg);
     case F_SETPIPE_SZ:
     case F_GETPIPE_SZ:
       return 65536;  // pipes are a fixed 64 KiB
@@ -175,30 +175,30 @@ long sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint
 }
 
 long sys_dup(uint64_t fd, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -EBADF;
-  int nfd = fd_table().install(f);
-  if (nfd >= 0) f->refs++;
+  int nfd = fd_table().install(f.file());
+  if (nfd >= 0) f->get();
   return nfd;
 }
 
 long sys_dup3(uint64_t oldfd, uint64_t raw_newfd, uint64_t flags, uint64_t, uint64_t, uint64_t) {
   FdTable& t = fd_table();
   uint64_t newfd = uint32_t(raw_newfd);
-  File* f = t.get(int64_t(oldfd));
+  FileRef f = t.get(int64_t(oldfd));
   if (!f) return -EBADF;
   if (flags & ~uint64_t(O_CLOEXEC)) return -EINVAL;
   if (uint32_t(oldfd) == newfd) return -EINVAL;
   if (newfd >= uint64_t(FdTable::kMax)) return -EBADF;
-  f->refs++;
+  f->get();
   if (t.files[newfd]) t.close(int64_t(newfd));
-  t.files[newfd] = f;
+  t.files[newfd] = f.file();
   t.cloexec[newfd] = flags & O_CLOEXEC;
   return int64_t(newfd);
 }
 
 long sys_dup2(uint64_t oldfd, uint64_t newfd, uint64_t, uint64_t, uint64_t, uint64_t) {
-  if (uint32_t(oldfd) == uint32_t(newfd)) return fd_table().get(int64_t(oldfd)) ? int64_t(newfd) : -EBADF;
+  if (uint32_t(oldfd) == uint32_t(newfd)) return fd_table().is_open(int64_t(oldfd)) ? int64_t(newfd) : -EBADF;
   return sys_dup3(oldfd, newfd, 0, 0, 0, 0);
 }
 
@@ -223,13 +223,13 @@ long sys_pwritev2(uint64_t fd, uint64_t iov, uint64_t cnt, uint64_t off, uint64_
 }
 
 long sys_getdents64(uint64_t fd, uint64_t buf, uint64_t n, uint64_t, uint64_t, uint64_t) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -EBADF;
   return f->getdents(buf, n);
 }
 
 long sys_fsync(uint64_t fd, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -EBADF;
   return f->sync();
 }
@@ -238,14 +238,14 @@ long sys_fdatasync(uint64_t fd, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t
 }
 
 long sys_ftruncate(uint64_t fd, uint64_t size, uint64_t, uint64_t, uint64_t, uint64_t) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -EBADF;
   if (int64_t(size) < 0) return -EINVAL;
   return f->truncate(size);
 }
 
 long sys_fallocate(uint64_t fd, uint64_t mode, uint64_t off, uint64_t len, uint64_t, uint64_t) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -EBADF;
   if (int64_t(off) < 0 || int64_t(len) <= 0) return -EINVAL;
   if (mode & ~uint64_t(1)) return -EOPNOTSUPP;  // only FALLOC_FL_KEEP_SIZE
@@ -272,9 +272,9 @@ long sys_close_range(uint64_t first, uint64_t last, uint64_t flags, uint64_t, ui
 }
 
 long sys_flock(uint64_t fd, uint64_t op, uint64_t, uint64_t, uint64_t, uint64_t) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -EBADF;
-  return flock_file(f, op);
+  return flock_file(f.file(), op);
 }
 
 // Moves bytes between descriptors through a scratch mapping in the
@@ -312,23 +312,23 @@ static long copy_between(File* in, File* out, uint64_t uoff, uint64_t count) {
 
 long sys_sendfile(uint64_t out_fd, uint64_t in_fd, uint64_t uoff, uint64_t count, uint64_t,
                   uint64_t) {
-  File* in = fd_table().get(int64_t(in_fd));
-  File* out = fd_table().get(int64_t(out_fd));
+  FileRef in = fd_table().get(int64_t(in_fd));
+  FileRef out = fd_table().get(int64_t(out_fd));
   if (!in || !out) return -EBADF;
   if ((in->status_flags & 3) == 1 || (out->status_flags & 3) == 0) return -EBADF;
   if (out->status_flags & O_APPEND) return -EINVAL;
-  return copy_between(in, out, uoff, count);
+  return copy_between(in.file(), out.file(), uoff, count);
 }
 
 long sys_copy_file_range(uint64_t in_fd, uint64_t uin_off, uint64_t out_fd, uint64_t uout_off,
                          uint64_t count, uint64_t flags) {
   if (flags) return -EINVAL;
-  File* in = fd_table().get(int64_t(in_fd));
-  File* out = fd_table().get(int64_t(out_fd));
+  FileRef in = fd_table().get(int64_t(in_fd));
+  FileRef out = fd_table().get(int64_t(out_fd));
   if (!in || !out) return -EBADF;
   if (!in->node() || !out->node()) return -EINVAL;
   if (uout_off) return -EOPNOTSUPP;  // an explicit output offset is not offered
-  return copy_between(in, out, uin_off, count);
+  return copy_between(in.file(), out.file(), uin_off, count);
 }
 
 }  // namespace kiln

@@ -10,10 +10,10 @@ namespace {
 
 constexpr uint64_t kMapShared = 1, kMapAnonymous = 0x20, kProtWrite = 2;
 
-// The file behind a non-anonymous mmap, checked as Linux checks it.
-// /dev/zero turns the request into an anonymous one.
-long mappable_file(uint64_t fd, uint64_t prot, uint64_t* flags, fs::Node** out, bool* may_write) {
-  File* f = fd_table().get(int64_t(fd));
+// The file behind a non-anonymous mmap (`f`, which the call holds),
+// checked as Linux checks it. /dev/zero turns the request into an
+// anonymous one.
+long mappable_file(File* f, uint64_t prot, uint64_t* flags, fs::Node** out, bool* may_write) {
   if (!f) return -EBADF;
   fs::Node* node = f->node();
   fs::Attr a;
@@ -40,8 +40,10 @@ long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64
   if (r < 0) return r;
   fs::Node* file = nullptr;
   bool may_write = false;
+  // Held until the mapping has its own reference to the node.
+  FileRef held = flags & kMapAnonymous ? FileRef() : fd_table().get(int64_t(fd));
   if (!(flags & kMapAnonymous)) {
-    r = mappable_file(fd, prot, &flags, &file, &may_write);
+    r = mappable_file(held.file(), prot, &flags, &file, &may_write);
     if (r < 0) return r;
   }
   return vm_mmap(addr, len, prot, flags, file, may_write, off);

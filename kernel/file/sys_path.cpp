@@ -119,7 +119,7 @@ long do_open(int64_t dirfd, uint64_t upath, uint32_t flags, uint32_t mode) {
   r = open_node(loc, flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC), path, &f);
   if (r < 0) return r;
   int fd = fd_table().install(f, 0, flags & O_CLOEXEC);
-  if (fd < 0) release_file(f);
+  if (fd < 0) f->put();
   return fd;
 }
 
@@ -130,7 +130,7 @@ long do_stat(int64_t dirfd, uint64_t upath, uint64_t ust, uint64_t flags) {
                      nullptr, flags & AT_EMPTY_PATH);
   if (r == -EBADF && (flags & AT_EMPTY_PATH)) {
     // An empty path on a descriptor that is not a file in the tree (a pipe...).
-    File* f = fd_table().get(int64_t(dirfd));
+    FileRef f = fd_table().get(int64_t(dirfd));
     if (!f) return -EBADF;
     LinuxStat st;
     if ((r = f->stat(&st)) < 0) return r;
@@ -282,7 +282,7 @@ long set_attr(int64_t dirfd, uint64_t upath, bool follow, bool empty_ok, const f
 }
 
 long attr_of_fd(uint64_t fd, const fs::Attr& a, uint32_t which) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -EBADF;
   if (!f->node()) return which == fs::kSetMode ? 0 : -EINVAL;  // pipes, sockets
   if (f->node()->fs->read_only()) return -EROFS;
@@ -351,7 +351,7 @@ long sys_statx(uint64_t dirfd, uint64_t upath, uint64_t flags, uint64_t mask, ui
   long r = user_path(int64_t(dirfd), upath, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : fs::kFollow,
                      &loc, nullptr, flags & AT_EMPTY_PATH);
   if (r == -EBADF && (flags & AT_EMPTY_PATH)) {
-    File* f = fd_table().get(int64_t(dirfd));
+    FileRef f = fd_table().get(int64_t(dirfd));
     if (!f) return -EBADF;
     if ((r = f->stat(&st)) < 0) return r;
   } else if (r < 0) {
@@ -489,10 +489,10 @@ long sys_chdir(uint64_t upath, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t)
 }
 
 long sys_fchdir(uint64_t fd, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -EBADF;
   Location loc;
-  if (!file_location(f, &loc)) return -ENOTDIR;
+  if (!file_location(f.file(), &loc)) return -ENOTDIR;
   if (!is_dir(loc.node)) {
     fs::location_put(loc);
     return -ENOTDIR;
@@ -589,7 +589,7 @@ long sys_statfs(uint64_t upath, uint64_t ubuf, uint64_t, uint64_t, uint64_t, uin
   return r;
 }
 long sys_fstatfs(uint64_t fd, uint64_t ubuf, uint64_t, uint64_t, uint64_t, uint64_t) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -EBADF;
   if (!f->node()) return -ENOSYS;  // pipefs/sockfs statistics are not kept
   return to_statfs(f->node()->fs, ubuf);
@@ -601,7 +601,7 @@ long sys_sync(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
   return 0;
 }
 long sys_syncfs(uint64_t fd, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -EBADF;
   if (!f->node()) return 0;
   long r = vm_files_write_back(f->node()->fs);

@@ -20,23 +20,32 @@ struct PollFd {
 
 void wake_owner(PollWatch* w) { wake_thread(static_cast<Thread*>(w->ctx)); }
 
+// One entry's watch on its file, which the call holds while watching (a
+// descriptor closed meanwhile reads as POLLNVAL, as on Linux, but the watch
+// stays on the file it was put on until it is taken off).
+struct Watched : Fallible {  // `new` may yield nullptr
+  PollWatch watch;
+  FileRef file;
+};
+
 // Fills revents for every entry; returns how many are ready. With `watch`,
 // also registers the calling thread on each file (once).
-int scan(PollFd* fds, size_t n, PollWatch* watches, bool watch) {
+int scan(PollFd* fds, size_t n, Watched* watched, bool watch) {
   int ready = 0;
   for (size_t i = 0; i < n; i++) {
     fds[i].revents = 0;
     if (fds[i].fd < 0) continue;
-    File* f = fd_table().get(fds[i].fd);
+    FileRef f = fd_table().get(fds[i].fd);
     if (!f) {
       fds[i].revents = kPollNval;
     } else {
       uint32_t want = uint16_t(fds[i].events) | kPollErr | kPollHup;
       fds[i].revents = int16_t(f->poll_events() & want);
       if (watch) {
-        watches[i].notify = wake_owner;
-        watches[i].ctx = current_thread();
-        f->add_watch(&watches[i]);
+        watched[i].watch.notify = wake_owner;
+        watched[i].watch.ctx = current_thread();
+        f->add_watch(&watched[i].watch);
+        watched[i].file = static_cast<FileRef&&>(f);
       }
     }
     if (fds[i].revents) ready++;
@@ -44,19 +53,11 @@ int scan(PollFd* fds, size_t n, PollWatch* watches, bool watch) {
   return ready;
 }
 
-void unwatch(PollFd* fds, size_t n, PollWatch* watches) {
-  for (size_t i = 0; i < n; i++) {
-    if (!watches[i].node.linked()) continue;
-    if (File* f = fd_table().get(fds[i].fd)) f->remove_watch(&watches[i]);
-  }
-}
-
 // The core of poll and select: `deadline` 0 = forever, ~0 = do not wait.
 long do_poll(PollFd* fds, size_t n, uint64_t deadline) {
-  // Zeroed memory is a valid, unlinked PollWatch.
-  auto watches = static_cast<PollWatch*>(kzalloc(sizeof(PollWatch) * (n ? n : 1)));
-  if (!watches) return -ENOMEM;
-  long ready = scan(fds, n, watches, deadline != ~0ull);
+  auto watched = new Watched[n ? n : 1];
+  if (!watched) return -ENOMEM;
+  long ready = scan(fds, n, watched, deadline != ~0ull);
   WaitList parked;
   while (!ready && deadline != ~0ull) {
     if (signal_pending()) {
@@ -64,11 +65,12 @@ long do_poll(PollFd* fds, size_t n, uint64_t deadline) {
       break;
     }
     bool woken = wait_on(parked, deadline);
-    ready = scan(fds, n, watches, false);
+    ready = scan(fds, n, watched, false);
     if (!woken) break;  // timed out: report what the last look found
   }
-  unwatch(fds, n, watches);
-  kfree(watches);
+  for (size_t i = 0; i < n; i++)
+    if (watched[i].file) watched[i].file->remove_watch(&watched[i].watch);
+  delete[] watched;
   return ready;
 }
 
@@ -114,7 +116,7 @@ long select_common(uint64_t nfds, uint64_t uin, uint64_t uout, uint64_t uex,
     uint32_t ev = ((in[fd / 64] & bit) ? kSelectIn : 0) | ((out[fd / 64] & bit) ? kSelectOut : 0) |
                   ((ex[fd / 64] & bit) ? kSelectEx : 0);
     if (!ev) continue;
-    if (!fd_table().get(int64_t(fd))) {
+    if (!fd_table().is_open(int64_t(fd))) {
       kfree(fds);
       return -EBADF;
     }

@@ -306,7 +306,7 @@ long user_path(int64_t raw_dirfd, uint64_t upath, int flags, fs::Location* out, 
     } else if (dirfd == AT_FDCWD) {
       base = fs::location_dup(cwd());
     } else {
-      File* f = fd_table().get(dirfd);
+      FileRef f = fd_table().get(dirfd);
       fs::Node* node = f ? f->node() : nullptr;
       if (!f) {
         if (path != short_path) delete[] path;
@@ -316,7 +316,7 @@ long user_path(int64_t raw_dirfd, uint64_t upath, int flags, fs::Location* out, 
         if (path != short_path) delete[] path;
         return n == 0 && !node ? -EBADF : -ENOTDIR;
       }
-      file_location(f, &base);
+      file_location(f.file(), &base);
     }
     if (n == 0) {
       *out = base;  // AT_EMPTY_PATH: dirfd itself

@@ -170,8 +170,10 @@ void mount_root() {
 void open_console_fds() {
   File* console = make_console_file();
   if (!console) panic("out of memory");
-  console->refs = 3;
-  for (int fd = 0; fd < 3; fd++) fd_table().install(console);
+  for (int fd = 0; fd < 3; fd++) {
+    if (fd) console->get();  // one reference per descriptor
+    fd_table().install(console);
+  }
 }
 
 // The first program's main thread, in process 1.

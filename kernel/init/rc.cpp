@@ -57,8 +57,8 @@ void complain_unknown(const char* bin) {
 }
 
 void release_pipe_ends(File* a, File* b) {
-  if (a) release_file(a);
-  if (b) release_file(b);
+  if (a) a->put();
+  if (b) b->put();
 }
 
 // Descriptors 0, 1 and 2 of a new program: the console, or the pipe ends
@@ -66,9 +66,10 @@ void release_pipe_ends(File* a, File* b) {
 bool give_stdio(FdTable& fds, File* in, File* out) {
   File* console = make_console_file();
   if (!console) return false;
-  console->refs = 1 + !in + !out;
   fds.install(in ? in : console);
+  if (!in) console->get();
   fds.install(out ? out : console);
+  if (!out) console->get();
   fds.install(console);
   return true;
 }

@@ -26,10 +26,12 @@ inline void fallible_free(void* p) noexcept {
   if (p) ::operator delete(p);
 }
 
-// Base of heap objects whose `new T` may yield nullptr.
+// Base of heap objects whose `new T` (and `new T[n]`) may yield nullptr.
 struct Fallible {
   static void* operator new(size_t n) noexcept { return fallible_alloc(n); }
   static void operator delete(void* p) noexcept { fallible_free(p); }
+  static void* operator new[](size_t n) noexcept { return fallible_alloc(n); }
+  static void operator delete[](void* p) noexcept { fallible_free(p); }
 };
 
 inline uint8_t* alloc_bytes(size_t n) noexcept { return static_cast<uint8_t*>(fallible_alloc(n)); }

@@ -49,7 +49,7 @@ FdTable* copy_fds(const FdTable& from) {
     if (!from.files[fd]) continue;
     t->files[fd] = from.files[fd];
     t->cloexec[fd] = from.cloexec[fd];
-    from.files[fd]->refs++;
+    from.files[fd]->get();
   }
   return t;
 }
@@ -408,6 +408,8 @@ void (*g_machine_stop)(int status);  // never returns
 void set_machine_stop(void (*stop)(int status)) { g_machine_stop = stop; }
 
 void exit_process(int wait_status) {
+  // From inside a call (out of memory in a fault): it never returns.
+  thread_drop_call_refs(current_thread());
   Process& p = process();
   if (&p == init_process()) {
     int sig = wait_status & 0x7f;

@@ -27,8 +27,8 @@ static_assert(sizeof(MmsgHdr) == 64);
 
 constexpr int kTypeMask = 0xf;
 
-Socket* socket_of(uint64_t fd, long* err) {
-  File* f = fd_table().get(int64_t(fd));
+// The socket in `f` (held by the calling system call), or nullptr and why.
+Socket* socket_of(const FileRef& f, long* err) {
   if (!f) {
     *err = -EBADF;
     return nullptr;
@@ -37,7 +37,7 @@ Socket* socket_of(uint64_t fd, long* err) {
     *err = -ENOTSOCK;
     return nullptr;
   }
-  return static_cast<Socket*>(f);
+  return static_cast<Socket*>(f.file());
 }
 
 long read_addr(uint64_t uaddr, uint64_t len, SockAddr* out) {
@@ -62,7 +62,7 @@ long write_addr(const SockAddr& a, uint64_t uaddr, uint64_t ulen) {
 long install_socket(Socket* s, int flags) {
   if (flags & SOCK_NONBLOCK) s->status_flags |= kOpenNonblock;
   int fd = fd_table().install(s, 0, flags & SOCK_CLOEXEC);
-  if (fd < 0) release_file(s);
+  if (fd < 0) s->put();
   return fd;
 }
 
@@ -146,7 +146,7 @@ long sys_socketpair(uint64_t domain, uint64_t type, uint64_t protocol, uint64_t 
   if (r < 0) return r;
   long fa = install_socket(a, int(type));
   long fb = fa < 0 ? -EMFILE : install_socket(b, int(type));
-  if (fa < 0) release_file(b);
+  if (fa < 0) b->put();
   if (fa < 0 || fb < 0) {
     if (fa >= 0) fd_table().close(fa);
     return -EMFILE;
@@ -162,7 +162,8 @@ long sys_socketpair(uint64_t domain, uint64_t type, uint64_t protocol, uint64_t 
 
 long sys_bind(uint64_t fd, uint64_t uaddr, uint64_t len, uint64_t, uint64_t, uint64_t) {
   long err;
-  Socket* s = socket_of(fd, &err);
+  FileRef f = fd_table().get(int64_t(fd));
+  Socket* s = socket_of(f, &err);
   if (!s) return err;
   SockAddr a;
   if (long r = read_addr(uaddr, len, &a)) return r;
@@ -171,7 +172,8 @@ long sys_bind(uint64_t fd, uint64_t uaddr, uint64_t len, uint64_t, uint64_t, uin
 
 long sys_listen(uint64_t fd, uint64_t backlog, uint64_t, uint64_t, uint64_t, uint64_t) {
   long err;
-  Socket* s = socket_of(fd, &err);
+  FileRef f = fd_table().get(int64_t(fd));
+  Socket* s = socket_of(f, &err);
   if (!s) return err;
   return s->listen(int(backlog));
 }
@@ -180,7 +182,8 @@ long sys_accept4(uint64_t fd, uint64_t uaddr, uint64_t ulen, uint64_t flags, uin
                  uint64_t) {
   if (flags & ~uint64_t(SOCK_NONBLOCK | SOCK_CLOEXEC)) return -EINVAL;
   long err;
-  Socket* s = socket_of(fd, &err);
+  FileRef f = fd_table().get(int64_t(fd));
+  Socket* s = socket_of(f, &err);
   if (!s) return err;
   Socket* conn;
   SockAddr peer;
@@ -198,7 +201,8 @@ long sys_accept(uint64_t fd, uint64_t uaddr, uint64_t ulen, uint64_t, uint64_t, 
 
 long sys_connect(uint64_t fd, uint64_t uaddr, uint64_t len, uint64_t, uint64_t, uint64_t) {
   long err;
-  Socket* s = socket_of(fd, &err);
+  FileRef f = fd_table().get(int64_t(fd));
+  Socket* s = socket_of(f, &err);
   if (!s) return err;
   SockAddr a;
   if (long r = read_addr(uaddr, len, &a)) return r;
@@ -208,7 +212,8 @@ long sys_connect(uint64_t fd, uint64_t uaddr, uint64_t len, uint64_t, uint64_t, 
 long sys_sendto(uint64_t fd, uint64_t buf, uint64_t len, uint64_t flags, uint64_t uaddr,
                 uint64_t alen) {
   long err;
-  Socket* s = socket_of(fd, &err);
+  FileRef f = fd_table().get(int64_t(fd));
+  Socket* s = socket_of(f, &err);
   if (!s) return err;
   SockAddr dest;
   if (uaddr)
@@ -224,7 +229,8 @@ long sys_sendto(uint64_t fd, uint64_t buf, uint64_t len, uint64_t flags, uint64_
 long sys_recvfrom(uint64_t fd, uint64_t buf, uint64_t len, uint64_t flags, uint64_t uaddr,
                   uint64_t ulen) {
   long err;
-  Socket* s = socket_of(fd, &err);
+  FileRef f = fd_table().get(int64_t(fd));
+  Socket* s = socket_of(f, &err);
   if (!s) return err;
   SockAddr from;
   IoVec v{buf, len};
@@ -240,20 +246,23 @@ long sys_recvfrom(uint64_t fd, uint64_t buf, uint64_t len, uint64_t flags, uint6
 
 long sys_sendmsg(uint64_t fd, uint64_t umsg, uint64_t flags, uint64_t, uint64_t, uint64_t) {
   long err;
-  Socket* s = socket_of(fd, &err);
+  FileRef f = fd_table().get(int64_t(fd));
+  Socket* s = socket_of(f, &err);
   return s ? do_sendmsg(s, umsg, int(flags)) : err;
 }
 
 long sys_recvmsg(uint64_t fd, uint64_t umsg, uint64_t flags, uint64_t, uint64_t, uint64_t) {
   long err;
-  Socket* s = socket_of(fd, &err);
+  FileRef f = fd_table().get(int64_t(fd));
+  Socket* s = socket_of(f, &err);
   return s ? do_recvmsg(s, umsg, int(flags)) : err;
 }
 
 long sys_sendmmsg(uint64_t fd, uint64_t uvec, uint64_t vlen, uint64_t flags, uint64_t,
                   uint64_t) {
   long err;
-  Socket* s = socket_of(fd, &err);
+  FileRef f = fd_table().get(int64_t(fd));
+  Socket* s = socket_of(f, &err);
   if (!s) return err;
   if (vlen > 1024) vlen = 1024;  // UIO_MAXIOV, as Linux caps it
   uint64_t sent = 0;
@@ -270,7 +279,8 @@ long sys_sendmmsg(uint64_t fd, uint64_t uvec, uint64_t vlen, uint64_t flags, uin
 long sys_recvmmsg(uint64_t fd, uint64_t uvec, uint64_t vlen, uint64_t flags, uint64_t utimeout,
                   uint64_t) {
   long err;
-  Socket* s = socket_of(fd, &err);
+  FileRef f = fd_table().get(int64_t(fd));
+  Socket* s = socket_of(f, &err);
   if (!s) return err;
   (void)utimeout;  // checked between messages on Linux too; we stop when one would block
   constexpr int MSG_WAITFORONE = 0x10000;
@@ -289,14 +299,16 @@ long sys_recvmmsg(uint64_t fd, uint64_t uvec, uint64_t vlen, uint64_t flags, uin
 
 long sys_shutdown(uint64_t fd, uint64_t how, uint64_t, uint64_t, uint64_t, uint64_t) {
   long err;
-  Socket* s = socket_of(fd, &err);
+  FileRef f = fd_table().get(int64_t(fd));
+  Socket* s = socket_of(f, &err);
   return s ? s->shutdown(int(how)) : err;
 }
 
 long sys_getsockname(uint64_t fd, uint64_t uaddr, uint64_t ulen, uint64_t, uint64_t,
                      uint64_t) {
   long err;
-  Socket* s = socket_of(fd, &err);
+  FileRef f = fd_table().get(int64_t(fd));
+  Socket* s = socket_of(f, &err);
   if (!s) return err;
   SockAddr a;
   long r = s->local_name(&a);
@@ -306,7 +318,8 @@ long sys_getsockname(uint64_t fd, uint64_t uaddr, uint64_t ulen, uint64_t, uint6
 long sys_getpeername(uint64_t fd, uint64_t uaddr, uint64_t ulen, uint64_t, uint64_t,
                      uint64_t) {
   long err;
-  Socket* s = socket_of(fd, &err);
+  FileRef f = fd_table().get(int64_t(fd));
+  Socket* s = socket_of(f, &err);
   if (!s) return err;
   SockAddr a;
   long r = s->peer_name(&a);
@@ -316,7 +329,8 @@ long sys_getpeername(uint64_t fd, uint64_t uaddr, uint64_t ulen, uint64_t, uint6
 long sys_setsockopt(uint64_t fd, uint64_t level, uint64_t name, uint64_t uval, uint64_t len,
                     uint64_t) {
   long err;
-  Socket* s = socket_of(fd, &err);
+  FileRef f = fd_table().get(int64_t(fd));
+  Socket* s = socket_of(f, &err);
   if (!s) return err;
   if (int32_t(len) < 0 || len > 256) return -EINVAL;
   uint8_t val[256];
@@ -327,7 +341,8 @@ long sys_setsockopt(uint64_t fd, uint64_t level, uint64_t name, uint64_t uval, u
 long sys_getsockopt(uint64_t fd, uint64_t level, uint64_t name, uint64_t uval, uint64_t ulen,
                     uint64_t) {
   long err;
-  Socket* s = socket_of(fd, &err);
+  FileRef f = fd_table().get(int64_t(fd));
+  Socket* s = socket_of(f, &err);
   if (!s) return err;
   uint32_t room;
   if (!get_user(&room, ulen)) return -EFAULT;

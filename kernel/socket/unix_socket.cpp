@@ -80,6 +80,7 @@ class UnixSocket final : public Socket {
   bool shut_rd_ = false, shut_wr_ = false, peer_gone_ = false;
   int backlog_ = 0;
   List<UnixSocket, &UnixSocket::queue_node> pending_;  // connections not yet accepted
+  WaitList connectors_;                                 // connect() waiting for room there
   UnixSocket* listener_ = nullptr;                      // while in a listener's queue
   uint8_t* ring_ = nullptr;                             // stream receive bytes
   size_t head_ = 0, used_ = 0;
@@ -133,8 +134,9 @@ UnixSocket::~UnixSocket() {
   if (bound_node.linked()) g_bound.remove(this);
   while (UnixSocket* s = pending_.pop_front()) {
     s->listener_ = nullptr;
-    release_file(s);  // never accepted: its client sees the hang-up
+    s->put();  // never accepted: its client sees the hang-up
   }
+  wake_list(connectors_, -1);  // they look the name up again
   if (listener_) listener_->pending_.remove(this);
   while (Datagram* d = dgrams_.pop_front()) {
     kfree(d->data);
@@ -218,6 +220,7 @@ long UnixSocket::accept(Socket** out, SockAddr* peer, bool nonblock) {
   UnixSocket* s = pending_.pop_front();
   s->listener_ = nullptr;
   notify_watchers();
+  wake_list(connectors_, -1);
   if (peer && s->peer_) s->peer_->local_name(peer);
   *out = s;
   return 0;
@@ -241,9 +244,14 @@ long UnixSocket::connect(const SockAddr& addr) {
   if (!target) return absent(addr);
   if (!target->listening_ || target->type != type) return -ECONNREFUSED;
   while (int(target->pending_.size()) > target->backlog_) {
-    long r = wait(kPollOut, nonblocking());
-    if (r < 0) return r;
-    if (!target->listening_) return -ECONNREFUSED;
+    if (nonblocking()) return -EAGAIN;
+    if (signal_pending()) return -EINTR;
+    // Woken by accept, or as the listener goes: it is no file this call
+    // holds, so it is found by name again.
+    wait_on(target->connectors_, 0);
+    target = lookup(addr);
+    if (!target) return absent(addr);
+    if (!target->listening_ || target->type != type) return -ECONNREFUSED;
   }
   auto server = new UnixSocket(type);
   if (!server || !pair(this, server)) {
@@ -283,6 +291,7 @@ long UnixSocket::send_stream(Message& m, int flags) {
       continue;
     }
     UnixSocket* p = peer_;
+    FileRef held(p);  // a fault in the copy may sleep, and the peer close meanwhile
     size_t tail = (p->head_ + p->used_) % kStreamCapacity;
     size_t chunk = kStreamCapacity - tail;
     if (chunk > room) chunk = room;
@@ -342,8 +351,10 @@ long UnixSocket::send_dgram(Message& m, int flags) {
   if (len > kMaxDatagram) return -EMSGSIZE;
   bool nonblock = nonblocking() || (flags & MSG_DONTWAIT);
   while (dest->dgram_bytes_ + len > kDgramQueueBytes && dest->dgram_bytes_) {
-    long r = wait_for_file(dest, kPollOut, 0);  // woken when the receiver drains
     if (nonblock) return -EAGAIN;
+    // Woken when the receiver drains, or closes: it is no file this call holds.
+    long r = wait_for_file(dest, kPollOut, 0);
+    if (r == -EPIPE) return -ECONNREFUSED;  // as Linux says when the receiver goes
     if (r < 0) return r;
   }
   auto d = new Datagram;
@@ -353,6 +364,7 @@ long UnixSocket::send_dgram(Message& m, int flags) {
     delete d;
     return -ENOMEM;
   }
+  FileRef held(dest);  // a fault in the copy may sleep, and the receiver close meanwhile
   IoCursor cur{m};
   long got = cur.from_user(d->data, len);
   if (got < 0) {
