@@ -102,10 +102,10 @@ class TmpFs final : public FileSystem {
   TmpNode* root_;
 };
 
-TmpNode::TmpNode(TmpFs* owner, uint64_t ino, uint32_t mode, uint64_t rdev) : owner_(owner) {
+TmpNode::TmpNode(TmpFs* owner, uint64_t number, uint32_t mode, uint64_t rdev) : owner_(owner) {
   fs = owner;
-  this->ino = ino;
-  attr_.ino = ino;
+  ino = number;
+  attr_.ino = number;
   attr_.mode = mode;
   attr_.nlink = (mode & kTypeMask) == kTypeDir ? 2 : 1;
   attr_.rdev = rdev;

@@ -286,10 +286,10 @@ long sys_recvmmsg(uint64_t fd, uint64_t uvec, uint64_t vlen, uint64_t flags, uin
   constexpr int MSG_WAITFORONE = 0x10000;
   uint64_t got = 0;
   for (; got < vlen; got++) {
-    int f = int(flags) & ~MSG_WAITFORONE;
-    if (got && (flags & MSG_WAITFORONE)) f |= MSG_DONTWAIT;
+    int each = int(flags) & ~MSG_WAITFORONE;
+    if (got && (flags & MSG_WAITFORONE)) each |= MSG_DONTWAIT;
     uint64_t at = uvec + got * sizeof(MmsgHdr);
-    long r = do_recvmsg(s, at, f);
+    long r = do_recvmsg(s, at, each);
     if (r < 0) return got ? long(got) : r;
     uint32_t n = uint32_t(r);
     if (!put_user(at + __builtin_offsetof(MmsgHdr, len), n)) return got ? long(got) : -EFAULT;

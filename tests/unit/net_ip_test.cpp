@@ -508,7 +508,9 @@ TEST(NetRoute, SeveralInterfaces) {
     b.poll(now);
     c.poll(now);
     if (gb < 0) gb = recv_bytes(rb_s, buf, 2, now, &from);
-    if (gb == 1) EXPECT_EQ(from.addr.a4, ip4(10, 0, 0, 1));
+    if (gb == 1) {
+      EXPECT_EQ(from.addr.a4, ip4(10, 0, 0, 1));
+    }
     if (gc < 0) gc = recv_bytes(rc_s, buf, 2, now, &from);
     if (gc == 1) {
       EXPECT_EQ(from.addr.a4, ip4(10, 1, 0, 1));

@@ -42,6 +42,7 @@ Conn connect_pair(World& w, uint16_t port = 80) {
 
 // Pumps `out` from one socket into the other and collects what arrives.
 struct Pump {
+  Pump(Socket* f, Socket* t, const std::vector<uint8_t>& o) : from(f), to(t), out(o) {}
   Socket* from;
   Socket* to;
   const std::vector<uint8_t>& out;
