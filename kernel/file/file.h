@@ -41,20 +41,20 @@ class File {
   virtual ~File();
   virtual FileKind kind() const { return FileKind::Other; }
   // Byte counts or -errno. Buffers are user addresses.
-  virtual long read(uint64_t buf, size_t n) = 0;
-  virtual long write(uint64_t buf, size_t n) = 0;
-  virtual long stat(LinuxStat* st) = 0;
-  virtual long ioctl(uint64_t cmd, uint64_t arg) = 0;
-  virtual long seek(int64_t, int) { return -29; }  // ESPIPE
-  virtual long pread(uint64_t, size_t, uint64_t) { return -29; }   // ESPIPE
-  virtual long pwrite(uint64_t, size_t, uint64_t) { return -29; }  // ESPIPE
-  virtual long getdents(uint64_t, size_t) { return -20; }          // ENOTDIR
-  virtual long sync() { return -22; }                             // EINVAL
-  virtual long truncate(uint64_t) { return -22; }                 // EINVAL
+  [[nodiscard]] virtual long read(uint64_t buf, size_t n) = 0;
+  [[nodiscard]] virtual long write(uint64_t buf, size_t n) = 0;
+  [[nodiscard]] virtual long stat(LinuxStat* st) = 0;
+  [[nodiscard]] virtual long ioctl(uint64_t cmd, uint64_t arg) = 0;
+  [[nodiscard]] virtual long seek(int64_t, int) { return -29; }  // ESPIPE
+  [[nodiscard]] virtual long pread(uint64_t, size_t, uint64_t) { return -29; }   // ESPIPE
+  [[nodiscard]] virtual long pwrite(uint64_t, size_t, uint64_t) { return -29; }  // ESPIPE
+  [[nodiscard]] virtual long getdents(uint64_t, size_t) { return -20; }          // ENOTDIR
+  [[nodiscard]] virtual long sync() { return -22; }                             // EINVAL
+  [[nodiscard]] virtual long truncate(uint64_t) { return -22; }                 // EINVAL
   // readv/writev of user iovecs in one call, for files where the pieces
   // must not become separate calls (a socket: one sendmsg, so that nginx's
   // header and body leave in one segment). -ENOSYS: piece by piece.
-  virtual long vector_io(bool /*write*/, uint64_t /*iov*/, uint64_t /*count*/) { return -ENOSYS; }
+  [[nodiscard]] virtual long vector_io(bool /*write*/, uint64_t /*iov*/, uint64_t /*count*/) { return -ENOSYS; }
   // The VFS node behind a file opened by path (nullptr for pipes, sockets...).
   virtual fs::Node* node() { return nullptr; }
   // What /proc/self/fd/N shows: a path, or "pipe:[ino]", "socket:[ino]"...
@@ -115,7 +115,7 @@ class FileRef : CallRef {
 // hang-up), the deadline passes (0: none) or a signal arrives. Returns the
 // ready events, 0 on timeout, -EINTR on a signal, -EPIPE if `f` went away
 // (only a file the caller holds no reference to can: another socket).
-long wait_for_file(File* f, uint32_t events, uint64_t deadline_ns);
+[[nodiscard]] long wait_for_file(File* f, uint32_t events, uint64_t deadline_ns);
 
 struct FdTable : Fallible {  // one per process; `new` may yield nullptr
   static constexpr int kMax = 1024;  // RLIMIT_NOFILE
@@ -129,6 +129,7 @@ struct FdTable : Fallible {  // one per process; `new` may yield nullptr
   // Lowest free descriptor >= min, or -EMFILE. The table takes over the
   // caller's reference to `f`.
   int install(File* f, int min = 0, bool close_on_exec = false);
+  // -EBADF, or 0: callers closing a descriptor they know is open ignore it.
   long close(int64_t fd);
   void close_all();
 

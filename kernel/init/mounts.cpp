@@ -15,7 +15,7 @@ namespace {
 
 [[noreturn]] void fail(const BlockEntry& b, const char* why) {
   kprintf("kiln: cannot mount /dev/%s on %s: %s\n", b.dev, b.mountpoint, why);
-  unmount_block_devices();  // volumes already mounted go back to clean
+  (void)unmount_block_devices();  // volumes already mounted go back to clean; each error is printed
   machine_exit(1);
 }
 
@@ -110,7 +110,7 @@ long unmount_block_devices() {
     for (const VolumeType& t : volume_types_set()) {
       if (!t.owns || !t.owns(mounts[i]->fs)) continue;
       fs::FileSystem* f = mounts[i]->fs;
-      vfs().unmount(mounts[i]);
+      (void)vfs().unmount(mounts[i]);  // children go first: nothing is mounted below it
       long r = t.unmount(f);
       if (r < 0 && !first) first = r;
       break;

@@ -10,7 +10,7 @@
 
 extern "C" {
 size_t uaccess_copy(void* dst, const void* src, size_t n);
-long uaccess_strncpy(char* dst, const char* src, size_t cap);
+[[nodiscard]] long uaccess_strncpy(char* dst, const char* src, size_t cap);
 int uaccess_cmpxchg_u32(uint32_t* addr, uint32_t expected, uint32_t desired, uint32_t* old);
 }
 
@@ -35,7 +35,7 @@ bool put_user(uint64_t dst, const T& v) { return copy_to_user(dst, &v, sizeof(T)
 
 // Copies a NUL-terminated string; returns its length, -EFAULT, or
 // -ENAMETOOLONG when it does not fit in cap bytes.
-long copy_string_from_user(char* dst, uint64_t src, size_t cap);
+[[nodiscard]] long copy_string_from_user(char* dst, uint64_t src, size_t cap);
 
 // Kernel fault inside a uaccess routine: redirect rip; false if not one.
 bool uaccess_fixup(uint64_t* rip);

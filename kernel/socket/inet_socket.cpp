@@ -118,7 +118,7 @@ class InetSocket final : public Socket {
     if (w <= 0) return w < 0 ? w : -EINPROGRESS;
     int err = 0;
     size_t len = sizeof err;
-    s_->get_option(SOL_SOCKET, SO_ERROR, &err, &len);
+    (void)s_->get_option(SOL_SOCKET, SO_ERROR, &err, &len);  // always answered
     return err ? -err : 0;
   }
 

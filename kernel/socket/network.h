@@ -23,7 +23,7 @@ net::Stack* network_stack();
 void network_set_poller(uint64_t (*poll)(uint64_t now_ns));
 
 // The interface ioctls (ifreq.cpp), for AF_INET's SocketFamily entry.
-long interface_ioctl(uint64_t cmd, uint64_t arg);
+[[nodiscard]] long interface_ioctl(uint64_t cmd, uint64_t arg);
 
 // Wakes the network thread for what a socket call queued. The kernel is
 // not preemptive, so calls into the stack need no lock.

@@ -265,7 +265,7 @@ bool start(Transport* t) {
   VirtioBlk* dev = VirtioBlk::create(t);
   if (!dev) return false;
   char serial[24], where[64];
-  dev->serial(serial, sizeof serial);
+  if (dev->serial(serial, sizeof serial) < 0) serial[0] = 0;  // named by its place instead
   format(where, sizeof where, "%s irq %u", t->location(), t->gsi());
   if (g_disk_count < drivers::kMaxBlockDevices) g_disks[g_disk_count++] = dev;
   drivers::add_block_device(dev, "virtio-blk", serial, where, dev->has_flush() ? " flush" : "");

@@ -93,7 +93,7 @@ Ext2Fs::Ext2Fs(BlockDevice* dev, const Ext2Options& options) : dev_(dev), opt_(o
 }
 
 Ext2Fs::~Ext2Fs() {
-  if (mounted_) unmount();
+  if (mounted_) (void)unmount();  // a destructor has no caller to tell; unmount() prints nothing either
   if (root_) {
     Ext2Node* r = root_;
     root_ = nullptr;
@@ -524,7 +524,7 @@ long Ext2Fs::new_node(Ext2Node* dir, uint32_t mode, Ext2Node** out) {
   if (table_find(ino)) return corrupt();  // the bitmap calls an inode in use free
   auto n = new Ext2Node(this, ino);
   if (!n) {
-    free_inode(ino, is_dir);
+    note_error(free_inode(ino, is_dir));
     return -ENOMEM;
   }
   // Clear the whole on-disk inode: a reused one may carry old attributes.
@@ -535,7 +535,7 @@ long Ext2Fs::new_node(Ext2Node* dir, uint32_t mode, Ext2Node** out) {
     long r = cache_->get(gd_[g].inode_table + uint32_t(byte / bs_), &ref);
     if (r < 0) {
       delete n;
-      free_inode(ino, is_dir);
+      note_error(free_inode(ino, is_dir));
       return r;
     }
     memset(ref.data() + byte % bs_, 0, inode_size_);

@@ -65,7 +65,7 @@ class BlockCache {
 
   // Pins block `lba` (2048-byte units) into *out: 0, -EIO or -ENOMEM.
   // The caller checks `lba` against the volume size first.
-  long get(uint32_t lba, BlockRef* out);
+  [[nodiscard]] long get(uint32_t lba, BlockRef* out);
 
   BlockDevice* device() const { return dev_; }
   uint64_t hits() const { return hits_; }
