@@ -1,7 +1,8 @@
 #!/bin/sh
 # Launch-to-exit time of a static hello under `kiln run tcg -i`, against
 # QEMU's own floor (the same machine booting a kernel that exits at once),
-# median of N runs; and the size of the kernel and of a baked image.
+# median of N runs, for every bake configuration; and the size of each
+# configuration's kernel and of a baked image.
 # Usage: bench/boot.sh [BUILD_DIR] [RUNS]
 set -eu
 build=${1:-build}
@@ -11,8 +12,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 here=$(cd "$(dirname "$0")" && pwd)
 
+configs=$("$kiln" bake list | awk '{print $1}')
 gcc -O2 -static -o "$work/hello" "$here/../examples/hello/hello.c"
-"$kiln" bake hw_virtio "$work/hello.img" "$work/hello" >/dev/null
+for c in $configs; do "$kiln" bake "$c" "$work/$c.img" "$work/hello" >/dev/null; done
 gcc -c -o "$work/floor.o" "$here/floor/floor.S"
 ld -o "$work/floor.elf" -Ttext=0x100000 -e start "$work/floor.o"
 
@@ -33,24 +35,32 @@ floor_cmd() {
 }
 
 time_ms floor_cmd >/dev/null   # warm-up: page cache, not measured
-time_ms "$kiln" run tcg -i -- "$work/hello.img" >/dev/null
-: > "$work/floor.t"; : > "$work/kiln.t"
+: > "$work/floor.t"
+for c in $configs; do
+  time_ms "$kiln" run tcg -i -- "$work/$c.img" >/dev/null
+  : > "$work/$c.t"
+done
+# Alternating, so that the host's load falls on every row alike.
 i=0
 while [ $i -lt "$runs" ]; do
   time_ms floor_cmd >> "$work/floor.t"
-  time_ms "$kiln" run tcg -i -- "$work/hello.img" >> "$work/kiln.t"
+  for c in $configs; do time_ms "$kiln" run tcg -i -- "$work/$c.img" >> "$work/$c.t"; done
   i=$((i + 1))
 done
 floor=$(median < "$work/floor.t")
-hello=$(median < "$work/kiln.t")
 echo "accelerator: tcg (QEMU $(qemu-system-x86_64 --version | head -1 | awk '{print $4}'), microvm)"
 echo "launch-to-exit, median of $runs runs:"
 echo "  QEMU floor (PVH kernel that exits at once): ${floor} ms"
-echo "  kiln hello (kiln run tcg -i):               ${hello} ms"
-awk -v a="$hello" -v b="$floor" 'BEGIN { printf "  ratio kiln/floor: %.2fx\n", a / b }'
-echo "sizes (bytes):"
+echo "  configuration   kiln hello  /floor  kernel text+data+bss"
+for c in $configs; do
+  hello=$(median < "$work/$c.t")
+  loaded=$(size "$build/share/kiln/kernel/$c.elf" | awk 'NR==2 {print $4}')
+  awk -v c="$c" -v a="$hello" -v b="$floor" -v s="$loaded" \
+    'BEGIN { printf "  %-14s %8.1f ms %6.2fx %10d bytes\n", c, a, a / b, s }'
+done
+echo "sizes of hw_virtio (bytes):"
 size -A "$build/share/kiln/kernel/hw_virtio.elf" | awk '$1 ~ /^\./ && $2 > 0 {printf "  kernel %-14s %8d\n", $1, $2}'
 printf "  kernel file (with symbols)   %8d\n" "$(stat -c %s "$build/share/kiln/kernel/hw_virtio.elf")"
 printf "  kernel loaded (text+data+bss)%8d\n" "$(size "$build/share/kiln/kernel/hw_virtio.elf" | awk 'NR==2 {print $4}')"
 printf "  program (static hello)       %8d\n" "$(stat -c %s "$work/hello")"
-printf "  baked image                  %8d\n" "$(stat -c %s "$work/hello.img")"
+printf "  baked image                  %8d\n" "$(stat -c %s "$work/hw_virtio.img")"

@@ -32,7 +32,7 @@ void kernel_symbolize(uint64_t addr, char* buf, size_t cap) {
   const char* p = g_table;
   const char* end = g_table + g_len;
   while (p && p < end) {
-    uint64_t start, size;
+    uint64_t start = 0, size = 0;
     const char* line = p;
     bool ok = parse_hex(p, end, &start) && p < end && *p++ == ' ' && parse_hex(p, end, &size) &&
               p < end && *p++ == ' ';

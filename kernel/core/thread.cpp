@@ -293,9 +293,14 @@ void stop_other_threads(Process* p) {
       // wake_thread leaves it alone. Its stack stays allocated: objects on
       // it (poll watches, futex waiters) may still be linked elsewhere.
       t->state = ThreadState::Dead;
+      thread_drop_call_refs(t);
     }
     t = next;
   }
+}
+
+void thread_drop_call_refs(Thread* t) {
+  while (CallRef* r = t->call_refs.pop_front()) r->drop(r);
 }
 
 void scheduler_tick(bool from_user) {

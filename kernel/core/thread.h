@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "abi/linux/signal.h"
-#include "core/list.h"
+#include "lib/list.h"
 
 namespace kiln {
 
@@ -14,6 +14,14 @@ struct TrapFrame;
 struct Process;  // proc/process.h: the core only compares and passes it
 
 enum class ThreadState : uint8_t { Runnable, Blocked, Dead };
+
+// A reference that a system call holds while it runs (posix's FileRef),
+// listed on its thread: a thread stopped in the middle of a call never
+// returns to drop what it holds, so thread_drop_call_refs drops it instead.
+struct CallRef {
+  ListNode node;
+  void (*drop)(CallRef* r) = nullptr;  // called unlinked
+};
 
 struct Thread {
   int tid = 0;
@@ -47,6 +55,7 @@ struct Thread {
     uint64_t addr;  // fault address, for SIGSEGV / SIGBUS / SIGILL / SIGFPE
   } signal_info[kSIGRTMAX] = {};  // [sig - 1]
   bool interrupted = false;  // woken from a wait by a signal
+  List<CallRef, &CallRef::node> call_refs;  // what its system call in progress holds
   uint64_t altstack_sp = 0, altstack_size = 0;
   int altstack_flags = kSS_DISABLE;
 };
@@ -79,10 +88,14 @@ void wake_thread(Thread* t);
 int wake_list(WaitList& list, int n);
 [[noreturn]] void thread_exit();
 // exit_group and execve: the other threads of `p` never run again (their
-// stacks are kept: what they waited on may still point there). Kernel threads keep running, so the network
+// stacks are kept: what they waited on may still point there), and what
+// their calls held is dropped. Kernel threads keep running, so the network
 // can still flush while the exiting thread waits. (nullptr: every program
 // thread, when the machine is about to stop.)
 void stop_other_threads(Process* p);
+// Drops what `t`'s call holds, for a call that will never return: a thread
+// stopped, or the caller ending its process from inside a call (a fault).
+void thread_drop_call_refs(Thread* t);
 
 // Timer interrupt: wakes sleepers; in user mode, may end the slice.
 void scheduler_tick(bool from_user);

@@ -6,31 +6,40 @@
 #include "drivers/virtio/mmio_transport.h"
 #include "drivers/virtio/pci_transport.h"
 #include "drivers/virtio/virtio.h"
-#include "drivers/virtio/virtio_blk.h"
-#include "drivers/virtio/virtio_net.h"
+#include "drivers/virtio/driver.h"
 #include "drivers/virtio/virtio_rng.h"
+#include "lib/format.h"
 #include "lib/mem.h"
 
 namespace kiln::drivers {
 namespace {
 
-constexpr size_t kMaxNet = 8, kMaxBlock = 26;
+constexpr size_t kMaxNet = kMaxNetDevices, kMaxBlock = kMaxBlockDevices;
 constexpr uint64_t kEntropyTimeoutNs = 1'000'000'000;
 
-virtio::VirtioNet* g_net[kMaxNet];
+net::NetDevice* g_net[kMaxNet];
 size_t g_net_count;
-virtio::VirtioBlk* g_block[kMaxBlock];
+fs::BlockDevice* g_block[kMaxBlock];
 size_t g_block_count;
 size_t g_rng_count;
 
 // Disks as found, before they are named.
 struct Found {
-  virtio::VirtioBlk* dev;
+  fs::BlockDevice* dev;
   char serial[24];
+  const char* kind;      // the driver's: "virtio-blk"
+  char where[64];        // "<location> irq N"
+  const char* features;  // the driver's, for the console
   bool placed;
 };
 Found g_found[kMaxBlock];
 size_t g_found_count;
+
+// "0.123": thousandths of n / d without floating point.
+void format_ratio(char* out, size_t size, uint64_t n, uint64_t d) {
+  uint64_t milli = d ? n * 1000 / d : 0;
+  format(out, size, "%lu.%03lu", milli / 1000, milli % 1000);
+}
 
 void seed_from(virtio::VirtioRng* rng, size_t n) {
   uint8_t buf[64];
@@ -44,51 +53,21 @@ void seed_from(virtio::VirtioRng* rng, size_t n) {
   if (!got) kprintf("kiln: virtio-rng%lu %s: no answer within 1 s\n", n, t->location());
 }
 
+bool start_rng(virtio::Transport* t) {
+  virtio::VirtioRng* rng = virtio::VirtioRng::create(t);
+  if (!rng) return false;
+  seed_from(rng, g_rng_count++);
+  return true;
+}
+
+KILN_SET_ENTRY(virtio_drivers, virtio::Driver, g_rng_driver) = {virtio::kTypeEntropy, "virtio-rng",
+                                                               start_rng};
+
 void found(virtio::Transport* t) {
-  switch (t->device_type()) {
-    case virtio::kTypeNet: {
-      if (g_net_count == kMaxNet) break;
-      virtio::VirtioNet* dev = virtio::VirtioNet::create(t);
-      if (!dev) {
-        kprintf("kiln: virtio-net %s: the device did not start\n", t->location());
-        return;
-      }
-      size_t n = g_net_count;
-      g_net[g_net_count++] = dev;
-      if (verbose()) {
-        net::MacAddr mac = dev->mac();
-        const uint8_t* m = mac.b;
-        kprintf("kiln: virtio-net%lu %s irq %u mac %02x:%02x:%02x:%02x:%02x:%02x mtu %u\n", n,
-                t->location(), t->gsi(), m[0], m[1], m[2], m[3], m[4], m[5], dev->mtu());
-      }
-      return;
-    }
-    case virtio::kTypeBlock: {
-      virtio::VirtioBlk* dev = virtio::VirtioBlk::create(t);
-      if (!dev) {
-        kprintf("kiln: virtio-blk %s: the device did not start\n", t->location());
-        return;
-      }
-      if (g_found_count == kMaxBlock) {
-        kprintf("kiln: virtio-blk %s: more than %lu disks: ignored\n", t->location(), kMaxBlock);
-        return;
-      }
-      Found& f = g_found[g_found_count++];
-      f.dev = dev;
-      dev->serial(f.serial, sizeof f.serial);
-      return;
-    }
-    case virtio::kTypeEntropy: {
-      virtio::VirtioRng* rng = virtio::VirtioRng::create(t);
-      if (!rng) {
-        kprintf("kiln: virtio-rng %s: the device did not start\n", t->location());
-        return;
-      }
-      seed_from(rng, g_rng_count++);
-      return;
-    }
-    default:
-      break;
+  for (const virtio::Driver& d : virtio_drivers_set()) {
+    if (d.type != t->device_type()) continue;
+    if (!d.start(t)) kprintf("kiln: %s %s: the device did not start\n", d.name, t->location());
+    return;
   }
   if (verbose())
     kprintf("kiln: virtio device type %u %s: not driven\n", t->device_type(), t->location());
@@ -115,7 +94,7 @@ void name_disks() {
         if (f.placed) continue;
         while (next < kMaxBlock && g_block[next]) next++;
         if (next == kMaxBlock) {
-          kprintf("kiln: virtio-blk %s: no name left: ignored\n", f.dev->transport()->location());
+          kprintf("kiln: %s %s: no name left: ignored\n", f.kind, f.where);
           continue;
         }
         n = next;
@@ -127,16 +106,15 @@ void name_disks() {
   }
   if (!verbose()) return;
   for (size_t n = 0; n < g_block_count; n++) {
-    virtio::VirtioBlk* dev = g_block[n];
-    if (!dev) continue;
-    virtio::Transport* t = dev->transport();
-    const char* serial = "";
+    const Found* f = nullptr;
     for (size_t k = 0; k < g_found_count; k++)
-      if (g_found[k].dev == dev) serial = g_found[k].serial;
-    kprintf("kiln: virtio-blk%lu %s irq %u vd%c %lu sectors (%lu MiB) %s%s%s%s\n", n,
-            t->location(), t->gsi(), char('a' + n), dev->sectors(), dev->sectors() >> 11,
-            dev->read_only() ? "read-only" : "read-write", dev->has_flush() ? " flush" : "",
-            serial[0] ? " serial " : "", serial);
+      if (g_found[k].dev == g_block[n]) f = &g_found[k];
+    if (!f) continue;
+    const fs::BlockDevice* dev = f->dev;
+    kprintf("kiln: %s%lu %s vd%c %lu sectors (%lu MiB) %s%s%s%s\n", f->kind, n, f->where,
+            char('a' + n),
+            dev->sectors(), dev->sectors() >> 11, dev->read_only() ? "read-only" : "read-write",
+            f->features, f->serial[0] ? " serial " : "", f->serial);
   }
 }
 
@@ -156,6 +134,36 @@ size_t net_device_count() { return g_net_count; }
 net::NetDevice* net_device(size_t i) { return i < g_net_count ? g_net[i] : nullptr; }
 size_t block_device_count() { return g_block_count; }
 fs::BlockDevice* block_device(size_t i) { return i < g_block_count ? g_block[i] : nullptr; }
-virtio::VirtioBlk* virtio_blk(size_t i) { return i < g_block_count ? g_block[i] : nullptr; }
+void add_net_device(net::NetDevice* dev) {
+  if (g_net_count < kMaxNet) g_net[g_net_count++] = dev;
+}
+
+void add_block_device(fs::BlockDevice* dev, const char* kind, const char* serial,
+                      const char* where, const char* features) {
+  if (g_found_count == kMaxBlock) {
+    kprintf("kiln: %s %s: more than %lu disks: ignored\n", kind, where, kMaxBlock);
+    return;
+  }
+  Found& f = g_found[g_found_count++];
+  f.dev = dev;
+  f.kind = kind;
+  format(f.serial, sizeof f.serial, "%s", serial);
+  format(f.where, sizeof f.where, "%s", where);
+  f.features = features;
+}
+
+void print_net_stats() {
+  for (size_t i = 0; i < g_net_count; i++) {
+    const net::NetDevice::Stats& s = g_net[i]->stats();
+    uint64_t frames = s.rx_frames + s.tx_frames;
+    char kicks[24], irqs[24];
+    format_ratio(kicks, sizeof kicks, s.kicks, frames);
+    format_ratio(irqs, sizeof irqs, s.interrupts, frames);
+    kprintf("kiln: eth%lu: %lu frames in, %lu out, %lu dropped; %lu kicks, %lu interrupts; "
+            "per frame %s kicks, %s interrupts\n",
+            i, s.rx_frames, s.tx_frames, s.rx_dropped + s.tx_dropped, s.kicks, s.interrupts, kicks,
+            irqs);
+  }
+}
 
 }  // namespace kiln::drivers

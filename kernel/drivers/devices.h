@@ -8,10 +8,6 @@
 #include "fs/block_device.h"
 #include "net/netif.h"
 
-namespace kiln::virtio {
-class VirtioBlk;
-}
-
 namespace kiln::drivers {
 
 // Probes the virtio-mmio slots (microvm) and PCI (pc, q35), starts a driver
@@ -21,11 +17,23 @@ namespace kiln::drivers {
 // QEMU's -device options, per kind.
 void probe_all();
 
+inline constexpr size_t kMaxNetDevices = 8, kMaxBlockDevices = 26;
+
 size_t net_device_count();
 net::NetDevice* net_device(size_t i);  // nullptr past the end
 size_t block_device_count();
 fs::BlockDevice* block_device(size_t i);  // nullptr past the end
-// The virtio driver behind block_device(i), for its statistics.
-virtio::VirtioBlk* virtio_blk(size_t i);
+// Drivers hand over their devices as they find them: interfaces are
+// numbered in that order (add_net_device is called only below
+// kMaxNetDevices); disks are named vda, vdb... by their serial, "kiln-vdX"
+// from the launcher, or else in that order. `kind` ("virtio-blk"), `where`
+// and `features` describe a disk on the console.
+void add_net_device(net::NetDevice* dev);
+void add_block_device(fs::BlockDevice* dev, const char* kind, const char* serial,
+                      const char* where, const char* features);
+
+// With -v, at exit: every network device's frames, drops, kicks and
+// interrupts, and kicks and interrupts per frame (bench/net.sh reads them).
+void print_net_stats();
 
 }  // namespace kiln::drivers

@@ -10,7 +10,19 @@
 namespace kiln {
 namespace {
 
-void wake_owner(PollWatch* w) { wake_thread(static_cast<Thread*>(w->ctx)); }
+// wait_for_file's watch: whom to wake, and whether the file went away.
+struct FileWaiter {
+  Thread* thread;
+  bool gone = false;
+};
+
+void wake_waiter(PollWatch* w) { wake_thread(static_cast<FileWaiter*>(w->ctx)->thread); }
+
+void waited_file_gone(PollWatch* w) {
+  auto waiter = static_cast<FileWaiter*>(w->ctx);
+  waiter->gone = true;
+  wake_thread(waiter->thread);
+}
 
 }  // namespace
 
@@ -39,13 +51,16 @@ void File::notify_watchers() {
 }
 
 long wait_for_file(File* f, uint32_t events, uint64_t deadline_ns) {
+  FileWaiter me{current_thread()};
   PollWatch w;
-  w.notify = wake_owner;
-  w.ctx = current_thread();
+  w.notify = wake_waiter;
+  w.closed = waited_file_gone;
+  w.ctx = &me;
   f->add_watch(&w);
   long result = 0;
   WaitList parked;
   for (;;) {
+    if (me.gone) return -kEPIPE;  // the watch went with the file
     uint32_t ready = f->poll_events() & (events | kPOLLERR | kPOLLHUP);
     if (ready) {
       result = ready;
@@ -61,14 +76,48 @@ long wait_for_file(File* f, uint32_t events, uint64_t deadline_ns) {
   return result;
 }
 
-FdTable& fd_table() { return *process().fds; }
-
-void release_file(File* f) {
-  if (f && --f->refs == 0) {
-    locks_file_released(f);
-    delete f;
-  }
+void File::put() {
+  if (--refs_ > 0) return;
+  locks_file_released(this);
+  delete this;
 }
+
+FileRef::FileRef(File* f) : FileRef() {
+  if (!f) return;
+  f->get();
+  file_ = f;
+  if (Thread* t = current_thread()) t->call_refs.push_back(this);
+}
+
+FileRef& FileRef::operator=(FileRef&& o) {
+  if (this == &o) return *this;
+  reset();
+  file_ = o.file_;
+  o.file_ = nullptr;
+  if (o.node.linked()) {
+    auto& held = current_thread()->call_refs;
+    held.remove(&o);
+    held.push_back(this);
+  }
+  return *this;
+}
+
+void FileRef::reset() {
+  if (node.linked()) current_thread()->call_refs.remove(this);
+  File* f = file_;
+  file_ = nullptr;
+  if (f) f->put();
+}
+
+// Its thread stopped mid-call; the stack it lies on is kept.
+void FileRef::dropped(CallRef* r) {
+  auto ref = static_cast<FileRef*>(r);
+  File* f = ref->file_;
+  ref->file_ = nullptr;
+  f->put();
+}
+
+FdTable& fd_table() { return *process().fds; }
 
 int FdTable::install(File* f, int min, bool close_on_exec) {
   for (int fd = min < 0 ? 0 : min; fd < kMax; fd++) {
@@ -87,13 +136,13 @@ void FdTable::close_all() {
 }
 
 long FdTable::close(int64_t raw) {
-  File* f = get(raw);
+  File* f = at(raw);
   if (!f) return -kEBADF;
   int32_t fd = int32_t(raw);
   files[fd] = nullptr;
   cloexec[fd] = false;
   locks_fd_closed(this, f);
-  release_file(f);
+  f->put();  // the file goes now unless a call still holds it
   return 0;
 }
 

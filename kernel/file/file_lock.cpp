@@ -1,6 +1,6 @@
 #include "file/file_lock.h"
 
-#include "core/list.h"
+#include "lib/list.h"
 #include "core/thread.h"
 #include "fs/node.h"
 #include "abi/linux/errno.h"

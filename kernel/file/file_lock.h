@@ -14,9 +14,9 @@ struct FdTable;
 
 // fcntl's lock commands on `f`, a descriptor of `owner`; `arg` is the
 // user's struct flock.
-long fcntl_lock(File* f, FdTable* owner, int cmd, uint64_t arg);
+[[nodiscard]] long fcntl_lock(File* f, FdTable* owner, int cmd, uint64_t arg);
 // flock(2).
-long flock_file(File* f, uint64_t op);
+[[nodiscard]] long flock_file(File* f, uint64_t op);
 // A descriptor of `f` in `owner` was closed: its POSIX locks on the file go.
 void locks_fd_closed(FdTable* owner, File* f);
 // The description `f` is going away: its flock and OFD locks go.

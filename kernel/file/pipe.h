@@ -6,6 +6,6 @@
 namespace kiln {
 
 // Creates both ends (O_RDONLY / O_WRONLY); 0 or -ENOMEM.
-long make_pipe(File** read_end, File** write_end);
+[[nodiscard]] long make_pipe(File** read_end, File** write_end);
 
 }  // namespace kiln

@@ -10,7 +10,7 @@
 #include "file/file.h"
 #include "file/pipe.h"
 #include "proc/signal.h"
-#include "syscall/syscall_table.h"
+#include "proc/syscalls.h"
 #include "mm/user_time.h"
 #include "mm/uaccess.h"
 
@@ -23,16 +23,16 @@ constexpr int kMaxEpollEvents = 0x7fffffff / sizeof(EpollEvent);
 long install(File* f, bool cloexec) {
   if (!f) return -kENOMEM;
   int fd = fd_table().install(f, 0, cloexec);
-  if (fd < 0) release_file(f);
+  if (fd < 0) f->put();
   return fd;
 }
 
 long epoll_wait_common(uint64_t epfd, uint64_t uevents, uint64_t max, uint64_t deadline) {
-  File* ep = fd_table().get(int64_t(epfd));
+  FileRef ep = fd_table().get(int64_t(epfd));
   if (!ep) return -kEBADF;
   if (ep->kind() != FileKind::Epoll) return -kEINVAL;
   if (int(max) <= 0 || int(max) > kMaxEpollEvents) return -kEINVAL;
-  return epoll_wait_events(ep, uevents, int(max), deadline);
+  return epoll_wait_events(ep.file(), uevents, int(max), deadline);
 }
 
 uint64_t deadline_ms(uint64_t timeout) {
@@ -55,8 +55,8 @@ long sys_pipe2(uint64_t ufds, uint64_t flags, uint64_t, uint64_t, uint64_t, uint
   int rfd = t.install(r, 0, cloexec);
   int wfd = rfd < 0 ? rfd : t.install(w, 0, cloexec);
   if (wfd < 0) {
-    if (rfd >= 0) t.close(rfd); else release_file(r);
-    release_file(w);
+    if (rfd >= 0) t.close(rfd); else r->put();
+    w->put();
     return -kEMFILE;
   }
   int32_t fds[2] = {rfd, wfd};
@@ -93,11 +93,11 @@ long sys_epoll_create(uint64_t size, uint64_t, uint64_t, uint64_t, uint64_t, uin
 
 long sys_epoll_ctl(uint64_t epfd, uint64_t op, uint64_t fd, uint64_t uevent, uint64_t,
                    uint64_t) {
-  File* ep = fd_table().get(int64_t(epfd));
-  File* target = fd_table().get(int64_t(fd));
+  FileRef ep = fd_table().get(int64_t(epfd));
+  FileRef target = fd_table().get(int64_t(fd));
   if (!ep || !target) return -kEBADF;
   if (ep->kind() != FileKind::Epoll) return -kEINVAL;
-  return epoll_control(ep, int(op), int(fd), target, uevent);
+  return epoll_control(ep.file(), int(op), int(fd), target.file(), uevent);
 }
 
 long sys_epoll_wait(uint64_t epfd, uint64_t uevents, uint64_t max, uint64_t timeout, uint64_t,

@@ -8,41 +8,24 @@
 #include "abi/linux/uio.h"
 #include "file/file.h"
 #include "file/file_lock.h"
-#include "socket/socket.h"
 #include "core/heap.h"
 #include "mm/vm.h"
-#include "syscall/syscall_table.h"
+#include "proc/syscalls.h"
 #include "mm/uaccess.h"
 
 namespace kiln {
 namespace {
 
-// readv/writev on a socket: one recvmsg/sendmsg, as Linux does, so that
-// nginx's header and body (one writev, TCP_NODELAY) leave in one segment
-// rather than one per piece.
-long socket_iov(Socket* s, bool write, uint64_t iov, uint64_t count) {
-  Iovec small[16];
-  Iovec* v = count <= 16 ? small : static_cast<Iovec*>(kmalloc(count * sizeof(Iovec)));
-  if (!v) return -kENOMEM;
-  long r = copy_from_user(v, iov, count * sizeof(Iovec)) ? 0 : -kEFAULT;
-  if (r == 0) {
-    Message m;
-    m.iov = v;
-    m.iovcnt = count;
-    r = write ? s->send(m, 0) : s->recv(m, 0);
-  }
-  if (v != small) kfree(v);
-  return r;
-}
-
 // readv/writev, and preadv/pwritev when off >= 0.
 template <bool Write>
 long do_iov_at(uint64_t fd, uint64_t iov, uint64_t count, int64_t off) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -kEBADF;
   if (count > kUIO_MAXIOV) return -kEINVAL;
-  if (off < 0 && f->kind() == FileKind::Socket)
-    return socket_iov(static_cast<Socket*>(f), Write, iov, count);
+  if (off < 0) {
+    long r = f->vector_io(Write, iov, count);
+    if (r != -kENOSYS) return r;
+  }
   long total = 0;
   for (uint64_t i = 0; i < count; i++) {
     Iovec v;
@@ -64,14 +47,14 @@ long do_iov_at(uint64_t fd, uint64_t iov, uint64_t count, int64_t off) {
 }  // namespace
 
 long sys_read(uint64_t fd, uint64_t buf, uint64_t n, uint64_t, uint64_t, uint64_t) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -kEBADF;
   if ((f->status_flags & kO_ACCMODE) == kO_WRONLY) return -kEBADF;
   return f->read(buf, n);
 }
 
 long sys_write(uint64_t fd, uint64_t buf, uint64_t n, uint64_t, uint64_t, uint64_t) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -kEBADF;
   if ((f->status_flags & kO_ACCMODE) == kO_RDONLY) return -kEBADF;
   return f->write(buf, n);
@@ -85,21 +68,21 @@ long sys_writev(uint64_t fd, uint64_t iov, uint64_t cnt, uint64_t, uint64_t, uin
 }
 
 long sys_pread64(uint64_t fd, uint64_t buf, uint64_t n, uint64_t off, uint64_t, uint64_t) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -kEBADF;
   if (int64_t(off) < 0) return -kEINVAL;
   return f->pread(buf, n, off);
 }
 
 long sys_pwrite64(uint64_t fd, uint64_t buf, uint64_t n, uint64_t off, uint64_t, uint64_t) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -kEBADF;
   if (int64_t(off) < 0) return -kEINVAL;
   return f->pwrite(buf, n, off);
 }
 
 long sys_lseek(uint64_t fd, uint64_t off, uint64_t whence, uint64_t, uint64_t, uint64_t) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -kEBADF;
   if (whence > kSEEK_MAX) return -kEINVAL;
   return f->seek(int64_t(off), int(whence));
@@ -110,7 +93,7 @@ long sys_close(uint64_t fd, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
 }
 
 long sys_fstat(uint64_t fd, uint64_t ust, uint64_t, uint64_t, uint64_t, uint64_t) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -kEBADF;
   Stat st;
   long r = f->stat(&st);
@@ -125,7 +108,7 @@ long sys_fstat(uint64_t fd, uint64_t ust, uint64_t, uint64_t, uint64_t, uint64_t
 
 
 long sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -kEBADF;
   if (cmd == kFIONBIO) {
     int32_t on;
@@ -134,7 +117,7 @@ long sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint
     return 0;
   }
   if (cmd == kFIOCLEX || cmd == kFIONCLEX) {
-    fd_table().cloexec[fd] = cmd == kFIOCLEX;
+    fd_table().cloexec[uint32_t(fd)] = cmd == kFIOCLEX;
     return 0;
   }
   return f->ioctl(cmd, arg);
@@ -142,20 +125,20 @@ long sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint
 
 long sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t) {
   FdTable& t = fd_table();
-  File* f = t.get(int64_t(fd));
+  FileRef f = t.get(int64_t(fd));
   if (!f) return -kEBADF;
   switch (int(cmd)) {
     case kF_DUPFD:
     case kF_DUPFD_CLOEXEC: {
       if (int64_t(arg) < 0 || int64_t(arg) >= FdTable::kMax) return -kEINVAL;
-      int nfd = t.install(f, int(arg), cmd == kF_DUPFD_CLOEXEC);
-      if (nfd >= 0) f->refs++;
+      int nfd = t.install(f.file(), int(arg), cmd == kF_DUPFD_CLOEXEC);
+      if (nfd >= 0) f->get();
       return nfd;
     }
     case kF_GETFD:
-      return t.cloexec[fd] ? kFD_CLOEXEC : 0;
+      return t.cloexec[uint32_t(fd)] ? kFD_CLOEXEC : 0;
     case kF_SETFD:
-      t.cloexec[fd] = arg & kFD_CLOEXEC;
+      t.cloexec[uint32_t(fd)] = arg & kFD_CLOEXEC;
       return 0;
     case kF_GETFL:
       return f->status_flags;
@@ -169,7 +152,7 @@ long sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint
     case kF_OFD_GETLK:
     case kF_OFD_SETLK:
     case kF_OFD_SETLKW:
-      return fcntl_lock(f, &t, int(cmd), arg);
+      return fcntl_lock(f.file(), &t, int(cmd), arg);
     case kF_SETPIPE_SZ:
     case kF_GETPIPE_SZ:
       return 65536;  // pipes are a fixed 64 KiB
@@ -184,30 +167,30 @@ long sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint
 }
 
 long sys_dup(uint64_t fd, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -kEBADF;
-  int nfd = fd_table().install(f);
-  if (nfd >= 0) f->refs++;
+  int nfd = fd_table().install(f.file());
+  if (nfd >= 0) f->get();
   return nfd;
 }
 
 long sys_dup3(uint64_t oldfd, uint64_t raw_newfd, uint64_t flags, uint64_t, uint64_t, uint64_t) {
   FdTable& t = fd_table();
   uint64_t newfd = uint32_t(raw_newfd);
-  File* f = t.get(int64_t(oldfd));
+  FileRef f = t.get(int64_t(oldfd));
   if (!f) return -kEBADF;
   if (flags & ~uint64_t(kO_CLOEXEC)) return -kEINVAL;
   if (uint32_t(oldfd) == newfd) return -kEINVAL;
   if (newfd >= uint64_t(FdTable::kMax)) return -kEBADF;
-  f->refs++;
+  f->get();
   if (t.files[newfd]) t.close(int64_t(newfd));
-  t.files[newfd] = f;
+  t.files[newfd] = f.file();
   t.cloexec[newfd] = flags & kO_CLOEXEC;
   return int64_t(newfd);
 }
 
 long sys_dup2(uint64_t oldfd, uint64_t newfd, uint64_t, uint64_t, uint64_t, uint64_t) {
-  if (uint32_t(oldfd) == uint32_t(newfd)) return fd_table().get(int64_t(oldfd)) ? int64_t(newfd) : -kEBADF;
+  if (uint32_t(oldfd) == uint32_t(newfd)) return fd_table().is_open(int64_t(oldfd)) ? int64_t(newfd) : -kEBADF;
   return sys_dup3(oldfd, newfd, 0, 0, 0, 0);
 }
 
@@ -232,13 +215,13 @@ long sys_pwritev2(uint64_t fd, uint64_t iov, uint64_t cnt, uint64_t off, uint64_
 }
 
 long sys_getdents64(uint64_t fd, uint64_t buf, uint64_t n, uint64_t, uint64_t, uint64_t) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -kEBADF;
   return f->getdents(buf, n);
 }
 
 long sys_fsync(uint64_t fd, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -kEBADF;
   return f->sync();
 }
@@ -247,14 +230,14 @@ long sys_fdatasync(uint64_t fd, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t
 }
 
 long sys_ftruncate(uint64_t fd, uint64_t size, uint64_t, uint64_t, uint64_t, uint64_t) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -kEBADF;
   if (int64_t(size) < 0) return -kEINVAL;
   return f->truncate(size);
 }
 
 long sys_fallocate(uint64_t fd, uint64_t mode, uint64_t off, uint64_t len, uint64_t, uint64_t) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -kEBADF;
   if (int64_t(off) < 0 || int64_t(len) <= 0) return -kEINVAL;
   if (mode & ~uint64_t(kFALLOC_FL_KEEP_SIZE)) return -kEOPNOTSUPP;
@@ -281,9 +264,9 @@ long sys_close_range(uint64_t first, uint64_t last, uint64_t flags, uint64_t, ui
 }
 
 long sys_flock(uint64_t fd, uint64_t op, uint64_t, uint64_t, uint64_t, uint64_t) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -kEBADF;
-  return flock_file(f, op);
+  return flock_file(f.file(), op);
 }
 
 // Moves bytes between descriptors through a scratch mapping in the
@@ -315,31 +298,31 @@ static long copy_between(File* in, File* out, uint64_t uoff, uint64_t count) {
     off += w;
     if (w < r) break;
   }
-  sys_munmap(uint64_t(scratch), kChunk);
+  (void)sys_munmap(uint64_t(scratch), kChunk);  // this call's own mapping: cannot fail
   if (uoff && !put_user(uoff, off)) return -kEFAULT;
   return done ? done : err;
 }
 
 long sys_sendfile(uint64_t out_fd, uint64_t in_fd, uint64_t uoff, uint64_t count, uint64_t,
                   uint64_t) {
-  File* in = fd_table().get(int64_t(in_fd));
-  File* out = fd_table().get(int64_t(out_fd));
+  FileRef in = fd_table().get(int64_t(in_fd));
+  FileRef out = fd_table().get(int64_t(out_fd));
   if (!in || !out) return -kEBADF;
   if ((in->status_flags & kO_ACCMODE) == kO_WRONLY || (out->status_flags & kO_ACCMODE) == kO_RDONLY)
     return -kEBADF;
   if (out->status_flags & kO_APPEND) return -kEINVAL;
-  return copy_between(in, out, uoff, count);
+  return copy_between(in.file(), out.file(), uoff, count);
 }
 
 long sys_copy_file_range(uint64_t in_fd, uint64_t uin_off, uint64_t out_fd, uint64_t uout_off,
                          uint64_t count, uint64_t flags) {
   if (flags) return -kEINVAL;
-  File* in = fd_table().get(int64_t(in_fd));
-  File* out = fd_table().get(int64_t(out_fd));
+  FileRef in = fd_table().get(int64_t(in_fd));
+  FileRef out = fd_table().get(int64_t(out_fd));
   if (!in || !out) return -kEBADF;
   if (!in->node() || !out->node()) return -kEINVAL;
   if (uout_off) return -kEOPNOTSUPP;  // an explicit output offset is not offered
-  return copy_between(in, out, uin_off, count);
+  return copy_between(in.file(), out.file(), uin_off, count);
 }
 
 }  // namespace kiln

@@ -11,8 +11,8 @@
 #include "abi/linux/time.h"
 #include "file/file.h"
 #include "proc/process.h"
-#include "socket/socket.h"
-#include "syscall/syscall_table.h"
+#include "file/path_observer.h"
+#include "proc/syscalls.h"
 #include "mm/uaccess.h"
 #include "file/vfs.h"
 #include "mm/vm.h"
@@ -114,7 +114,7 @@ long do_open(int64_t dirfd, uint64_t upath, uint32_t flags, uint32_t mode) {
   r = open_node(loc, flags & ~(kO_CREAT | kO_EXCL | kO_TRUNC | kO_CLOEXEC), path, &f);
   if (r < 0) return r;
   int fd = fd_table().install(f, 0, flags & kO_CLOEXEC);
-  if (fd < 0) release_file(f);
+  if (fd < 0) f->put();
   return fd;
 }
 
@@ -125,7 +125,7 @@ long do_stat(int64_t dirfd, uint64_t upath, uint64_t ust, uint64_t flags) {
                      nullptr, flags & kAT_EMPTY_PATH);
   if (r == -kEBADF && (flags & kAT_EMPTY_PATH)) {
     // An empty path on a descriptor that is not a file in the tree (a pipe...).
-    File* f = fd_table().get(int64_t(dirfd));
+    FileRef f = fd_table().get(int64_t(dirfd));
     if (!f) return -kEBADF;
     Stat st;
     if ((r = f->stat(&st)) < 0) return r;
@@ -187,7 +187,8 @@ long do_unlink(int64_t dirfd, uint64_t upath, bool rmdir) {
   if (r == 0 && !rmdir) {
     // A unix socket bound to this path stops answering to it.
     char path[kPATH_MAX];
-    if (copy_string_from_user(path, upath, sizeof path) > 0) unix_unlink_path(path);
+    if (copy_string_from_user(path, upath, sizeof path) > 0)
+      for (const PathObserver& o : path_observers_set()) o.unlinked(path);
   }
   return r;
 }
@@ -275,7 +276,7 @@ long set_attr(int64_t dirfd, uint64_t upath, bool follow, bool empty_ok, const f
 }
 
 long attr_of_fd(uint64_t fd, const fs::Attr& a, uint32_t which) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -kEBADF;
   if (!f->node()) return which == fs::kSetMode ? 0 : -kEINVAL;  // pipes, sockets
   if (f->node()->fs->read_only()) return -kEROFS;
@@ -335,7 +336,7 @@ long sys_statx(uint64_t dirfd, uint64_t upath, uint64_t flags, uint64_t mask, ui
   long r = user_path(int64_t(dirfd), upath, (flags & kAT_SYMLINK_NOFOLLOW) ? 0 : fs::kFollow,
                      &loc, nullptr, flags & kAT_EMPTY_PATH);
   if (r == -kEBADF && (flags & kAT_EMPTY_PATH)) {
-    File* f = fd_table().get(int64_t(dirfd));
+    FileRef f = fd_table().get(int64_t(dirfd));
     if (!f) return -kEBADF;
     if ((r = f->stat(&st)) < 0) return r;
   } else if (r < 0) {
@@ -459,10 +460,10 @@ long sys_chdir(uint64_t upath, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t)
 }
 
 long sys_fchdir(uint64_t fd, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -kEBADF;
   Location loc;
-  if (!file_location(f, &loc)) return -kENOTDIR;
+  if (!file_location(f.file(), &loc)) return -kENOTDIR;
   if (!is_dir(loc.node)) {
     fs::location_put(loc);
     return -kENOTDIR;
@@ -559,19 +560,20 @@ long sys_statfs(uint64_t upath, uint64_t ubuf, uint64_t, uint64_t, uint64_t, uin
   return r;
 }
 long sys_fstatfs(uint64_t fd, uint64_t ubuf, uint64_t, uint64_t, uint64_t, uint64_t) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -kEBADF;
   if (!f->node()) return -kENOSYS;  // pipefs/sockfs statistics are not kept
   return to_statfs(f->node()->fs, ubuf);
 }
 
 long sys_sync(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
-  vm_files_write_back(nullptr);
-  vfs().sync_all();
+  // sync(2) reports nothing; a volume that cannot be written says so at exit.
+  (void)vm_files_write_back(nullptr);
+  (void)vfs().sync_all();
   return 0;
 }
 long sys_syncfs(uint64_t fd, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
-  File* f = fd_table().get(int64_t(fd));
+  FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -kEBADF;
   if (!f->node()) return 0;
   long r = vm_files_write_back(f->node()->fs);

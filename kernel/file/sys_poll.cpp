@@ -8,7 +8,7 @@
 #include "abi/linux/time.h"
 #include "file/file.h"
 #include "proc/signal.h"
-#include "syscall/syscall_table.h"
+#include "proc/syscalls.h"
 #include "mm/user_time.h"
 #include "mm/uaccess.h"
 
@@ -17,23 +17,32 @@ namespace {
 
 void wake_owner(PollWatch* w) { wake_thread(static_cast<Thread*>(w->ctx)); }
 
+// One entry's watch on its file, which the call holds while watching (a
+// descriptor closed meanwhile reads as POLLNVAL, as on Linux, but the watch
+// stays on the file it was put on until it is taken off).
+struct Watched : Fallible {  // `new` may yield nullptr
+  PollWatch watch;
+  FileRef file;
+};
+
 // Fills revents for every entry; returns how many are ready. With `watch`,
 // also registers the calling thread on each file (once).
-int scan(Pollfd* fds, size_t n, PollWatch* watches, bool watch) {
+int scan(Pollfd* fds, size_t n, Watched* watched, bool watch) {
   int ready = 0;
   for (size_t i = 0; i < n; i++) {
     fds[i].revents = 0;
     if (fds[i].fd < 0) continue;
-    File* f = fd_table().get(fds[i].fd);
+    FileRef f = fd_table().get(fds[i].fd);
     if (!f) {
       fds[i].revents = kPOLLNVAL;
     } else {
       uint32_t want = uint16_t(fds[i].events) | kPOLLERR | kPOLLHUP;
       fds[i].revents = int16_t(f->poll_events() & want);
       if (watch) {
-        watches[i].notify = wake_owner;
-        watches[i].ctx = current_thread();
-        f->add_watch(&watches[i]);
+        watched[i].watch.notify = wake_owner;
+        watched[i].watch.ctx = current_thread();
+        f->add_watch(&watched[i].watch);
+        watched[i].file = static_cast<FileRef&&>(f);
       }
     }
     if (fds[i].revents) ready++;
@@ -41,19 +50,11 @@ int scan(Pollfd* fds, size_t n, PollWatch* watches, bool watch) {
   return ready;
 }
 
-void unwatch(Pollfd* fds, size_t n, PollWatch* watches) {
-  for (size_t i = 0; i < n; i++) {
-    if (!watches[i].node.linked()) continue;
-    if (File* f = fd_table().get(fds[i].fd)) f->remove_watch(&watches[i]);
-  }
-}
-
 // The core of poll and select: `deadline` 0 = forever, ~0 = do not wait.
 long do_poll(Pollfd* fds, size_t n, uint64_t deadline) {
-  // Zeroed memory is a valid, unlinked PollWatch.
-  auto watches = static_cast<PollWatch*>(kzalloc(sizeof(PollWatch) * (n ? n : 1)));
-  if (!watches) return -kENOMEM;
-  long ready = scan(fds, n, watches, deadline != ~0ull);
+  auto watched = new Watched[n ? n : 1];
+  if (!watched) return -kENOMEM;
+  long ready = scan(fds, n, watched, deadline != ~0ull);
   WaitList parked;
   while (!ready && deadline != ~0ull) {
     if (signal_pending()) {
@@ -61,11 +62,12 @@ long do_poll(Pollfd* fds, size_t n, uint64_t deadline) {
       break;
     }
     bool woken = wait_on(parked, deadline);
-    ready = scan(fds, n, watches, false);
+    ready = scan(fds, n, watched, false);
     if (!woken) break;  // timed out: report what the last look found
   }
-  unwatch(fds, n, watches);
-  kfree(watches);
+  for (size_t i = 0; i < n; i++)
+    if (watched[i].file) watched[i].file->remove_watch(&watched[i].watch);
+  delete[] watched;
   return ready;
 }
 
@@ -112,7 +114,7 @@ long select_common(uint64_t nfds, uint64_t uin, uint64_t uout, uint64_t uex,
     uint32_t ev = ((in[fd / 64] & bit) ? kSelectIn : 0) | ((out[fd / 64] & bit) ? kSelectOut : 0) |
                   ((ex[fd / 64] & bit) ? kSelectEx : 0);
     if (!ev) continue;
-    if (!fd_table().get(int64_t(fd))) {
+    if (!fd_table().is_open(int64_t(fd))) {
       kfree(fds);
       return -kEBADF;
     }

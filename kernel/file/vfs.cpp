@@ -305,7 +305,7 @@ long user_path(int64_t raw_dirfd, uint64_t upath, int flags, fs::Location* out, 
     } else if (dirfd == kAT_FDCWD) {
       base = fs::location_dup(cwd());
     } else {
-      File* f = fd_table().get(dirfd);
+      FileRef f = fd_table().get(dirfd);
       fs::Node* node = f ? f->node() : nullptr;
       if (!f) {
         if (path != short_path) delete[] path;
@@ -315,7 +315,7 @@ long user_path(int64_t raw_dirfd, uint64_t upath, int flags, fs::Location* out, 
         if (path != short_path) delete[] path;
         return n == 0 && !node ? -kEBADF : -kENOTDIR;
       }
-      file_location(f, &base);
+      file_location(f.file(), &base);
     }
     if (n == 0) {
       *out = base;  // AT_EMPTY_PATH: dirfd itself

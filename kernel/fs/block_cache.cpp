@@ -1,6 +1,6 @@
 #include "fs/block_cache.h"
 
-#include "fs/fallible.h"
+#include "lib/fallible.h"
 #include "lib/mem.h"
 #include "abi/linux/errno.h"
 
@@ -82,9 +82,9 @@ BlockCache::~BlockCache() {
 long BlockCache::init() {
   size_t buckets = 64;
   while (buckets < capacity_) buckets *= 2;
-  buckets_ = static_cast<CacheBlock**>(fs_alloc(buckets * sizeof(CacheBlock*)));
+  buckets_ = static_cast<CacheBlock**>(fallible_alloc(buckets * sizeof(CacheBlock*)));
   sweep_cap_ = capacity_ + kMinBlocks;
-  sweep_ = static_cast<CacheBlock**>(fs_alloc(sweep_cap_ * sizeof(CacheBlock*)));
+  sweep_ = static_cast<CacheBlock**>(fallible_alloc(sweep_cap_ * sizeof(CacheBlock*)));
   run_blocks_ = block_size_ >= kRunBytes ? 1 : kRunBytes / block_size_;
   run_buf_ = alloc_bytes(size_t(run_blocks_) * block_size_);
   if (!buckets_ || !sweep_ || !run_buf_) return -kENOMEM;

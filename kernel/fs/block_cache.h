@@ -15,12 +15,14 @@
 //
 // Threads: the cache is not locked. Its owner serializes every call (ext2
 // runs each operation under one lock); device transfers block the caller.
+// ISO 9660's read-only volumes have a cache of their own, which readers use
+// concurrently without a lock (fs/iso9660/block_cache.h says why).
 #pragma once
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/list.h"
+#include "lib/list.h"
 #include "fs/block_device.h"
 
 namespace kiln::fs {
@@ -77,14 +79,14 @@ class BlockCache {
   BlockCache& operator=(const BlockCache&) = delete;
 
   // Allocates the hash table and the write-back buffer: 0 or -ENOMEM.
-  long init();
+  [[nodiscard]] long init();
 
   // Pins block `block` with its contents from the device (or the cache):
   // 0, -EIO (device error, or a block past the device's end) or -ENOMEM.
-  long get(uint64_t block, BlockRef* out);
+  [[nodiscard]] long get(uint64_t block, BlockRef* out);
   // Pins block `block` for the caller to overwrite whole: no device read;
   // the contents are zeroed and the block is dirty.
-  long get_new(uint64_t block, BlockRef* out);
+  [[nodiscard]] long get_new(uint64_t block, BlockRef* out);
   // Whether `block` is cached (then reads must come from the cache: it may
   // be newer than the device).
   bool cached(uint64_t block) const;
@@ -93,13 +95,13 @@ class BlockCache {
   void discard(uint64_t block);
   // Reads `count` blocks straight from the device into `buf`, bypassing
   // the cache; the caller has checked that none of them is cached.
-  long read_direct(uint64_t block, uint32_t count, void* buf);
+  [[nodiscard]] long read_direct(uint64_t block, uint32_t count, void* buf);
 
   // Writes every dirty block back: 0 or the first error (blocks that could
   // not be written stay dirty).
-  long write_back();
+  [[nodiscard]] long write_back();
   // write_back(), then the device's flush.
-  long sync();
+  [[nodiscard]] long sync();
 
   uint32_t block_size() const { return block_size_; }
   uint64_t device_blocks() const { return device_blocks_; }
@@ -116,9 +118,9 @@ class BlockCache {
   CacheBlock* lookup(uint64_t block) const;
   void hash_insert(CacheBlock* b);
   void hash_remove(CacheBlock* b);
-  long slot_for(uint64_t block, CacheBlock** out);
-  long write_sweep(bool pinned_too);
-  long write_run(CacheBlock** run, size_t n);
+  [[nodiscard]] long slot_for(uint64_t block, CacheBlock** out);
+  [[nodiscard]] long write_sweep(bool pinned_too);
+  [[nodiscard]] long write_run(CacheBlock** run, size_t n);
   void set_dirty(CacheBlock* b);
   void clear_dirty(CacheBlock* b);
 

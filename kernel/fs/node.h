@@ -47,31 +47,31 @@ class Node {
  public:
   virtual ~Node() = default;
 
-  virtual long getattr(Attr* out) = 0;
-  virtual long setattr(const Attr& in, uint32_t which) { (void)in, (void)which; return -kEPERM; }
+  [[nodiscard]] virtual long getattr(Attr* out) = 0;
+  [[nodiscard]] virtual long setattr(const Attr& in, uint32_t which) { (void)in, (void)which; return -kEPERM; }
 
   // Regular files: kernel buffers; return bytes moved or -errno.
-  virtual long read(uint64_t offset, void* buf, size_t n) { (void)offset, (void)buf, (void)n; return -kEISDIR; }
-  virtual long write(uint64_t offset, const void* buf, size_t n) { (void)offset, (void)buf, (void)n; return -kEISDIR; }
-  virtual long sync() { return 0; }
+  [[nodiscard]] virtual long read(uint64_t offset, void* buf, size_t n) { (void)offset, (void)buf, (void)n; return -kEISDIR; }
+  [[nodiscard]] virtual long write(uint64_t offset, const void* buf, size_t n) { (void)offset, (void)buf, (void)n; return -kEISDIR; }
+  [[nodiscard]] virtual long sync() { return 0; }
 
   // Directories. Names are not NUL-terminated; len <= 255.
-  virtual long lookup(const char* name, size_t len, Node** out) { (void)name, (void)len, (void)out; return -kENOTDIR; }
+  [[nodiscard]] virtual long lookup(const char* name, size_t len, Node** out) { (void)name, (void)len, (void)out; return -kENOTDIR; }
   // Creates a node of `mode`'s type (regular, dir, fifo, socket, char/block device with rdev).
-  virtual long create(const char* name, size_t len, uint32_t mode, uint64_t rdev, Node** out) {
+  [[nodiscard]] virtual long create(const char* name, size_t len, uint32_t mode, uint64_t rdev, Node** out) {
     (void)name, (void)len, (void)mode, (void)rdev, (void)out;
     return -kENOTDIR;
   }
-  virtual long symlink(const char* name, size_t len, const char* target, size_t target_len) {
+  [[nodiscard]] virtual long symlink(const char* name, size_t len, const char* target, size_t target_len) {
     (void)name, (void)len, (void)target, (void)target_len;
     return -kENOTDIR;
   }
-  virtual long link(const char* name, size_t len, Node* target) { (void)name, (void)len, (void)target; return -kENOTDIR; }
+  [[nodiscard]] virtual long link(const char* name, size_t len, Node* target) { (void)name, (void)len, (void)target; return -kENOTDIR; }
   // Removes an entry: `dir` selects rmdir (must be an empty directory) or unlink (must not be a directory).
-  virtual long remove(const char* name, size_t len, bool dir) { (void)name, (void)len, (void)dir; return -kENOTDIR; }
+  [[nodiscard]] virtual long remove(const char* name, size_t len, bool dir) { (void)name, (void)len, (void)dir; return -kENOTDIR; }
   // Moves this directory's entry `name` to `to_dir`/`to_name`, replacing a
   // compatible target (Linux rename rules); to_dir is on the same file system.
-  virtual long rename(const char* name, size_t len, Node* to_dir, const char* to_name, size_t to_len) {
+  [[nodiscard]] virtual long rename(const char* name, size_t len, Node* to_dir, const char* to_name, size_t to_len) {
     (void)name, (void)len, (void)to_dir, (void)to_name, (void)to_len;
     return -kENOTDIR;
   }
@@ -80,7 +80,7 @@ class Node {
   // included.
   using Emit = bool (*)(void* ctx, uint64_t ino, uint8_t type, const char* name, size_t len,
                         uint64_t next_cookie);
-  virtual long readdir(uint64_t* cookie, Emit emit, void* ctx) { (void)cookie, (void)emit, (void)ctx; return -kENOTDIR; }
+  [[nodiscard]] virtual long readdir(uint64_t* cookie, Emit emit, void* ctx) { (void)cookie, (void)emit, (void)ctx; return -kENOTDIR; }
 
   // The file's whole contents where they already lie in memory for good
   // (a file baked into the payload and not yet written to): what exec
@@ -88,7 +88,7 @@ class Node {
   virtual const uint8_t* resident_contents(uint64_t* size) { (void)size; return nullptr; }
 
   // Symlinks: the target, not NUL-terminated; returns its length.
-  virtual long readlink(char* buf, size_t cap) { (void)buf, (void)cap; return -kEINVAL; }
+  [[nodiscard]] virtual long readlink(char* buf, size_t cap) { (void)buf, (void)cap; return -kEINVAL; }
 
   // Reference counting: the VFS holds nodes while files are open or paths
   // are being resolved. A file system may cache and reuse nodes.
@@ -115,9 +115,9 @@ class FileSystem {
   virtual ~FileSystem() = default;
   // The root directory, with a reference for the caller.
   virtual Node* root() = 0;
-  virtual long statfs(StatFs* out) = 0;
+  [[nodiscard]] virtual long statfs(StatFs* out) = 0;
   // Writes everything dirty to the device (sync, syncfs, unmount).
-  virtual long sync() { return 0; }
+  [[nodiscard]] virtual long sync() { return 0; }
   virtual bool read_only() const { return false; }
   virtual const char* type_name() const = 0;  // "tmpfs", "ext2", "iso9660" ...
 };

@@ -2,7 +2,7 @@
 
 #include "abi/linux/limits.h"
 #include "abi/linux/statfs.h"
-#include "core/list.h"
+#include "lib/list.h"
 #include "lib/mem.h"
 
 namespace kiln::fs {
@@ -102,10 +102,10 @@ class TmpFs final : public FileSystem {
   TmpNode* root_;
 };
 
-TmpNode::TmpNode(TmpFs* owner, uint64_t ino, uint32_t mode, uint64_t rdev) : owner_(owner) {
+TmpNode::TmpNode(TmpFs* owner, uint64_t number, uint32_t mode, uint64_t rdev) : owner_(owner) {
   fs = owner;
-  this->ino = ino;
-  attr_.ino = ino;
+  ino = number;
+  attr_.ino = number;
   attr_.mode = mode;
   attr_.nlink = (mode & kS_IFMT) == kS_IFDIR ? 2 : 1;
   attr_.rdev = rdev;

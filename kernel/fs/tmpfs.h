@@ -18,6 +18,6 @@ FileSystem* tmpfs_create(uint64_t max_bytes, const char* type_name = "tmpfs",
 // Makes an empty tmpfs regular file show `data` (which must outlive the
 // file system, e.g. the baked payload) without copying it; the first change
 // to the file copies it into the file's own pages.
-long tmpfs_adopt(Node* file, const uint8_t* data, uint64_t size);
+[[nodiscard]] long tmpfs_adopt(Node* file, const uint8_t* data, uint64_t size);
 
 }  // namespace kiln::fs

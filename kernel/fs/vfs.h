@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/list.h"
+#include "lib/list.h"
 #include "fs/node.h"
 
 namespace kiln::fs {
@@ -34,13 +34,13 @@ inline constexpr int kMustDir = 4;    // the result must be a directory
 
 class Vfs {
  public:
-  long mount_root(FileSystem* fs, const char* source);
+  [[nodiscard]] long mount_root(FileSystem* fs, const char* source);
   // Mounts `fs` on the directory `at` (which stays referenced by the mount).
-  long mount(const Location& at, FileSystem* fs, const char* source, const char* path);
+  [[nodiscard]] long mount(const Location& at, FileSystem* fs, const char* source, const char* path);
   // Takes `m` out of the tree, putting its root and mount point; the file
   // system itself is the caller's to unmount. -EBUSY while another mount
   // sits on it; the root mount never goes (-EINVAL).
-  long unmount(Mount* m);
+  [[nodiscard]] long unmount(Mount* m);
   Location root();  // with a reference
 
   // Resolves `path` from `base` (used for relative paths). With kParent,
@@ -50,19 +50,19 @@ class Vfs {
   // slash that exists must be a directory (-ENOTDIR), and kParent | kFollow
   // follows a symlink in the last component to the parent of what it names.
   // Returns 0 or -errno.
-  long resolve(const Location& base, const char* path, int flags, Location* out,
+  [[nodiscard]] long resolve(const Location& base, const char* path, int flags, Location* out,
                char* last = nullptr);
   // Looks up one name in a directory, crossing mounts and handling "..".
-  long step(const Location& dir, const char* name, size_t len, Location* out);
+  [[nodiscard]] long step(const Location& dir, const char* name, size_t len, Location* out);
 
   // Mounts, parents before children (for /proc/mounts, sync and unmount).
   Mount* first_mount() const { return mounts_.front(); }
   Mount* next_mount(Mount* m) const { return mounts_.next_of(m); }
   // Syncs every file system, children first; returns the first error.
-  long sync_all();
+  [[nodiscard]] long sync_all();
 
  private:
-  long walk(Location cur, const char* path, int flags, Location* out, char* last);
+  [[nodiscard]] long walk(Location cur, const char* path, int flags, Location* out, char* last);
   Mount* covering(Mount* parent, Node* node);
 
   List<Mount, &Mount::node> mounts_;

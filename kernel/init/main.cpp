@@ -22,17 +22,21 @@
 #include "core/symbols.h"
 #include "core/thread.h"
 #include "drivers/devices.h"
-#include "drivers/selftest.h"
 #include "arch/x86_64/serial.h"
 #include "kiln/image.h"
 #include "lib/json.h"
 #include "lib/mem.h"
 #include "proc/exec.h"
 #include "file/file.h"
+#include "init/bake_config.h"
 #include "init/mounts.h"
-#include "socket/network.h"
 #include "proc/process.h"
 #include "init/rc.h"
+#include "init/shutdown.h"
+#include "init/subsystem.h"
+#include "proc/sys_process.h"
+#include "proc/traps.h"
+#include "syscall/syscall_table.h"
 #include "file/vfs.h"
 #include "mm/vm.h"
 
@@ -167,8 +171,10 @@ void mount_root() {
 void open_console_fds() {
   File* console = make_console_file();
   if (!console) panic("out of memory");
-  console->refs = 3;
-  for (int fd = 0; fd < 3; fd++) fd_table().install(console);
+  for (int fd = 0; fd < 3; fd++) {
+    if (fd) console->get();  // one reference per descriptor
+    fd_table().install(console);
+  }
 }
 
 // The first program's main thread, in process 1.
@@ -179,11 +185,23 @@ void start_main_thread(const TrapFrame& frame) {
   t->space = init_process()->mm->space;
 }
 
+// A boot configuration asking for what this kernel was baked without
+// (-I/-W with a configuration that has no network) ends the boot at once.
+void refuse_missing_subsystems(const BootConfig& config) {
+  const char* missing = config.nnet && !find_subsystem("network")        ? "network stack"
+                        : config.selftest && !find_subsystem("selftest") ? "driver self-test"
+                                                                         : nullptr;
+  if (!missing) return;
+  kprintf("kiln: this kernel (bake configuration %s) has no %s: see `kiln bake list`\n",
+          kBakeConfig, missing);
+  machine_exit(1);
+}
+
 // The program's main thread, once DHCP gave every interface asking for it
 // an address (or after a while without).
 [[noreturn]] void start_after_network(void* frame) {
   constexpr uint64_t kDhcpPatienceNs = 30'000'000'000;
-  network_wait_configured(monotonic_ns() + kDhcpPatienceNs);
+  subsystems_wait_ready(monotonic_ns() + kDhcpPatienceNs);
   start_main_thread(*static_cast<TrapFrame*>(frame));
   thread_exit();
 }
@@ -200,6 +218,9 @@ extern "C" [[noreturn]] void kernel_main(uint32_t start_info_pa) {
   for (auto ctor = _init_array_start; ctor < _init_array_end; ctor++) (*ctor)();
   serial::init();
   arch::init_descriptors();
+  traps_init();
+  syscall_set_table(syscall_table(), syscall_table_size());
+  set_machine_stop(program_exit);
   read_start_info(start_info_pa);
   init_memory();
   fpu::init();
@@ -218,10 +239,11 @@ extern "C" [[noreturn]] void kernel_main(uint32_t start_info_pa) {
   }
 
   drivers::probe_all();
-  if (g_config.selftest) drivers::run_selftest();
+  refuse_missing_subsystems(g_config);
+  if (g_config.selftest) find_subsystem("selftest")->start(g_config);  // never returns
   mount_root();
   mount_block_devices(g_config);
-  network_init(g_config);
+  subsystems_start(g_config);
   static TrapFrame frame;  // outlives this stack when the program waits for DHCP
   static ImageProgram programs[BootConfig::kMaxRc];
   size_t nprograms = g_config.probe ? 0 : read_manifest(programs, BootConfig::kMaxRc);
@@ -236,7 +258,7 @@ extern "C" [[noreturn]] void kernel_main(uint32_t start_info_pa) {
     start_probe(&frame);
   else
     start_program(programs[0], &frame);
-  if (network_configuring()) {
+  if (subsystems_starting()) {
     if (!thread_create_kernel(start_after_network, &frame)) panic("out of memory starting");
   } else {
     start_main_thread(frame);

@@ -18,6 +18,6 @@ void quiesce_block_devices();
 // At exit, after the program's files are closed and the file systems
 // synced: writable ext2 volumes are written back, marked clean and taken
 // out of the tree. Returns 0 or the first error (each is printed).
-long unmount_block_devices();
+[[nodiscard]] long unmount_block_devices();
 
 }  // namespace kiln

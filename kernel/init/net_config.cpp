@@ -1,6 +1,9 @@
-#include "init/net_config.h"
-
+// Configuring the interfaces from the boot configuration (-W): static
+// addresses and routes, DHCP clients (with the program waiting for their
+// lease, as Rumprun did), IPv6; the "network" subsystem.
+#include "core/clock.h"
 #include "core/console.h"
+#include "core/thread.h"
 #include "fs/vfs.h"
 #include "lib/format.h"
 #include "lib/mem.h"
@@ -9,6 +12,8 @@
 #include "net/interface.h"
 #include "net/stack.h"
 #include "file/vfs.h"
+#include "init/subsystem.h"
+#include "socket/network.h"
 
 namespace kiln {
 namespace {
@@ -51,6 +56,27 @@ void write_resolv_conf(const net::DhcpLease& lease) {
     if (loc.node->setattr(a, fs::kSetSize) == 0) loc.node->write(0, text, n);
   }
   fs::location_put(loc);
+}
+
+void net_print_interface(net::Interface* ifc, const char* how) {
+  char line[256], ip[48];
+  const net::MacAddr& m = ifc->mac;
+  size_t n = format(line, sizeof line, "kiln: %s %02x:%02x:%02x:%02x:%02x:%02x", ifc->name, m.b[0],
+                    m.b[1], m.b[2], m.b[3], m.b[4], m.b[5]);
+  bool any = false;
+  if (ifc->has_ip4()) {
+    net::format_ip4(ifc->ip, ip, sizeof ip);
+    n += format(line + n, sizeof line - n, " inet %s/%d", ip, ifc->prefix);
+    any = true;
+  }
+  for (const net::Ip6Slot& s : ifc->ip6) {
+    if (!s.used || n >= sizeof line) continue;
+    net::format_ip6(s.addr, ip, sizeof ip);
+    n += format(line + n, sizeof line - n, " inet6 %s/%u", ip, unsigned(s.prefix));
+    any = true;
+  }
+  if (!any && n < sizeof line) n += format(line + n, sizeof line - n, " unconfigured");
+  kprintf("%s%s\n", line, how);
 }
 
 // Called by the client after it (re)configured or unconfigured the interface.
@@ -107,8 +133,6 @@ bool static_ipv6(net::Stack* stack, net::Interface* ifc, const NetEntry& e, uint
   return true;
 }
 
-}  // namespace
-
 void net_configure(net::Stack* stack, const NetEntry& e, uint64_t now) {
   net::Interface* ifc = e.ifname ? stack->interface_by_name(e.ifname) : nullptr;
   if (!ifc) {
@@ -132,27 +156,6 @@ void net_configure(net::Stack* stack, const NetEntry& e, uint64_t now) {
   if (!ok) kprintf("kiln: network: %s: bad %s static address\n", ifc->name, e.type);
 }
 
-void net_print_interface(net::Interface* ifc, const char* how) {
-  char line[256], ip[48];
-  const net::MacAddr& m = ifc->mac;
-  size_t n = format(line, sizeof line, "kiln: %s %02x:%02x:%02x:%02x:%02x:%02x", ifc->name, m.b[0],
-                    m.b[1], m.b[2], m.b[3], m.b[4], m.b[5]);
-  bool any = false;
-  if (ifc->has_ip4()) {
-    net::format_ip4(ifc->ip, ip, sizeof ip);
-    n += format(line + n, sizeof line - n, " inet %s/%d", ip, ifc->prefix);
-    any = true;
-  }
-  for (const net::Ip6Slot& s : ifc->ip6) {
-    if (!s.used || n >= sizeof line) continue;
-    net::format_ip6(s.addr, ip, sizeof ip);
-    n += format(line + n, sizeof line - n, " inet6 %s/%u", ip, unsigned(s.prefix));
-    any = true;
-  }
-  if (!any && n < sizeof line) n += format(line + n, sizeof line - n, " unconfigured");
-  kprintf("%s%s\n", line, how);
-}
-
 uint64_t dhcp_poll(uint64_t now) {
   uint64_t next = ~0ull;
   for (size_t i = 0; i < g_ndhcp; i++) {
@@ -169,4 +172,31 @@ bool dhcp_waiting() {
   return false;
 }
 
+WaitList g_configured_wait;  // threads in wait_configured
+
+uint64_t poll(uint64_t now) {
+  uint64_t next = dhcp_poll(now);
+  if (!dhcp_waiting()) wake_list(g_configured_wait, -1);
+  return next;
+}
+
+void start(const BootConfig& config) {
+  if (!network_start()) return;
+  net::Stack* stack = network_stack();
+  uint64_t now = monotonic_ns();
+  for (size_t i = 0; i < config.nnet; i++) net_configure(stack, config.net[i], now);
+  for (net::Interface* ifc = stack->first_interface(); ifc; ifc = stack->next_interface(ifc))
+    if (!ifc->loopback()) net_print_interface(ifc, "");
+  network_set_poller(poll);
+}
+
+void wait_configured(uint64_t deadline_ns) {
+  while (dhcp_waiting() && monotonic_ns() < deadline_ns) wait_on(g_configured_wait, deadline_ns);
+  if (dhcp_waiting()) kprintf("kiln: network: no DHCP lease yet; starting the program anyway\n");
+}
+
+KILN_SET_ENTRY(subsystems, Subsystem, g_network) = {"network", start, dhcp_waiting,
+                                                    wait_configured, network_drain};
+
+}  // namespace
 }  // namespace kiln

@@ -19,7 +19,7 @@
 #include "proc/exec.h"
 #include "init/shutdown.h"
 #include "file/file.h"
-#include "socket/network.h"
+#include "init/subsystem.h"
 #include "file/pipe.h"
 #include "proc/process.h"
 #include "proc/signal.h"
@@ -57,8 +57,8 @@ void complain_unknown(const char* bin) {
 }
 
 void release_pipe_ends(File* a, File* b) {
-  if (a) release_file(a);
-  if (b) release_file(b);
+  if (a) a->put();
+  if (b) b->put();
 }
 
 // Descriptors 0, 1 and 2 of a new program: the console, or the pipe ends
@@ -66,9 +66,10 @@ void release_pipe_ends(File* a, File* b) {
 bool give_stdio(FdTable& fds, File* in, File* out) {
   File* console = make_console_file();
   if (!console) return false;
-  console->refs = 1 + !in + !out;
   fds.install(in ? in : console);
+  if (!in) console->get();
   fds.install(out ? out : console);
+  if (!out) console->get();
   fds.install(console);
   return true;
 }
@@ -163,7 +164,7 @@ long reap_one() {
 }
 
 [[noreturn]] void run(void*) {
-  if (network_configuring()) network_wait_configured(monotonic_ns() + kDhcpPatienceNs);
+  if (subsystems_starting()) subsystems_wait_ready(monotonic_ns() + kDhcpPatienceNs);
   File* next_in = nullptr;
   for (size_t i = 0; i < g_rc.count; i++) {
     const RcEntry& e = g_rc.entries[i];

@@ -5,10 +5,9 @@
 #include "core/panic.h"
 #include "core/thread.h"
 #include "drivers/devices.h"
-#include "drivers/virtio/virtio_net.h"
 #include "file/file.h"
 #include "init/mounts.h"
-#include "socket/network.h"
+#include "init/subsystem.h"
 #include "proc/process.h"
 #include "mm/vm.h"
 #include "file/vfs.h"
@@ -62,8 +61,8 @@ void program_exit(int status) {
   stop_other_threads(nullptr);
   for (Process* p = first_process(); p; p = next_process(p))
     if (p->fds) p->fds->close_all();
-  network_drain(monotonic_ns() + kNetworkDrainNs);
-  if (verbose()) virtio::print_net_stats();
+  subsystems_drain(monotonic_ns() + kNetworkDrainNs);
+  if (verbose()) drivers::print_net_stats();
   sync_disks();
   machine_exit(status);
 }

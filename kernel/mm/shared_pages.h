@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/list.h"
+#include "lib/list.h"
 
 namespace kiln {
 
@@ -49,7 +49,7 @@ class SharedPages {
   bool next_dirty(uint64_t from, uint64_t end, uint64_t* out) const;
   // Writes page `index` to the file (up to its end) and marks it clean;
   // whoever calls it has made every mapping of it read-only first.
-  long write_page(uint64_t index);
+  [[nodiscard]] long write_page(uint64_t index);
 
   // The file's bytes [off, off + n) in buf are made current where pages
   // are resident (read() and private faults), or copied into them (write()).

@@ -6,15 +6,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch/x86_64/paging.h"
+
 extern "C" {
 size_t uaccess_copy(void* dst, const void* src, size_t n);
-long uaccess_strncpy(char* dst, const char* src, size_t cap);
+[[nodiscard]] long uaccess_strncpy(char* dst, const char* src, size_t cap);
 int uaccess_cmpxchg_u32(uint32_t* addr, uint32_t expected, uint32_t desired, uint32_t* old);
 }
 
 namespace kiln {
 
-inline constexpr uint64_t kUserTop = 0x0000800000000000ull;
+using paging::kUserTop;
 
 inline bool user_range_ok(uint64_t addr, size_t n) {
   return addr + n >= addr && addr + n <= kUserTop;
@@ -33,7 +35,7 @@ bool put_user(uint64_t dst, const T& v) { return copy_to_user(dst, &v, sizeof(T)
 
 // Copies a NUL-terminated string; returns its length, -EFAULT, or
 // -ENAMETOOLONG when it does not fit in cap bytes.
-long copy_string_from_user(char* dst, uint64_t src, size_t cap);
+[[nodiscard]] long copy_string_from_user(char* dst, uint64_t src, size_t cap);
 
 // Kernel fault inside a uaccess routine: redirect rip; false if not one.
 bool uaccess_fixup(uint64_t* rip);

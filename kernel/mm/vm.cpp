@@ -5,10 +5,8 @@
 #include "core/console.h"
 #include "core/memory.h"
 #include "abi/linux/errno.h"
-#include "abi/linux/fcntl.h"
 #include "abi/linux/mman.h"
-#include "proc/process.h"
-#include "file/file.h"
+#include "mm/address_space.h"
 #include "mm/shared_pages.h"
 #include "mm/vm_pte.h"
 #include "mm/vm_shared.h"
@@ -179,28 +177,6 @@ Vma continuation(const Vma& area, uint64_t start, uint64_t end) {
     file_ref(v);
   }
   return v;
-}
-
-// The file behind a non-anonymous mmap, checked as Linux checks it.
-// /dev/zero turns the request into an anonymous one.
-long mappable_file(uint64_t fd, uint64_t prot, uint64_t* flags, fs::Node** out, bool* may_write) {
-  File* f = fd_table().get(int64_t(fd));
-  if (!f) return -kEBADF;
-  fs::Node* node = f->node();
-  fs::Attr a;
-  if (!node || node->getattr(&a) < 0) return -kENODEV;
-  uint32_t type = a.mode & kS_IFMT;
-  if (type == kS_IFCHR && a.rdev == 0x105) {
-    *flags |= kMAP_ANONYMOUS;
-    return 0;
-  }
-  if (type != kS_IFREG) return -kENODEV;
-  uint32_t access = f->status_flags & kO_ACCMODE;
-  if (access == kO_WRONLY) return -kEACCES;
-  if ((*flags & kMAP_SHARED) && (prot & kPROT_WRITE) && access != kO_RDWR) return -kEACCES;
-  *may_write = access == kO_RDWR;
-  *out = node;
-  return 0;
 }
 
 uint64_t pick_address(uint64_t hint, uint64_t len) {
@@ -376,21 +352,20 @@ bool vm_populate(uint64_t start, uint64_t end) {
   return true;
 }
 
-long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64_t fd,
-              uint64_t off) {
-  AddressSpace& p = mm();
+long vm_mmap_check(uint64_t len, uint64_t prot, uint64_t flags, uint64_t off) {
   uint32_t type = flags & (kMAP_SHARED | kMAP_PRIVATE);
   if (!len || !page_aligned(off)) return -kEINVAL;
   if (type != kMAP_SHARED && type != kMAP_PRIVATE && type != kMAP_SHARED_VALIDATE) return -kEINVAL;
   if (prot & ~uint64_t(kPROT_READ | kPROT_WRITE | kPROT_EXEC)) return -kEINVAL;
   uint64_t size = page_align_up(len);
   if (size < len || size > paging::kUserTop) return -kENOMEM;
-  fs::Node* file = nullptr;
-  bool may_write = false;
-  if (!(flags & kMAP_ANONYMOUS)) {
-    long r = mappable_file(fd, prot, &flags, &file, &may_write);
-    if (r < 0) return r;
-  }
+  return 0;
+}
+
+long vm_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, fs::Node* file,
+             bool may_write, uint64_t off) {
+  AddressSpace& p = mm();
+  uint64_t size = page_align_up(len);
   // Like Linux, only writable private memory counts against RAM: PROT_NONE
   // reservations (glibc's arenas, thread stack guards) are free.
   bool accounted = (prot & kPROT_WRITE) && !(flags & (kMAP_SHARED | kMAP_NORESERVE));

@@ -17,10 +17,10 @@ enum class FaultResult { Handled, Segv, Bus, OutOfMemory };  // Bus: past a mapp
 // A page fault at a user address. `write`/`exec` describe the access.
 FaultResult handle_user_fault(uint64_t addr, bool write, bool exec);
 // Maps [start, end) as an anonymous area (used by the ELF loader, the stack).
-long vm_map_anonymous(uint64_t start, uint64_t end, uint32_t prot, uint32_t vma_flags);
+[[nodiscard]] long vm_map_anonymous(uint64_t start, uint64_t end, uint32_t prot, uint32_t vma_flags);
 // Maps [start, end) onto physical memory starting at `backing` (the
 // payload): read-only pages are used in place, writable ones copied on touch.
-long vm_map_backed(uint64_t start, uint64_t end, uint32_t prot, uint32_t vma_flags,
+[[nodiscard]] long vm_map_backed(uint64_t start, uint64_t end, uint32_t prot, uint32_t vma_flags,
                    uint64_t backing);
 // Fills [start, end) now, as first touches would: false when out of memory.
 bool vm_populate(uint64_t start, uint64_t end);
@@ -41,15 +41,19 @@ bool vm_store_u32_in(AddressSpace& m, uint64_t va, uint32_t value);
 // One line describing memory use, for out-of-memory reports.
 void vm_report_oom(uint64_t addr);
 
-long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64_t fd,
-              uint64_t off);
-long sys_munmap(uint64_t addr, uint64_t len);
-long sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot);
-long sys_mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t flags,
+// mmap (file/sys_mmap.cpp looks at the descriptor): its checks of the
+// arguments, made before the descriptor is (the order Linux reports errors
+// in), then the mapping of anonymous memory (file nullptr) or of a file.
+[[nodiscard]] long vm_mmap_check(uint64_t len, uint64_t prot, uint64_t flags, uint64_t off);
+[[nodiscard]] long vm_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, fs::Node* file,
+             bool may_write, uint64_t off);
+[[nodiscard]] long sys_munmap(uint64_t addr, uint64_t len);
+[[nodiscard]] long sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot);
+[[nodiscard]] long sys_mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64_t flags,
                 uint64_t new_addr);
-long sys_brk(uint64_t addr);
-long sys_madvise(uint64_t addr, uint64_t len, uint64_t advice);
-long sys_msync(uint64_t addr, uint64_t len, uint64_t flags);
+[[nodiscard]] long sys_brk(uint64_t addr);
+[[nodiscard]] long sys_madvise(uint64_t addr, uint64_t len, uint64_t advice);
+[[nodiscard]] long sys_msync(uint64_t addr, uint64_t len, uint64_t flags);
 
 // Files with MAP_SHARED mappings (vm_shared.cpp): their resident pages are
 // the newest copy of those bytes, so the file calls go through them.
@@ -62,10 +66,10 @@ void vm_file_written(fs::Node* node, uint64_t off, const uint8_t* buf, size_t n)
 void vm_file_growing(fs::Node* node, uint64_t end);
 // truncate, ftruncate, O_TRUNC: sets the size; pages past the new end leave
 // every mapping (a touch there is SIGBUS, as on Linux).
-long vm_set_file_size(fs::Node* node, uint64_t size);
+[[nodiscard]] long vm_set_file_size(fs::Node* node, uint64_t size);
 // fsync: dirty shared pages go to the file system first.
-long vm_file_write_back(fs::Node* node);
+[[nodiscard]] long vm_file_write_back(fs::Node* node);
 // sync (only: nullptr) and syncfs: the same for every file (of `only`).
-long vm_files_write_back(fs::FileSystem* only);
+[[nodiscard]] long vm_files_write_back(fs::FileSystem* only);
 
 }  // namespace kiln

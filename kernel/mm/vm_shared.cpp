@@ -10,7 +10,7 @@
 #include "fs/node.h"
 #include "abi/linux/errno.h"
 #include "abi/linux/mman.h"
-#include "proc/process.h"
+#include "mm/address_space.h"
 #include "mm/shared_pages.h"
 #include "mm/vm_pte.h"
 
@@ -21,9 +21,7 @@ namespace {
 // one of the pages [first, end) of `sp`.
 template <typename Fn>
 void for_each_mapping(SharedPages* sp, uint64_t first, uint64_t end, Fn fn) {
-  for (Process* p = first_process(); p; p = next_process(p)) {
-    AddressSpace* m = p->mm;
-    if (!m) continue;
+  for (AddressSpace* m = mm_first(); m; m = mm_next(m)) {
     for (size_t i = 0; i < m->vmas.size(); i++) {
       const Vma& v = m->vmas.at(i);
       if (shared_pages_of(v) != sp) continue;

@@ -1,7 +1,7 @@
 #include "net/byte_ring.h"
 
 #include "lib/mem.h"
-#include "net/alloc.h"
+#include "lib/fallible.h"
 #include "abi/linux/errno.h"
 
 namespace kiln::net {

@@ -15,7 +15,7 @@ namespace kiln::net {
 // kernel, plain buffers in tests. Both return bytes moved or -EFAULT.
 class ByteSource {
  public:
-  virtual long read(uint8_t* dst, size_t n) = 0;
+  [[nodiscard]] virtual long read(uint8_t* dst, size_t n) = 0;
   size_t remaining = 0;
 
  protected:
@@ -23,7 +23,7 @@ class ByteSource {
 };
 class ByteSink {
  public:
-  virtual long write(const uint8_t* src, size_t n) = 0;
+  [[nodiscard]] virtual long write(const uint8_t* src, size_t n) = 0;
   size_t remaining = 0;
 
  protected:
@@ -33,7 +33,7 @@ class ByteSink {
 class BufferSource final : public ByteSource {
  public:
   BufferSource(const void* p, size_t n) : p_(static_cast<const uint8_t*>(p)) { remaining = n; }
-  long read(uint8_t* dst, size_t n) override;
+  [[nodiscard]] long read(uint8_t* dst, size_t n) override;
 
  private:
   const uint8_t* p_;
@@ -41,7 +41,7 @@ class BufferSource final : public ByteSource {
 class BufferSink final : public ByteSink {
  public:
   BufferSink(void* p, size_t n) : p_(static_cast<uint8_t*>(p)) { remaining = n; }
-  long write(const uint8_t* src, size_t n) override;
+  [[nodiscard]] long write(const uint8_t* src, size_t n) override;
   size_t written = 0;
 
  private:
@@ -63,7 +63,7 @@ class ByteRing {
 
   // Appends up to n bytes from src (bounded by space()); returns bytes
   // appended, or -EFAULT / -ENOMEM if nothing could be.
-  long append(ByteSource& src, size_t n);
+  [[nodiscard]] long append(ByteSource& src, size_t n);
   // Stores n bytes at `off` past the readable ones (off == size() is plain
   // appending, but is not committed); false if past the limit or on OOM.
   bool store(size_t off, const uint8_t* src, size_t n);
@@ -71,7 +71,7 @@ class ByteRing {
   void commit(size_t n) { len_ += n; }
   // Copies n bytes starting `off` into dst (no consumption).
   void peek(size_t off, uint8_t* dst, size_t n) const;
-  long copy_out(ByteSink& dst, size_t off, size_t n) const;
+  [[nodiscard]] long copy_out(ByteSink& dst, size_t off, size_t n) const;
   void consume(size_t n);
   // Gives all storage back if nothing is held (a connection in TIME_WAIT
   // keeps its ring objects but needs no bytes).

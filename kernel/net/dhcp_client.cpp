@@ -97,7 +97,7 @@ long DhcpClient::start(uint64_t now_ns) {
     long r = stack_->socket(kAF_INET, kSOCK_DGRAM, 0, &sock_);
     if (r < 0) return r;
     int one = 1;
-    sock_->set_option(kSOL_SOCKET, kSO_BROADCAST, &one, sizeof one);
+    (void)sock_->set_option(kSOL_SOCKET, kSO_BROADCAST, &one, sizeof one);  // a UDP socket takes it
     sock_->bind_device(ifc_);
     r = sock_->bind(Endpoint{IpAddr::of(Ip4{}), kClientPort});
     if (r < 0) {
@@ -175,7 +175,7 @@ void DhcpClient::send(uint8_t type) {
   Endpoint to{IpAddr::of(Ip4{0xffffffff}), kServerPort};
   if (state_ == State::Renewing || type == kRelease) to.addr = IpAddr::of(lease_.server);
   BufferSource src(m, len);
-  sock_->send(src, 0, &to, now_);
+  (void)sock_->send(src, 0, &to, now_);  // one that cannot leave is retried like a lost one
   schedule_retry();
   if (state_ == State::Renewing || state_ == State::Rebinding) {
     // Retransmit at half the time left to T2 / the end of the lease (at
@@ -284,14 +284,14 @@ void DhcpClient::poll(uint64_t now_ns) {
   if (now_ < deadline_) return;
   switch (state_) {
     case State::Init:
-      start(now_);
+      (void)start(now_);  // failing (no memory for the socket), it is tried on the next poll
       break;
     case State::Selecting:
       send(kDiscover);
       break;
     case State::Requesting:
       if (tries_ >= 4) {
-        start(now_);  // the server went quiet: discover again
+        (void)start(now_);  // the server went quiet: discover again
       } else {
         send(kRequest);
       }
@@ -311,7 +311,7 @@ void DhcpClient::poll(uint64_t now_ns) {
       if (now_ >= bound_at_ + uint64_t(lease_.lease_s) * kSec) {
         unconfigure();
         cb_(ctx_, DhcpEvent::Lost, lease_);
-        start(now_);
+        (void)start(now_);
       } else {
         send(kRequest);
       }

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "net/addr.h"
-#include "net/alloc.h"
+#include "lib/fallible.h"
 
 namespace kiln::net {
 
@@ -42,7 +42,7 @@ class DhcpClient : public Fallible {
   ~DhcpClient();
   // Opens the client's socket (port 68) and sends the first DISCOVER.
   // 0 or -errno (-kEADDRINUSE: another client holds port 68).
-  long start(uint64_t now_ns);
+  [[nodiscard]] long start(uint64_t now_ns);
   void poll(uint64_t now_ns);
   // Gives the lease back (DHCPRELEASE) and removes the address; the client
   // then stays idle until start(). For an orderly shutdown.

@@ -21,7 +21,7 @@ void Stack::icmp_input(const NetHdr& h, const uint8_t* p, size_t len) {
     put16(r->data() + 2, 0);
     put16(r->data() + 2, checksum(r->data(), len));
     stats.icmp_out++;
-    ip4_output(r, h.dst.a4, h.src.a4, kIPPROTO_ICMP);
+    (void)ip4_output(r, h.dst.a4, h.src.a4, kIPPROTO_ICMP);  // a reply not sent is a reply lost
     return;
   }
   if (type != 3 && type != 11 && type != 4) return;
@@ -92,7 +92,7 @@ void Stack::icmp_error(uint8_t type, uint8_t code, const uint8_t* ip, size_t len
   memcpy(m + 8, ip, quote);
   put16(m + 2, checksum(m, 8 + quote));
   stats.icmp_out++;
-  ip4_output(p, is_local(dst) ? dst : Ip4{}, src, kIPPROTO_ICMP);
+  (void)ip4_output(p, is_local(dst) ? dst : Ip4{}, src, kIPPROTO_ICMP);  // best effort, as ICMP is
 }
 
 }  // namespace kiln::net

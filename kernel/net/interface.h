@@ -6,9 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/list.h"
+#include "lib/list.h"
 #include "net/addr.h"
-#include "net/alloc.h"
+#include "lib/fallible.h"
 #include "net/netif.h"
 #include "net/packet.h"
 

@@ -7,9 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/list.h"
+#include "lib/list.h"
 #include "net/addr.h"
-#include "net/alloc.h"
+#include "lib/fallible.h"
 
 namespace kiln::net {
 

@@ -14,15 +14,15 @@ class Socket;
 // The TCP/UDP/ICMPv6 checksum's pseudo header, for either family.
 uint32_t pseudo_sum(const IpAddr& src, const IpAddr& dst, uint8_t proto, size_t len);
 
-long udp_send(Socket* s, ByteSource& src, const Endpoint* to);
-long udp_recv(Socket* s, ByteSink& dst, int flags, Endpoint* from, int* msg_flags);
+[[nodiscard]] long udp_send(Socket* s, ByteSource& src, const Endpoint* to);
+[[nodiscard]] long udp_recv(Socket* s, ByteSink& dst, int flags, Endpoint* from, int* msg_flags);
 
-long tcp_connect(Socket* s, const Endpoint& to);
-long tcp_listen(Socket* s, int backlog);
-long tcp_accept(Socket* s, Socket** out, Endpoint* peer);
-long tcp_send(Socket* s, ByteSource& src, int flags);
-long tcp_recv(Socket* s, ByteSink& dst, int flags);
-long tcp_shutdown(Socket* s, int how);
+[[nodiscard]] long tcp_connect(Socket* s, const Endpoint& to);
+[[nodiscard]] long tcp_listen(Socket* s, int backlog);
+[[nodiscard]] long tcp_accept(Socket* s, Socket** out, Endpoint* peer);
+[[nodiscard]] long tcp_send(Socket* s, ByteSource& src, int flags);
+[[nodiscard]] long tcp_recv(Socket* s, ByteSink& dst, int flags);
+[[nodiscard]] long tcp_shutdown(Socket* s, int how);
 void tcp_close(Socket* s);
 uint32_t tcp_events(const Socket* s);
 

@@ -12,9 +12,9 @@
 #include "abi/linux/poll.h"
 #include "abi/linux/socket.h"
 #include "abi/linux/tcp.h"
-#include "core/list.h"
+#include "lib/list.h"
 #include "net/addr.h"
-#include "net/alloc.h"
+#include "lib/fallible.h"
 #include "net/byte_ring.h"
 #include "net/packet.h"
 
@@ -103,31 +103,31 @@ class Socket : public Fallible {
   }
   // kEpoll* bits as Linux's poll would report them.
   uint32_t events() const;
-  long bind(const Endpoint& ep);
-  long listen(int backlog);
+  [[nodiscard]] long bind(const Endpoint& ep);
+  [[nodiscard]] long listen(int backlog);
   // A connection from the accept queue (its wakeup unset) or -EAGAIN.
-  long accept(Socket** out, Endpoint* peer);
+  [[nodiscard]] long accept(Socket** out, Endpoint* peer);
   // TCP: -EINPROGRESS, then events() turns OUT (connected) or ERR (see
   // SO_ERROR). UDP: sets the default destination at once.
-  long connect(const Endpoint& ep, uint64_t now_ns);
+  [[nodiscard]] long connect(const Endpoint& ep, uint64_t now_ns);
   // Bytes taken from src (maybe fewer), or -errno (-EAGAIN when no buffer
   // space, -EPIPE after shutdown). `to` only for unconnected UDP.
-  long send(ByteSource& src, int flags, const Endpoint* to, uint64_t now_ns);
+  [[nodiscard]] long send(ByteSource& src, int flags, const Endpoint* to, uint64_t now_ns);
   // Bytes delivered, 0 at end of stream, or -errno (-EAGAIN when nothing is
   // queued). UDP: one datagram; returns its full length with kMsgTrunc,
   // and sets kMsgTrunc in *msg_flags when it did not fit.
-  long recv(ByteSink& dst, int flags, Endpoint* from, uint64_t now_ns, int* msg_flags = nullptr);
-  long shutdown(int how, uint64_t now_ns);
+  [[nodiscard]] long recv(ByteSink& dst, int flags, Endpoint* from, uint64_t now_ns, int* msg_flags = nullptr);
+  [[nodiscard]] long shutdown(int how, uint64_t now_ns);
   // connect() to an AF_UNSPEC address: UDP forgets its peer; TCP aborts
   // (RST) and the socket may connect again.
-  long disconnect(uint64_t now_ns);
+  [[nodiscard]] long disconnect(uint64_t now_ns);
   // Releases the socket: the kernel must not touch it afterwards. TCP goes
   // on closing in the background (FIN, TIME_WAIT); SO_LINGER 0 resets.
   void close(uint64_t now_ns);
-  long local_name(Endpoint* out) const;
-  long peer_name(Endpoint* out) const;
-  long set_option(int level, int name, const void* val, size_t len);
-  long get_option(int level, int name, void* val, size_t* len);
+  [[nodiscard]] long local_name(Endpoint* out) const;
+  [[nodiscard]] long peer_name(Endpoint* out) const;
+  [[nodiscard]] long set_option(int level, int name, const void* val, size_t len);
+  [[nodiscard]] long get_option(int level, int name, void* val, size_t* len);
   // FIONREAD: bytes readable (UDP: the next datagram's size).
   size_t rx_available() const;
   // TIOCOUTQ and SO_LINGER with a timeout: bytes sent but not acknowledged

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/list.h"
+#include "lib/list.h"
 #include "net/addr.h"
 #include "net/interface.h"
 #include "net/netif.h"
@@ -118,7 +118,7 @@ class Stack {
 
   // A new socket: family kAfInet/kAfInet6, type 1 (stream) or 2 (datagram),
   // protocol 0 or the matching IPPROTO. 0 or -errno.
-  long socket(int family, int type, int protocol, Socket** out);
+  [[nodiscard]] long socket(int family, int type, int protocol, Socket** out);
 
   const StackConfig& config() const { return cfg_; }
   StackStats stats = {};
@@ -148,11 +148,11 @@ class Stack {
   // Sends an IP datagram whose payload is `p`; takes ownership. 0 or -errno.
   // `via` picks the interface for limited broadcasts and IPv6 link-scope
   // destinations (SO_BINDTODEVICE).
-  long ip4_output(Packet* p, Ip4 src, Ip4 dst, uint8_t proto, uint8_t tos = 0, uint8_t ttl = 0,
+  [[nodiscard]] long ip4_output(Packet* p, Ip4 src, Ip4 dst, uint8_t proto, uint8_t tos = 0, uint8_t ttl = 0,
                   bool df = false, Interface* via = nullptr);
-  long ip6_output(Packet* p, const Ip6& src, const Ip6& dst, uint8_t proto, uint8_t tclass = 0,
+  [[nodiscard]] long ip6_output(Packet* p, const Ip6& src, const Ip6& dst, uint8_t proto, uint8_t tclass = 0,
                   uint8_t hops = 0, Interface* via = nullptr);
-  long ip_output(Packet* p, const IpAddr& src, const IpAddr& dst, uint8_t proto, uint8_t tos = 0,
+  [[nodiscard]] long ip_output(Packet* p, const IpAddr& src, const IpAddr& dst, uint8_t proto, uint8_t tos = 0,
                  uint8_t ttl = 0, Interface* via = nullptr);
   // ICMP error about a received datagram (`ip` = its header and payload).
   void icmp_error(uint8_t type, uint8_t code, const uint8_t* ip, size_t len, uint32_t extra = 0);
@@ -211,7 +211,7 @@ class Stack {
   void neighbor_failed(const uint8_t* ip, size_t len);
   void ip4_input(Interface* ifc, const uint8_t* p, size_t len, bool csum_ok = false);
   void ip4_deliver(const NetHdr& h, const uint8_t* payload, size_t plen);
-  long ip_send_one(Interface* ifc, Packet* p, const IpAddr& next_hop);
+  [[nodiscard]] long ip_send_one(Interface* ifc, Packet* p, const IpAddr& next_hop);
   void icmp_input(const NetHdr& h, const uint8_t* p, size_t len);
   void transport_error(uint8_t proto, const Endpoint& local, const Endpoint& remote,
                        const uint8_t* l4, size_t l4len, int err, bool hard, uint32_t mtu);

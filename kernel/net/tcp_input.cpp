@@ -77,7 +77,7 @@ void Stack::tcp_send_reset(const Endpoint& local, const Endpoint& remote, uint32
   h[13] = kRst | (with_ack ? kAck : 0);
   put16(h + 16, csum_fold(csum_add(pseudo_sum(local.addr, remote.addr, kIPPROTO_TCP, 20), h, 20)));
   stats.tcp_rst_out++;
-  ip_output(p, local.addr, remote.addr, kIPPROTO_TCP);
+  (void)ip_output(p, local.addr, remote.addr, kIPPROTO_TCP);  // a RST not sent is a RST lost
 }
 
 void Stack::tcp_input(const NetHdr& h, const uint8_t* p, size_t len) {

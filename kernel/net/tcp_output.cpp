@@ -190,7 +190,9 @@ void Socket::tcp_send_segment(uint32_t seq, uint32_t len, uint8_t flags, bool sy
     t.t_delack = 0;
   }
   st->stats.tcp_out++;
-  st->ip_output(p, local_.addr, remote_.addr, kIPPROTO_TCP, tos_, ttl_);
+  // A segment that cannot leave is lost like a dropped frame: retransmission
+  // covers it.
+  (void)st->ip_output(p, local_.addr, remote_.addr, kIPPROTO_TCP, tos_, ttl_);
 }
 
 // Sends what the windows allow. Returns whether anything was sent.

@@ -113,7 +113,7 @@ bool load_segments(AddressSpace& p, const elf::Image& img, const uint8_t* data, 
   // Protections of shared edge pages changed after population: refresh the PTEs.
   for (size_t i = 0; i < p.vmas.size(); i++) {
     const Vma& v = p.vmas.at(i);
-    sys_mprotect(v.start, v.end - v.start, v.prot);
+    (void)sys_mprotect(v.start, v.end - v.start, v.prot);  // a VMA's own range and protection
   }
   return true;
 }

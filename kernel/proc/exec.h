@@ -27,7 +27,7 @@ struct ExecArgs {
 // own, page-aligned, so that exec_load can lend its read-only pages to the
 // program (and fork share them) instead of copying them. `executable`: some x bit must be
 // set. -EACCES, -ENOMEM (over 512 MiB), or the read's error.
-long read_program_file(fs::Location loc, bool executable, uint8_t** out, size_t* size);
+[[nodiscard]] long read_program_file(fs::Location loc, bool executable, uint8_t** out, size_t* size);
 // Gives back what read_program_file returned (nullptr: nothing).
 void free_program_file(uint8_t* data, size_t size);
 

@@ -82,24 +82,4 @@ void exec_blocks_put(ExecBlocks* b) {
   delete b;
 }
 
-AddressSpace* mm_new() {
-  auto m = new AddressSpace;
-  if (!m) return nullptr;
-  m->space = paging::create_space();
-  if (!m->space) {
-    delete m;
-    return nullptr;
-  }
-  vm_init_space(*m);
-  return m;
-}
-
-void mm_put(AddressSpace* m) {
-  if (!m || --m->users > 0) return;
-  vm_release_space(*m);
-  if (paging::active_space() == m->space) paging::activate(paging::kernel_space());
-  paging::destroy_space(m->space);
-  delete m;
-}
-
 }  // namespace kiln

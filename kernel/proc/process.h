@@ -11,12 +11,12 @@
 #include "abi/linux/resource.h"
 #include "abi/linux/signal.h"
 #include "abi/linux/utsname.h"
-#include "core/list.h"
+#include "lib/list.h"
 #include "core/thread.h"
-#include "fs/fallible.h"
+#include "lib/fallible.h"
 #include "fs/vfs.h"
 #include "lib/elf.h"
-#include "mm/vma.h"
+#include "mm/address_space.h"
 
 namespace kiln {
 
@@ -26,7 +26,7 @@ struct FdTable;
 // and envp strings. A forked child points into its parent's until it execs
 // (its image, ELF view, argv and envp), so the blocks are shared and freed
 // with the last reference, whichever process goes first.
-struct ExecBlocks : fs::Fallible {  // fs::Fallible: `new` may yield nullptr
+struct ExecBlocks : Fallible {  // Fallible: `new` may yield nullptr
   int refs = 1;
   uint8_t* image = nullptr;  // from read_program_file, or nullptr
   size_t image_size = 0;
@@ -34,19 +34,9 @@ struct ExecBlocks : fs::Fallible {  // fs::Fallible: `new` may yield nullptr
 };
 void exec_blocks_put(ExecBlocks* b);
 
-// What CLONE_VM shares: the page tables and the memory map.
-struct AddressSpace : fs::Fallible {  // fs::Fallible: `new` may yield nullptr
-  uint64_t space = 0;  // paging's name for it (the top table)
-  VmaSet vmas;
-  uint64_t brk_start = 0, brk_end = 0;
-  uint64_t mmap_top = 0;  // mappings without a hint go below this
-  uint64_t stack_top = 0;
-  int users = 1;
-};
-
 enum class ProcessState : uint8_t { Running, Zombie };
 
-struct Process : fs::Fallible {
+struct Process : Fallible {
   int pid = 1;
   Process* parent = nullptr;
   AddressSpace* mm = nullptr;
@@ -94,7 +84,6 @@ struct Process : fs::Fallible {
 
 // The calling thread's process (pid 1 before any thread runs).
 Process& process();
-AddressSpace& mm();
 Process* process_find(int pid);
 Process* first_process();
 Process* next_process(Process* p);
@@ -105,11 +94,5 @@ Process* process_new(Process* parent);
 // Frees a reaped zombie (or a process never started), dropping its
 // reference to the blocks it ran from.
 void process_free(Process* p);
-
-// A new, empty address space (nullptr when out of memory), and dropping one
-// reference: the last frees its frames and tables. The caller must not be
-// running on it (drop switches to the kernel's space if it is).
-AddressSpace* mm_new();
-void mm_put(AddressSpace* m);
 
 }  // namespace kiln

@@ -270,7 +270,7 @@ class ProcNode final : public fs::Node {
   long readlink(char* buf, size_t cap) override {
     Text t;
     if (fd_ >= 0) {
-      File* f = fd_table().get(fd_);
+      FileRef f = fd_table().get(fd_);
       if (!f) return -kENOENT;
       char desc[256];
       f->describe(desc, sizeof desc);
@@ -295,7 +295,7 @@ class ProcNode final : public fs::Node {
         if (name[i] < '0' || name[i] > '9' || fd > FdTable::kMax) return -kENOENT;
         fd = fd * 10 + (name[i] - '0');
       }
-      if (!len || !fd_table().get(fd)) return -kENOENT;
+      if (!len || !fd_table().is_open(fd)) return -kENOENT;
       return made(entry_, entry_, fd, out);
     }
     if (entry_->kind != Kind::Dir || fd_ >= 0) return -kENOTDIR;
@@ -317,7 +317,7 @@ class ProcNode final : public fs::Node {
     }
     if (entry_->kind == Kind::FdDir) {
       for (uint64_t fd = *cookie - 2; fd < uint64_t(FdTable::kMax); fd++) {
-        if (!fd_table().get(int64_t(fd))) continue;
+        if (!fd_table().is_open(int64_t(fd))) continue;
         char name[8];
         size_t n = format(name, sizeof name, "%lu", fd);
         if (!emit(ctx, 1000 + fd, kDT_LNK, name, n, fd + 3)) return 0;

@@ -9,7 +9,7 @@
 #include "abi/linux/errno.h"
 #include "proc/process.h"
 #include "proc/sys_process.h"
-#include "syscall/syscall_table.h"
+#include "proc/syscalls.h"
 #include "mm/uaccess.h"
 
 namespace kiln {

@@ -34,10 +34,10 @@ void fault_signal(TrapFrame& frame, int sig, int code, uint64_t fault_addr, cons
 const char* signal_name(int sig);
 // ppoll, pselect6, epoll_pwait: install the user's mask (if umask is not 0)
 // for the wait, remembering the current one in *saved; 0 or -errno.
-long begin_temporary_sigmask(uint64_t umask, uint64_t size, uint64_t* saved);
+[[nodiscard]] long begin_temporary_sigmask(uint64_t umask, uint64_t size, uint64_t* saved);
 // After waiting under a temporary mask, restore `saved` — through the
 // signal frame when a handler runs (sigsuspend uses it too).
-long end_temporary_sigmask(long ret, uint64_t saved);
+[[nodiscard]] long end_temporary_sigmask(long ret, uint64_t saved);
 
 // signal_frame.cpp: the handler's stack frame and rt_sigreturn.
 bool push_signal_frame(TrapFrame& frame, int sig);

@@ -3,7 +3,7 @@
 // ids — the rules of setuid(2), setreuid(2) and setresuid(2).
 #include "abi/linux/errno.h"
 #include "proc/process.h"
-#include "syscall/syscall_table.h"
+#include "proc/syscalls.h"
 #include "mm/uaccess.h"
 
 namespace kiln {

@@ -1,7 +1,7 @@
 // Processes through the Linux ABI: fork, vfork and clone without
 // CLONE_THREAD; execve and execveat (ELF programs and #! scripts); exit of
 // one process; wait4; getppid. The first program's process (pid 1) ending
-// ends the machine (init/shutdown.cpp); any other leaves a zombie for its
+// ends the machine (set_machine_stop: init/shutdown.cpp); any other leaves a zombie for its
 // parent, or for pid 1 once its parent is gone.
 #include "proc/sys_process.h"
 
@@ -20,11 +20,10 @@
 #include "abi/linux/sched.h"
 #include "abi/linux/wait.h"
 #include "proc/exec.h"
-#include "init/shutdown.h"
 #include "file/file.h"
 #include "proc/process.h"
 #include "proc/signal.h"
-#include "syscall/syscall.h"
+#include "proc/syscall.h"
 #include "mm/uaccess.h"
 #include "file/vfs.h"
 #include "mm/vm.h"
@@ -47,7 +46,7 @@ FdTable* copy_fds(const FdTable& from) {
     if (!from.files[fd]) continue;
     t->files[fd] = from.files[fd];
     t->cloexec[fd] = from.cloexec[fd];
-    from.files[fd]->refs++;
+    from.files[fd]->get();
   }
   return t;
 }
@@ -398,11 +397,19 @@ long sys_execveat(uint64_t dirfd, uint64_t path, uint64_t argv, uint64_t envp, u
   return do_execve(int64_t(int32_t(dirfd)), path, argv, envp, int(flags));
 }
 
+namespace {
+void (*g_machine_stop)(int status);  // never returns
+}  // namespace
+
+void set_machine_stop(void (*stop)(int status)) { g_machine_stop = stop; }
+
 void exit_process(int wait_status) {
+  // From inside a call (out of memory in a fault): it never returns.
+  thread_drop_call_refs(current_thread());
   Process& p = process();
   if (&p == init_process()) {
     int sig = wait_status & 0x7f;
-    program_exit(sig ? 128 + sig : (wait_status >> 8) & 0xff);
+    g_machine_stop(sig ? 128 + sig : (wait_status >> 8) & 0xff);
   }
   Thread* self = current_thread();
   stop_other_threads(&p);

@@ -12,7 +12,7 @@
 #include "proc/futex_queue.h"
 #include "proc/process.h"
 #include "proc/sys_process.h"
-#include "syscall/syscall_table.h"
+#include "proc/syscalls.h"
 #include "mm/user_time.h"
 #include "mm/uaccess.h"
 

@@ -6,7 +6,7 @@
 #include "abi/linux/time.h"
 #include "proc/process.h"
 #include "proc/signal.h"
-#include "syscall/syscall_table.h"
+#include "proc/syscalls.h"
 #include "mm/uaccess.h"
 
 namespace kiln {

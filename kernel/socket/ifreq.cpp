@@ -100,8 +100,6 @@ long list(net::Stack* st, uint64_t arg) {
 
 }  // namespace
 
-bool is_interface_ioctl(uint64_t cmd) { return cmd >= kSIOCADDRT && cmd <= kSIOCGIFTXQLEN; }
-
 long interface_ioctl(uint64_t cmd, uint64_t arg) {
   net::Stack* st = network_stack();
   if (!st) return -kENODEV;

@@ -115,7 +115,7 @@ class InetSocket final : public Socket {
     if (w <= 0) return w < 0 ? w : -kEINPROGRESS;
     int err = 0;
     size_t len = sizeof err;
-    s_->get_option(kSOL_SOCKET, kSO_ERROR, &err, &len);
+    (void)s_->get_option(kSOL_SOCKET, kSO_ERROR, &err, &len);  // always answered
     return err ? -err : 0;
   }
 
@@ -257,6 +257,8 @@ class InetSocket final : public Socket {
 
 }  // namespace
 
+namespace {
+
 long make_inet_socket(int family, int type, int protocol, Socket** out) {
   net::Stack* stack = network_stack();
   if (!stack) return -kEAFNOSUPPORT;
@@ -272,4 +274,9 @@ long make_inet_socket(int family, int type, int protocol, Socket** out) {
   return 0;
 }
 
+KILN_SET_ENTRY(socket_families, SocketFamily, g_inet) = {kAF_INET, make_inet_socket,
+                                                         interface_ioctl};
+KILN_SET_ENTRY(socket_families, SocketFamily, g_inet6) = {kAF_INET6, make_inet_socket, nullptr};
+
+}  // namespace
 }  // namespace kiln

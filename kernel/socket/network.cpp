@@ -7,11 +7,9 @@
 #include "drivers/devices.h"
 #include "lib/format.h"
 #include "lib/mem.h"
-#include "net/dhcp_client.h"
 #include "net/interface.h"
 #include "net/stack.h"
 #include "core/memory.h"
-#include "init/net_config.h"
 
 namespace kiln {
 namespace {
@@ -19,7 +17,7 @@ namespace {
 net::Stack* g_stack;
 WaitList g_net_wait;
 bool g_kicked;
-WaitList g_configured_wait;  // threads in network_wait_configured
+uint64_t (*g_poller)(uint64_t now_ns);
 
 void stack_random(void*, void* out, size_t n) { random_bytes(out, n); }
 
@@ -34,9 +32,8 @@ void wake_network(void*) {
     uint64_t now = monotonic_ns();
     g_stack->poll(now);
     uint64_t next = g_stack->next_deadline();
-    uint64_t dhcp = dhcp_poll(now);
-    if (dhcp < next) next = dhcp;
-    if (!network_configuring()) wake_list(g_configured_wait, -1);
+    uint64_t polled = g_poller ? g_poller(now) : ~0ull;
+    if (polled < next) next = polled;
     if (g_kicked) continue;
     wait_on(g_net_wait, next == ~0ull ? 0 : (next ? next : 1));
   }
@@ -56,16 +53,9 @@ void network_drain(uint64_t deadline_ns) {
     wait_on(nobody, now + 10'000'000 < deadline_ns ? now + 10'000'000 : deadline_ns);
 }
 
-bool network_configuring() { return dhcp_waiting(); }
+void network_set_poller(uint64_t (*poll)(uint64_t now_ns)) { g_poller = poll; }
 
-void network_wait_configured(uint64_t deadline_ns) {
-  while (network_configuring() && monotonic_ns() < deadline_ns)
-    wait_on(g_configured_wait, deadline_ns);
-  if (network_configuring())
-    kprintf("kiln: network: no DHCP lease yet; starting the program anyway\n");
-}
-
-void network_init(const BootConfig& config) {
+bool network_start() {
   net::StackConfig cfg;
   cfg.random = stack_random;
   cfg.kick = wake_network;
@@ -76,7 +66,7 @@ void network_init(const BootConfig& config) {
   g_stack = new net::Stack(cfg);
   if (!g_stack) {
     kprintf("kiln: network: out of memory\n");
-    return;
+    return false;
   }
   for (size_t i = 0; i < drivers::net_device_count(); i++) {
     net::NetDevice* dev = drivers::net_device(i);
@@ -85,11 +75,9 @@ void network_init(const BootConfig& config) {
     if (!dev || !g_stack->add_interface(dev, name)) continue;
     dev->set_notifier(wake_network, nullptr);
   }
-  uint64_t now = monotonic_ns();
-  for (size_t i = 0; i < config.nnet; i++) net_configure(g_stack, config.net[i], now);
-  for (net::Interface* ifc = g_stack->first_interface(); ifc; ifc = g_stack->next_interface(ifc))
-    if (!ifc->loopback()) net_print_interface(ifc, "");
-  if (!thread_create_kernel(network_thread, nullptr)) kprintf("kiln: network: no thread\n");
+  if (thread_create_kernel(network_thread, nullptr)) return true;
+  kprintf("kiln: network: no thread\n");
+  return false;
 }
 
 }  // namespace kiln

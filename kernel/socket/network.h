@@ -5,7 +5,6 @@
 
 #include <stdint.h>
 
-#include "core/bootcfg.h"
 #include "socket/socket.h"
 
 namespace kiln {
@@ -14,21 +13,17 @@ namespace net {
 class Stack;
 }
 
-// Registers the network devices as eth0, eth1..., applies the boot
-// configuration (static addresses and routes, DHCP, IPv6), prints what is
-// configured, starts the thread.
-void network_init(const BootConfig& config);
+// Makes the stack, registers the network devices as eth0, eth1... and
+// starts the thread; false (said on the console) when out of memory. The
+// interfaces are configured by init (init/net_config.cpp).
+bool network_start();
 net::Stack* network_stack();
+// Something the network thread runs on each pass (the DHCP clients): it
+// returns when it wants to run next (~0: only when woken).
+void network_set_poller(uint64_t (*poll)(uint64_t now_ns));
 
-// True while an interface configured by DHCP has no lease yet: the program
-// should start only once it has one (Rumprun waited too).
-bool network_configuring();
-// Blocks the calling thread until network_configuring() is false or the
-// deadline passes; says on the console when it gives up.
-void network_wait_configured(uint64_t deadline_ns);
-
-// socket(AF_INET / AF_INET6, ...).
-long make_inet_socket(int family, int type, int protocol, Socket** out);
+// The interface ioctls (ifreq.cpp), for AF_INET's SocketFamily entry.
+[[nodiscard]] long interface_ioctl(uint64_t cmd, uint64_t arg);
 
 // Wakes the network thread for what a socket call queued. The kernel is
 // not preemptive, so calls into the stack need no lock.

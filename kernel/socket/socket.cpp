@@ -2,8 +2,10 @@
 // and copying between iovecs and kernel buffers.
 #include "socket/socket.h"
 
+#include "core/heap.h"
 #include "lib/mem.h"
 #include "abi/linux/errno.h"
+#include "abi/linux/if.h"
 #include "abi/linux/ioctl.h"
 #include "mm/uaccess.h"
 
@@ -53,6 +55,22 @@ long Socket::write(uint64_t buf, size_t n) {
   return send(m, 0);
 }
 
+// One recvmsg/sendmsg, as Linux does.
+long Socket::vector_io(bool write, uint64_t iov, uint64_t count) {
+  Iovec small[16];
+  Iovec* v = count <= 16 ? small : static_cast<Iovec*>(kmalloc(count * sizeof(Iovec)));
+  if (!v) return -kENOMEM;
+  long r = copy_from_user(v, iov, count * sizeof(Iovec)) ? 0 : -kEFAULT;
+  if (r == 0) {
+    Message m;
+    m.iov = v;
+    m.iovcnt = count;
+    r = write ? send(m, 0) : recv(m, 0);
+  }
+  if (v != small) kfree(v);
+  return r;
+}
+
 long Socket::ioctl(uint64_t cmd, uint64_t arg) {
   if (cmd == kFIONREAD) {
     size_t len = sizeof(int32_t);
@@ -61,9 +79,13 @@ long Socket::ioctl(uint64_t cmd, uint64_t arg) {
     if (r < 0) return r;
     return put_user(arg, n) ? 0 : -kEFAULT;
   }
-  if (is_interface_ioctl(cmd)) return interface_ioctl(cmd, arg);
-  return -kENOTTY;
+  if (!is_interface_ioctl(cmd)) return -kENOTTY;
+  for (const SocketFamily& f : socket_families_set())
+    if (f.interface_ioctl) return f.interface_ioctl(cmd, arg);
+  return -kENODEV;  // no interfaces: this kernel has no network stack
 }
+
+bool is_interface_ioctl(uint64_t cmd) { return cmd >= kSIOCADDRT && cmd <= kSIOCGIFTXQLEN; }
 
 long Socket::set_option(int, int, const void*, size_t) { return -kENOPROTOOPT; }
 long Socket::get_option(int, int, void*, size_t*) { return -kENOPROTOOPT; }

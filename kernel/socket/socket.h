@@ -9,6 +9,7 @@
 #include "abi/linux/socket.h"
 #include "abi/linux/uio.h"
 #include "file/file.h"
+#include "lib/linker_set.h"
 
 namespace kiln {
 
@@ -35,23 +36,24 @@ class Socket : public File {
   FileKind kind() const override { return FileKind::Socket; }
   bool pollable() const override { return true; }
 
-  virtual long bind(const SockAddr& addr) = 0;
-  virtual long listen(int backlog) = 0;
+  [[nodiscard]] virtual long bind(const SockAddr& addr) = 0;
+  [[nodiscard]] virtual long listen(int backlog) = 0;
   // A new connected socket for *out; its peer's address in *peer.
-  virtual long accept(Socket** out, SockAddr* peer, bool nonblock) = 0;
-  virtual long connect(const SockAddr& addr) = 0;
-  virtual long send(Message& m, int flags) = 0;
-  virtual long recv(Message& m, int flags) = 0;
-  virtual long shutdown(int how) = 0;
-  virtual long local_name(SockAddr* out) = 0;
-  virtual long peer_name(SockAddr* out) = 0;
+  [[nodiscard]] virtual long accept(Socket** out, SockAddr* peer, bool nonblock) = 0;
+  [[nodiscard]] virtual long connect(const SockAddr& addr) = 0;
+  [[nodiscard]] virtual long send(Message& m, int flags) = 0;
+  [[nodiscard]] virtual long recv(Message& m, int flags) = 0;
+  [[nodiscard]] virtual long shutdown(int how) = 0;
+  [[nodiscard]] virtual long local_name(SockAddr* out) = 0;
+  [[nodiscard]] virtual long peer_name(SockAddr* out) = 0;
   // Options not handled generically (level, name, kernel copy of the value).
-  virtual long set_option(int level, int name, const void* val, size_t len);
-  virtual long get_option(int level, int name, void* val, size_t* len);
+  [[nodiscard]] virtual long set_option(int level, int name, const void* val, size_t len);
+  [[nodiscard]] virtual long get_option(int level, int name, void* val, size_t* len);
 
-  long read(uint64_t buf, size_t n) override;
-  long write(uint64_t buf, size_t n) override;
-  long ioctl(uint64_t cmd, uint64_t arg) override;
+  [[nodiscard]] long read(uint64_t buf, size_t n) override;
+  [[nodiscard]] long write(uint64_t buf, size_t n) override;
+  [[nodiscard]] long ioctl(uint64_t cmd, uint64_t arg) override;
+  [[nodiscard]] long vector_io(bool write, uint64_t iov, uint64_t count) override;
 
   int domain = 0, type = 0, protocol = 0;
 };
@@ -61,18 +63,27 @@ struct IoCursor {
   const Message& m;
   size_t index = 0, offset = 0;
   // Copies up to n bytes; returns how many, or -EFAULT.
-  long to_user(const uint8_t* src, size_t n);
-  long from_user(uint8_t* dst, size_t n);
+  [[nodiscard]] long to_user(const uint8_t* src, size_t n);
+  [[nodiscard]] long from_user(uint8_t* dst, size_t n);
 };
 
-// SIOCGIF* and the other interface ioctls, on any socket (ifreq.cpp).
-bool is_interface_ioctl(uint64_t cmd);
-long interface_ioctl(uint64_t cmd, uint64_t arg);
+// The address families this kernel offers, each registered by its own
+// module (AF_UNIX here, AF_INET and AF_INET6 with the network stack).
+struct SocketFamily {
+  int family;  // AF_UNIX...
+  // socket(family, type without its flags, protocol).
+  long (*make)(int family, int type, int protocol, Socket** out);
+  // SIOCGIF* and the other interface ioctls, asked of any socket (nullptr:
+  // not this family's business).
+  long (*interface_ioctl)(uint64_t cmd, uint64_t arg);
+};
 
-// AF_UNIX (unix_socket.cpp).
-long make_unix_socket(int type, Socket** out);
-long make_unix_pair(int type, Socket** a, Socket** b);
-// unlink() of a socket's path name; false if no socket is bound there.
-bool unix_unlink_path(const char* path);
+// The interface ioctls' numbers (SIOCADDRT .. SIOCGIFINDEX).
+bool is_interface_ioctl(uint64_t cmd);
+
+// socketpair(AF_UNIX) (unix_socket.cpp).
+[[nodiscard]] long make_unix_pair(int type, Socket** a, Socket** b);
+
+KILN_SET_DECLARE(socket_families, SocketFamily)
 
 }  // namespace kiln

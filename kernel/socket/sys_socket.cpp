@@ -5,9 +5,9 @@
 #include "abi/linux/errno.h"
 #include "abi/linux/socket.h"
 #include "abi/linux/uio.h"
-#include "socket/network.h"
+#include "core/console.h"
 #include "socket/socket.h"
-#include "syscall/syscall_table.h"
+#include "proc/syscalls.h"
 #include "mm/uaccess.h"
 
 namespace kiln {
@@ -15,8 +15,8 @@ namespace {
 
 constexpr int kTypeMask = 0xf;  // Linux's SOCK_TYPE_MASK: the type below the SOCK_* flags
 
-Socket* socket_of(uint64_t fd, long* err) {
-  File* f = fd_table().get(int64_t(fd));
+// The socket in `f` (held by the calling system call), or nullptr and why.
+Socket* socket_of(const FileRef& f, long* err) {
   if (!f) {
     *err = -kEBADF;
     return nullptr;
@@ -25,7 +25,7 @@ Socket* socket_of(uint64_t fd, long* err) {
     *err = -kENOTSOCK;
     return nullptr;
   }
-  return static_cast<Socket*>(f);
+  return static_cast<Socket*>(f.file());
 }
 
 long read_addr(uint64_t uaddr, uint64_t len, SockAddr* out) {
@@ -50,18 +50,19 @@ long write_addr(const SockAddr& a, uint64_t uaddr, uint64_t ulen) {
 long install_socket(Socket* s, int flags) {
   if (flags & kSOCK_NONBLOCK) s->status_flags |= kO_NONBLOCK;
   int fd = fd_table().install(s, 0, flags & kSOCK_CLOEXEC);
-  if (fd < 0) release_file(s);
+  if (fd < 0) s->put();
   return fd;
 }
 
 long make_socket(int domain, int type, int protocol, Socket** out) {
-  int base = type & kTypeMask;
-  if (domain == kAF_UNIX) {
-    if (protocol != 0 && protocol != kAF_UNIX) return -kEPROTONOSUPPORT;
-    return make_unix_socket(base, out);
+  for (const SocketFamily& f : socket_families_set())
+    if (f.family == domain) return f.make(domain, type & kTypeMask, protocol, out);
+  if (domain == kAF_INET || domain == kAF_INET6) {
+    static bool said;
+    if (!said) kprintf("kiln: socket(AF_INET%s): this kernel has no network stack\n",
+                       domain == kAF_INET6 ? "6" : "");
+    said = true;
   }
-  if (domain == kAF_INET || domain == kAF_INET6)
-    return make_inet_socket(domain, base, protocol, out);
   return -kEAFNOSUPPORT;  // netlink and the rest are not offered
 }
 
@@ -133,7 +134,7 @@ long sys_socketpair(uint64_t domain, uint64_t type, uint64_t protocol, uint64_t 
   if (r < 0) return r;
   long fa = install_socket(a, int(type));
   long fb = fa < 0 ? -kEMFILE : install_socket(b, int(type));
-  if (fa < 0) release_file(b);
+  if (fa < 0) b->put();
   if (fa < 0 || fb < 0) {
     if (fa >= 0) fd_table().close(fa);
     return -kEMFILE;
@@ -149,7 +150,8 @@ long sys_socketpair(uint64_t domain, uint64_t type, uint64_t protocol, uint64_t 
 
 long sys_bind(uint64_t fd, uint64_t uaddr, uint64_t len, uint64_t, uint64_t, uint64_t) {
   long err;
-  Socket* s = socket_of(fd, &err);
+  FileRef f = fd_table().get(int64_t(fd));
+  Socket* s = socket_of(f, &err);
   if (!s) return err;
   SockAddr a;
   if (long r = read_addr(uaddr, len, &a)) return r;
@@ -158,7 +160,8 @@ long sys_bind(uint64_t fd, uint64_t uaddr, uint64_t len, uint64_t, uint64_t, uin
 
 long sys_listen(uint64_t fd, uint64_t backlog, uint64_t, uint64_t, uint64_t, uint64_t) {
   long err;
-  Socket* s = socket_of(fd, &err);
+  FileRef f = fd_table().get(int64_t(fd));
+  Socket* s = socket_of(f, &err);
   if (!s) return err;
   return s->listen(int(backlog));
 }
@@ -167,7 +170,8 @@ long sys_accept4(uint64_t fd, uint64_t uaddr, uint64_t ulen, uint64_t flags, uin
                  uint64_t) {
   if (flags & ~uint64_t(kSOCK_NONBLOCK | kSOCK_CLOEXEC)) return -kEINVAL;
   long err;
-  Socket* s = socket_of(fd, &err);
+  FileRef f = fd_table().get(int64_t(fd));
+  Socket* s = socket_of(f, &err);
   if (!s) return err;
   Socket* conn;
   SockAddr peer;
@@ -185,7 +189,8 @@ long sys_accept(uint64_t fd, uint64_t uaddr, uint64_t ulen, uint64_t, uint64_t, 
 
 long sys_connect(uint64_t fd, uint64_t uaddr, uint64_t len, uint64_t, uint64_t, uint64_t) {
   long err;
-  Socket* s = socket_of(fd, &err);
+  FileRef f = fd_table().get(int64_t(fd));
+  Socket* s = socket_of(f, &err);
   if (!s) return err;
   SockAddr a;
   if (long r = read_addr(uaddr, len, &a)) return r;
@@ -195,7 +200,8 @@ long sys_connect(uint64_t fd, uint64_t uaddr, uint64_t len, uint64_t, uint64_t, 
 long sys_sendto(uint64_t fd, uint64_t buf, uint64_t len, uint64_t flags, uint64_t uaddr,
                 uint64_t alen) {
   long err;
-  Socket* s = socket_of(fd, &err);
+  FileRef f = fd_table().get(int64_t(fd));
+  Socket* s = socket_of(f, &err);
   if (!s) return err;
   SockAddr dest;
   if (uaddr)
@@ -211,7 +217,8 @@ long sys_sendto(uint64_t fd, uint64_t buf, uint64_t len, uint64_t flags, uint64_
 long sys_recvfrom(uint64_t fd, uint64_t buf, uint64_t len, uint64_t flags, uint64_t uaddr,
                   uint64_t ulen) {
   long err;
-  Socket* s = socket_of(fd, &err);
+  FileRef f = fd_table().get(int64_t(fd));
+  Socket* s = socket_of(f, &err);
   if (!s) return err;
   SockAddr from;
   Iovec v{buf, len};
@@ -227,20 +234,23 @@ long sys_recvfrom(uint64_t fd, uint64_t buf, uint64_t len, uint64_t flags, uint6
 
 long sys_sendmsg(uint64_t fd, uint64_t umsg, uint64_t flags, uint64_t, uint64_t, uint64_t) {
   long err;
-  Socket* s = socket_of(fd, &err);
+  FileRef f = fd_table().get(int64_t(fd));
+  Socket* s = socket_of(f, &err);
   return s ? do_sendmsg(s, umsg, int(flags)) : err;
 }
 
 long sys_recvmsg(uint64_t fd, uint64_t umsg, uint64_t flags, uint64_t, uint64_t, uint64_t) {
   long err;
-  Socket* s = socket_of(fd, &err);
+  FileRef f = fd_table().get(int64_t(fd));
+  Socket* s = socket_of(f, &err);
   return s ? do_recvmsg(s, umsg, int(flags)) : err;
 }
 
 long sys_sendmmsg(uint64_t fd, uint64_t uvec, uint64_t vlen, uint64_t flags, uint64_t,
                   uint64_t) {
   long err;
-  Socket* s = socket_of(fd, &err);
+  FileRef f = fd_table().get(int64_t(fd));
+  Socket* s = socket_of(f, &err);
   if (!s) return err;
   if (vlen > kUIO_MAXIOV) vlen = kUIO_MAXIOV;  // as Linux caps it
   uint64_t sent = 0;
@@ -257,15 +267,16 @@ long sys_sendmmsg(uint64_t fd, uint64_t uvec, uint64_t vlen, uint64_t flags, uin
 long sys_recvmmsg(uint64_t fd, uint64_t uvec, uint64_t vlen, uint64_t flags, uint64_t utimeout,
                   uint64_t) {
   long err;
-  Socket* s = socket_of(fd, &err);
+  FileRef f = fd_table().get(int64_t(fd));
+  Socket* s = socket_of(f, &err);
   if (!s) return err;
   (void)utimeout;  // checked between messages on Linux too; we stop when one would block
   uint64_t got = 0;
   for (; got < vlen; got++) {
-    int f = int(flags) & ~kMSG_WAITFORONE;
-    if (got && (flags & kMSG_WAITFORONE)) f |= kMSG_DONTWAIT;
+    int each = int(flags) & ~kMSG_WAITFORONE;
+    if (got && (flags & kMSG_WAITFORONE)) each |= kMSG_DONTWAIT;
     uint64_t at = uvec + got * sizeof(Mmsghdr);
-    long r = do_recvmsg(s, at, f);
+    long r = do_recvmsg(s, at, each);
     if (r < 0) return got ? long(got) : r;
     uint32_t n = uint32_t(r);
     if (!put_user(at + __builtin_offsetof(Mmsghdr, len), n)) return got ? long(got) : -kEFAULT;
@@ -275,14 +286,16 @@ long sys_recvmmsg(uint64_t fd, uint64_t uvec, uint64_t vlen, uint64_t flags, uin
 
 long sys_shutdown(uint64_t fd, uint64_t how, uint64_t, uint64_t, uint64_t, uint64_t) {
   long err;
-  Socket* s = socket_of(fd, &err);
+  FileRef f = fd_table().get(int64_t(fd));
+  Socket* s = socket_of(f, &err);
   return s ? s->shutdown(int(how)) : err;
 }
 
 long sys_getsockname(uint64_t fd, uint64_t uaddr, uint64_t ulen, uint64_t, uint64_t,
                      uint64_t) {
   long err;
-  Socket* s = socket_of(fd, &err);
+  FileRef f = fd_table().get(int64_t(fd));
+  Socket* s = socket_of(f, &err);
   if (!s) return err;
   SockAddr a;
   long r = s->local_name(&a);
@@ -292,7 +305,8 @@ long sys_getsockname(uint64_t fd, uint64_t uaddr, uint64_t ulen, uint64_t, uint6
 long sys_getpeername(uint64_t fd, uint64_t uaddr, uint64_t ulen, uint64_t, uint64_t,
                      uint64_t) {
   long err;
-  Socket* s = socket_of(fd, &err);
+  FileRef f = fd_table().get(int64_t(fd));
+  Socket* s = socket_of(f, &err);
   if (!s) return err;
   SockAddr a;
   long r = s->peer_name(&a);
@@ -302,7 +316,8 @@ long sys_getpeername(uint64_t fd, uint64_t uaddr, uint64_t ulen, uint64_t, uint6
 long sys_setsockopt(uint64_t fd, uint64_t level, uint64_t name, uint64_t uval, uint64_t len,
                     uint64_t) {
   long err;
-  Socket* s = socket_of(fd, &err);
+  FileRef f = fd_table().get(int64_t(fd));
+  Socket* s = socket_of(f, &err);
   if (!s) return err;
   if (int32_t(len) < 0 || len > 256) return -kEINVAL;
   uint8_t val[256];
@@ -313,7 +328,8 @@ long sys_setsockopt(uint64_t fd, uint64_t level, uint64_t name, uint64_t uval, u
 long sys_getsockopt(uint64_t fd, uint64_t level, uint64_t name, uint64_t uval, uint64_t ulen,
                     uint64_t) {
   long err;
-  Socket* s = socket_of(fd, &err);
+  FileRef f = fd_table().get(int64_t(fd));
+  Socket* s = socket_of(f, &err);
   if (!s) return err;
   uint32_t room;
   if (!get_user(&room, ulen)) return -kEFAULT;

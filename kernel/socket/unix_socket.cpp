@@ -2,12 +2,13 @@
 // datagram (a message queue per socket), named by path or in the abstract
 // namespace (a name starting with NUL), plus socketpair.
 #include "core/heap.h"
-#include "core/list.h"
+#include "lib/list.h"
 #include "core/thread.h"
 #include "lib/mem.h"
 #include "abi/linux/errno.h"
 #include "abi/linux/fcntl.h"
 #include "proc/signal.h"
+#include "file/path_observer.h"
 #include "socket/socket.h"
 #include "mm/uaccess.h"
 #include "file/vfs.h"
@@ -82,6 +83,7 @@ class UnixSocket final : public Socket {
   bool shut_rd_ = false, shut_wr_ = false, peer_gone_ = false;
   int backlog_ = 0;
   List<UnixSocket, &UnixSocket::queue_node> pending_;  // connections not yet accepted
+  WaitList connectors_;                                 // connect() waiting for room there
   UnixSocket* listener_ = nullptr;                      // while in a listener's queue
   uint8_t* ring_ = nullptr;                             // stream receive bytes
   size_t head_ = 0, used_ = 0;
@@ -135,8 +137,9 @@ UnixSocket::~UnixSocket() {
   if (bound_node.linked()) g_bound.remove(this);
   while (UnixSocket* s = pending_.pop_front()) {
     s->listener_ = nullptr;
-    release_file(s);  // never accepted: its client sees the hang-up
+    s->put();  // never accepted: its client sees the hang-up
   }
+  wake_list(connectors_, -1);  // they look the name up again
   if (listener_) listener_->pending_.remove(this);
   while (Datagram* d = dgrams_.pop_front()) {
     kfree(d->data);
@@ -220,6 +223,7 @@ long UnixSocket::accept(Socket** out, SockAddr* peer, bool nonblock) {
   UnixSocket* s = pending_.pop_front();
   s->listener_ = nullptr;
   notify_watchers();
+  wake_list(connectors_, -1);
   if (peer && s->peer_) s->peer_->local_name(peer);
   *out = s;
   return 0;
@@ -243,9 +247,14 @@ long UnixSocket::connect(const SockAddr& addr) {
   if (!target) return absent(addr);
   if (!target->listening_ || target->type != type) return -kECONNREFUSED;
   while (int(target->pending_.size()) > target->backlog_) {
-    long r = wait(kPOLLOUT, nonblocking());
-    if (r < 0) return r;
-    if (!target->listening_) return -kECONNREFUSED;
+    if (nonblocking()) return -kEAGAIN;
+    if (signal_pending()) return -kEINTR;
+    // Woken by accept, or as the listener goes: it is no file this call
+    // holds, so it is found by name again.
+    wait_on(target->connectors_, 0);
+    target = lookup(addr);
+    if (!target) return absent(addr);
+    if (!target->listening_ || target->type != type) return -kECONNREFUSED;
   }
   auto server = new UnixSocket(type);
   if (!server || !pair(this, server)) {
@@ -285,6 +294,7 @@ long UnixSocket::send_stream(Message& m, int flags) {
       continue;
     }
     UnixSocket* p = peer_;
+    FileRef held(p);  // a fault in the copy may sleep, and the peer close meanwhile
     size_t tail = (p->head_ + p->used_) % kStreamCapacity;
     size_t chunk = kStreamCapacity - tail;
     if (chunk > room) chunk = room;
@@ -344,8 +354,10 @@ long UnixSocket::send_dgram(Message& m, int flags) {
   if (len > kMaxDatagram) return -kEMSGSIZE;
   bool nonblock = nonblocking() || (flags & kMSG_DONTWAIT);
   while (dest->dgram_bytes_ + len > kDgramQueueBytes && dest->dgram_bytes_) {
-    long r = wait_for_file(dest, kPOLLOUT, 0);  // woken when the receiver drains
     if (nonblock) return -kEAGAIN;
+    // Woken when the receiver drains, or closes: it is no file this call holds.
+    long r = wait_for_file(dest, kPOLLOUT, 0);
+    if (r == -kEPIPE) return -kECONNREFUSED;  // as Linux says when the receiver goes
     if (r < 0) return r;
   }
   auto d = new Datagram;
@@ -355,6 +367,7 @@ long UnixSocket::send_dgram(Message& m, int flags) {
     delete d;
     return -kENOMEM;
   }
+  FileRef held(dest);  // a fault in the copy may sleep, and the receiver close meanwhile
   IoCursor cur{m};
   long got = cur.from_user(d->data, len);
   if (got < 0) {
@@ -505,23 +518,28 @@ long UnixSocket::stat(Stat* st) {
   return 0;
 }
 
-}  // namespace
-
-bool unix_unlink_path(const char* path) {
+// unlink() of a socket's path name: the socket bound there (if any) stops
+// answering to it.
+void unlinked(const char* path) {
   size_t n = strlen(path);
-  for (UnixSocket* s = g_bound.front(); s; s = g_bound.next_of(s)) {
-    if (s->forget_path(path, n)) return true;
-  }
-  return false;
+  for (UnixSocket* s = g_bound.front(); s; s = g_bound.next_of(s))
+    if (s->forget_path(path, n)) return;
 }
 
-long make_unix_socket(int type, Socket** out) {
+long make_unix_socket(int, int type, int protocol, Socket** out) {
+  if (protocol != 0 && protocol != kAF_UNIX) return -kEPROTONOSUPPORT;
   if (type != kSOCK_STREAM && type != kSOCK_DGRAM) return -kESOCKTNOSUPPORT;
   auto s = new UnixSocket(type);
   if (!s) return -kENOMEM;
   *out = s;
   return 0;
 }
+
+KILN_SET_ENTRY(socket_families, SocketFamily, g_unix) = {kAF_UNIX, make_unix_socket, nullptr};
+
+KILN_SET_ENTRY(path_observers, PathObserver, g_bound_names) = {unlinked};
+
+}  // namespace
 
 long make_unix_pair(int type, Socket** a, Socket** b) {
   if (type != kSOCK_STREAM && type != kSOCK_DGRAM) return -kESOCKTNOSUPPORT;

@@ -11,7 +11,7 @@
 #include "abi/linux/sysinfo.h"
 #include "abi/linux/utsname.h"
 #include "proc/process.h"
-#include "syscall/syscall_table.h"
+#include "proc/syscalls.h"
 #include "mm/uaccess.h"
 #include "mm/vm.h"
 

@@ -4,7 +4,7 @@
 #include "abi/linux/errno.h"
 #include "abi/linux/time.h"
 #include "proc/signal.h"
-#include "syscall/syscall_table.h"
+#include "proc/syscalls.h"
 #include "mm/user_time.h"
 #include "mm/uaccess.h"
 

@@ -1,16 +1,14 @@
 #include "syscall/syscall_table.h"
 
 #include "abi/linux/unistd.h"
-#include "proc/sys_process.h"
 #include "mm/vm.h"
+#include "proc/sys_process.h"
+#include "proc/syscalls.h"
 
 namespace kiln {
 namespace {
 
 // Adapters: the memory calls keep their typed signatures in vm.h.
-long mmap6(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e, uint64_t f) {
-  return sys_mmap(a, b, c, d, e, f);
-}
 long munmap6(uint64_t a, uint64_t b, uint64_t, uint64_t, uint64_t, uint64_t) {
   return sys_munmap(a, b);
 }
@@ -36,7 +34,7 @@ struct Entry {
 constexpr Entry kEntries[] = {
     {kNR_read, sys_read}, {kNR_write, sys_write}, {kNR_open, sys_open}, {kNR_close, sys_close},
     {kNR_stat, sys_stat}, {kNR_fstat, sys_fstat}, {kNR_lstat, sys_lstat}, {kNR_poll, sys_poll},
-    {kNR_lseek, sys_lseek}, {kNR_mmap, mmap6}, {kNR_mprotect, mprotect6}, {kNR_munmap, munmap6},
+    {kNR_lseek, sys_lseek}, {kNR_mmap, sys_mmap}, {kNR_mprotect, mprotect6}, {kNR_munmap, munmap6},
     {kNR_brk, brk6}, {kNR_rt_sigaction, sys_rt_sigaction}, {kNR_rt_sigprocmask, sys_rt_sigprocmask},
     {kNR_rt_sigreturn, sys_rt_sigreturn}, {kNR_ioctl, sys_ioctl}, {kNR_pread64, sys_pread64},
     {kNR_pwrite64, sys_pwrite64}, {kNR_readv, sys_readv}, {kNR_writev, sys_writev},
@@ -109,5 +107,6 @@ constexpr Table kTable;
 }  // namespace
 
 const SyscallHandler* syscall_table() { return kTable.fn; }
+size_t syscall_table_size() { return sizeof kTable.fn / sizeof *kTable.fn; }
 
 }  // namespace kiln

@@ -26,7 +26,7 @@
 
 #include <vector>
 
-#include "net/alloc.h"
+#include "lib/fallible.h"
 #include "net/bytes.h"
 #include "net/dhcp_client.h"
 #include "net/proto.h"
@@ -254,7 +254,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size && data[0] >= 0xf0) {
     g_fail_one_in = 2 + (data[0] & 15);
     g_fail_state = size;
-    alloc_should_fail = fail_sometimes;
+    kiln::alloc_should_fail = fail_sometimes;
   }
   Reader r{data, size};
   uint8_t buf[4096];
@@ -389,6 +389,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
   w.st->poll(w.now + 400'000'000'000ull);  // every timer fires
-  alloc_should_fail = nullptr;
+  kiln::alloc_should_fail = nullptr;
   return 0;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """The seeds' network "Hello, World": Debian's busybox-static, baked
 unmodified and started as `nc -l -p 3333`, receives a line from Linux
-over the tap device, prints it and exits 0; the guest also answers ping."""
+over the tap device, prints it and exits 0; the guest also answers ping.
+An optional third argument names the bake configuration (hw_virtio)."""
 
 import sys
 import tempfile
@@ -9,9 +10,10 @@ import tempfile
 from netns import GUEST4, Netns, bake, skip_unless_root
 
 kiln, busybox = sys.argv[1], sys.argv[2]
+config = sys.argv[3] if len(sys.argv) > 3 else "hw_virtio"
 skip_unless_root()
 with tempfile.TemporaryDirectory() as work, Netns() as ns:
-    image = bake(kiln, work, busybox, "nc.img")
+    image = bake(kiln, work, busybox, "nc.img", config=config)
     guest = ns.start_guest(kiln, image, ["-W", "net0,inet,static,10.0.120.120/24"], ["nc", "-l", "-p", "3333"])
     guest.wait_for(f"inet {GUEST4}/24")
     ping = ns.run(["ping", "-c", "3", "-i", "0.2", "-W", "5", GUEST4])

@@ -207,7 +207,7 @@ class Netns:
         return g
 
 
-def bake(kiln, workdir, program, name="guest.img", extra=()):
+def bake(kiln, workdir, program, name="guest.img", extra=(), config="hw_virtio"):
     image = os.path.join(workdir, name)
-    subprocess.run([kiln, "bake", *extra, "hw_virtio", image, program], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([kiln, "bake", *extra, config, image, program], check=True, stdout=subprocess.DEVNULL)
     return image

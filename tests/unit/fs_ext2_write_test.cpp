@@ -66,7 +66,9 @@ std::set<std::string> names(Node* dir) {
   EXPECT_EQ(list_dir(dir, &ents), 0);
   std::set<std::string> s;
   for (auto& e : ents)
-    if (e.name != "." && e.name != "..") EXPECT_TRUE(s.insert(e.name).second) << e.name;
+    if (e.name != "." && e.name != "..") {
+      EXPECT_TRUE(s.insert(e.name).second) << e.name;
+    }
   return s;
 }
 
@@ -530,7 +532,9 @@ TEST(Ext2Write, Truncate) {
       SCOPED_TRACE(size);
       // Fill what exists with fresh data, then cut or extend.
       std::string fill = random_data(model.size(), seed++);
-      if (!fill.empty()) ASSERT_EQ(write_all(f.get(), 0, fill), 0);
+      if (!fill.empty()) {
+        ASSERT_EQ(write_all(f.get(), 0, fill), 0);
+      }
       model = fill;
       Attr a;
       a.size = size;
@@ -781,7 +785,9 @@ TEST(Ext2Write, FillTheDisk) {
   std::vector<DirEnt> ents;
   ASSERT_EQ(list_dir(m.root.get(), &ents), 0);
   for (auto& e : ents)
-    if (e.name[0] == 'e') ASSERT_EQ(unlink(m.root.get(), e.name), 0);
+    if (e.name[0] == 'e') {
+      ASSERT_EQ(unlink(m.root.get(), e.name), 0);
+    }
   StatFs s1 = statfs_of(m.fs);
   EXPECT_EQ(s1.files_free, s0.files_free);
   EXPECT_GE(s1.blocks_free + 8, s0.blocks_free);  // the root directory grew

@@ -33,7 +33,7 @@ struct FakeServer {
   explicit FakeServer(World& world) : w(world) {
     s = make_socket(*w.b, kSOCK_DGRAM);
     int one = 1;
-    s->set_option(kSOL_SOCKET, kSO_BROADCAST, &one, sizeof one);
+    EXPECT_EQ(s->set_option(kSOL_SOCKET, kSO_BROADCAST, &one, sizeof one), 0);
     EXPECT_EQ(s->bind(ep(Ip4{}, 67)), 0);
   }
   ~FakeServer() { s->close(w.now); }
@@ -150,7 +150,7 @@ TEST(NetDhcp, DiscoverOfferRequestAck) {
   EXPECT_EQ(d.w.ia->prefix, 24);
   Socket* u = make_socket(*d.w.b, kSOCK_DGRAM);
   Socket* r = make_socket(*d.w.a, kSOCK_DGRAM);
-  r->bind(ep(Ip4{}, 999));
+  EXPECT_EQ(r->bind(ep(Ip4{}, 999)), 0);
   Endpoint to = ep(kOffered, 999);
   EXPECT_EQ(send_bytes(u, "hi", 2, d.w.now, &to), 2);
   char c[4];
@@ -161,7 +161,7 @@ TEST(NetDhcp, DiscoverOfferRequestAck) {
 
 TEST(NetDhcp, RenewsAtT1) {
   DhcpWorld d;
-  d.client.start(d.w.now);
+  EXPECT_EQ(d.client.start(d.w.now), 0);
   ASSERT_TRUE(d.run([&] { return d.client.state() == DhcpClient::State::Bound; }, 10 * kSec));
   uint64_t bound = d.w.now;
   ASSERT_TRUE(d.run([&] { return d.ev.seen.size() == 2; }, 200 * kSec));
@@ -173,7 +173,7 @@ TEST(NetDhcp, RenewsAtT1) {
 
 TEST(NetDhcp, RebindsAtT2WhenServerIgnoresRenewals) {
   DhcpWorld d;
-  d.client.start(d.w.now);
+  EXPECT_EQ(d.client.start(d.w.now), 0);
   ASSERT_TRUE(d.run([&] { return d.client.state() == DhcpClient::State::Bound; }, 10 * kSec));
   uint64_t bound = d.w.now;
   d.server.answer_unicast = false;
@@ -186,7 +186,7 @@ TEST(NetDhcp, RebindsAtT2WhenServerIgnoresRenewals) {
 
 TEST(NetDhcp, LosesLeaseWhenServerGoesAwayThenRediscovers) {
   DhcpWorld d;
-  d.client.start(d.w.now);
+  EXPECT_EQ(d.client.start(d.w.now), 0);
   ASSERT_TRUE(d.run([&] { return d.client.state() == DhcpClient::State::Bound; }, 10 * kSec));
   uint64_t bound = d.w.now;
   d.server.answer_unicast = false;
@@ -203,7 +203,7 @@ TEST(NetDhcp, LosesLeaseWhenServerGoesAwayThenRediscovers) {
 TEST(NetDhcp, NakRestartsAndGarbageIsIgnored) {
   DhcpWorld d;
   d.server.garbage = true;
-  d.client.start(d.w.now);
+  EXPECT_EQ(d.client.start(d.w.now), 0);
   EXPECT_FALSE(d.run([&] { return d.client.state() == DhcpClient::State::Bound; }, 20 * kSec));
   EXPECT_EQ(d.client.state(), DhcpClient::State::Selecting);
   EXPECT_GE(d.server.discovers, 3);  // retransmitted with backoff
@@ -217,7 +217,7 @@ TEST(NetDhcp, NakRestartsAndGarbageIsIgnored) {
 
 TEST(NetDhcp, ReleaseGivesTheLeaseBack) {
   DhcpWorld d;
-  d.client.start(d.w.now);
+  EXPECT_EQ(d.client.start(d.w.now), 0);
   ASSERT_TRUE(d.run([&] { return d.client.state() == DhcpClient::State::Bound; }, 10 * kSec));
   d.client.release(d.w.now);
   EXPECT_FALSE(d.w.ia->has_ip4());

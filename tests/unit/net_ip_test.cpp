@@ -221,7 +221,7 @@ TEST(NetUdp, SendtoRecvfromBothWays) {
   EXPECT_EQ(memcmp(buf, "world!", 6), 0);
   EXPECT_EQ(from, tb);
   Endpoint name;
-  sa->local_name(&name);
+  EXPECT_EQ(sa->local_name(&name), 0);
   EXPECT_EQ(name.port, 5000);
   EXPECT_EQ(sa->peer_name(&name), -kENOTCONN);
   sa->close(w.now);
@@ -237,8 +237,8 @@ TEST(NetUdp, BindConflictsAndReuse) {
   Socket* r1 = make_socket(*w.a, kSOCK_DGRAM);
   Socket* r2 = make_socket(*w.a, kSOCK_DGRAM);
   int one = 1;
-  r1->set_option(kSOL_SOCKET, kSO_REUSEPORT, &one, sizeof one);
-  r2->set_option(kSOL_SOCKET, kSO_REUSEPORT, &one, sizeof one);
+  EXPECT_EQ(r1->set_option(kSOL_SOCKET, kSO_REUSEPORT, &one, sizeof one), 0);
+  EXPECT_EQ(r2->set_option(kSOL_SOCKET, kSO_REUSEPORT, &one, sizeof one), 0);
   EXPECT_EQ(r1->bind(ep(Ip4{}, 6000)), 0);
   EXPECT_EQ(r2->bind(ep(Ip4{}, 6000)), 0);
   for (Socket* s : {s1, s2, r1, r2}) s->close(w.now);
@@ -273,7 +273,7 @@ TEST(NetUdp, BroadcastNeedsOption) {
   Endpoint bc = ep(ip4(255, 255, 255, 255), 67);
   EXPECT_EQ(send_bytes(tx, "d", 1, w.now, &bc), -kEACCES);
   int one = 1;
-  tx->set_option(kSOL_SOCKET, kSO_BROADCAST, &one, sizeof one);
+  EXPECT_EQ(tx->set_option(kSOL_SOCKET, kSO_BROADCAST, &one, sizeof one), 0);
   EXPECT_EQ(send_bytes(tx, "d", 1, w.now, &bc), 1);
   Endpoint sbc = ep(ip4(10, 0, 0, 255), 67);
   EXPECT_EQ(send_bytes(tx, "e", 1, w.now, &sbc), 1);
@@ -491,11 +491,11 @@ TEST(NetRoute, SeveralInterfaces) {
   c.set_ipv4(c.add_interface(&l2.b(), "eth0"), ip4(10, 1, 5, 5), 16, now);
   EXPECT_EQ(a.interface_by_name("eth1"), a1);
   Socket *rb_s = nullptr, *rc_s = nullptr, *tx = nullptr;
-  b.socket(kAF_INET, kSOCK_DGRAM, 0, &rb_s);
-  c.socket(kAF_INET, kSOCK_DGRAM, 0, &rc_s);
-  a.socket(kAF_INET, kSOCK_DGRAM, 0, &tx);
-  rb_s->bind(ep(Ip4{}, 1));
-  rc_s->bind(ep(Ip4{}, 1));
+  EXPECT_EQ(b.socket(kAF_INET, kSOCK_DGRAM, 0, &rb_s), 0);
+  EXPECT_EQ(c.socket(kAF_INET, kSOCK_DGRAM, 0, &rc_s), 0);
+  EXPECT_EQ(a.socket(kAF_INET, kSOCK_DGRAM, 0, &tx), 0);
+  EXPECT_EQ(rb_s->bind(ep(Ip4{}, 1)), 0);
+  EXPECT_EQ(rc_s->bind(ep(Ip4{}, 1)), 0);
   Endpoint tb = ep(ip4(10, 0, 0, 2), 1), tc = ep(ip4(10, 1, 5, 5), 1);
   EXPECT_EQ(send_bytes(tx, "b", 1, now, &tb), 1);
   EXPECT_EQ(send_bytes(tx, "c", 1, now, &tc), 1);
@@ -508,7 +508,9 @@ TEST(NetRoute, SeveralInterfaces) {
     b.poll(now);
     c.poll(now);
     if (gb < 0) gb = recv_bytes(rb_s, buf, 2, now, &from);
-    if (gb == 1) EXPECT_EQ(from.addr.a4, ip4(10, 0, 0, 1));
+    if (gb == 1) {
+      EXPECT_EQ(from.addr.a4, ip4(10, 0, 0, 1));
+    }
     if (gc < 0) gc = recv_bytes(rc_s, buf, 2, now, &from);
     if (gc == 1) {
       EXPECT_EQ(from.addr.a4, ip4(10, 1, 0, 1));

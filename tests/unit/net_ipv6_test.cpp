@@ -239,7 +239,7 @@ TEST(NetIpv6, RouterAdvertisementConfiguresSlaacAndDefaultRoute) {
   EXPECT_NE(w.ia->router_until, 0u);
   // Off-link destinations go to the router's MAC, learned from the RA.
   Socket* s = nullptr;
-  w.a->socket(kAF_INET6, kSOCK_DGRAM, 0, &s);
+  EXPECT_EQ(w.a->socket(kAF_INET6, kSOCK_DGRAM, 0, &s), 0);
   Endpoint far = ep6(v6("2001:db8:2::5"), 53);
   w.link.sent[0].clear();
   EXPECT_EQ(send_bytes(s, "q", 1, w.now, &far), 1);
@@ -331,8 +331,8 @@ TEST(NetIpv6, LoopbackAndDualStackSockets) {
   // IPv6 over ::1, and IPv4 to the same :: listener (a mapped peer).
   Socket* c6 = nullptr;
   Socket* c4 = nullptr;
-  w.a->socket(kAF_INET6, kSOCK_STREAM, 0, &c6);
-  w.a->socket(kAF_INET, kSOCK_STREAM, 0, &c4);
+  EXPECT_EQ(w.a->socket(kAF_INET6, kSOCK_STREAM, 0, &c6), 0);
+  EXPECT_EQ(w.a->socket(kAF_INET, kSOCK_STREAM, 0, &c4), 0);
   EXPECT_EQ(c6->connect(ep6(ip6_loopback(), 8080), w.now), -kEINPROGRESS);
   EXPECT_EQ(c4->connect(ep(ip4(127, 0, 0, 1), 8080), w.now), -kEINPROGRESS);
   std::vector<Endpoint> peers;
@@ -356,19 +356,19 @@ TEST(NetIpv6, LoopbackAndDualStackSockets) {
   EXPECT_TRUE(saw6);
   // IPV6_V6ONLY keeps IPv4 out.
   Socket* only = nullptr;
-  w.a->socket(kAF_INET6, kSOCK_STREAM, 0, &only);
+  EXPECT_EQ(w.a->socket(kAF_INET6, kSOCK_STREAM, 0, &only), 0);
   int one = 1;
   EXPECT_EQ(only->set_option(kIPPROTO_IPV6, kIPV6_V6ONLY, &one, sizeof one), 0);
   ASSERT_EQ(only->bind(ep6(Ip6{}, 8081)), 0);
   ASSERT_EQ(only->listen(1), 0);
   Socket* c4b = nullptr;
-  w.a->socket(kAF_INET, kSOCK_STREAM, 0, &c4b);
-  c4b->connect(ep(ip4(127, 0, 0, 1), 8081), w.now);
+  EXPECT_EQ(w.a->socket(kAF_INET, kSOCK_STREAM, 0, &c4b), 0);
+  EXPECT_EQ(c4b->connect(ep(ip4(127, 0, 0, 1), 8081), w.now), -kEINPROGRESS);
   ASSERT_TRUE(w.run([&] { return c4b->events() & kEPOLLERR; }));
   // UDP over ::1.
   Socket* u = nullptr;
-  w.a->socket(kAF_INET6, kSOCK_DGRAM, 0, &u);
-  u->bind(ep6(ip6_loopback(), 7));
+  EXPECT_EQ(w.a->socket(kAF_INET6, kSOCK_DGRAM, 0, &u), 0);
+  EXPECT_EQ(u->bind(ep6(ip6_loopback(), 7)), 0);
   Endpoint to = ep6(ip6_loopback(), 7);
   EXPECT_EQ(send_bytes(u, "me", 2, w.now, &to), 2);
   char b2[4];
@@ -384,17 +384,17 @@ TEST(NetIpv6, V6OnlySharesPortWithIpv4) {
   int one = 1;
   auto v6only = [&](Socket* s) { return s->set_option(kIPPROTO_IPV6, kIPV6_V6ONLY, &one, sizeof one); };
   Socket *v4 = nullptr, *only = nullptr, *dual = nullptr, *only2 = nullptr, *v4b = nullptr;
-  w.a->socket(kAF_INET, kSOCK_STREAM, 0, &v4);
-  w.a->socket(kAF_INET6, kSOCK_STREAM, 0, &only);
-  w.a->socket(kAF_INET6, kSOCK_STREAM, 0, &dual);
+  EXPECT_EQ(w.a->socket(kAF_INET, kSOCK_STREAM, 0, &v4), 0);
+  EXPECT_EQ(w.a->socket(kAF_INET6, kSOCK_STREAM, 0, &only), 0);
+  EXPECT_EQ(w.a->socket(kAF_INET6, kSOCK_STREAM, 0, &dual), 0);
   ASSERT_EQ(v4->bind(ep(Ip4{}, 6379)), 0);
   ASSERT_EQ(v4->listen(8), 0);
   EXPECT_EQ(dual->bind(ep6(Ip6{}, 6379)), -kEADDRINUSE);
   ASSERT_EQ(v6only(only), 0);
   EXPECT_EQ(only->bind(ep6(Ip6{}, 6379)), 0);
   EXPECT_EQ(only->listen(8), 0);
-  w.a->socket(kAF_INET6, kSOCK_STREAM, 0, &only2);
-  w.a->socket(kAF_INET, kSOCK_STREAM, 0, &v4b);
+  EXPECT_EQ(w.a->socket(kAF_INET6, kSOCK_STREAM, 0, &only2), 0);
+  EXPECT_EQ(w.a->socket(kAF_INET, kSOCK_STREAM, 0, &v4b), 0);
   ASSERT_EQ(v6only(only2), 0);
   EXPECT_EQ(only2->bind(ep6(Ip6{}, 6380)), 0);
   EXPECT_EQ(v4b->bind(ep(Ip4{}, 6380)), 0);
@@ -405,9 +405,9 @@ TEST(NetIpv6, FragmentsLargeDatagrams) {
   World6 w(2, LinkParams{0, 0.1, 0.3});
   Socket* rx = nullptr;
   Socket* tx = nullptr;
-  w.b->socket(kAF_INET6, kSOCK_DGRAM, 0, &rx);
-  w.a->socket(kAF_INET6, kSOCK_DGRAM, 0, &tx);
-  rx->bind(ep6(Ip6{}, 9000));
+  EXPECT_EQ(w.b->socket(kAF_INET6, kSOCK_DGRAM, 0, &rx), 0);
+  EXPECT_EQ(w.a->socket(kAF_INET6, kSOCK_DGRAM, 0, &tx), 0);
+  EXPECT_EQ(rx->bind(ep6(Ip6{}, 9000)), 0);
   std::vector<uint8_t> big(20000);
   for (size_t i = 0; i < big.size(); i++) big[i] = uint8_t(i * 13);
   Endpoint to = ep6(v6(kLlB), 9000);

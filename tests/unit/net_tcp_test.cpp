@@ -20,7 +20,7 @@ struct Conn {
 Socket* listen_on(Stack& st, uint16_t port, int backlog = 16) {
   Socket* l = make_socket(st, kSOCK_STREAM);
   int one = 1;
-  l->set_option(kSOL_SOCKET, kSO_REUSEADDR, &one, sizeof one);
+  EXPECT_EQ(l->set_option(kSOL_SOCKET, kSO_REUSEADDR, &one, sizeof one), 0);
   EXPECT_EQ(l->bind(ep(Ip4{}, port)), 0);
   EXPECT_EQ(l->listen(backlog), 0);
   return l;
@@ -33,7 +33,7 @@ Conn connect_pair(World& w, uint16_t port = 80) {
   EXPECT_EQ(c.client->connect(ep(kB, port), w.now), -kEINPROGRESS);
   EXPECT_EQ(c.client->events() & kEPOLLOUT, 0u);
   EXPECT_TRUE(w.run([&] {
-    if (!c.server) c.listener->accept(&c.server, nullptr);
+    if (!c.server) (void)c.listener->accept(&c.server, nullptr);
     return c.server && (c.client->events() & kEPOLLOUT);
   }));
   EXPECT_EQ(c.client->tcp_state(), TcpState::Established);
@@ -42,6 +42,7 @@ Conn connect_pair(World& w, uint16_t port = 80) {
 
 // Pumps `out` from one socket into the other and collects what arrives.
 struct Pump {
+  Pump(Socket* f, Socket* t, const std::vector<uint8_t>& o) : from(f), to(t), out(o) {}
   Socket* from;
   Socket* to;
   const std::vector<uint8_t>& out;
@@ -98,7 +99,7 @@ TEST(NetTcp, HandshakeEchoAndOrderlyClose) {
   EXPECT_EQ(c.server->peer_name(&e), 0);
   EXPECT_EQ(e.addr.a4, kA);
   EXPECT_GE(e.port, 32768);
-  c.client->local_name(&e);
+  EXPECT_EQ(c.client->local_name(&e), 0);
   EXPECT_EQ(e.addr.a4, kA);
   // Options negotiated on both sides.
   for (Socket* s : {c.client, c.server}) {
@@ -158,7 +159,7 @@ TEST(NetTcp, ConnectToSilentNeighbourIsHostUnreachable) {
   EXPECT_LT(w.now - t0, 5 * kSec);  // ARP's three tries, not TCP's SYN retries
   int err = 0;
   size_t len = sizeof err;
-  s->get_option(kSOL_SOCKET, kSO_ERROR, &err, &len);
+  EXPECT_EQ(s->get_option(kSOL_SOCKET, kSO_ERROR, &err, &len), 0);
   EXPECT_EQ(err, kEHOSTUNREACH);
   s->close(w.now);
 }
@@ -174,7 +175,7 @@ TEST(NetTcp, ConnectTimesOutWithoutAnswer) {
   ASSERT_TRUE(w.run([&] { return s->events() & kEPOLLERR; }, 300 * kSec, 10 * kSec));
   int err = 0;
   size_t len = sizeof err;
-  s->get_option(kSOL_SOCKET, kSO_ERROR, &err, &len);
+  EXPECT_EQ(s->get_option(kSOL_SOCKET, kSO_ERROR, &err, &len), 0);
   EXPECT_EQ(err, kETIMEDOUT);
   close_all(w, {s, l});
 }
@@ -268,15 +269,15 @@ TEST(NetTcp, RandomisedLinksStayByteExact) {
     World w(seed, p, tweak);
     Socket* l = make_socket(*w.b, kSOCK_STREAM);
     int sz = int(2048 + r.next() % 200000);
-    l->set_option(kSOL_SOCKET, kSO_RCVBUF, &sz, sizeof sz);
+    EXPECT_EQ(l->set_option(kSOL_SOCKET, kSO_RCVBUF, &sz, sizeof sz), 0);
     int nd = int(r.next() & 1);
-    l->set_option(kIPPROTO_TCP, kTCP_NODELAY, &nd, sizeof nd);
+    EXPECT_EQ(l->set_option(kIPPROTO_TCP, kTCP_NODELAY, &nd, sizeof nd), 0);
     ASSERT_EQ(l->bind(ep(Ip4{}, 80)), 0);
-    l->listen(1);
+    EXPECT_EQ(l->listen(1), 0);
     Socket* s = make_socket(*w.a, kSOCK_STREAM);
     int ssz = int(2048 + r.next() % 200000);
-    s->set_option(kSOL_SOCKET, kSO_SNDBUF, &ssz, sizeof ssz);
-    s->connect(ep(kB, 80), w.now);
+    EXPECT_EQ(s->set_option(kSOL_SOCKET, kSO_SNDBUF, &ssz, sizeof ssz), 0);
+    EXPECT_EQ(s->connect(ep(kB, 80), w.now), -kEINPROGRESS);
     Socket* acc = nullptr;
     ASSERT_TRUE(w.run([&] { return l->accept(&acc, nullptr) == 0; }, 120 * kSec)) << seed;
     auto up = pattern(100000 + r.next() % 200000, uint32_t(seed));
@@ -345,18 +346,18 @@ TEST(NetTcp, ResetInSynReceivedReturnsToListen) {
     }
     return true;
   };
-  s->connect(ep(kB, 80), w.now);
+  EXPECT_EQ(s->connect(ep(kB, 80), w.now), -kEINPROGRESS);
   ASSERT_TRUE(w.run([&] { return drop; }));
   EXPECT_EQ(w.b->socket_count(), 2u);
   int lg[2] = {1, 0};
-  s->set_option(kSOL_SOCKET, kSO_LINGER, lg, sizeof lg);
+  EXPECT_EQ(s->set_option(kSOL_SOCKET, kSO_LINGER, lg, sizeof lg), 0);
   s->close(w.now);
   ASSERT_TRUE(w.run([&] { return w.b->socket_count() == 1; }));
   Socket* none = nullptr;
   EXPECT_EQ(l->accept(&none, nullptr), -kEAGAIN);
   // The listener still works.
   Socket* s2 = make_socket(*w.a, kSOCK_STREAM);
-  s2->connect(ep(kB, 80), w.now);
+  EXPECT_EQ(s2->connect(ep(kB, 80), w.now), -kEINPROGRESS);
   Socket* acc = nullptr;
   ASSERT_TRUE(w.run([&] { return l->accept(&acc, nullptr) == 0; }));
   close_all(w, {s2, acc, l});
@@ -374,23 +375,23 @@ TEST(NetTcp, ResetInFinWait1FinWait2CloseWaitAndLastAck) {
       case TcpState::FinWait1:
         drop_tcp_from(w, 1, &drop);  // B never acknowledges A's FIN
         drop = true;
-        c.client->shutdown(kSHUT_WR, w.now);
+        EXPECT_EQ(c.client->shutdown(kSHUT_WR, w.now), 0);
         w.run_for(10 * kMs);
         break;
       case TcpState::FinWait2:
-        c.client->shutdown(kSHUT_WR, w.now);
+        EXPECT_EQ(c.client->shutdown(kSHUT_WR, w.now), 0);
         w.run([&] { return c.client->tcp_state() == TcpState::FinWait2; });
         break;
       case TcpState::CloseWait:
-        c.server->shutdown(kSHUT_WR, w.now);
+        EXPECT_EQ(c.server->shutdown(kSHUT_WR, w.now), 0);
         w.run([&] { return c.client->tcp_state() == TcpState::CloseWait; });
         break;
       case TcpState::LastAck:
-        c.server->shutdown(kSHUT_WR, w.now);
+        EXPECT_EQ(c.server->shutdown(kSHUT_WR, w.now), 0);
         w.run([&] { return c.client->tcp_state() == TcpState::CloseWait; });
         drop_tcp_from(w, 1, &drop);
         drop = true;
-        c.client->shutdown(kSHUT_WR, w.now);
+        EXPECT_EQ(c.client->shutdown(kSHUT_WR, w.now), 0);
         w.run_for(10 * kMs);
         break;
       case TcpState::Closing:
@@ -400,8 +401,8 @@ TEST(NetTcp, ResetInFinWait1FinWait2CloseWaitAndLastAck) {
           return !(drop && v.proto == 6 && (v.payload[13] & 0x3f) == 0x10 && v.payload.size() == 32);
         };
         drop = true;
-        c.client->shutdown(kSHUT_WR, w.now);
-        c.server->shutdown(kSHUT_WR, w.now);
+        EXPECT_EQ(c.client->shutdown(kSHUT_WR, w.now), 0);
+        EXPECT_EQ(c.server->shutdown(kSHUT_WR, w.now), 0);
         w.run_for(5 * kMs);
         break;
       default:
@@ -519,12 +520,12 @@ TEST(NetTcp, TimeWaitReuseFromBothSides) {
   int one = 1;
   for (int round = 0; round < 3; round++) {
     Socket* s = make_socket(*w.a, kSOCK_STREAM);
-    s->set_option(kSOL_SOCKET, kSO_REUSEADDR, &one, sizeof one);
+    EXPECT_EQ(s->set_option(kSOL_SOCKET, kSO_REUSEADDR, &one, sizeof one), 0);
     ASSERT_EQ(s->bind(ep(Ip4{}, 7000)), 0) << round;
     ASSERT_EQ(s->connect(ep(kB, 80), w.now), -kEINPROGRESS) << round;
     Socket* acc = nullptr;
     ASSERT_TRUE(w.run([&] {
-      if (!acc) l->accept(&acc, nullptr);
+      if (!acc) (void)l->accept(&acc, nullptr);
       return acc && s->tcp_state() == TcpState::Established;
     })) << round;
     // Round 0 and 2: the client closes first (TIME_WAIT on A); round 1:
@@ -552,7 +553,7 @@ TEST(NetTcp, TimeWaitIsCapped) {
     ASSERT_EQ(s->connect(ep(kB, 80), w.now), -kEINPROGRESS) << i;
     Socket* acc = nullptr;
     ASSERT_TRUE(w.run([&] {
-      if (!acc) l->accept(&acc, nullptr);
+      if (!acc) (void)l->accept(&acc, nullptr);
       return acc && s->tcp_state() == TcpState::Established;
     })) << i;
     acc->close(w.now);  // the server closes first: TIME_WAIT on B
@@ -655,16 +656,16 @@ TEST(NetTcp, SmallReceiveBufferSetBeforeListen) {
   World w;
   Socket* l = make_socket(*w.b, kSOCK_STREAM);
   int sz = 2048;
-  l->set_option(kSOL_SOCKET, kSO_RCVBUF, &sz, sizeof sz);
-  l->bind(ep(Ip4{}, 80));
-  l->listen(4);
+  EXPECT_EQ(l->set_option(kSOL_SOCKET, kSO_RCVBUF, &sz, sizeof sz), 0);
+  EXPECT_EQ(l->bind(ep(Ip4{}, 80)), 0);
+  EXPECT_EQ(l->listen(4), 0);
   Socket* s = make_socket(*w.a, kSOCK_STREAM);
-  s->connect(ep(kB, 80), w.now);
+  EXPECT_EQ(s->connect(ep(kB, 80), w.now), -kEINPROGRESS);
   Socket* acc = nullptr;
   ASSERT_TRUE(w.run([&] { return l->accept(&acc, nullptr) == 0 && s->events() & kEPOLLOUT; }));
   int got = 0;
   size_t len = sizeof got;
-  acc->get_option(kSOL_SOCKET, kSO_RCVBUF, &got, &len);
+  EXPECT_EQ(acc->get_option(kSOL_SOCKET, kSO_RCVBUF, &got, &len), 0);
   EXPECT_EQ(got, 4096);
   auto data = pattern(200000, 9);
   Pump p{s, acc, data};
@@ -684,7 +685,7 @@ TEST(NetTcp, ListenBacklogFullDelaysButDoesNotLoseConnections) {
   std::vector<Socket*> cl;
   for (int i = 0; i < 3; i++) {
     cl.push_back(make_socket(*w.a, kSOCK_STREAM));
-    cl.back()->connect(ep(kB, 80), w.now);
+    EXPECT_EQ(cl.back()->connect(ep(kB, 80), w.now), -kEINPROGRESS);
   }
   w.run_for(500 * kMs);
   EXPECT_EQ(l->accept_q_.size(), 1u);  // the others wait, half-open
@@ -706,7 +707,7 @@ TEST(NetTcp, ClosingListenerResetsQueuedConnections) {
   World w;
   Socket* l = listen_on(*w.b, 80);
   Socket* s = make_socket(*w.a, kSOCK_STREAM);
-  s->connect(ep(kB, 80), w.now);
+  EXPECT_EQ(s->connect(ep(kB, 80), w.now), -kEINPROGRESS);
   ASSERT_TRUE(w.run([&] { return s->tcp_state() == TcpState::Established; }));
   w.run_for(10 * kMs);
   l->close(w.now);
@@ -721,12 +722,12 @@ TEST(NetTcp, BindAndListenConflicts) {
   Socket* x = make_socket(*w.b, kSOCK_STREAM);
   EXPECT_EQ(x->bind(ep(Ip4{}, 80)), -kEADDRINUSE);
   int one = 1;
-  x->set_option(kSOL_SOCKET, kSO_REUSEADDR, &one, sizeof one);
+  EXPECT_EQ(x->set_option(kSOL_SOCKET, kSO_REUSEADDR, &one, sizeof one), 0);
   EXPECT_EQ(x->bind(ep(Ip4{}, 80)), -kEADDRINUSE);  // a listener holds it
   Socket* r1 = make_socket(*w.b, kSOCK_STREAM);
   Socket* r2 = make_socket(*w.b, kSOCK_STREAM);
-  r1->set_option(kSOL_SOCKET, kSO_REUSEPORT, &one, sizeof one);
-  r2->set_option(kSOL_SOCKET, kSO_REUSEPORT, &one, sizeof one);
+  EXPECT_EQ(r1->set_option(kSOL_SOCKET, kSO_REUSEPORT, &one, sizeof one), 0);
+  EXPECT_EQ(r2->set_option(kSOL_SOCKET, kSO_REUSEPORT, &one, sizeof one), 0);
   EXPECT_EQ(r1->bind(ep(Ip4{}, 8080)), 0);
   EXPECT_EQ(r2->bind(ep(Ip4{}, 8080)), 0);
   EXPECT_EQ(r1->listen(8), 0);
@@ -735,7 +736,7 @@ TEST(NetTcp, BindAndListenConflicts) {
   std::vector<Socket*> cl;
   for (int i = 0; i < 16; i++) {
     cl.push_back(make_socket(*w.a, kSOCK_STREAM));
-    cl.back()->connect(ep(kB, 8080), w.now);
+    EXPECT_EQ(cl.back()->connect(ep(kB, 8080), w.now), -kEINPROGRESS);
   }
   int n1 = 0, n2 = 0;
   std::vector<Socket*> acc;
@@ -750,7 +751,7 @@ TEST(NetTcp, BindAndListenConflicts) {
   Socket* y = make_socket(*w.b, kSOCK_STREAM);
   EXPECT_EQ(y->listen(1), 0);  // autobinds an ephemeral port
   Endpoint e;
-  y->local_name(&e);
+  EXPECT_EQ(y->local_name(&e), 0);
   EXPECT_GE(e.port, 32768);
   for (Socket* s : cl) s->close(w.now);
   for (Socket* s : acc) s->close(w.now);
@@ -771,7 +772,7 @@ TEST(NetTcp, NagleCoalescesUnlessNoDelay) {
     World w;
     Conn c = connect_pair(w);
     int v = nodelay;
-    c.client->set_option(kIPPROTO_TCP, kTCP_NODELAY, &v, sizeof v);
+    EXPECT_EQ(c.client->set_option(kIPPROTO_TCP, kTCP_NODELAY, &v, sizeof v), 0);
     w.link.capture = true;
     for (int i = 0; i < 10; i++) EXPECT_EQ(send_bytes(c.client, "0123456789", 10, w.now), 10);
     std::vector<uint8_t> got(100);
@@ -807,7 +808,7 @@ TEST(NetTcp, ReceiverReportsSackBlocks) {
   World w;
   Conn c = connect_pair(w);
   int one = 1;
-  c.client->set_option(kIPPROTO_TCP, kTCP_NODELAY, &one, sizeof one);
+  EXPECT_EQ(c.client->set_option(kIPPROTO_TCP, kTCP_NODELAY, &one, sizeof one), 0);
   int n = 0;
   w.link.capture = true;
   w.link.tap = [&](int from, std::vector<uint8_t>& f) {
@@ -853,7 +854,7 @@ uint64_t recovery_time(bool sack) {
   Conn c = connect_pair(w);
   EXPECT_EQ(c.client->tcb.sack_ok, sack);
   int one = 1;
-  c.client->set_option(kIPPROTO_TCP, kTCP_NODELAY, &one, sizeof one);
+  EXPECT_EQ(c.client->set_option(kIPPROTO_TCP, kTCP_NODELAY, &one, sizeof one), 0);
   // Open the congestion window first.
   auto warm = pattern(200000, 1);
   Pump pw{c.client, c.server, warm};
@@ -896,10 +897,10 @@ TEST(NetTcp, KeepaliveDetectsDeadPeer) {
   World w;
   Conn c = connect_pair(w);
   int one = 1, idle = 10, intvl = 2, cnt = 3;
-  c.client->set_option(kIPPROTO_TCP, kTCP_KEEPIDLE, &idle, sizeof idle);
-  c.client->set_option(kIPPROTO_TCP, kTCP_KEEPINTVL, &intvl, sizeof intvl);
-  c.client->set_option(kIPPROTO_TCP, kTCP_KEEPCNT, &cnt, sizeof cnt);
-  c.client->set_option(kSOL_SOCKET, kSO_KEEPALIVE, &one, sizeof one);
+  EXPECT_EQ(c.client->set_option(kIPPROTO_TCP, kTCP_KEEPIDLE, &idle, sizeof idle), 0);
+  EXPECT_EQ(c.client->set_option(kIPPROTO_TCP, kTCP_KEEPINTVL, &intvl, sizeof intvl), 0);
+  EXPECT_EQ(c.client->set_option(kIPPROTO_TCP, kTCP_KEEPCNT, &cnt, sizeof cnt), 0);
+  EXPECT_EQ(c.client->set_option(kSOL_SOCKET, kSO_KEEPALIVE, &one, sizeof one), 0);
   // A live peer answers the probes: still established after a minute.
   w.run_for(60 * kSec);
   EXPECT_EQ(c.client->tcp_state(), TcpState::Established);
@@ -1127,19 +1128,19 @@ TEST(NetTcp, AcceptedSocketsInheritOptions) {
   World w;
   Socket* l = make_socket(*w.b, kSOCK_STREAM);
   int one = 1;
-  l->set_option(kIPPROTO_TCP, kTCP_NODELAY, &one, sizeof one);
-  l->set_option(kSOL_SOCKET, kSO_KEEPALIVE, &one, sizeof one);
-  l->bind(ep(Ip4{}, 80));
-  l->listen(4);
+  EXPECT_EQ(l->set_option(kIPPROTO_TCP, kTCP_NODELAY, &one, sizeof one), 0);
+  EXPECT_EQ(l->set_option(kSOL_SOCKET, kSO_KEEPALIVE, &one, sizeof one), 0);
+  EXPECT_EQ(l->bind(ep(Ip4{}, 80)), 0);
+  EXPECT_EQ(l->listen(4), 0);
   Socket* s = make_socket(*w.a, kSOCK_STREAM);
-  s->connect(ep(kB, 80), w.now);
+  EXPECT_EQ(s->connect(ep(kB, 80), w.now), -kEINPROGRESS);
   Socket* acc = nullptr;
   ASSERT_TRUE(w.run([&] { return l->accept(&acc, nullptr) == 0; }));
   int v = 0;
   size_t len = sizeof v;
-  acc->get_option(kIPPROTO_TCP, kTCP_NODELAY, &v, &len);
+  EXPECT_EQ(acc->get_option(kIPPROTO_TCP, kTCP_NODELAY, &v, &len), 0);
   EXPECT_EQ(v, 1);
-  acc->get_option(kSOL_SOCKET, kSO_KEEPALIVE, &v, &len);
+  EXPECT_EQ(acc->get_option(kSOL_SOCKET, kSO_KEEPALIVE, &v, &len), 0);
   EXPECT_EQ(v, 1);
   EXPECT_EQ(acc->get_option(kSOL_SOCKET, 999, &v, &len), -kENOPROTOOPT);
   close_all(w, {s, acc, l});

@@ -47,9 +47,9 @@ std::string detect_fstype(int fd) {
   return "raw";
 }
 
-BlockDevice parse_block_device(const std::string& spec, size_t index) {
-  // HOSTPATH[,MOUNTPOINT][,ro]: "ro" last, a mount point starts with '/';
-  // what is left is the host path, commas and all.
+BlockSpec parse_block_spec(const std::string& spec) {
+  // "ro" last, a mount point starts with '/'; what is left is the host
+  // path, commas and all.
   std::vector<std::string> fields;
   for (size_t at = 0;;) {
     size_t comma = spec.find(',', at);
@@ -57,19 +57,25 @@ BlockDevice parse_block_device(const std::string& spec, size_t index) {
     if (comma == std::string::npos) break;
     at = comma + 1;
   }
-  BlockDevice dev;
-  bool ro = false;
+  BlockSpec out;
   if (fields.size() > 1 && fields.back() == "ro") {
-    ro = true;
+    out.read_only = true;
     fields.pop_back();
   }
   if (fields.size() > 1 && fields.back().starts_with("/")) {
-    dev.mountpoint = check_mountpoint(fields.back(), spec);
+    out.mountpoint = check_mountpoint(fields.back(), spec);
     fields.pop_back();
   }
-  std::string host;
-  for (const auto& f : fields) host += (host.empty() ? "" : ",") + f;
-  if (host.empty()) throw UsageError("run: -b wants HOSTPATH[,MOUNTPOINT][,ro], not '" + spec + "'");
+  for (const auto& f : fields) out.host += (out.host.empty() ? "" : ",") + f;
+  if (out.host.empty()) throw UsageError("run: -b wants HOSTPATH[,MOUNTPOINT][,ro], not '" + spec + "'");
+  return out;
+}
+
+BlockDevice parse_block_device(const std::string& spec, size_t index) {
+  BlockSpec parsed = parse_block_spec(spec);
+  const std::string& host = parsed.host;
+  BlockDevice dev;
+  dev.mountpoint = parsed.mountpoint;
 
   int fd = ::open(host.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -85,7 +91,7 @@ BlockDevice parse_block_device(const std::string& spec, size_t index) {
   }
   dev.fstype = detect_fstype(fd);
   ::close(fd);
-  dev.read_only = ro || dev.fstype == "iso9660";
+  dev.read_only = parsed.read_only || dev.fstype == "iso9660";
   if (!dev.read_only && ::access(host.c_str(), W_OK) != 0)
     throw Failure("run: -b " + host + " is not writable (" + errno_string(errno) +
                   "); append ,ro to attach it read-only");

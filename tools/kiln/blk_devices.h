@@ -19,6 +19,17 @@ struct BlockDevice {
   bool read_only = false;  // ",ro" given, or an ISO 9660 image
 };
 
+// A -b spec taken apart, before its file is looked at.
+struct BlockSpec {
+  std::string host;        // the host path as written, commas and all
+  std::string mountpoint;  // normalized ("/data"); "" = none
+  bool read_only = false;  // ",ro" given
+};
+
+// HOSTPATH[,MOUNTPOINT][,ro]. Throws UsageError for a malformed spec or a
+// mount point kiln refuses (/, /dev, /proc, "..").
+BlockSpec parse_block_spec(const std::string& spec);
+
 // Parses the -b spec SPEC of the INDEXth device (0 = vda) and looks at the
 // file. Throws UsageError for a malformed spec, Failure for a file that
 // cannot be used (missing, unreadable, not writable without ",ro", a mount

@@ -1,6 +1,6 @@
 // The bake configurations: which kernel, which platform, which components.
-// The table is data (configs.cpp); adding `minimal` or `hvt_virtio` is one
-// more row plus its kernel file, no new code.
+// The table is data (configs.cpp); each row's kernel file is linked from
+// the kernel modules kernel/CMakeLists.txt names for it.
 #pragma once
 
 #include <span>

@@ -1,6 +1,7 @@
-// `kiln run`: Rumprun's launcher for QEMU. Parses the flags, writes the boot
-// JSON, picks the accelerator and starts QEMU in the foreground (-i) or in
-// the background.
+// `kiln run`: Rumprun's launcher for QEMU. Takes the request (run_request.h) to
+// the host: names the instance, opens the -b images, writes the boot JSON,
+// picks the accelerator and starts QEMU in the foreground (-i) or in the
+// background.
 #include <signal.h>
 #include <unistd.h>
 
@@ -9,7 +10,6 @@
 #include <iostream>
 
 #include "accel.h"
-#include "args.h"
 #include "blk_devices.h"
 #include "boot_config.h"
 #include "elf_file.h"
@@ -21,6 +21,7 @@
 #include "kiln/image.h"
 #include "net_config.h"
 #include "qemu.h"
+#include "run_request.h"
 
 namespace kiln::cli {
 
@@ -31,125 +32,21 @@ constexpr int kExitNoStatus = 125;
 // How long a background launch watches QEMU for an immediate failure.
 constexpr int kStartupCheckMs = 100;
 
-constexpr char kOptDryRun = 'D';
-constexpr OptionSpec kScriptOptions[] = {
-    {'h', "help", false},
-    {kOptDryRun, "dry-run", false},
-};
-
 // microvm's virtio-mmio slots, shared by -b and the network interfaces.
 constexpr size_t kMaxVirtioDevices = 24;
 
-constexpr OptionSpec kGuestOptions[] = {
-    {'h', "help", false}, {'M', "", true},  {'e', "", true}, {'N', "", true}, {'i', "", false},
-    {'d', "", false},     {'D', "", true},  {'g', "", true}, {'v', "", false}, {'b', "", true},
-    {'I', "", true},      {'W', "", true},  {'n', "", true}, {'r', "", true},
-    // -p alone: paused (Rumprun); -p 8080:80: a port forward (docs/user-guide.md).
-    {'p', "", false, looks_like_port_forward},
-    // Parsed so the error can say why there is none.
-    {'S', "", false},
-};
-
-struct RunRequest {
-  bool dry_run = false;
-  std::string platform;
-  uint64_t memory_mb = 64;
-  std::vector<std::string> env;
-  std::string name;
-  bool interactive = false;
-  bool paused = false;
-  unsigned gdb_port = 0;
-  std::vector<std::string> extra;
-  bool verbose = false;
-  fs::path image;
-  std::vector<std::string> args;
-  std::vector<RcProgram> rc;  // -r, in order
-  std::string instance;  // the run directory's name: -N, else kiln-PID
-  std::vector<BlockDevice> disks;
-  NetPlan net;
-};
-
-// Returns nullopt when help was asked for (and printed).
+// parse_run_request, then what needs the host; nullopt when help was asked for.
 std::optional<RunRequest> parse_run(const Args& args) {
-  RunRequest req;
-  size_t pos = 0;
-  auto script = parse_options(args, pos, kScriptOptions, "run");
-  for (const auto& opt : script.options) {
-    if (opt.key == 'h') return std::nullopt;
-    if (opt.key == kOptDryRun) req.dry_run = true;
-  }
-  if (pos >= args.size()) throw UsageError("run: missing PLATFORM and IMAGE (see 'kiln help run')");
-  req.platform = args[pos++];
-  if (req.platform == "hvt" || req.platform == "xen" || req.platform == "iso" || req.platform == "ec2" ||
-      req.platform == "hvf")
-    throw Failure("run: platform '" + req.platform + "' is not available yet; use qemu, kvm or tcg");
-  if (req.platform != "qemu" && req.platform != "kvm" && req.platform != "tcg")
-    throw UsageError("run: unknown platform '" + req.platform + "' (use qemu, kvm or tcg; see 'kiln help run')");
-
-  auto guest = parse_options(args, pos, kGuestOptions, "run");
-  std::vector<std::string> disk_specs;
-  for (const auto& opt : guest.options) {
-    uint64_t value = 0;
-    switch (opt.key) {
-      case 'h': return std::nullopt;
-      case 'M':
-        if (!parse_uint(opt.value, 4, 1024 * 1024, value))
-          throw UsageError("run: -M wants the memory in MiB, a number from 4 to 1048576, not '" + opt.value + "'");
-        req.memory_mb = value;
-        break;
-      case 'e': {
-        auto eq = opt.value.find('=');
-        if (eq == std::string::npos || eq == 0)
-          throw UsageError("run: -e wants VAR=VALUE, not '" + opt.value + "'");
-        req.env.push_back(opt.value);
-        break;
-      }
-      case 'N':
-        check_instance_name(opt.value);
-        req.name = opt.value;
-        break;
-      case 'i': req.interactive = true; break;
-      case 'd': break;  // QEMU always ends when the guest halts (-no-reboot, isa-debug-exit)
-      case 'p':
-        if (opt.value.empty()) req.paused = true;
-        else req.net.add_port_forward(opt.value);
-        break;
-      case 'D':
-        if (!parse_uint(opt.value, 1, 65535, value))
-          throw UsageError("run: -D wants a TCP port for gdb (1-65535), not '" + opt.value + "'");
-        req.gdb_port = static_cast<unsigned>(value);
-        break;
-      case 'g': {
-        auto words = shell_split(opt.value);
-        req.extra.insert(req.extra.end(), words.begin(), words.end());
-        break;
-      }
-      case 'v': req.verbose = true; break;
-      case 'b': disk_specs.push_back(opt.value); break;
-      case 'I': req.net.add_interface(opt.value); break;
-      case 'W': req.net.add_address(opt.value); break;
-      case 'n': req.net.add_legacy(opt.value); break;
-      case 'r': req.rc.push_back(parse_rc_program(opt.value)); break;
-      case 'S': throw Failure("run: -S (sudo) is not supported; run kiln itself with the rights QEMU needs");
-    }
-  }
-  if (pos >= args.size()) throw UsageError("run: missing IMAGE (see 'kiln help run')");
-  req.image = args[pos++];
-  // Rumprun accepts "IMAGE -- ARGS" as well as "-- IMAGE ARGS".
-  if (!guest.saw_double_dash && pos < args.size() && args[pos] == "--") ++pos;
-  req.args.assign(args.begin() + static_cast<long>(pos), args.end());
-  check_rc_programs(req.rc);
-  if (!req.rc.empty() && !req.args.empty())
-    throw UsageError("run: with -r, each program's arguments go in its -r, not after the image");
-
+  auto req = parse_run_request(args);
+  if (!req) return req;
   // The devices, once every flag is known: -W may precede its -I.
-  req.instance = req.name.empty() ? unused_instance_name("kiln-" + std::to_string(::getpid())) : req.name;
-  req.net.finish(req.instance);
-  if (disk_specs.size() + req.net.interfaces().size() > kMaxVirtioDevices)
+  req->instance = req->name.empty() ? unused_instance_name("kiln-" + std::to_string(::getpid())) : req->name;
+  req->net.finish(req->instance);
+  if (req->disk_specs.size() + req->net.interfaces().size() > kMaxVirtioDevices)
     throw UsageError("run: at most " + std::to_string(kMaxVirtioDevices) +
                      " block devices and network interfaces together (microvm's virtio slots)");
-  for (const auto& spec : disk_specs) req.disks.push_back(parse_block_device(spec, req.disks.size()));
-  check_block_devices(req.disks);
+  for (const auto& spec : req->disk_specs) req->disks.push_back(parse_block_device(spec, req->disks.size()));
+  check_block_devices(req->disks);
   return req;
 }
 

@@ -19,6 +19,23 @@ inline constexpr uint64_t kVectorTimer = 32;
 inline constexpr uint64_t kVectorSpurious = 255;
 inline constexpr uint16_t kKernelCs = 0x08, kKernelDs = 0x10, kUserDs = 0x1b, kUserCs = 0x23;
 
+// What the kernel does with the traps arch decodes, installed once at boot
+// (proc/traps.cpp): arch knows the CPU, not processes or signals.
+struct PageFault {
+  uint64_t addr;       // CR2
+  bool write, exec;    // the access
+  bool present;        // a protection fault, not a missing page
+};
+struct TrapHandlers {
+  // Any #PF that is not a kernel fault on kernel memory (arch panics on those).
+  void (*page_fault)(TrapFrame& frame, const PageFault& fault);
+  // A CPU exception in user mode: `vector` as the CPU numbers them.
+  void (*user_exception)(TrapFrame& frame);
+  // Last thing before any return to user mode (pending signals).
+  void (*returning_to_user)(TrapFrame& frame);
+};
+void trap_set_handlers(const TrapHandlers& handlers);
+
 }  // namespace kiln
 
 extern "C" {

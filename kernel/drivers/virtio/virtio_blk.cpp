@@ -4,9 +4,12 @@
 
 #include "arch/x86_64/cpu.h"
 #include "core/irq.h"
+#include "drivers/devices.h"
 #include "drivers/dma.h"
+#include "drivers/virtio/driver.h"
 #include "drivers/virtio/virtio.h"
 #include "abi/linux/errno.h"
+#include "lib/format.h"
 
 namespace kiln::virtio {
 namespace {
@@ -250,6 +253,33 @@ bool VirtioBlk::on_interrupt(void* self) {
   dev->stats_.interrupts++;
   dev->reap();
   return true;
+}
+
+namespace {
+
+// Every disk this driver drives, for virtio_blk_of().
+VirtioBlk* g_disks[drivers::kMaxBlockDevices];
+size_t g_disk_count;
+
+bool start(Transport* t) {
+  VirtioBlk* dev = VirtioBlk::create(t);
+  if (!dev) return false;
+  char serial[24], where[64];
+  if (dev->serial(serial, sizeof serial) < 0) serial[0] = 0;  // named by its place instead
+  format(where, sizeof where, "%s irq %u", t->location(), t->gsi());
+  if (g_disk_count < drivers::kMaxBlockDevices) g_disks[g_disk_count++] = dev;
+  drivers::add_block_device(dev, "virtio-blk", serial, where, dev->has_flush() ? " flush" : "");
+  return true;
+}
+
+KILN_SET_ENTRY(virtio_drivers, Driver, g_driver) = {kTypeBlock, "virtio-blk", start};
+
+}  // namespace
+
+VirtioBlk* virtio_blk_of(fs::BlockDevice* dev) {
+  for (size_t i = 0; i < g_disk_count; i++)
+    if (g_disks[i] == dev) return g_disks[i];
+  return nullptr;
 }
 
 }  // namespace kiln::virtio

@@ -25,15 +25,15 @@ class VirtioBlk final : public fs::BlockDevice {
   static VirtioBlk* create(Transport* t);
 
   // `buf` is kernel memory (any mapping: heap, stacks, the kernel image).
-  long read(uint64_t sector, uint32_t count, void* buf) override;
-  long write(uint64_t sector, uint32_t count, const void* buf) override;
-  long flush() override;
+  [[nodiscard]] long read(uint64_t sector, uint32_t count, void* buf) override;
+  [[nodiscard]] long write(uint64_t sector, uint32_t count, const void* buf) override;
+  [[nodiscard]] long flush() override;
   uint64_t sectors() const override { return capacity_; }
   bool read_only() const override { return read_only_; }
   // The device's serial (GET_ID, at most 20 characters; QEMU's
   // -device virtio-blk-...,serial=) into `out`; "" when it has none.
   // Returns 0 or -errno.
-  long serial(char* out, size_t cap);
+  [[nodiscard]] long serial(char* out, size_t cap);
   // Whether the device has a write cache that flush() empties.
   bool has_flush() const { return has_flush_; }
 
@@ -54,11 +54,11 @@ class VirtioBlk final : public fs::BlockDevice {
 
   explicit VirtioBlk(Transport* t) : t_(t) {}
   bool start();
-  long transfer(uint32_t type, uint64_t sector, uint32_t count, uint8_t* buf);
+  [[nodiscard]] long transfer(uint32_t type, uint64_t sector, uint32_t count, uint8_t* buf);
   // Queues one request for up to `bytes` of `buf`; returns the bytes it
   // covers (a multiple of 512; 1 for a flush), 0 when no request or
   // descriptor is free, or -errno (-EFAULT: `buf` is not kernel memory).
-  long submit(Batch& b, uint32_t type, uint64_t sector, uint8_t* buf, uint64_t bytes);
+  [[nodiscard]] long submit(Batch& b, uint32_t type, uint64_t sector, uint8_t* buf, uint64_t bytes);
   void wait(Batch& b);
   void wait_for_room();
   void reap();
@@ -77,5 +77,9 @@ class VirtioBlk final : public fs::BlockDevice {
   WaitList room_waiters_;  // threads waiting for a free request or descriptors
   Stats stats_ = {};
 };
+
+// The driver behind a block device this driver started (nullptr for any
+// other), for its statistics.
+VirtioBlk* virtio_blk_of(fs::BlockDevice* dev);
 
 }  // namespace kiln::virtio

@@ -6,6 +6,7 @@
 #include "core/random.h"
 #include "drivers/devices.h"
 #include "drivers/dma.h"
+#include "drivers/virtio/driver.h"
 #include "drivers/virtio/virtio.h"
 #include "lib/format.h"
 #include "lib/mem.h"
@@ -40,12 +41,6 @@ constexpr uint32_t kEthernetHeader = 14, kVlanTag = 4;
 
 void* token(size_t i) { return reinterpret_cast<void*>(i + 1); }
 size_t index(void* token) { return reinterpret_cast<size_t>(token) - 1; }
-
-// "0.123": thousandths of n / d without floating point.
-void format_ratio(char* out, size_t size, uint64_t n, uint64_t d) {
-  uint64_t milli = d ? n * 1000 / d : 0;
-  format(out, size, "%lu.%03lu", milli / 1000, milli % 1000);
-}
 
 }  // namespace
 
@@ -306,19 +301,30 @@ void VirtioNet::poll() {
   }
 }
 
-void print_net_stats() {
-  for (size_t i = 0; i < drivers::net_device_count(); i++) {
-    const net::NetDevice* dev = drivers::net_device(i);
-    if (!dev) continue;
-    const net::NetDevice::Stats& s = dev->stats();
-    uint64_t frames = s.rx_frames + s.tx_frames;
-    char kicks[24], irqs[24];
-    format_ratio(kicks, sizeof kicks, s.kicks, frames);
-    format_ratio(irqs, sizeof irqs, s.interrupts, frames);
-    kprintf("kiln: eth%lu: %lu frames in, %lu out, %lu dropped; %lu kicks, %lu interrupts; "
-            "per frame %s kicks, %s interrupts\n",
-            i, s.rx_frames, s.tx_frames, s.rx_dropped + s.tx_dropped, s.kicks, s.interrupts, kicks, irqs);
+namespace {
+
+bool start(Transport* t) {
+  if (drivers::net_device_count() == drivers::kMaxNetDevices) {
+    kprintf("kiln: virtio-net %s: more than %lu interfaces: ignored\n", t->location(),
+            drivers::kMaxNetDevices);
+    delete t;
+    return true;
   }
+  VirtioNet* dev = VirtioNet::create(t);
+  if (!dev) return false;
+  drivers::add_net_device(dev);
+  if (verbose()) {
+    net::MacAddr mac = dev->mac();
+    const uint8_t* m = mac.b;
+    kprintf("kiln: virtio-net%lu %s irq %u mac %02x:%02x:%02x:%02x:%02x:%02x mtu %u\n",
+            drivers::net_device_count() - 1, t->location(), t->gsi(), m[0], m[1], m[2], m[3],
+            m[4], m[5], dev->mtu());
+  }
+  return true;
 }
+
+KILN_SET_ENTRY(virtio_drivers, Driver, g_driver) = {kTypeNet, "virtio-net", start};
+
+}  // namespace
 
 }  // namespace kiln::virtio

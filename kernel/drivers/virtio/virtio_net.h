@@ -68,8 +68,4 @@ class VirtioNet final : public net::NetDevice {
   uint32_t mtu_ = 1500;
 };
 
-// With -v, at exit: every network device's frames, drops, kicks and
-// interrupts, and kicks and interrupts per frame (bench/net.sh reads them).
-void print_net_stats();
-
 }  // namespace kiln::virtio

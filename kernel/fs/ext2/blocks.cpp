@@ -28,7 +28,7 @@ static long alloc_for(Ext2Fs* fs, Ext2Node* n, uint32_t* out) {
   if (long r = fs->alloc_block(goal, &b)) return r;
   BlockRef ref;
   if (long r = fs->cache()->get_new(b, &ref)) {
-    fs->free_block(b);
+    fs->note_error(fs->free_block(b));
     return r;
   }
   n->in.blocks += fs->sectors_per_block();

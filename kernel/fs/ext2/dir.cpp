@@ -398,7 +398,7 @@ long Ext2Node::do_create(const char* name, size_t len, uint32_t mode, uint64_t r
   }
   if (dir) {
     in.links_count++;
-    owner_->store_inode(this);
+    owner_->note_error(owner_->store_inode(this));
   }
   *out = n;
   return 0;
@@ -508,7 +508,7 @@ long Ext2Node::remove(const char* name, size_t len, bool dir) {
     if (dir) {
       child->in.links_count = 0;
       if (in.links_count > 1) in.links_count--;
-      owner_->store_inode(this);
+      owner_->note_error(owner_->store_inode(this));
     } else if (child->in.links_count) {
       child->in.links_count--;
     }
@@ -589,7 +589,7 @@ long Ext2Node::do_rename(const char* name, size_t len, Ext2Node* to, const char*
       victim->in.links_count--;
     }
     victim->touch(false);
-    owner_->store_inode(victim);
+    owner_->note_error(owner_->store_inode(victim));
   }
   if (r == 0 && dir && cross) {
     DirSlot dotdot;
@@ -601,10 +601,10 @@ long Ext2Node::do_rename(const char* name, size_t len, Ext2Node* to, const char*
   }
   if (r == 0) {
     moving->touch(false);
-    owner_->store_inode(moving);
+    owner_->note_error(owner_->store_inode(moving));
   }
-  owner_->store_inode(this);
-  owner_->store_inode(to);
+  owner_->note_error(owner_->store_inode(this));
+  owner_->note_error(owner_->store_inode(to));
   if (victim) victim->put();
   moving->put();
   return r;

@@ -20,7 +20,7 @@ uint32_t DirIndex::hash(const char* name, size_t len) {
 bool DirIndex::grow() {
   uint32_t cap = cap_ ? cap_ : 64;
   while (live_ * 2 + 2 > cap) cap *= 2;
-  auto slots = static_cast<Slot*>(fs_alloc(size_t(cap) * sizeof(Slot)));
+  auto slots = static_cast<Slot*>(fallible_alloc(size_t(cap) * sizeof(Slot)));
   if (!slots) return false;
   memset(slots, 0, size_t(cap) * sizeof(Slot));
   for (uint32_t i = 0; i < cap_; i++) {
@@ -78,12 +78,12 @@ bool DirIndex::set_room(uint32_t block, uint32_t room) {
   if (block >= room_cap_) {
     uint32_t cap = room_cap_ ? room_cap_ : 64;
     while (cap <= block) cap *= 2;
-    auto room = static_cast<uint16_t*>(fs_alloc(size_t(cap) * sizeof(uint16_t)));
-    if (!room) return false;
-    memset(room, 0, size_t(cap) * sizeof(uint16_t));
-    if (room_) memcpy(room, room_, size_t(blocks_) * sizeof(uint16_t));
+    auto grown = static_cast<uint16_t*>(fallible_alloc(size_t(cap) * sizeof(uint16_t)));
+    if (!grown) return false;
+    memset(grown, 0, size_t(cap) * sizeof(uint16_t));
+    if (room_) memcpy(grown, room_, size_t(blocks_) * sizeof(uint16_t));
     free_bytes(room_);
-    room_ = room;
+    room_ = grown;
     room_cap_ = cap;
   }
   room_[block] = uint16_t(room);

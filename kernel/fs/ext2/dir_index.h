@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fs/fallible.h"
+#include "lib/fallible.h"
 
 namespace kiln::fs::ext2 {
 

@@ -24,12 +24,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/list.h"
+#include "lib/list.h"
 #include "fs/block_cache.h"
 #include "fs/ext2/dir_index.h"
 #include "fs/ext2/ext2.h"
 #include "fs/ext2/format.h"
-#include "fs/fallible.h"
+#include "lib/fallible.h"
 #include "fs/node.h"
 
 namespace kiln::fs::ext2 {
@@ -50,19 +50,19 @@ class Ext2Node final : public Node, public Fallible {
   Ext2Node(Ext2Fs* owner, uint32_t ino_number);
   ~Ext2Node() override;
 
-  long getattr(Attr* out) override;
-  long setattr(const Attr& in, uint32_t which) override;
-  long read(uint64_t offset, void* buf, size_t n) override;
-  long write(uint64_t offset, const void* buf, size_t n) override;
-  long lookup(const char* name, size_t len, Node** out) override;
-  long create(const char* name, size_t len, uint32_t mode, uint64_t rdev, Node** out) override;
-  long symlink(const char* name, size_t len, const char* target, size_t target_len) override;
-  long link(const char* name, size_t len, Node* target) override;
-  long remove(const char* name, size_t len, bool dir) override;
-  long rename(const char* name, size_t len, Node* to_dir, const char* to_name,
+  [[nodiscard]] long getattr(Attr* out) override;
+  [[nodiscard]] long setattr(const Attr& in, uint32_t which) override;
+  [[nodiscard]] long read(uint64_t offset, void* buf, size_t n) override;
+  [[nodiscard]] long write(uint64_t offset, const void* buf, size_t n) override;
+  [[nodiscard]] long lookup(const char* name, size_t len, Node** out) override;
+  [[nodiscard]] long create(const char* name, size_t len, uint32_t mode, uint64_t rdev, Node** out) override;
+  [[nodiscard]] long symlink(const char* name, size_t len, const char* target, size_t target_len) override;
+  [[nodiscard]] long link(const char* name, size_t len, Node* target) override;
+  [[nodiscard]] long remove(const char* name, size_t len, bool dir) override;
+  [[nodiscard]] long rename(const char* name, size_t len, Node* to_dir, const char* to_name,
               size_t to_len) override;
-  long readdir(uint64_t* cookie, Emit emit, void* ctx) override;
-  long readlink(char* buf, size_t cap) override;
+  [[nodiscard]] long readdir(uint64_t* cookie, Emit emit, void* ctx) override;
+  [[nodiscard]] long readlink(char* buf, size_t cap) override;
 
   // The inode as read (raw bytes past 128 + extra_isize are zero here and
   // left alone on disk).
@@ -88,35 +88,35 @@ class Ext2Node final : public Node, public Fallible {
   void detach();
 
   // Directory primitives (dir.cpp); the caller holds the lock.
-  long dir_find(const char* name, size_t len, DirSlot* out);
-  long dir_add(const char* name, size_t len, uint32_t ino, uint8_t file_type);
-  long dir_remove(const DirSlot& slot);
-  long dir_retarget(const DirSlot& slot, uint32_t ino, uint8_t file_type);
-  long dir_is_empty();
-  long dir_init(uint32_t parent_ino);
+  [[nodiscard]] long dir_find(const char* name, size_t len, DirSlot* out);
+  [[nodiscard]] long dir_add(const char* name, size_t len, uint32_t ino, uint8_t file_type);
+  [[nodiscard]] long dir_remove(const DirSlot& slot);
+  [[nodiscard]] long dir_retarget(const DirSlot& slot, uint32_t ino, uint8_t file_type);
+  [[nodiscard]] long dir_is_empty();
+  [[nodiscard]] long dir_init(uint32_t parent_ino);
 
  protected:
   void release() override;
 
  private:
   friend class Ext2Fs;
-  long dir_block(uint32_t lblock, BlockRef* out);
+  [[nodiscard]] long dir_block(uint32_t lblock, BlockRef* out);
   uint32_t dir_blocks() const;
-  long dir_scan(const char* name, size_t len, DirSlot* out);
-  long dir_find_indexed(const char* name, size_t len, DirSlot* out);
+  [[nodiscard]] long dir_scan(const char* name, size_t len, DirSlot* out);
+  [[nodiscard]] long dir_find_indexed(const char* name, size_t len, DirSlot* out);
   void build_index();
   void drop_index();
   void index_added(const char* name, size_t len, uint32_t lblock, uint32_t pos,
                    const uint8_t* block);
-  long resize(uint64_t new_size);
-  long zero_tail(uint64_t at);
-  long do_create(const char* name, size_t len, uint32_t mode, uint64_t rdev, Ext2Node** out);
-  long do_rename(const char* name, size_t len, Ext2Node* to, const char* to_name, size_t to_len);
-  long check_not_ancestor(Ext2Node* moving);
+  [[nodiscard]] long resize(uint64_t new_size);
+  [[nodiscard]] long zero_tail(uint64_t at);
+  [[nodiscard]] long do_create(const char* name, size_t len, uint32_t mode, uint64_t rdev, Ext2Node** out);
+  [[nodiscard]] long do_rename(const char* name, size_t len, Ext2Node* to, const char* to_name, size_t to_len);
+  [[nodiscard]] long check_not_ancestor(Ext2Node* moving);
   void touch_atime();
   void touch(bool modify);
-  long write_locked(uint64_t offset, const uint8_t* src, size_t n);
-  long read_locked(uint64_t offset, uint8_t* dst, size_t n);
+  [[nodiscard]] long write_locked(uint64_t offset, const uint8_t* src, size_t n);
+  [[nodiscard]] long read_locked(uint64_t offset, uint8_t* dst, size_t n);
 
   Ext2Fs* owner_;
   DirIndex* index_ = nullptr;  // large directories only (dir_index.h)
@@ -128,13 +128,13 @@ class Ext2Fs final : public FileSystem, public Fallible {
   ~Ext2Fs() override;
 
   Node* root() override;
-  long statfs(StatFs* out) override;
-  long sync() override;
+  [[nodiscard]] long statfs(StatFs* out) override;
+  [[nodiscard]] long sync() override;
   bool read_only() const override { return ro_; }
   const char* type_name() const override { return "ext2"; }
 
-  long mount(const char** why);
-  long unmount();
+  [[nodiscard]] long mount(const char** why);
+  [[nodiscard]] long unmount();
 
   // The lock around every operation; reaps orphans on the way in and out.
   void lock();
@@ -142,30 +142,36 @@ class Ext2Fs final : public FileSystem, public Fallible {
 
   // A corrupt structure: remembers it (s_state gets the error bit when
   // written back) and returns -EUCLEAN.
-  long corrupt();
+  [[nodiscard]] long corrupt();
   Time now() const;
 
   // Inodes (super.cpp).
-  long iget(uint32_t ino, Ext2Node** out);  // with a reference
-  long store_inode(Ext2Node* n);
-  long new_node(Ext2Node* dir, uint32_t mode, Ext2Node** out);  // links 0, with a reference
+  [[nodiscard]] long iget(uint32_t ino, Ext2Node** out);  // with a reference
+  [[nodiscard]] long store_inode(Ext2Node* n);
+  // For a failure past the point of no return (the tree already changed,
+  // an undo that failed too): the volume is marked as having errors, as
+  // Linux's ext2_error does, so that e2fsck checks it and sync says so.
+  void note_error(long r) {
+    if (r < 0) errors_ = true;
+  }
+  [[nodiscard]] long new_node(Ext2Node* dir, uint32_t mode, Ext2Node** out);  // links 0, with a reference
   bool inode_ok(uint32_t ino) const { return ino >= 1 && ino <= inodes_count_; }
   bool entry_ino_ok(uint32_t ino) const {
     return inode_ok(ino) && (ino == kRootIno || ino >= first_ino_);
   }
 
   // Bitmaps (alloc.cpp).
-  long alloc_block(uint32_t goal, uint32_t* out);
-  long free_block(uint32_t block);
-  long alloc_inode(uint32_t near_ino, bool dir, uint32_t* out);
-  long free_inode(uint32_t ino, bool dir);
+  [[nodiscard]] long alloc_block(uint32_t goal, uint32_t* out);
+  [[nodiscard]] long free_block(uint32_t block);
+  [[nodiscard]] long alloc_inode(uint32_t near_ino, bool dir, uint32_t* out);
+  [[nodiscard]] long free_inode(uint32_t ino, bool dir);
 
   // Block maps (blocks.cpp). bmap gives 0 in *out for a hole (create false).
-  long bmap(Ext2Node* n, uint64_t lblock, bool create, uint32_t* out);
-  long truncate_blocks(Ext2Node* n, uint64_t new_size);
-  long release_xattr(Ext2Node* n);
+  [[nodiscard]] long bmap(Ext2Node* n, uint64_t lblock, bool create, uint32_t* out);
+  [[nodiscard]] long truncate_blocks(Ext2Node* n, uint64_t new_size);
+  [[nodiscard]] long release_xattr(Ext2Node* n);
   bool block_ok(uint32_t b) const { return b >= first_data_block_ && b < blocks_count_; }
-  long ensure_large_file();
+  [[nodiscard]] long ensure_large_file();
 
   BlockCache* cache() { return cache_; }
   uint32_t block_size() const { return bs_; }
@@ -182,22 +188,22 @@ class Ext2Fs final : public FileSystem, public Fallible {
 
  private:
   friend class Ext2Node;
-  long check_super(const char** why);
-  long load_groups(const char** why);
-  long write_super();
-  long write_groups();
+  [[nodiscard]] long check_super(const char** why);
+  [[nodiscard]] long load_groups(const char** why);
+  [[nodiscard]] long write_super();
+  [[nodiscard]] long write_groups();
   bool has_super(uint32_t group) const;
   uint32_t blocks_in_group(uint32_t g) const;
   bool group_metadata(uint32_t g, uint32_t block) const;
-  long load_inode(uint32_t ino, Inode* out);
+  [[nodiscard]] long load_inode(uint32_t ino, Inode* out);
   void node_released(Ext2Node* n);
   void table_insert(Ext2Node* n);
   void table_remove(Ext2Node* n);
   Ext2Node* table_find(uint32_t ino) const;
   void reap();
-  long evict(Ext2Node* n);
+  [[nodiscard]] long evict(Ext2Node* n);
   void trim(size_t keep);
-  long find_bit(BlockRef& bitmap, uint32_t from, uint32_t limit, uint32_t* out);
+  [[nodiscard]] long find_bit(BlockRef& bitmap, uint32_t from, uint32_t limit, uint32_t* out);
 
   BlockDevice* dev_;
   Ext2Options opt_;

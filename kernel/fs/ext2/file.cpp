@@ -94,7 +94,7 @@ void Ext2Node::touch_atime() {
   auto le = [](Time x, Time y) { return x.sec < y.sec || (x.sec == y.sec && x.nsec <= y.nsec); };
   if (!le(a, m) && !le(a, c) && t.sec - a.sec < 86400) return;
   put_time(&in.atime, &in.atime_extra, has_atime_extra(in), t);
-  owner_->store_inode(this);
+  owner_->note_error(owner_->store_inode(this));
 }
 
 long Ext2Node::getattr(Attr* out) {
@@ -172,7 +172,7 @@ long Ext2Node::setattr(const Attr& a, uint32_t which) {
     if (is_dir()) return -kEISDIR;
     if (!is_reg()) return -kEINVAL;
     if (long r = resize(a.size)) {
-      owner_->store_inode(this);
+      owner_->note_error(owner_->store_inode(this));
       return r;
     }
     touch(true);
@@ -271,7 +271,7 @@ long Ext2Node::write_locked(uint64_t off, const uint8_t* src, size_t n) {
   }
   if (off + done > old) set_size(off + done);
   if (done) touch(true);
-  if (err < 0) owner_->truncate_blocks(this, size());  // blocks allocated past the end
+  if (err < 0) owner_->note_error(owner_->truncate_blocks(this, size()));  // blocks past the end
   long s = owner_->store_inode(this);
   if (done) return long(done);
   return err < 0 ? err : s;

@@ -94,7 +94,7 @@ Ext2Fs::Ext2Fs(BlockDevice* dev, const Ext2Options& options) : dev_(dev), opt_(o
 }
 
 Ext2Fs::~Ext2Fs() {
-  if (mounted_) unmount();
+  if (mounted_) (void)unmount();  // a destructor has no caller to tell; unmount() prints nothing either
   if (root_) {
     Ext2Node* r = root_;
     root_ = nullptr;
@@ -212,7 +212,7 @@ long Ext2Fs::check_super(const char** why) {
 }
 
 long Ext2Fs::load_groups(const char** why) {
-  gd_ = static_cast<GroupDesc*>(fs_alloc(size_t(groups_) * sizeof(GroupDesc)));
+  gd_ = static_cast<GroupDesc*>(fallible_alloc(size_t(groups_) * sizeof(GroupDesc)));
   if (!gd_) return *why = "out of memory", -kENOMEM;
   uint32_t per_block = bs_ / sizeof(GroupDesc);
   for (uint32_t i = 0; i < gdt_blocks_; i++) {
@@ -525,7 +525,7 @@ long Ext2Fs::new_node(Ext2Node* dir, uint32_t mode, Ext2Node** out) {
   if (table_find(ino)) return corrupt();  // the bitmap calls an inode in use free
   auto n = new Ext2Node(this, ino);
   if (!n) {
-    free_inode(ino, is_dir);
+    note_error(free_inode(ino, is_dir));
     return -kENOMEM;
   }
   // Clear the whole on-disk inode: a reused one may carry old attributes.
@@ -536,7 +536,7 @@ long Ext2Fs::new_node(Ext2Node* dir, uint32_t mode, Ext2Node** out) {
     long r = cache_->get(gd_[g].inode_table + uint32_t(byte / bs_), &ref);
     if (r < 0) {
       delete n;
-      free_inode(ino, is_dir);
+      note_error(free_inode(ino, is_dir));
       return r;
     }
     memset(ref.data() + byte % bs_, 0, inode_size_);

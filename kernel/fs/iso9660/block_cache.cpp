@@ -22,7 +22,7 @@ void BlockRef::release() {
 
 BlockCache::~BlockCache() {
   while (CacheSlot* s = lru_.pop_front()) {
-    free_array(s->data);
+    free_bytes(s->data);
     delete s;
   }
 }
@@ -30,7 +30,7 @@ BlockCache::~BlockCache() {
 void BlockCache::unpin(CacheSlot* s) {
   if (--s->pins) return;
   if (s->temporary) {
-    free_array(s->data);
+    free_bytes(s->data);
     delete s;
   }
 }

@@ -4,13 +4,20 @@
 // meantime: a block being read is invisible to them (they read their own
 // copy), and pinned blocks are never reused. When every slot is pinned a
 // temporary one is allocated and freed on release, so get() never waits.
+//
+// Not fs/block_cache.h, ext2's write-back cache, on purpose: that one is
+// run under its volume's lock (every call serialized) and writes back; this
+// one has no lock and no dirty state, since ISO 9660 serves concurrent
+// readers of a read-only volume without one (nginx workers reading files).
+// Sharing one would mean a lock around every ISO read or concurrent
+// readers in the write-back cache.
 #pragma once
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/list.h"
-#include "fs/iso9660/alloc.h"
+#include "lib/list.h"
+#include "lib/fallible.h"
 #include "fs/block_device.h"
 
 namespace kiln::fs::iso9660 {
@@ -58,7 +65,7 @@ class BlockCache {
 
   // Pins block `lba` (2048-byte units) into *out: 0, -EIO or -ENOMEM.
   // The caller checks `lba` against the volume size first.
-  long get(uint32_t lba, BlockRef* out);
+  [[nodiscard]] long get(uint32_t lba, BlockRef* out);
 
   BlockDevice* device() const { return dev_; }
   uint64_t hits() const { return hits_; }

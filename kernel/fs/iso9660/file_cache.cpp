@@ -11,7 +11,7 @@ FileCache::FileCache(BlockDevice* dev, size_t budget)
 
 FileCache::~FileCache() {
   while (Chunk* c = lru_.pop_front()) {
-    free_array(c->data);
+    free_bytes(c->data);
     delete c;
   }
 }
@@ -25,7 +25,7 @@ FileCache::Chunk* FileCache::find(uint32_t index) {
 void FileCache::drop(Chunk* c) {
   lru_.remove(c);
   count_--;
-  free_array(c->data);
+  free_bytes(c->data);
   delete c;
 }
 
@@ -50,14 +50,14 @@ FileCache::Chunk* FileCache::chunk(uint32_t index, uint32_t limit, long* err) {
   c->data = data;
   // Filled before it is listed: nobody sees a chunk being read.
   if (dev_->read(uint64_t(first) * kSectorsPerBlock, blocks * kSectorsPerBlock, data) < 0) {
-    free_array(data);
+    free_bytes(data);
     delete c;
     *err = -kEIO;
     return nullptr;
   }
   // Another thread may have read the same chunk meanwhile: keep one.
   if (Chunk* other = find(index)) {
-    free_array(data);
+    free_bytes(data);
     delete c;
     return other;
   }

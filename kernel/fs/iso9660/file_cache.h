@@ -15,9 +15,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/list.h"
+#include "lib/list.h"
 #include "fs/block_device.h"
-#include "fs/iso9660/alloc.h"
+#include "lib/fallible.h"
 
 namespace kiln::fs::iso9660 {
 
@@ -37,7 +37,7 @@ class FileCache {
   // the first block past the volume. Returns the bytes copied (fewer at
   // the volume's end), -EIO, or -ENOMEM when no chunk could be had (the
   // caller then reads without the cache).
-  long read(uint64_t pos, size_t n, uint32_t limit, uint8_t* out);
+  [[nodiscard]] long read(uint64_t pos, size_t n, uint32_t limit, uint8_t* out);
 
   uint64_t hits() const { return hits_; }
   uint64_t misses() const { return misses_; }

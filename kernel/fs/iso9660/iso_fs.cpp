@@ -278,10 +278,10 @@ long IsoFs::make_root(uint32_t start, uint32_t size, const char** why) {
   root->first_ = Section{start, size};
   root->attr_.size = size;
   root->attr_.blocks = (uint64_t(size) + 511) / 512;
-  free_array(root->more_);
+  free_bytes(root->more_);
   root->more_ = nullptr;
   root->more_count_ = 0;
-  free_array(root->link_);
+  free_bytes(root->link_);
   root->link_ = nullptr;
   root->link_len_ = 0;
   if (!(naming_ == Naming::RockRidge && px_ino_))
@@ -389,7 +389,7 @@ bool iso9660_probe(BlockDevice* dev) {
   if (!block) return false;
   bool ok = dev->read(uint64_t(kFirstDescriptor) * kSectorsPerBlock, kSectorsPerBlock, block) == 0 &&
             memcmp(block + kVdId, "CD001", 5) == 0;
-  free_array(block);
+  free_bytes(block);
   return ok;
 }
 

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/list.h"
+#include "lib/list.h"
 #include "fs/iso9660/block_cache.h"
 #include "fs/iso9660/file_cache.h"
 #include "fs/iso9660/format.h"
@@ -45,10 +45,10 @@ class DirCursor {
   DirCursor(IsoFs* fs, uint32_t start, uint64_t size, uint64_t pos)
       : fs_(fs), start_(start), size_(size), pos_(pos) {}
   // 1 and the next record (valid until the next call), 0 at the end, or -errno.
-  long next(Record* rec);
+  [[nodiscard]] long next(Record* rec);
   // After a record with kFlagMultiExtent: moves past the sections that
   // continue it (the last one has the flag clear).
-  long skip_sections();
+  [[nodiscard]] long skip_sections();
   uint64_t pos() const { return pos_; }
 
  private:
@@ -77,11 +77,11 @@ class IsoNode final : public Node, public Fallible {
   IsoNode(IsoFs* owner, IsoNode* parent);
   ~IsoNode() override;
 
-  long getattr(Attr* out) override;
-  long read(uint64_t offset, void* buf, size_t n) override;
-  long lookup(const char* name, size_t len, Node** out) override;
-  long readdir(uint64_t* cookie, Emit emit, void* ctx) override;
-  long readlink(char* buf, size_t cap) override;
+  [[nodiscard]] long getattr(Attr* out) override;
+  [[nodiscard]] long read(uint64_t offset, void* buf, size_t n) override;
+  [[nodiscard]] long lookup(const char* name, size_t len, Node** out) override;
+  [[nodiscard]] long readdir(uint64_t* cookie, Emit emit, void* ctx) override;
+  [[nodiscard]] long readlink(char* buf, size_t cap) override;
 
   bool is_dir() const { return (attr_.mode & kS_IFMT) == kS_IFDIR; }
 
@@ -103,12 +103,12 @@ class IsoNode final : public Node, public Fallible {
     uint32_t hash;
     uint32_t pos1;
   };
-  long find(const char* name, size_t len, uint64_t* pos);
-  long find_linear(const char* name, size_t len, uint64_t* pos);
-  long find_indexed(const char* name, size_t len, uint64_t* pos);
-  long check_entry(uint64_t at, const char* name, size_t len, Entry* e, bool* exact, bool* relaxed);
+  [[nodiscard]] long find(const char* name, size_t len, uint64_t* pos);
+  [[nodiscard]] long find_linear(const char* name, size_t len, uint64_t* pos);
+  [[nodiscard]] long find_indexed(const char* name, size_t len, uint64_t* pos);
+  [[nodiscard]] long check_entry(uint64_t at, const char* name, size_t len, Entry* e, bool* exact, bool* relaxed);
   void build_index();
-  long read_section(const Section& s, uint64_t offset, uint8_t* out, size_t n);
+  [[nodiscard]] long read_section(const Section& s, uint64_t offset, uint8_t* out, size_t n);
 
   IsoFs* owner_;
   uint64_t hint_ = 0;  // directories: where the last lookup's match ended
@@ -124,22 +124,22 @@ class IsoFs final : public FileSystem, public Fallible {
   ~IsoFs() override;
 
   Node* root() override;
-  long statfs(StatFs* out) override;
+  [[nodiscard]] long statfs(StatFs* out) override;
   bool read_only() const override { return true; }
   const char* type_name() const override { return "iso9660"; }
 
-  long init(const char** why);
+  [[nodiscard]] long init(const char** why);
 
   // Decodes the record into *e (names per the volume's naming, Rock Ridge).
-  long decode(const Record& rec, Entry* e);
+  [[nodiscard]] long decode(const Record& rec, Entry* e);
   // The inode number and DT_* type of a decoded entry, as readdir shows them.
   uint64_t entry_ino(const Record& rec, const Entry& e);
   uint8_t entry_type(const Record& rec, const Entry& e);
   // Makes the node of the record the cursor reads next; `parent` is its
   // directory (nullptr: the root).
-  long make_node(IsoNode* parent, DirCursor* cur, IsoNode** out);
+  [[nodiscard]] long make_node(IsoNode* parent, DirCursor* cur, IsoNode** out);
 
-  long read_su(const Record& rec, RockRidge* rr, char* link = nullptr);
+  [[nodiscard]] long read_su(const Record& rec, RockRidge* rr, char* link = nullptr);
 
   BlockCache cache_;
   FileCache files_;  // file data, in 64 KiB chunks
@@ -154,7 +154,7 @@ class IsoFs final : public FileSystem, public Fallible {
   List<IsoNode, &IsoNode::live_> live_dirs_;
 
  private:
-  long make_root(uint32_t start, uint32_t size, const char** why);
+  [[nodiscard]] long make_root(uint32_t start, uint32_t size, const char** why);
   uint64_t location_ino(uint64_t pos) const;
 };
 

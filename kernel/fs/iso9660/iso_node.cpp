@@ -27,9 +27,9 @@ IsoNode::IsoNode(IsoFs* owner, IsoNode* parent) : parent_(parent), owner_(owner)
 }
 
 IsoNode::~IsoNode() {
-  free_array(more_);
-  free_array(link_);
-  free_array(index_);
+  free_bytes(more_);
+  free_bytes(link_);
+  free_bytes(index_);
   if (parent_) parent_->put();
 }
 
@@ -208,7 +208,7 @@ void IsoNode::build_index() {
         break;
       }
       memcpy(grown, found, sizeof(IndexSlot) * cap);
-      free_array(found);
+      free_bytes(found);
       found = grown;
       cap *= 2;
     }
@@ -216,7 +216,7 @@ void IsoNode::build_index() {
   }
   delete e;
   if (r < 0) {
-    free_array(found);
+    free_bytes(found);
     return;
   }
   uint32_t size = 16;
@@ -231,13 +231,13 @@ void IsoNode::build_index() {
     }
     // Another thread may have built one meanwhile, and be reading it.
     if (index_) {
-      free_array(table);
+      free_bytes(table);
     } else {
       index_ = table;
       index_mask_ = size - 1;
     }
   }
-  free_array(found);
+  free_bytes(found);
 }
 
 // A scan that starts after the previous match and wraps around, so looking

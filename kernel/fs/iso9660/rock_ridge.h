@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "abi/linux/limits.h"
-#include "fs/iso9660/alloc.h"
+#include "lib/fallible.h"
 #include "fs/iso9660/block_cache.h"
 #include "fs/node.h"
 
@@ -47,7 +47,7 @@ struct SuspContext {
 // applied the SP skip) and its continuation areas into *out. When `link` is
 // given, the symlink target is written there (up to kLinkMax bytes).
 // Returns 0, -EIO (bad continuation, read error) or -ENOMEM.
-long parse_rock_ridge(const SuspContext& ctx, const uint8_t* su, size_t len, RockRidge* out,
+[[nodiscard]] long parse_rock_ridge(const SuspContext& ctx, const uint8_t* su, size_t len, RockRidge* out,
                       char* link = nullptr);
 
 // Whether `su` (the System Use area of the root's "." record) starts with

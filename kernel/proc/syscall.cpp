@@ -1,4 +1,4 @@
-#include "syscall/syscall.h"
+#include "proc/syscall.h"
 
 #include "arch/x86_64/trap.h"
 #include "core/console.h"
@@ -6,7 +6,6 @@
 #include "abi/linux/errno.h"
 #include "abi/linux/unistd.h"
 #include "proc/signal.h"
-#include "syscall/syscall_table.h"
 
 namespace kiln {
 namespace {
@@ -38,12 +37,22 @@ const char* syscall_name(uint64_t nr) {
 
 using namespace kiln;
 
+namespace {
+const SyscallHandler* g_table;
+size_t g_table_size;
+}  // namespace
+
+void kiln::syscall_set_table(const SyscallHandler* table, size_t size) {
+  g_table = table;
+  g_table_size = size < kNR_syscalls ? size : kNR_syscalls;
+}
+
 extern "C" int syscall_dispatch(TrapFrame* f) {
   Thread* t = current_thread();
   t->syscall_frame = f;
   t->syscall_iret = false;
   uint64_t nr = f->rax;
-  SyscallHandler h = nr < kNR_syscalls ? syscall_table()[nr] : nullptr;
+  SyscallHandler h = nr < g_table_size ? g_table[nr] : nullptr;
   long ret;
   if (h) {
     ret = h(f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);

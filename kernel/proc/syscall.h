@@ -1,6 +1,7 @@
 // System call plumbing shared by the handler files.
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
 namespace kiln {
@@ -9,6 +10,9 @@ struct TrapFrame;
 
 using SyscallHandler = long (*)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
+// The handlers, by Linux number (nullptr: -ENOSYS, named on the console
+// once). Installed by init before the program runs.
+void syscall_set_table(const SyscallHandler* table, size_t size);
 // The frame of the syscall in progress (clone copies it; exits read it).
 TrapFrame* syscall_frame();
 // The thread clone() makes, thread or new process alike: it returns to user

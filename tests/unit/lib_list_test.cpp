@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "core/list.h"
+#include "lib/list.h"
 
 namespace kiln {
 namespace {
