@@ -33,6 +33,7 @@
 #include "init/rc.h"
 #include "init/shutdown.h"
 #include "init/subsystem.h"
+#include "socket/dev_log.h"
 #include "proc/sys_process.h"
 #include "proc/traps.h"
 #include "syscall/syscall_table.h"
@@ -241,6 +242,7 @@ extern "C" [[noreturn]] void kernel_main(uint32_t start_info_pa) {
   refuse_missing_subsystems(g_config);
   if (g_config.selftest) find_subsystem("selftest")->start(g_config);  // never returns
   mount_root();
+  dev_log_start();
   mount_block_devices(g_config);
   subsystems_start(g_config);
   static TrapFrame frame;  // outlives this stack when the program waits for DHCP
