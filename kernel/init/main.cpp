@@ -186,9 +186,12 @@ void start_main_thread(const TrapFrame& frame) {
 }
 
 // A boot configuration asking for what this kernel was baked without
-// (-I/-W with a configuration that has no network) ends the boot at once.
+// (-I/-W or --syslog with a configuration that has no network) ends the
+// boot at once.
 void refuse_missing_subsystems(const BootConfig& config) {
-  const char* missing = config.nnet && !find_subsystem("network")        ? "network stack"
+  const char* missing = config.nnet && !find_subsystem("network") ? "network stack"
+                        : config.syslog.addr && !find_subsystem("syslog")
+                            ? "network stack to send --syslog's messages with"
                         : config.selftest && !find_subsystem("selftest") ? "driver self-test"
                                                                          : nullptr;
   if (!missing) return;

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The bake configurations (kiln bake list): each kernel file boots hello
 and serves /dev/log on the console; what a configuration leaves out is refused with one clear line, at boot
-(-I/-W without a network stack, -b without file systems) or at the call
+(-I/-W or --syslog without a network stack, -b without file systems) or at the call
 (socket(AF_INET): EAFNOSUPPORT, said once); and the code left out is not in
 the kernel file at all (its symbols are checked with nm)."""
 
@@ -52,6 +52,11 @@ with tempfile.TemporaryDirectory() as work:
           run("hw_minimal", hello, work, ["-I", "net0,user", "-W", "net0,inet,dhcp"]),
           (1, "kiln: this kernel (bake configuration hw_minimal) has no network stack: "
               "see `kiln bake list`\n=== exit(1) ===\n"))
+
+    check("hw_minimal: --syslog refused at boot",
+          run("hw_minimal", hello, work, ["--syslog", "10.0.2.2"]),
+          (1, "kiln: this kernel (bake configuration hw_minimal) has no network stack to send "
+              "--syslog's messages with: see `kiln bake list`\n=== exit(1) ===\n"))
 
     disk = os.path.join(work, "data.ext2")
     subprocess.run(["mke2fs", "-q", "-t", "ext2", disk, "1M"], check=True)

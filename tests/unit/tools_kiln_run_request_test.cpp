@@ -66,6 +66,19 @@ TEST(KilnRunRequest, EveryGuestFlag) {
   EXPECT_EQ(req.args, (Words{"one", "two words", "-x"}));
 }
 
+TEST(KilnRunRequest, Syslog) {
+  EXPECT_FALSE(parse({"tcg", "x.img"}).syslog);
+  RunRequest req = parse({"tcg", "--syslog", "10.0.120.1:5140", "x.img"});
+  ASSERT_TRUE(req.syslog);
+  EXPECT_EQ(req.syslog->host, "10.0.120.1");
+  EXPECT_EQ(req.syslog->port, 5140u);
+  EXPECT_EQ(parse({"tcg", "--syslog=[fd00::1]", "x.img"}).syslog->host, "fd00::1");
+  EXPECT_EQ(error_of({"tcg", "--syslog"}), "usage: run: option --syslog needs a value (see 'kiln help run')");
+  EXPECT_EQ(error_of({"tcg", "--syslog", "h:0", "x.img"}),
+            "usage: run: --syslog wants HOST[:PORT] (a name, an IPv4 address or [IPv6]), not 'h:0': "
+            "the port is a number from 1 to 65535");
+}
+
 TEST(KilnRunRequest, LongDryRunAndBundledFlags) {
   RunRequest req = parse({"--dry-run", "kvm", "-dip", "-M64", "x.img"});
   EXPECT_TRUE(req.dry_run);

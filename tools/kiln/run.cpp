@@ -155,8 +155,15 @@ int cmd_run(const Args& args) {
   check_image(req->image, req->memory_mb);
 
   const std::string& name = req->instance;
+  // The HOSTNAME of the remote messages is the instance's name even when
+  // -N was not given (kiln-PID), so that a server keeps each guest apart.
+  std::optional<SyslogTarget> syslog;
+  if (req->syslog)
+    syslog = SyslogTarget{.addr = resolve_syslog_host(req->syslog->host), .port = req->syslog->port,
+                          .hostname = name};
   BootConfig boot{.args = req->args, .env = req->env, .hostname = req->name, .verbose = req->verbose,
-                  .time_ns = unix_time_ns(), .net = req->net.entries(), .blk = req->disks, .rc = req->rc};
+                  .time_ns = unix_time_ns(), .net = req->net.entries(), .blk = req->disks, .rc = req->rc,
+                  .syslog = syslog};
 
   QemuLaunch launch;
   launch.qemu = qemu_binary();

@@ -9,6 +9,8 @@ namespace kiln::cli {
 namespace {
 
 constexpr char kOptDryRun = 'D';
+// Long-only options: ids below ' ', which no short flag can spell.
+constexpr char kOptSyslog = 1;
 constexpr OptionSpec kScriptOptions[] = {
     {'h', "help", false},
     {kOptDryRun, "dry-run", false},
@@ -22,6 +24,7 @@ constexpr OptionSpec kGuestOptions[] = {
     {'p', "", false, looks_like_port_forward},
     // Parsed so the error can say why there is none.
     {'S', "", false},
+    {kOptSyslog, "syslog", true},
 };
 
 }  // namespace
@@ -86,6 +89,7 @@ std::optional<RunRequest> parse_run_request(const Args& args) {
       case 'n': req.net.add_legacy(opt.value); break;
       case 'r': req.rc.push_back(parse_rc_program(opt.value)); break;
       case 'S': throw Failure("run: -S (sudo) is not supported; run kiln itself with the rights QEMU needs");
+      case kOptSyslog: req.syslog = parse_syslog_server(opt.value); break;
     }
   }
   if (pos >= args.size()) throw UsageError("run: missing IMAGE (see 'kiln help run')");

@@ -13,6 +13,7 @@
 #include "boot_config.h"
 #include "commands.h"
 #include "net_config.h"
+#include "syslog_server.h"
 #include "util.h"
 
 namespace kiln::cli {
@@ -33,6 +34,7 @@ struct RunRequest {
   std::vector<RcProgram> rc;            // -r, in order
   std::vector<std::string> disk_specs;  // -b as written, in order
   NetPlan net;                          // every -I/-W/-n/-p added; not finished
+  std::optional<SyslogServer> syslog;   // --syslog
   // Filled in by run.cpp, from the host:
   std::string instance;  // the run directory's name: -N, else kiln-PID
   std::vector<BlockDevice> disks;
