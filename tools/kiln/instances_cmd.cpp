@@ -65,12 +65,12 @@ int cmd_ps(const Args& args) {
     }
     shown.push_back(inst);
   }
-  std::printf("%-20s %-14s %-10s %-8s %s\n", "NAME", "HANDLE", "STATE", "UPTIME", "IMAGE");
+  std::printf("%-20s %-14s %-18s %-8s %s\n", "NAME", "HANDLE", "STATE", "UPTIME", "IMAGE");
   for (const auto& inst : shown) {
     bool running = inst.state == Instance::State::Running;
-    std::string state = running ? "running" : "exited " + std::to_string(inst.status);
+    std::string state = running ? "running" : describe_end(inst.end);
     std::string uptime = running ? format_uptime(now - inst.started) : "-";
-    std::printf("%-20s %-14s %-10s %-8s %s\n", inst.name.c_str(), inst.handle().c_str(), state.c_str(),
+    std::printf("%-20s %-14s %-18s %-8s %s\n", inst.name.c_str(), inst.handle().c_str(), state.c_str(),
                 uptime.c_str(), inst.image.c_str());
   }
   return 0;
