@@ -14,6 +14,7 @@
 #include "boot_config.h"
 #include "elf_file.h"
 #include "commands.h"
+#include "console_keeper.h"
 #include "errors.h"
 #include "help.h"
 #include "instances.h"
@@ -127,9 +128,18 @@ int run_foreground(const std::vector<std::string>& argv, const fs::path& dir, co
   return kExitNoStatus;
 }
 
-int run_background(const std::vector<std::string>& argv, const fs::path& dir) {
-  pid_t pid = spawn(argv, {.new_session = true, .stdin_path = "/dev/null", .output_path = dir / "qemu.log"});
+int run_background(const std::vector<std::string>& argv, const fs::path& dir, uint64_t log_bytes) {
+  make_console_fifos(dir);
+  ConsoleKeeperFds keeper = open_console_keeper_fds(dir);
+  pid_t pid;
+  try {
+    pid = spawn(argv, {.new_session = true, .stdin_path = "/dev/null", .output_path = dir / "qemu.log"});
+  } catch (...) {
+    keeper.close();
+    throw;
+  }
   record_pid(dir, pid);
+  start_console_keeper(keeper, pid, log_bytes);
   // Catch a QEMU that refuses its command line, rather than print the handle
   // of a guest that never existed. A guest that already finished is fine.
   if (auto exit = wait_child(pid, kStartupCheckMs); exit && !read_status(dir / "status")) {
@@ -190,7 +200,7 @@ int cmd_run(const Args& args) {
     write_text(dir / "image", launch.image.string() + "\n");
     write_text(dir / "cmd", shell_join(argv) + "\n");
     if (req->interactive) return run_foreground(argv, dir, name);
-    return run_background(argv, dir);
+    return run_background(argv, dir, req->log_bytes);
   } catch (...) {
     remove_run_dir(dir);
     throw;

@@ -11,6 +11,7 @@
 
 #include "blk_devices.h"
 #include "boot_config.h"
+#include "console_log.h"
 #include "commands.h"
 #include "net_config.h"
 #include "syslog_server.h"
@@ -35,6 +36,7 @@ struct RunRequest {
   std::vector<std::string> disk_specs;  // -b as written, in order
   NetPlan net;                          // every -I/-W/-n/-p added; not finished
   std::optional<SyslogServer> syslog;   // --syslog
+  uint64_t log_bytes = kDefaultLogBytes;  // --log-size: a background console's rotation
   // Filled in by run.cpp, from the host:
   std::string instance;  // the run directory's name: -N, else kiln-PID
   std::vector<BlockDevice> disks;
