@@ -45,5 +45,15 @@ TEST(KilnExitReport, TheLastExitAndOnlyItsOwnCause) {
   EXPECT_EQ(state_of("exit x\n"), "none");
 }
 
+TEST(KilnExitReport, OnlyTheKernelsCausesAreTaken) {
+  // The guest writes the status port; ps must not print what it made up.
+  EXPECT_EQ(state_of("signal \x1b[2J\nexit 139\n"), "exited 139");
+  EXPECT_EQ(state_of("signal SIG\nexit 139\n"), "exited 139");
+  EXPECT_EQ(state_of("signal sigsegv\nexit 139\n"), "exited 139");
+  EXPECT_EQ(state_of("signal SIGAVERYLONGNAMEINDEED\nexit 139\n"), "exited 139");
+  EXPECT_EQ(state_of("signal SIGRT\nexit 162\n"), "killed (SIGRT)");
+  EXPECT_EQ(state_of("panic \nexit 255\n"), "exited 255");
+}
+
 }  // namespace
 }  // namespace kiln::cli

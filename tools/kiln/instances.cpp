@@ -34,6 +34,20 @@ void check_instance_name(const std::string& name) {
                      "': use letters, digits, '.', '_' and '-' (at most 64, not starting with '.' or '-')");
 }
 
+namespace {
+
+// The guest writes the status port: only a cause of the kernel's grammar is
+// taken, so that `kiln ps` never prints what a guest made up (escapes).
+bool is_cause(std::string_view line) {
+  if (line == "panic" || line == "oom") return true;
+  if (!line.starts_with("signal SIG") || line.size() > 7 + 16 || line.size() == 10) return false;
+  for (char c : line.substr(10))
+    if (!(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9')) return false;
+  return true;
+}
+
+}  // namespace
+
 std::optional<ExitReport> parse_exit_report(std::string_view text) {
   std::optional<ExitReport> report;
   std::string cause;
@@ -45,7 +59,7 @@ std::optional<ExitReport> parse_exit_report(std::string_view text) {
     if (line.starts_with("exit ") && parse_uint(line.substr(5), 0, 255, value)) {
       report = ExitReport{static_cast<int>(value), cause};
       cause.clear();
-    } else if (line == "panic" || line == "oom" || line.starts_with("signal ")) {
+    } else if (is_cause(line)) {
       cause = line;
     }
   }

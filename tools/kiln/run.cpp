@@ -139,7 +139,13 @@ int run_background(const std::vector<std::string>& argv, const fs::path& dir, ui
     throw;
   }
   record_pid(dir, pid);
-  start_console_keeper(keeper, pid, log_bytes);
+  try {
+    start_console_keeper(keeper, pid, log_bytes);
+  } catch (...) {
+    ::kill(pid, SIGKILL);  // with nobody reading its console it would stall
+    wait_child(pid, -1);
+    throw;
+  }
   // Catch a QEMU that refuses its command line, rather than print the handle
   // of a guest that never existed. A guest that already finished is fine.
   if (auto exit = wait_child(pid, kStartupCheckMs); exit && !read_status(dir / "status")) {
