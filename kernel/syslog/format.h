@@ -27,9 +27,10 @@ struct Sink {
 // is one console line whatever it holds; tabs and non-ASCII bytes pass.
 void write_console_line(const Message& m, Sink out);
 
-// The largest message sent: rsyslog's default maxMessageSize. RFC 5426
-// §3.2 asks receivers for 2048 octets only, so others may cut it again.
-inline constexpr size_t kMaxDatagram = 8192;
+// The largest message sent: rsyslog's default maxMessageSize ("8k" is
+// 8096 octets there; Debian's rsyslog cut an 8192-octet one to that).
+// RFC 5426 §3.2 asks receivers for 2048 octets only: others may cut again.
+inline constexpr size_t kMaxDatagram = 8096;
 
 // "<PRI>1 2026-12-07T10:00:00.123456Z HOSTNAME APP-NAME PROCID - - TEXT"
 // into out (no NUL). unix_ns is the time it arrived; an empty hostname or

@@ -4,12 +4,18 @@ the host side of the tap as RFC 5424 datagrams, byte for byte (the time
 aside, which must be the host's clock at the time they were sent), with
 the instance's name as HOSTNAME; none is lost, not even the one sent just
 before exit to a peer not yet resolved; over IPv6 too. A server that cannot
-be reached leaves the messages on the console, said once."""
+be reached leaves the messages on the console, said once. Where Debian's
+rsyslog is installed (or $KILN_RSYSLOGD names an rsyslogd, with
+$KILN_RSYSLOGD_MODULES its module directory), it receives them with
+examples/systemd/rsyslog-kiln.conf and files them per host and program."""
 
+import os
 import re
+import shutil
 import socket
 import sys
 import tempfile
+import subprocess
 import time
 from datetime import datetime, timezone
 
@@ -48,9 +54,9 @@ def check(got, host, source, since, until):
         sent = datetime.strptime(m.group(2).decode(), "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
         assert since - 1 <= sent.timestamp() <= until + 1, f"timestamp {m.group(2)} not between {since} and {until}"
         data = m.group(1) + b"T" + m.group(3)
-        if w is None:  # cut to the 8 KiB the kernel sends at most
+        if w is None:  # cut to the 8096 octets the kernel sends at most
             head = f"<15>1 T {host} syslog_client 1 - - ".encode()
-            assert len(m.group(0)) == 8192, f"the long message is {len(m.group(0))} bytes"
+            assert len(m.group(0)) == 8096, f"the long message is {len(m.group(0))} bytes"
             assert data == head + b"x" * (len(data) - len(head)), f"long message: {data[:80]!r}"
         else:
             assert data == w, f"datagram\n  got  {data!r}\n  want {w!r}"
@@ -74,6 +80,49 @@ def run_case(ns, kiln, image, family, kiln_args, name):
     assert lines == ["syslog_client: start", "syslog_client: done", "=== exit(0) ==="], f"console: {lines}"
     check(receive(sock, 5, guest), name, source, since, until)
     sock.close()
+
+
+def rsyslog_case(ns, kiln, image, work):
+    """The seeds' set-up: one log per guest (HOSTNAME) and program, by rsyslog."""
+    rsyslogd = os.environ.get("KILN_RSYSLOGD") or shutil.which("rsyslogd")
+    if not rsyslogd:
+        print("syslog: Debian's rsyslog is not installed: its part is skipped")
+        return
+    example = os.path.join(os.path.dirname(__file__), "..", "..", "examples", "systemd", "rsyslog-kiln.conf")
+    logs = os.path.join(work, "log")
+    conf = os.path.join(work, "rsyslog.conf")
+    with open(conf, "w") as f:
+        f.write(f'global(workDirectory="{work}")\n' + open(example).read().replace("/var/log/kiln", logs))
+    pidfile = os.path.join(work, "rsyslogd.pid")
+    argv = [rsyslogd, "-n", "-f", conf, "-i", pidfile]
+    if os.environ.get("KILN_RSYSLOGD_MODULES"):
+        argv += ["-M", os.environ["KILN_RSYSLOGD_MODULES"]]
+    daemon = ns.popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(100):
+            if os.path.exists(pidfile):
+                break
+            time.sleep(0.1)
+        guest = ns.start_guest(kiln, image, [*STATIC4, "--syslog", HOST4, "-N", "web-1"])
+        status, out = guest.finish()
+        assert status == 0, f"guest status {status}"
+        want = {"web.log": ["web-1 web[1] disk 97% full", "web-1 web[1] line one#012line two"],
+                "syslog_client.log": ["web-1 syslog_client[1] caf\xe9 under the program's name",
+                                      "web-1 syslog_client[1] " + "x" * 8036,
+                                      "web-1 syslog_client[1] the last words"]}
+        got = {}
+        for _ in range(100):  # rsyslog writes when its queue gets to it
+            got = {name: [re.sub(r"^\d{4}-\d\d-\d\dT[\d:.]+(Z|[+-]\d\d:\d\d) ", "", line)
+                          for line in open(os.path.join(logs, "web-1", name), encoding="utf-8").read().splitlines()]
+                   for name in want if os.path.exists(os.path.join(logs, "web-1", name))}
+            if got == want:
+                break
+            time.sleep(0.1)
+        assert got == want, f"rsyslog filed {got}"
+    finally:
+        daemon.terminate()
+        print(daemon.communicate(timeout=30)[0].decode(errors="replace"))
+    print("syslog: rsyslog ok")
 
 
 kiln, prog = sys.argv[1], sys.argv[2]
@@ -104,4 +153,5 @@ with tempfile.TemporaryDirectory() as work, Netns() as ns:
                      "<user.warning> syslog_client[1]: the last words",
                      "=== exit(0) ==="], f"console: {lines}"
     print("syslog: unreachable ok")
+    rsyslog_case(ns, kiln, image, work)
 print("syslog: PASS")
