@@ -369,11 +369,12 @@ long UnixSocket::send_dgram(Message& m, int flags) {
   FileRef held(dest);  // a fault in the copy may sleep, and the receiver close meanwhile
   IoCursor cur{m};
   long got = cur.from_user(d->data, len);
-  if (got < 0 || dest->receive) {
-    if (got >= 0) dest->receive(d->data, len);
+  bool taken = got >= 0 && dest->receive;
+  if (taken) dest->receive(d->data, len);  // the kernel's own socket: handled now, not queued
+  if (got < 0 || taken) {
     kfree(d->data);
     delete d;
-    return got < 0 ? got : long(len);
+    return taken ? long(len) : got;
   }
   d->len = len;
   d->from = bound_ ? name_ : SockAddr{};
