@@ -95,7 +95,8 @@ int cmd_logs(const Args& args) {
   if (pos + 1 < args.size()) throw UsageError("logs: one guest at a time");
   Instance inst = require_instance(args[pos], "logs");
   if (read_text(inst.dir / "cmd").find("stdio,id=con") != std::string::npos)
-    throw Failure("logs: guest " + inst.name + " runs interactively (-i): its console is on the terminal that started it");
+    throw Failure("logs: guest " + inst.name + " runs interactively (-i): its console is the output of the kiln run "
+                  "that started it (under systemd: journalctl -t " + inst.name + ")");
   // Opened first: `kiln stop` may remove the directory while we follow.
   int dir_fd = ::open(inst.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   ConsoleLogReader console(inst.dir, timestamps);
