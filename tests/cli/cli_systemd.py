@@ -15,6 +15,8 @@ def test_systemd_unit(t):
     expect_error(t.kiln_run("systemd-unit", "-t", "soon", "tcg", "x.img"), 2, "-t wants kiln stop's grace period")
     expect_error(t.kiln_run("systemd-unit", "tcg", "-M", "lots", "x.img"), 2, "-M wants the memory")
     expect_error(t.kiln_run("systemd-unit", "vmware", "x.img"), 2, "unknown platform 'vmware'")
+    expect_error(t.kiln_run("systemd-unit", "tcg", "--log-size", "1M", "x.img"), 2,
+                 "--log-size is for guests in the background")
     expect_ok(t.kiln_run("systemd-unit", "-h"), "usage: kiln systemd-unit")
     image = t.write("x.img", fake_image())
     unit = expect_ok(t.kiln_run("systemd-unit", "-t", "0", "qemu", "-i", "--", image,

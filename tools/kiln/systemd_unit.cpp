@@ -92,12 +92,16 @@ int cmd_systemd_unit(const Args& args) {
   }
   spec.run_words.assign(args.begin() + static_cast<long>(pos), args.end());
   if (spec.run_words.empty()) throw UsageError("systemd-unit: missing PLATFORM and IMAGE (see 'kiln help systemd-unit')");
-  // The words must make a kiln run; checked now rather than at boot time.
   auto req = parse_run_request(spec.run_words);
   if (!req) {
     std::cout << command_help("systemd-unit");
     return 0;
   }
+  // With the -i the unit adds, they must make a kiln run too: checked now
+  // rather than when systemd starts it (--log-size is refused with -i).
+  Args checked = spec.run_words;
+  checked.insert(checked.begin() + 1, "-i");
+  parse_run_request(checked);
   if (!req->name.empty())
     throw UsageError("systemd-unit: leave -N out: the guest is named after the unit (%p, NAME of NAME.service)");
   spec.interactive = req->interactive;
