@@ -101,7 +101,7 @@ int cmd_systemd_unit(const Args& args) {
   // rather than when systemd starts it (--log-size is refused with -i).
   Args checked = spec.run_words;
   checked.insert(checked.begin() + 1, "-i");
-  parse_run_request(checked);
+  static_cast<void>(parse_run_request(checked));  // it throws what is wrong
   if (!req->name.empty())
     throw UsageError("systemd-unit: leave -N out: the guest is named after the unit (%p, NAME of NAME.service)");
   spec.interactive = req->interactive;
