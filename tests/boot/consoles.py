@@ -70,7 +70,8 @@ with tempfile.TemporaryDirectory() as work:
     if len(when) == 4:
         check("ticker: stamps within the run", began <= when[0] and when[-1] <= ended, True)
         gaps = [round(b - a, 2) for a, b in zip(when, when[1:3])]
-        check("ticker: 300 ms apart (at least 250)", all(g >= 0.25 for g in gaps), True)
+        check("ticker: about 300 ms apart (at least 150: a busy host delays some reads)",
+              all(g >= 0.15 for g in gaps), True)
         print(f"consoles: logs -f -t followed the ticker, gaps {gaps} s")
     kiln_cmd(env, "stop", "ticker")
 
@@ -93,7 +94,7 @@ with tempfile.TemporaryDirectory() as work:
           [b"<13>1 - - web - - - tick 1", b"<13>1 - - web - - - tick 2", b"<13>1 - - web - - - tick 3",
            b"<13>1 - - web - - - === exit(0) ==="])
     spread = got[2][1] - got[0][1]
-    check("pipe: tick 3 came 600 ms after tick 1 (at least 500), not in one block", spread >= 0.5, True)
+    check("pipe: tick 3 came about 600 ms after tick 1 (at least 300), not in one block", spread >= 0.3, True)
     print(f"consoles: logger got each line as written ({spread:.2f} s from the first tick to the third)")
 
 if failures:

@@ -70,9 +70,10 @@ def test_logs_follow(t):
     expect([text for _, text in lines] == ["one", "two", "three", "=== exit(0) ==="], f"followed: {lines}")
     when = [w for w, _ in lines]
     expect(began + 0.25 <= when[0] and when[3] <= ended, f"stamps {when} outside {began}..{ended}")
-    # A line's time is its first byte's: "three" began with "thr".
+    # A line's time is its first byte's: "three" began with "thr". The writes
+    # were 0.4, 0.4 and 0.3 s apart; a busy machine may delay one read by some.
     gaps = [b - a for a, b in zip(when, when[1:])]
-    expect(gaps[0] >= 0.35 and gaps[1] >= 0.35 and gaps[2] >= 0.25, f"gaps between arrivals: {gaps}")
+    expect(gaps[0] >= 0.25 and gaps[1] >= 0.25 and gaps[2] >= 0.15, f"gaps between arrivals: {gaps}")
     # Afterwards: the same bytes, and the same times.
     expect(expect_ok(t.kiln_run("logs", "talker")) == "one\ntwo\nthree\n=== exit(0) ===\n", "logs after the end")
     expect(stamps(expect_ok(t.kiln_run("logs", "-t", "talker"))) == lines, "logs -t differs from logs -f -t")
