@@ -156,6 +156,26 @@ bool rc_list(const json::Value& v, BootConfig* out, void* (*alloc)(size_t), cons
   return true;
 }
 
+// "syslog": {"addr":"10.0.120.1","port":514,"hostname":"web"}
+bool syslog_target(const json::Value& v, SyslogTarget* out, void* (*alloc)(size_t),
+                   const char** error) {
+  json::Value addr = v.get("addr"), port = v.get("port"), host = v.get("hostname");
+  int64_t p = out->port;
+  if (v.type() != json::Type::Object || !addr.is_string() || (host.valid() && !host.is_string()) ||
+      (port.valid() && (!port.as_int(&p) || p < 1 || p > 65535))) {
+    *error = "\"syslog\" needs an \"addr\" string, a \"port\" from 1 to 65535, a \"hostname\" string";
+    return false;
+  }
+  out->addr = dup_string(addr, alloc);
+  out->hostname = host.valid() ? dup_string(host, alloc) : nullptr;
+  out->port = int(p);
+  if (!out->addr || (host.valid() && !out->hostname)) {
+    *error = kBadString;
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 int split_cmdline(const char* s, char** words, int max, void* (*alloc)(size_t)) {
@@ -255,6 +275,8 @@ bool parse_boot_config(const char* text, size_t len, BootConfig* out, void* (*al
       if (!block_list(v, out, alloc, error)) return false;
     } else if (key.equals("rc")) {
       if (!rc_list(v, out, alloc, error)) return false;
+    } else if (key.equals("syslog")) {
+      if (!syslog_target(v, &out->syslog, alloc, error)) return false;
     } else if (key.equals("selftest")) {
       if (!v.as_bool(&out->selftest)) {
         *error = "\"selftest\" must be true or false";

@@ -34,6 +34,13 @@ struct RcEntry {
   char runmode = 0;  // 0: wait for it; '&': background; '|': stdout to the next one's stdin
 };
 
+// --syslog: the server /dev/log's messages go to, over UDP (RFC 5424).
+struct SyslogTarget {
+  const char* addr = nullptr;      // an IPv4 or IPv6 address; nullptr: none, the console
+  int port = 514;
+  const char* hostname = nullptr;  // the messages' HOSTNAME: the instance's name
+};
+
 struct BootConfig {
   static constexpr size_t kMaxArgs = 256, kMaxEnv = 256, kMaxBlock = 26;
   const char* args[kMaxArgs];  // argv after argv[0]; or the whole argv if has_argv0
@@ -54,6 +61,7 @@ struct BootConfig {
   static constexpr size_t kMaxRc = 16;
   RcEntry rc[kMaxRc];
   size_t nrc = 0;
+  SyslogTarget syslog;
   static constexpr size_t kMaxUnknown = 8;
   const char* unknown[kMaxUnknown];  // keys this kernel does not know, to report
   size_t nunknown = 0;

@@ -16,6 +16,11 @@ namespace kiln {
 namespace {
 
 bool g_panicking;
+char g_cause[32];  // set_exit_cause's, as the status port gets it
+
+void report_status(const char* line, size_t n) {
+  for (size_t i = 0; i < n; i++) cpu::outb(image::kStatusPort, uint8_t(line[i]));
+}
 
 const char* const kExceptionNames[32] = {
     "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range", "invalid opcode",
@@ -52,6 +57,7 @@ void panic(const char* fmt, ...) {
   cpu::cli();
   if (g_panicking) machine_exit(255);
   g_panicking = true;
+  format(g_cause, sizeof g_cause, "panic");
   char buf[256];
   va_list ap;
   va_start(ap, fmt);
@@ -66,6 +72,7 @@ void panic_trap(const TrapFrame& f) {
   cpu::cli();
   if (g_panicking) machine_exit(255);
   g_panicking = true;
+  format(g_cause, sizeof g_cause, "panic");
   const char* name = f.vector < 32 && kExceptionNames[f.vector] ? kExceptionNames[f.vector]
                                                                   : "interrupt";
   kprintf("\nkiln: kernel panic: %s (vector %lu, error %#lx)\n", name, f.vector, f.error);
@@ -80,6 +87,10 @@ void panic_trap(const TrapFrame& f) {
   machine_exit(255);
 }
 
+void set_exit_cause(const char* cause) {
+  if (!g_cause[0]) format(g_cause, sizeof g_cause, "%s", cause);
+}
+
 void machine_exit(int status) {
   cpu::cli();
   status &= 0xff;
@@ -91,9 +102,9 @@ void machine_exit(int status) {
             uint64_t(h.bytes_in_use >> 10), uint64_t(h.allocations));
   }
   kprintf("=== exit(%d) ===\n", status);
-  char line[16];
-  size_t n = format(line, sizeof line, "exit %d\n", status);
-  for (size_t i = 0; i < n; i++) cpu::outb(image::kStatusPort, uint8_t(line[i]));
+  char line[48];
+  if (g_cause[0]) report_status(line, format(line, sizeof line, "%s\n", g_cause));
+  report_status(line, format(line, sizeof line, "exit %d\n", status));
   cpu::outl(image::kDebugExitPort, uint32_t(status & 0x7f));
   // Not under QEMU (or the device is missing): stop here.
   cpu::halt_forever();

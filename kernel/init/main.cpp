@@ -34,6 +34,7 @@
 #include "init/rc.h"
 #include "init/shutdown.h"
 #include "init/subsystem.h"
+#include "socket/dev_log.h"
 #include "proc/sys_process.h"
 #include "proc/traps.h"
 #include "syscall/syscall_table.h"
@@ -186,9 +187,12 @@ void start_main_thread(const TrapFrame& frame) {
 }
 
 // A boot configuration asking for what this kernel was baked without
-// (-I/-W with a configuration that has no network) ends the boot at once.
+// (-I/-W or --syslog with a configuration that has no network) ends the
+// boot at once.
 void refuse_missing_subsystems(const BootConfig& config) {
-  const char* missing = config.nnet && !find_subsystem("network")        ? "network stack"
+  const char* missing = config.nnet && !find_subsystem("network") ? "network stack"
+                        : config.syslog.addr && !find_subsystem("syslog")
+                            ? "network stack to send --syslog's messages with"
                         : config.selftest && !find_subsystem("selftest") ? "driver self-test"
                                                                          : nullptr;
   if (!missing) return;
@@ -242,6 +246,7 @@ extern "C" [[noreturn]] void kernel_main(uint32_t start_info_pa) {
   refuse_missing_subsystems(g_config);
   if (g_config.selftest) find_subsystem("selftest")->start(g_config);  // never returns
   mount_root();
+  dev_log_start();
   mount_block_devices(g_config);
   subsystems_start(g_config);
   static TrapFrame frame;  // outlives this stack when the program waits for DHCP

@@ -14,6 +14,7 @@
 #include "core/manifest.h"
 #include "core/panic.h"
 #include "core/thread.h"
+#include "lib/format.h"
 #include "lib/mem.h"
 #include "abi/linux/errno.h"
 #include "proc/exec.h"
@@ -197,6 +198,11 @@ long reap_one() {
   while (reap_one() != -kECHILD) {
   }
   int s = g_rc.last_status;
+  if (s & 0x7f) {
+    char cause[32];
+    format(cause, sizeof cause, "signal %s", signal_name(s & 0x7f));
+    set_exit_cause(cause);
+  }
   program_exit((s & 0x7f) ? 128 + (s & 0x7f) : (s >> 8) & 0xff);
 }
 

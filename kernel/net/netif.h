@@ -30,6 +30,10 @@ class NetDevice {
   // Makes queued frames go out: drivers batch notifications (one kick for
   // many frames), and the stack calls this once per burst.
   virtual void flush() {}
+  // Frames given to transmit() that the device has not finished with yet
+  // (after taking back those it has). At exit the kernel waits for them:
+  // a last UDP datagram would otherwise go down with the machine.
+  virtual size_t tx_in_flight() { return 0; }
   virtual MacAddr mac() const = 0;
   virtual uint32_t mtu() const { return 1500; }
 

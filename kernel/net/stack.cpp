@@ -196,7 +196,11 @@ size_t Stack::draining() {
         ((st == TcpState::Established || st == TcpState::CloseWait) && s->tx_pending()))
       n++;
   }
-  for (Interface* i = ifaces_.front(); i; i = ifaces_.next_of(i)) n += i->tx_queue.size();
+  for (Interface* i = ifaces_.front(); i; i = ifaces_.next_of(i)) {
+    n += i->tx_queue.size();
+    for (const Neighbor& e : i->neighbors) n += e.pending.size();  // waiting for ARP or NDP
+    if (i->dev) n += i->dev->tx_in_flight();
+  }
   return n;
 }
 

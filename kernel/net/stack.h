@@ -125,8 +125,9 @@ class Stack {
   size_t socket_count() const { return sockets_; }
   size_t time_wait_count() const { return time_wait_; }
   // Connections still delivering what was sent or closed: unacknowledged
-  // data or a FIN on its way (TIME_WAIT does not count), and interfaces
-  // with frames waiting for their device's ring (a last datagram). At
+  // data or a FIN on its way (TIME_WAIT does not count), and packets
+  // waiting for their device's ring, for a neighbour's link address or for
+  // the device to take them (a last datagram, a last syslog message). At
   // program exit the kernel closes every socket, then keeps polling until
   // this is 0 (or a second passes) so the last bytes and FINs reach the
   // peers.

@@ -12,7 +12,9 @@
 #include "core/console.h"
 #include "core/heap.h"
 #include "core/memory.h"
+#include "core/panic.h"
 #include "core/thread.h"
+#include "lib/format.h"
 #include "lib/mem.h"
 #include "abi/linux/errno.h"
 #include "abi/linux/fcntl.h"
@@ -409,6 +411,11 @@ void exit_process(int wait_status) {
   Process& p = process();
   if (&p == init_process()) {
     int sig = wait_status & 0x7f;
+    if (sig) {
+      char cause[32];
+      format(cause, sizeof cause, "signal %s", signal_name(sig));
+      set_exit_cause(cause);
+    }
     g_machine_stop(sig ? 128 + sig : (wait_status >> 8) & 0xff);
   }
   Thread* self = current_thread();

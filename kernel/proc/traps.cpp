@@ -23,6 +23,7 @@ void page_fault(TrapFrame& f, const PageFault& pf) {
   if (r == FaultResult::Handled) return;
   if (r == FaultResult::OutOfMemory) {
     vm_report_oom(pf.addr);
+    set_exit_cause("oom");  // for the launcher, rather than a bare SIGKILL
     exit_process(kSIGKILL);  // what Linux's OOM killer does (137 for pid 1)
   }
   if (!f.from_user()) {

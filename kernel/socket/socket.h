@@ -84,6 +84,11 @@ bool is_interface_ioctl(uint64_t cmd);
 // socketpair(AF_UNIX) (unix_socket.cpp).
 [[nodiscard]] long make_unix_pair(int type, Socket** a, Socket** b);
 
+// A datagram socket of the kernel's own, bound to PATH as bind() would:
+// each datagram sent there goes to `receive` within the sender's call,
+// never queued, so a sender never waits (socket/dev_log.cpp's /dev/log).
+long make_unix_receiver(const char* path, void (*receive)(const uint8_t* data, size_t len));
+
 KILN_SET_DECLARE(socket_families, SocketFamily)
 
 }  // namespace kiln

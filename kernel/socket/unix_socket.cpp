@@ -63,6 +63,8 @@ class UnixSocket final : public Socket {
   }
   // Joins two fresh sockets (socketpair, or connect + accept).
   static bool pair(UnixSocket* a, UnixSocket* b);
+  // The kernel's own datagram socket: takes each datagram in the sender's call.
+  void (*receive)(const uint8_t* data, size_t len) = nullptr;
 
   ListNode all_node, bound_node, queue_node;
 
@@ -370,10 +372,12 @@ long UnixSocket::send_dgram(Message& m, int flags) {
   FileRef held(dest);  // a fault in the copy may sleep, and the receiver close meanwhile
   IoCursor cur{m};
   long got = cur.from_user(d->data, len);
-  if (got < 0) {
+  bool taken = got >= 0 && dest->receive;
+  if (taken) dest->receive(d->data, len);  // the kernel's own socket: handled now, not queued
+  if (got < 0 || taken) {
     kfree(d->data);
     delete d;
-    return got;
+    return taken ? long(len) : got;
   }
   d->len = len;
   d->from = bound_ ? name_ : SockAddr{};
@@ -540,6 +544,22 @@ KILN_SET_ENTRY(socket_families, SocketFamily, g_unix) = {kAF_UNIX, make_unix_soc
 KILN_SET_ENTRY(path_observers, PathObserver, g_bound_names) = {unlinked};
 
 }  // namespace
+
+long make_unix_receiver(const char* path, void (*receive)(const uint8_t* data, size_t len)) {
+  SockAddr addr;
+  size_t n = strlen(path);
+  if (n + 2 > sizeof addr.bytes) return -kENAMETOOLONG;
+  addr.bytes[0] = kAF_UNIX;
+  addr.bytes[1] = 0;
+  memcpy(addr.bytes + 2, path, n);
+  addr.len = n + 2;
+  auto s = new UnixSocket(kSOCK_DGRAM);
+  if (!s) return -kENOMEM;
+  s->receive = receive;
+  long r = s->bind(addr);
+  if (r < 0) s->put();
+  return r;  // bound, the socket lives as long as the kernel
+}
 
 long make_unix_pair(int type, Socket** a, Socket** b) {
   if (type != kSOCK_STREAM && type != kSOCK_DGRAM) return -kESOCKTNOSUPPORT;

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""The bake configurations (kiln bake list): each kernel file boots hello;
-what a configuration leaves out is refused with one clear line, at boot
-(-I/-W without a network stack, -b without file systems) or at the call
+"""The bake configurations (kiln bake list): each kernel file boots hello
+and serves /dev/log on the console; what a configuration leaves out is refused with one clear line, at boot
+(-I/-W or --syslog without a network stack, -b without file systems) or at the call
 (socket(AF_INET): EAFNOSUPPORT, said once); and the code left out is not in
 the kernel file at all (its symbols are checked with nm)."""
 
@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 
-kiln, hello, no_inet = sys.argv[1:4]
+kiln, hello, no_inet, devlog, devlog_out = sys.argv[1:6]
 kernel_dir = os.path.join(os.path.dirname(os.path.dirname(kiln)), "share", "kiln", "kernel")
 failures = []
 
@@ -22,7 +22,8 @@ def check(what, got, want):
 
 def run(config, prog, work, run_args=(), prog_args=()):
     image = os.path.join(work, f"{config}-{os.path.basename(prog)}.img")
-    subprocess.run([kiln, "bake", config, image, prog], check=True, stdout=subprocess.DEVNULL)
+    if not os.path.exists(image):
+        subprocess.run([kiln, "bake", config, image, prog], check=True, stdout=subprocess.DEVNULL)
     p = subprocess.run([kiln, "run", "tcg", "-i", *run_args, "--", image, *prog_args],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
     return p.returncode, p.stdout.decode(errors="replace")
@@ -44,11 +45,18 @@ with tempfile.TemporaryDirectory() as work:
         if f"{config}.elf" not in described:
             failures.append(f"describe {config} does not name {config}.elf:\n{described}")
         check(f"{config}: hello", run(config, hello, work), (0, "Hello, World\n=== exit(0) ===\n"))
+        check(f"{config}: /dev/log", run(config, devlog, work, ["-e", "KILN_DEVLOG_TEST=1"]),
+              (0, open(devlog_out).read() + "=== exit(0) ===\n"))
 
     check("hw_minimal: -I/-W refused at boot",
           run("hw_minimal", hello, work, ["-I", "net0,user", "-W", "net0,inet,dhcp"]),
           (1, "kiln: this kernel (bake configuration hw_minimal) has no network stack: "
               "see `kiln bake list`\n=== exit(1) ===\n"))
+
+    check("hw_minimal: --syslog refused at boot",
+          run("hw_minimal", hello, work, ["--syslog", "10.0.2.2"]),
+          (1, "kiln: this kernel (bake configuration hw_minimal) has no network stack to send "
+              "--syslog's messages with: see `kiln bake list`\n=== exit(1) ===\n"))
 
     disk = os.path.join(work, "data.ext2")
     subprocess.run(["mke2fs", "-q", "-t", "ext2", disk, "1M"], check=True)

@@ -20,6 +20,8 @@ import time
 
 import cli_bake_sysroot
 import cli_bake_tree
+import cli_logs
+import cli_systemd
 import cli_pkg
 import cli_rc
 import cli_run_devices
@@ -401,7 +403,7 @@ def main():
     p.add_argument("--list", action="store_true")
     args = p.parse_args()
     cases = {}
-    for namespace in [globals(), vars(cli_bake_tree), vars(cli_bake_sysroot), vars(cli_pkg), vars(cli_rc), vars(cli_run_devices)]:
+    for namespace in [globals(), vars(cli_bake_tree), vars(cli_bake_sysroot), vars(cli_pkg), vars(cli_rc), vars(cli_run_devices), vars(cli_logs), vars(cli_systemd)]:
         cases.update({name[5:]: fn for name, fn in namespace.items() if name.startswith("test_")})
     if args.list or not args.case:
         print("\n".join(cases))

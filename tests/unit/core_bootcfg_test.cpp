@@ -125,6 +125,28 @@ TEST(BootConfig, BadValuesAreErrors) {
   EXPECT_EQ(empty.cfg.nargs, 0u);
 }
 
+TEST(BootConfig, Syslog) {
+  Parsed p(R"({"syslog":{"addr":"10.0.120.1","port":5140,"hostname":"web-1"}})");
+  ASSERT_TRUE(p.ok) << p.error;
+  EXPECT_STREQ(p.cfg.syslog.addr, "10.0.120.1");
+  EXPECT_EQ(p.cfg.syslog.port, 5140);
+  EXPECT_STREQ(p.cfg.syslog.hostname, "web-1");
+  Parsed defaults(R"({"syslog":{"addr":"fd00::1"}})");
+  ASSERT_TRUE(defaults.ok) << defaults.error;
+  EXPECT_EQ(defaults.cfg.syslog.port, 514);
+  EXPECT_EQ(defaults.cfg.syslog.hostname, nullptr);
+  Parsed none("{}");
+  EXPECT_EQ(none.cfg.syslog.addr, nullptr);
+  for (const char* bad : {R"({"syslog":"10.0.120.1"})", R"({"syslog":{}})", R"({"syslog":{"addr":1}})",
+                          R"({"syslog":{"addr":"a","port":0}})", R"({"syslog":{"addr":"a","port":65536}})",
+                          R"({"syslog":{"addr":"a","port":"514"}})", R"({"syslog":{"addr":"a","hostname":2}})",
+                          R"({"syslog":{"addr":"a\u0000"}})"}) {
+    Parsed q(bad);
+    EXPECT_FALSE(q.ok) << bad;
+    EXPECT_GT(strlen(q.error), 0u) << bad;
+  }
+}
+
 TEST(BootConfig, RcPrograms) {
   Parsed p(R"({"rc":[{"bin":"gen","argv":["gen","3"],"runmode":"|"},)"
            R"({"bin":"sink","argv":["sink"]},{"bin":"/bin/srv","argv":["srv","-p","80"],"runmode":"&"}]})");

@@ -72,6 +72,9 @@ class SimDevice : public NetDevice {
   // refuses frames while it is full, counting them in `refused`.
   size_t ring = 0, ring_used = 0;
   uint64_t refused = 0;
+  // What tx_in_flight() reports: frames the "device" has not finished with.
+  size_t unfinished = 0;
+  size_t tx_in_flight() override { return unfinished; }
 
  private:
   SimLink* link_;

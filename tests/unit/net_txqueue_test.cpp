@@ -114,3 +114,29 @@ TEST(NetTxQueue, QueuedFramesKeepTheStackDraining) {
   w.poll();
   EXPECT_EQ(w.a->draining(), 0u);
 }
+
+TEST(NetTxQueue, DatagramsWaitingForArpKeepTheStackDraining) {
+  World w;
+  Socket* tx = make_socket(*w.a, kSOCK_DGRAM);
+  Socket* rx = make_socket(*w.b, kSOCK_DGRAM);
+  ASSERT_EQ(rx->bind(ep(Ip4{}, 9)), 0);
+  Endpoint to = ep(kB, 9), nobody = ep(ip4(10, 0, 0, 3), 9);
+  ASSERT_EQ(send_bytes(tx, "last", 4, w.now, &to), 4);  // sent just before exit, B not yet resolved
+  ASSERT_EQ(send_bytes(tx, "lost", 4, w.now, &nobody), 4);
+  EXPECT_EQ(w.a->draining(), 2u);
+  uint8_t buf[8];
+  EXPECT_TRUE(w.run([&] { return recv_bytes(rx, buf, sizeof buf, w.now) == 4; }));
+  EXPECT_EQ(w.a->draining(), 1u);
+  // A neighbour that never answers: ARP gives up (3 tries a second apart) and the packet goes.
+  EXPECT_TRUE(w.run([&] { return w.a->draining() == 0; }, 10 * kSec));
+}
+
+TEST(NetTxQueue, FramesTheDeviceHasNotTakenKeepTheStackDraining) {
+  World w;
+  udp_pair(w);  // ARP resolved, so nothing waits but what the device holds
+  EXPECT_EQ(w.a->draining(), 0u);
+  w.link.a().unfinished = 2;  // handed over and kicked, not yet sent by the device
+  EXPECT_EQ(w.a->draining(), 2u);
+  w.link.a().unfinished = 0;
+  EXPECT_EQ(w.a->draining(), 0u);
+}

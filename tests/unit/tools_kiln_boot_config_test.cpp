@@ -49,6 +49,7 @@ TEST(KilnBootJson, EverythingInItsOrder) {
                .fstype = "iso9660", .read_only = true},
               {.file = "/images/scratch.img", .dev = "vdb", .serial = "kiln-vdb", .mountpoint = "", .fstype = "raw"}},
       .rc = {parse_rc_program("gen 3 |"), parse_rc_program("sink -v 'two words'")},
+      .syslog = std::nullopt,
   };
   EXPECT_EQ(boot_json(config),
             R"({"args":["one","two words"],"env":["TZ=UTC","A=b c"],"hostname":"web","verbose":true,)"
@@ -61,6 +62,15 @@ TEST(KilnBootJson, EverythingInItsOrder) {
             R"("blk":[{"dev":"vda","serial":"kiln-vda","path":"/dev/vda","mountpoint":"/data","fstype":"iso9660",)"
             R"("ro":true},{"dev":"vdb","serial":"kiln-vdb","path":"/dev/vdb","fstype":"raw","ro":false}],)"
             R"("rc":[{"bin":"gen","argv":["gen","3"],"runmode":"|"},{"bin":"sink","argv":["sink","-v","two words"]}]})");
+}
+
+TEST(KilnBootJson, SyslogComesLast) {
+  BootConfig config;
+  config.hostname = "web";
+  config.rc = {parse_rc_program("srv")};
+  config.syslog = SyslogTarget{.addr = "fd00:120::1", .port = 5140, .hostname = "web"};
+  EXPECT_EQ(boot_json(config), R"({"hostname":"web","rc":[{"bin":"srv","argv":["srv"]}],)"
+                               R"("syslog":{"addr":"fd00:120::1","port":5140,"hostname":"web"}})");
 }
 
 TEST(KilnBootJson, StringsAreEscaped) {

@@ -35,7 +35,9 @@ const Words kMachine = {
     "qemu-system-x86_64", "-M", "microvm,x-option-roms=off,rtc=on", "-global", "virtio-mmio.force-legacy=false",
 };
 const Words kBoard = {"-smp", "1", "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"};
-const Words kFileConsole = {"-chardev", "file,id=con,path=/run/kiln/web/console.log", "-serial", "chardev:con"};
+// A background guest's console: the FIFOs console.log.in/.out, which the
+// launcher's console keeper reads (tools/kiln/console_keeper.h).
+const Words kPipeConsole = {"-chardev", "pipe,id=con,path=/run/kiln/web/console.log", "-serial", "chardev:con"};
 // ...and after them: the exit protocol on the ports the kernel writes
 // (include/kiln/image.h), then the image.
 const Words kExitProtocol = {
@@ -53,7 +55,7 @@ Words concat(std::initializer_list<Words> parts) {
 
 TEST(KilnQemu, MinimalTcgGuest) {
   EXPECT_EQ(qemu_argv(minimal()), concat({kMachine, {"-accel", "tcg", "-cpu", "max", "-m", "64"}, kBoard,
-                                          kFileConsole, kExitProtocol, kImage}));
+                                          kPipeConsole, kExitProtocol, kImage}));
 }
 
 TEST(KilnQemu, KvmMemoryAndTheBinary) {
@@ -64,7 +66,7 @@ TEST(KilnQemu, KvmMemoryAndTheBinary) {
   Words machine = kMachine;
   machine[0] = l.qemu;
   EXPECT_EQ(qemu_argv(l), concat({machine, {"-accel", "kvm", "-cpu", "host", "-m", "1048576"}, kBoard,
-                                  kFileConsole, kExitProtocol, kImage}));
+                                  kPipeConsole, kExitProtocol, kImage}));
   EXPECT_STREQ(accel_name(Accel::Kvm), "kvm");
   EXPECT_STREQ(accel_name(Accel::Tcg), "tcg");
 }
@@ -81,9 +83,9 @@ TEST(KilnQemu, InteractiveGdbPausedAndExtras) {
                                   {"-gdb", "tcp::1234", "-S", "-device", "virtio-rng-device", "-name", "a b"}}));
   l = minimal();
   l.paused = true;
-  EXPECT_EQ(qemu_argv(l), concat({kMachine, cpu, kBoard, kFileConsole, kExitProtocol, kImage, {"-S"}}));
+  EXPECT_EQ(qemu_argv(l), concat({kMachine, cpu, kBoard, kPipeConsole, kExitProtocol, kImage, {"-S"}}));
   l.gdb_port = 1;
-  EXPECT_EQ(qemu_argv(l), concat({kMachine, cpu, kBoard, kFileConsole, kExitProtocol, kImage,
+  EXPECT_EQ(qemu_argv(l), concat({kMachine, cpu, kBoard, kPipeConsole, kExitProtocol, kImage,
                                   {"-gdb", "tcp::1", "-S"}}));
 }
 
@@ -98,7 +100,7 @@ TEST(KilnQemu, CommasInPathsAreDoubled) {
       if (argv[i] == flag && nth-- == 0) return argv[i + 1];
     return std::string("(no ") + flag + ")";
   };
-  EXPECT_EQ(after("-chardev", 0), "file,id=con,path=/run/a,,b/console.log");
+  EXPECT_EQ(after("-chardev", 0), "pipe,id=con,path=/run/a,,b/console.log");
   EXPECT_EQ(after("-chardev", 1), "file,id=kilnstatus,path=/run/a,,b/status");
   EXPECT_EQ(after("-drive", 0), "if=none,id=kilnblk0,file=/images/we,,ird.img,format=raw");
 }
@@ -126,7 +128,7 @@ TEST(KilnQemu, DisksAndInterfaces) {
        .fstype = "ext2"},
   };
   EXPECT_EQ(qemu_argv(l),
-            concat({kMachine, {"-accel", "tcg", "-cpu", "max", "-m", "128"}, kBoard, kFileConsole,
+            concat({kMachine, {"-accel", "tcg", "-cpu", "max", "-m", "128"}, kBoard, kPipeConsole,
                     {
                         "-drive", "if=none,id=kilnblk0,file=/images/data.iso,format=raw,readonly=on",
                         "-device", "virtio-blk-device,drive=kilnblk0,serial=kiln-vda",

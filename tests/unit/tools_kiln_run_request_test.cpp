@@ -66,6 +66,32 @@ TEST(KilnRunRequest, EveryGuestFlag) {
   EXPECT_EQ(req.args, (Words{"one", "two words", "-x"}));
 }
 
+TEST(KilnRunRequest, Syslog) {
+  EXPECT_FALSE(parse({"tcg", "x.img"}).syslog);
+  RunRequest req = parse({"tcg", "--syslog", "10.0.120.1:5140", "x.img"});
+  ASSERT_TRUE(req.syslog);
+  EXPECT_EQ(req.syslog->host, "10.0.120.1");
+  EXPECT_EQ(req.syslog->port, 5140u);
+  EXPECT_EQ(parse({"tcg", "--syslog=[fd00::1]", "x.img"}).syslog->host, "fd00::1");
+  EXPECT_EQ(error_of({"tcg", "--syslog"}), "usage: run: option --syslog needs a value (see 'kiln help run')");
+  EXPECT_EQ(error_of({"tcg", "--syslog", "h:0", "x.img"}),
+            "usage: run: --syslog wants HOST[:PORT] (a name, an IPv4 address or [IPv6]), not 'h:0': "
+            "the port is a number from 1 to 65535");
+}
+
+TEST(KilnRunRequest, LogSize) {
+  EXPECT_EQ(parse({"tcg", "x.img"}).log_bytes, kDefaultLogBytes);
+  EXPECT_EQ(parse({"tcg", "--log-size", "4096", "x.img"}).log_bytes, 4096u);
+  EXPECT_EQ(parse({"tcg", "--log-size", "64K", "x.img"}).log_bytes, 65536u);
+  EXPECT_EQ(parse({"tcg", "--log-size=4M", "x.img"}).log_bytes, 4u << 20);
+  EXPECT_EQ(parse({"tcg", "--log-size", "1G", "x.img"}).log_bytes, 1u << 30);
+  const std::string bad = "usage: run: --log-size wants a size of at least 4K (4096, 64K, 4M, 1G), not '";
+  for (const char* size : {"4095", "3K", "", "K", "4T", "-1", "1.5M", "0x1000"})
+    EXPECT_EQ(error_of({"tcg", "--log-size", size, "x.img"}), bad + size + "'") << size;
+  EXPECT_EQ(error_of({"tcg", "-i", "--log-size", "1M", "x.img"}),
+            "usage: run: --log-size is for guests in the background: with -i the console is kiln's output");
+}
+
 TEST(KilnRunRequest, LongDryRunAndBundledFlags) {
   RunRequest req = parse({"--dry-run", "kvm", "-dip", "-M64", "x.img"});
   EXPECT_TRUE(req.dry_run);

@@ -71,6 +71,9 @@ std::string boot_json(const BootConfig& config) {
     if (!r.runmode.empty()) e["runmode"] = r.runmode;
     j["rc"].push_back(std::move(e));
   }
+  if (config.syslog)
+    j["syslog"] = {{"addr", config.syslog->addr}, {"port", config.syslog->port},
+                   {"hostname", config.syslog->hostname}};
   try {
     return j.dump();
   } catch (const nlohmann::json::exception&) {

@@ -25,6 +25,13 @@ RcProgram parse_rc_program(std::string_view spec);
 // Throws UsageError unless the list can run (the last may not pipe).
 void check_rc_programs(const std::vector<RcProgram>& rc);
 
+// "syslog": where the kernel sends /dev/log's messages (kiln run --syslog).
+struct SyslogTarget {
+  std::string addr;      // numeric, as the kernel parses it
+  uint16_t port = 514;
+  std::string hostname;  // the messages' HOSTNAME: the instance's name
+};
+
 struct BootConfig {
   std::vector<std::string> args;  // argv[1...]
   std::vector<std::string> env;   // NAME=VALUE
@@ -35,6 +42,7 @@ struct BootConfig {
   std::vector<NetEntry> net;       // -I/-W/-n/-p
   std::vector<BlockDevice> blk;    // -b
   std::vector<RcProgram> rc;       // -r
+  std::optional<SyslogTarget> syslog;
 };
 
 // Compact JSON; throws UsageError if a string is not valid UTF-8.

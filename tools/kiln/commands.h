@@ -15,5 +15,6 @@ int cmd_ps(const Args& args);
 int cmd_logs(const Args& args);
 int cmd_stop(const Args& args);
 int cmd_pkg(const Args& args);
+int cmd_systemd_unit(const Args& args);
 
 }  // namespace kiln::cli

@@ -15,8 +15,10 @@ Commands:
   bake      embed programs into a kernel image (kiln bake CONFIG OUT IN...)
   run       boot an image under QEMU (kiln run qemu -i hello.img)
   ps        list the guests started in the background
-  logs      print the console output of a background guest
+  logs      print (or follow) the console output of a background guest
   stop      stop a background guest (Rumprun's rumpstop)
+  systemd-unit
+            write a systemd service that runs a guest (kiln systemd-unit qemu -- web.img)
   pkg       build Debian's applications into images (kiln pkg list)
   help      show the usage of a command (kiln help run)
 
@@ -126,6 +128,16 @@ Guest options (after PLATFORM, before IMAGE):
                     instruction (QEMU -gdb tcp::PORT -S)
   -g ARGS           extra QEMU arguments, split like a shell would; repeatable
   -v                verbose: the kernel prints boot messages
+  --syslog HOST[:PORT]
+                    send the program's syslog(3) messages (/dev/log) to the
+                    syslog server HOST over UDP (port 514 by default), as
+                    RFC 5424 with the instance's name as HOSTNAME; without
+                    it they go to the console, one line each. HOST is a name
+                    (resolved here), an IPv4 address or [IPv6]; the guest
+                    needs a network interface that reaches it
+  --log-size SIZE   a background guest's console.log is rotated at SIZE
+                    (default 4M, at least 4K; K, M, G): console.log.1 keeps
+                    the one before, so the newest SIZE to 2*SIZE bytes stay
   -h                show this help
 
 Several programs in one image (Rumprun's "rc"; repeatable, in order):
@@ -173,10 +185,11 @@ interface's index: the same for the same -N, different for every unnamed run.
 
 The boot configuration (docs/internals.md) is passed to the kernel as JSON:
 "args", "env", "hostname", "verbose", "time" (the launch time), "net",
-"blk" and "rc".
+"blk", "rc" and "syslog".
 
 Files of an instance are in ${XDG_RUNTIME_DIR:-/tmp}/kiln-UID/NAME:
-pid, image, cmd (the QEMU command), console.log, qemu.log, status.
+pid, image, cmd (the QEMU command), console.log (and console.log.1),
+console.times (when each part of it arrived), qemu.log, status.
 
 Exit status: with -i, the program's exit status (125 if the guest stopped
 without reporting one, e.g. a triple fault or a killed QEMU); without -i, 0
@@ -194,22 +207,49 @@ Examples:
 constexpr std::string_view kPs = R"(usage: kiln ps [-h]
 
 Lists the guests started by 'kiln run' (in the background or with -i):
-NAME, HANDLE (qemu:PID), STATE (running, or exited N once the guest has
-ended), UPTIME and IMAGE. Entries whose QEMU died without a status are
-removed.
+NAME, HANDLE (qemu:PID), STATE, UPTIME and IMAGE. STATE is running, or how
+the guest ended: exited N (the program's status), crashed (SIGSEGV) (a
+fault signal: SEGV, BUS, ILL, FPE, ABRT, TRAP, SYS), killed (SIGTERM) (any
+other signal), out of memory, or kernel panic; 'kiln logs NAME' has the
+report. Entries whose QEMU died without a status are removed.
 
 Options:
   -h, --help     show this help
 )";
 
-constexpr std::string_view kLogs = R"(usage: kiln logs [-h] NAME|HANDLE
+constexpr std::string_view kLogs = R"(usage: kiln logs [-h] [-f] [-t] NAME|HANDLE
 
-Prints the console output of the guest NAME (or HANDLE, qemu:PID), running
-or ended, from its console.log; QEMU's own messages (qemu.log) follow on
-stderr if there are any.
+Prints the console output of the background guest NAME (or HANDLE,
+qemu:PID), running or ended, from console.log.1 and console.log; QEMU's own
+messages (qemu.log) follow on stderr if there are any.
 
 Options:
+  -f, --follow      keep printing what the guest writes until it has ended
+  -t, --timestamps  begin each line with the host time it arrived, in UTC
+                    (2026-12-07T23:36:47.123456Z)
+  -h, --help        show this help
+)";
+
+constexpr std::string_view kSystemdUnit = R"(usage: kiln systemd-unit [-h] [-t SECONDS] PLATFORM [GUEST OPTIONS] [--] IMAGE [ARGS...]
+
+Writes to stdout a systemd service that runs the guest as 'kiln run' would
+with these words, in the foreground (-i: its console goes to the journal)
+and named after the unit: install it as NAME.service and the guest is NAME
+(the unit's %p) for kiln ps, logs and stop. Relative paths keep their
+meaning: the unit's WorkingDirectory is the current directory.
+
+The unit stops the guest with 'kiln stop -t SECONDS %p' (TimeoutStopSec is
+5 seconds more), sends SIGTERM to kiln run alone (KillMode=mixed), counts
+status 143 (ended by the stop's SIGTERM) as success and restarts the guest
+whenever it ends otherwise (Restart=always). See docs/deployment.md.
+
+Options:
+  -t SECONDS     kiln stop's grace period (default 10)
   -h, --help     show this help
+
+Example:
+  kiln systemd-unit qemu -M 128 -I net0,tap,ifname=tap0 -- web.img > /etc/systemd/system/web.service
+  systemctl daemon-reload && systemctl enable --now web
 )";
 
 constexpr std::string_view kStop = R"(usage: kiln stop [-h] [-t SECONDS] NAME|HANDLE...
@@ -225,7 +265,8 @@ Options:
 
 constexpr std::string_view kHelp = R"(usage: kiln help [COMMAND]
 
-Shows the usage of COMMAND (bake, run, ps, logs, stop, pkg), or of kiln itself.
+Shows the usage of COMMAND (bake, run, ps, logs, stop, systemd-unit, pkg), or
+of kiln itself.
 )";
 
 }  // namespace
@@ -238,6 +279,7 @@ std::string_view command_help(std::string_view command) {
   if (command == "ps") return kPs;
   if (command == "logs") return kLogs;
   if (command == "stop") return kStop;
+  if (command == "systemd-unit") return kSystemdUnit;
   if (command == "help") return kHelp;
   if (command == "pkg") return pkg_help();
   return {};

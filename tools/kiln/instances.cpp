@@ -34,19 +34,58 @@ void check_instance_name(const std::string& name) {
                      "': use letters, digits, '.', '_' and '-' (at most 64, not starting with '.' or '-')");
 }
 
-std::optional<int> read_status(const fs::path& status_file) {
-  std::string text = read_text(status_file);
-  std::optional<int> status;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    std::string_view line(text.data() + start, end - start);
+namespace {
+
+// The guest writes the status port: only a cause of the kernel's grammar is
+// taken, so that `kiln ps` never prints what a guest made up (escapes).
+bool is_cause(std::string_view line) {
+  if (line == "panic" || line == "oom") return true;
+  if (!line.starts_with("signal SIG") || line.size() > 7 + 16 || line.size() == 10) return false;
+  for (char c : line.substr(10))
+    if (!(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9')) return false;
+  return true;
+}
+
+}  // namespace
+
+std::optional<ExitReport> parse_exit_report(std::string_view text) {
+  std::optional<ExitReport> report;
+  std::string cause;
+  while (!text.empty()) {
+    size_t end = text.find('\n');
+    std::string_view line = text.substr(0, end);
+    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
     uint64_t value;
-    if (line.starts_with("exit ") && parse_uint(line.substr(5), 0, 255, value)) status = static_cast<int>(value);
-    start = end + 1;
+    if (line.starts_with("exit ") && parse_uint(line.substr(5), 0, 255, value)) {
+      report = ExitReport{static_cast<int>(value), cause};
+      cause.clear();
+    } else if (is_cause(line)) {
+      cause = line;
+    }
   }
-  return status;
+  return report;
+}
+
+std::optional<ExitReport> read_exit_report(const fs::path& status_file) {
+  return parse_exit_report(read_text(status_file));
+}
+
+std::optional<int> read_status(const fs::path& status_file) {
+  auto report = read_exit_report(status_file);
+  return report ? std::optional(report->status) : std::nullopt;
+}
+
+std::string describe_end(const ExitReport& end) {
+  if (end.cause == "panic") return "kernel panic";
+  if (end.cause == "oom") return "out of memory";
+  if (end.cause.starts_with("signal ")) {
+    // The signals Linux dumps core for on a fault: the program crashed.
+    std::string sig = end.cause.substr(7);
+    bool fault = sig == "SIGSEGV" || sig == "SIGBUS" || sig == "SIGILL" || sig == "SIGFPE" || sig == "SIGABRT" ||
+                 sig == "SIGTRAP" || sig == "SIGSYS";
+    return (fault ? "crashed (" : "killed (") + sig + ")";
+  }
+  return "exited " + std::to_string(end.status);
 }
 
 void record_pid(const fs::path& dir, pid_t pid) { write_text(dir / "pid", std::to_string(pid) + "\n"); }
@@ -71,9 +110,9 @@ Instance load_instance(const fs::path& dir) {
                process_cmdline(inst.pid).find((dir / "status").string()) != std::string::npos;
   if (alive) {
     inst.state = Instance::State::Running;
-  } else if (auto status = read_status(dir / "status")) {
+  } else if (auto end = read_exit_report(dir / "status")) {
     inst.state = Instance::State::Exited;
-    inst.status = *status;
+    inst.end = *end;
   } else {
     inst.state = Instance::State::Stale;
   }

@@ -29,8 +29,20 @@ std::string unused_instance_name(const std::string& base);
 fs::path create_run_dir(const std::string& name);
 void remove_run_dir(const fs::path& dir);
 
-// "exit N" from a status file (the last such line), or nullopt.
+// How a guest ended, from its status file: the last "exit N" line and the
+// kernel's cause line before it, if any ("signal SIGSEGV", "oom", "panic";
+// docs/internals.md, "Exit protocol").
+struct ExitReport {
+  int status = 0;
+  std::string cause;  // "": a plain exit
+};
+std::optional<ExitReport> parse_exit_report(std::string_view text);
+std::optional<ExitReport> read_exit_report(const fs::path& status_file);
+// Its status alone.
 std::optional<int> read_status(const fs::path& status_file);
+// For `kiln ps`: "exited 3", "crashed (SIGSEGV)" (a signal that means a
+// fault), "killed (SIGTERM)" (any other signal), "out of memory", "kernel panic".
+std::string describe_end(const ExitReport& end);
 
 struct Instance {
   enum class State { Running, Exited, Stale };
@@ -40,7 +52,7 @@ struct Instance {
   std::string image;
   std::time_t started = 0;
   State state = State::Stale;
-  int status = 0;  // when Exited
+  ExitReport end;  // when Exited
   std::string handle() const { return "qemu:" + std::to_string(pid); }
 };
 

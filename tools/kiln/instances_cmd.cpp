@@ -1,5 +1,6 @@
 // `kiln ps`, `kiln logs` and `kiln stop`: the guests behind the run
 // directories (instances.h).
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -9,6 +10,8 @@
 
 #include "args.h"
 #include "commands.h"
+#include "console_keeper.h"
+#include "console_log.h"
 #include "errors.h"
 #include "help.h"
 #include "instances.h"
@@ -20,6 +23,7 @@ namespace {
 
 constexpr OptionSpec kHelpOnly[] = {{'h', "help", false}};
 constexpr OptionSpec kStopOptions[] = {{'h', "help", false}, {'t', "", true}};
+constexpr OptionSpec kLogsOptions[] = {{'h', "help", false}, {'f', "follow", false}, {'t', "timestamps", false}};
 
 // A directory without a live QEMU and without a status is stale, unless it is
 // so young that its `kiln run` may still be starting QEMU.
@@ -65,12 +69,12 @@ int cmd_ps(const Args& args) {
     }
     shown.push_back(inst);
   }
-  std::printf("%-20s %-14s %-10s %-8s %s\n", "NAME", "HANDLE", "STATE", "UPTIME", "IMAGE");
+  std::printf("%-20s %-14s %-18s %-8s %s\n", "NAME", "HANDLE", "STATE", "UPTIME", "IMAGE");
   for (const auto& inst : shown) {
     bool running = inst.state == Instance::State::Running;
-    std::string state = running ? "running" : "exited " + std::to_string(inst.status);
+    std::string state = running ? "running" : describe_end(inst.end);
     std::string uptime = running ? format_uptime(now - inst.started) : "-";
-    std::printf("%-20s %-14s %-10s %-8s %s\n", inst.name.c_str(), inst.handle().c_str(), state.c_str(),
+    std::printf("%-20s %-14s %-18s %-8s %s\n", inst.name.c_str(), inst.handle().c_str(), state.c_str(),
                 uptime.c_str(), inst.image.c_str());
   }
   return 0;
@@ -78,16 +82,27 @@ int cmd_ps(const Args& args) {
 
 int cmd_logs(const Args& args) {
   size_t pos = 0;
-  if (help_only(args, pos, "logs")) return 0;
+  bool follow = false, timestamps = false;
+  for (const auto& opt : parse_options(args, pos, kLogsOptions, "logs").options) {
+    if (opt.key == 'h') {
+      std::cout << command_help("logs");
+      return 0;
+    }
+    if (opt.key == 'f') follow = true;
+    if (opt.key == 't') timestamps = true;
+  }
   if (pos >= args.size()) throw UsageError("logs: missing NAME (see 'kiln ps')");
   if (pos + 1 < args.size()) throw UsageError("logs: one guest at a time");
   Instance inst = require_instance(args[pos], "logs");
-  fs::path console = inst.dir / "console.log";
   if (read_text(inst.dir / "cmd").find("stdio,id=con") != std::string::npos)
-    throw Failure("logs: guest " + inst.name + " runs interactively (-i): its console is on the terminal that started it");
-  std::string text = read_text(console);
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  std::fflush(stdout);
+    throw Failure("logs: guest " + inst.name + " runs interactively (-i): its console is the output of the kiln run "
+                  "that started it (under systemd: journalctl -t " + inst.name + ")");
+  // Opened first: `kiln stop` may remove the directory while we follow.
+  int dir_fd = ::open(inst.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  ConsoleLogReader console(inst.dir, timestamps);
+  console.print(stdout);
+  if (follow && dir_fd >= 0) console.follow(stdout, [&] { return console_keeper_gone(dir_fd); });
+  if (dir_fd >= 0) ::close(dir_fd);
   std::string qemu_log = read_text(inst.dir / "qemu.log");
   if (!qemu_log.empty()) std::fwrite(qemu_log.data(), 1, qemu_log.size(), stderr);
   return 0;

@@ -46,6 +46,7 @@ int dispatch(const Args& argv) {
   if (cmd == "logs") return cmd_logs(rest);
   if (cmd == "stop") return cmd_stop(rest);
   if (cmd == "pkg") return cmd_pkg(rest);
+  if (cmd == "systemd-unit") return cmd_systemd_unit(rest);
   if (cmd.starts_with("-")) throw UsageError("unknown option " + cmd + " (see 'kiln --help')");
   throw UsageError("unknown command '" + cmd + "' (see 'kiln --help')");
 }

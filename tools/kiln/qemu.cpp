@@ -53,7 +53,9 @@ std::vector<std::string> qemu_argv(const QemuLaunch& l) {
   if (l.console_stdio) {
     argv.insert(argv.end(), {"-chardev", "stdio,id=con,signal=on"});
   } else {
-    argv.insert(argv.end(), {"-chardev", "file,id=con,path=" + qemu_escape(l.console_path.string())});
+    // QEMU opens the FIFOs console.log.in and console.log.out; the
+    // launcher's console keeper (console_keeper.h) reads the latter.
+    argv.insert(argv.end(), {"-chardev", "pipe,id=con,path=" + qemu_escape(l.console_path.string())});
   }
   argv.insert(argv.end(), {"-serial", "chardev:con"});
   // Disks: the serial tells the kernel which is vda, vdb... (microvm fills

@@ -19,7 +19,7 @@ struct QemuLaunch {
   std::string qemu;          // the binary, see qemu_binary()
   Accel accel = Accel::Tcg;
   uint64_t memory_mb = 64;
-  bool console_stdio = false;  // -i: console on stdio; else into console_path
+  bool console_stdio = false;  // -i: console on stdio; else FIFOs named after console_path
   fs::path console_path;
   fs::path status_path;      // the isa-debugcon status file
   bool paused = false;       // -p

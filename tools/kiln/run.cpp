@@ -14,6 +14,7 @@
 #include "boot_config.h"
 #include "elf_file.h"
 #include "commands.h"
+#include "console_keeper.h"
 #include "errors.h"
 #include "help.h"
 #include "instances.h"
@@ -127,9 +128,24 @@ int run_foreground(const std::vector<std::string>& argv, const fs::path& dir, co
   return kExitNoStatus;
 }
 
-int run_background(const std::vector<std::string>& argv, const fs::path& dir) {
-  pid_t pid = spawn(argv, {.new_session = true, .stdin_path = "/dev/null", .output_path = dir / "qemu.log"});
+int run_background(const std::vector<std::string>& argv, const fs::path& dir, uint64_t log_bytes) {
+  make_console_fifos(dir);
+  ConsoleKeeperFds keeper = open_console_keeper_fds(dir);
+  pid_t pid;
+  try {
+    pid = spawn(argv, {.new_session = true, .stdin_path = "/dev/null", .output_path = dir / "qemu.log"});
+  } catch (...) {
+    keeper.close();
+    throw;
+  }
   record_pid(dir, pid);
+  try {
+    start_console_keeper(keeper, pid, log_bytes);
+  } catch (...) {
+    ::kill(pid, SIGKILL);  // with nobody reading its console it would stall
+    wait_child(pid, -1);
+    throw;
+  }
   // Catch a QEMU that refuses its command line, rather than print the handle
   // of a guest that never existed. A guest that already finished is fine.
   if (auto exit = wait_child(pid, kStartupCheckMs); exit && !read_status(dir / "status")) {
@@ -155,8 +171,15 @@ int cmd_run(const Args& args) {
   check_image(req->image, req->memory_mb);
 
   const std::string& name = req->instance;
+  // The HOSTNAME of the remote messages is the instance's name even when
+  // -N was not given (kiln-PID), so that a server keeps each guest apart.
+  std::optional<SyslogTarget> syslog;
+  if (req->syslog)
+    syslog = SyslogTarget{.addr = resolve_syslog_host(req->syslog->host), .port = req->syslog->port,
+                          .hostname = name};
   BootConfig boot{.args = req->args, .env = req->env, .hostname = req->name, .verbose = req->verbose,
-                  .time_ns = unix_time_ns(), .net = req->net.entries(), .blk = req->disks, .rc = req->rc};
+                  .time_ns = unix_time_ns(), .net = req->net.entries(), .blk = req->disks, .rc = req->rc,
+                  .syslog = syslog};
 
   QemuLaunch launch;
   launch.qemu = qemu_binary();
@@ -183,7 +206,7 @@ int cmd_run(const Args& args) {
     write_text(dir / "image", launch.image.string() + "\n");
     write_text(dir / "cmd", shell_join(argv) + "\n");
     if (req->interactive) return run_foreground(argv, dir, name);
-    return run_background(argv, dir);
+    return run_background(argv, dir, req->log_bytes);
   } catch (...) {
     remove_run_dir(dir);
     throw;

@@ -9,6 +9,22 @@ namespace kiln::cli {
 namespace {
 
 constexpr char kOptDryRun = 'D';
+// Long-only options: ids below ' ', which no short flag can spell.
+constexpr char kOptSyslog = 1, kOptLogSize = 2;
+
+// "4096", "64K", "4M", "1G" (binary multiples).
+bool parse_size(std::string_view text, uint64_t& out) {
+  uint64_t unit = 1;
+  if (!text.empty()) {
+    char last = text.back();
+    unit = last == 'K' || last == 'k' ? 1 << 10 : last == 'M' ? 1 << 20 : last == 'G' ? 1 << 30 : 1;
+    if (unit != 1) text.remove_suffix(1);
+  }
+  uint64_t value;
+  if (!parse_uint(text, 1, (uint64_t(1) << 40) / unit, value)) return false;
+  out = value * unit;
+  return out >= kMinLogBytes;
+}
 constexpr OptionSpec kScriptOptions[] = {
     {'h', "help", false},
     {kOptDryRun, "dry-run", false},
@@ -22,12 +38,15 @@ constexpr OptionSpec kGuestOptions[] = {
     {'p', "", false, looks_like_port_forward},
     // Parsed so the error can say why there is none.
     {'S', "", false},
+    {kOptSyslog, "syslog", true},
+    {kOptLogSize, "log-size", true},
 };
 
 }  // namespace
 
 std::optional<RunRequest> parse_run_request(const Args& args) {
   RunRequest req;
+  bool log_size_given = false;
   size_t pos = 0;
   auto script = parse_options(args, pos, kScriptOptions, "run");
   for (const auto& opt : script.options) {
@@ -86,6 +105,13 @@ std::optional<RunRequest> parse_run_request(const Args& args) {
       case 'n': req.net.add_legacy(opt.value); break;
       case 'r': req.rc.push_back(parse_rc_program(opt.value)); break;
       case 'S': throw Failure("run: -S (sudo) is not supported; run kiln itself with the rights QEMU needs");
+      case kOptSyslog: req.syslog = parse_syslog_server(opt.value); break;
+      case kOptLogSize:
+        if (!parse_size(opt.value, req.log_bytes))
+          throw UsageError("run: --log-size wants a size of at least 4K (4096, 64K, 4M, 1G), not '" + opt.value +
+                           "'");
+        log_size_given = true;
+        break;
     }
   }
   if (pos >= args.size()) throw UsageError("run: missing IMAGE (see 'kiln help run')");
@@ -94,6 +120,8 @@ std::optional<RunRequest> parse_run_request(const Args& args) {
   if (!guest.saw_double_dash && pos < args.size() && args[pos] == "--") ++pos;
   req.args.assign(args.begin() + static_cast<long>(pos), args.end());
   check_rc_programs(req.rc);
+  if (log_size_given && req.interactive)
+    throw UsageError("run: --log-size is for guests in the background: with -i the console is kiln's output");
   if (!req.rc.empty() && !req.args.empty())
     throw UsageError("run: with -r, each program's arguments go in its -r, not after the image");
   return req;

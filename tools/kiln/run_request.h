@@ -11,8 +11,10 @@
 
 #include "blk_devices.h"
 #include "boot_config.h"
+#include "console_log.h"
 #include "commands.h"
 #include "net_config.h"
+#include "syslog_server.h"
 #include "util.h"
 
 namespace kiln::cli {
@@ -33,6 +35,8 @@ struct RunRequest {
   std::vector<RcProgram> rc;            // -r, in order
   std::vector<std::string> disk_specs;  // -b as written, in order
   NetPlan net;                          // every -I/-W/-n/-p added; not finished
+  std::optional<SyslogServer> syslog;   // --syslog
+  uint64_t log_bytes = kDefaultLogBytes;  // --log-size: a background console's rotation
   // Filled in by run.cpp, from the host:
   std::string instance;  // the run directory's name: -N, else kiln-PID
   std::vector<BlockDevice> disks;

@@ -237,6 +237,13 @@ void VirtioNet::flush() {
   if (t_->kick(kTxQueue, &tx_)) stats_.kicks++;
 }
 
+// QEMU takes a kicked frame in a bottom half of its main loop: one sent
+// just before the exit port is written is lost unless the exit waits.
+size_t VirtioNet::tx_in_flight() {
+  reclaim_tx();
+  return tx_.in_flight();
+}
+
 // One received packet from the buffer just popped (`i`, `len` bytes with
 // the header) and, with mergeable buffers, the ones after it; every buffer
 // used goes back to the ring.

@@ -31,6 +31,7 @@ class VirtioNet final : public net::NetDevice {
   bool transmit(const uint8_t* frame, size_t len, uint16_t tso_mss) override;
   size_t tso_max() const override;
   void flush() override;
+  size_t tx_in_flight() override;
   net::MacAddr mac() const override { return mac_; }
   uint32_t mtu() const override { return mtu_; }
   void poll() override;
