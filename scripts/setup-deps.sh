@@ -4,7 +4,7 @@ set -eu
 pkgs="build-essential cmake ninja-build g++ clang libgtest-dev nlohmann-json3-dev
       libcli11-dev qemu-system-x86 musl-tools autoconf automake make binutils
       file python3 busybox-static e2fsprogs xorriso systemd iproute2 iputils-ping netcat-openbsd dnsmasq-base golang-go rustc sqlite3 libsqlite3-dev curl python3-scapy
-      wrk redis-tools lua5.4 libmemcached-tools"
+      wrk redis-tools lua5.4 libmemcached-tools lame mpg123 libleveldb-dev ruby3.1 ruby-webrick"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
