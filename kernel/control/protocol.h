@@ -21,6 +21,9 @@
 
 namespace kiln::control {
 
+// The virtio-console port the launcher wires to RUNDIR/control.sock.
+inline constexpr char kPortName[] = "org.kiln.control.0";
+
 inline constexpr uint8_t kMagic[4] = {'K', 'C', 'T', 'L'};
 inline constexpr uint8_t kVersion = 1;
 inline constexpr size_t kHeaderSize = 16;

@@ -1,5 +1,5 @@
 // The control channel's kernel end (docs/internals.md, "Control channel"):
-// a kernel thread that reads the host channel org.kiln.control.0 into the
+// a kernel thread that reads the host channel control::kPortName into the
 // portable control::Server and writes back its replies, and the requests
 // that stop the machine. It never holds up a program: it waits on the
 // channel alone, and a stop runs in a thread of its own (init/stop.h).
@@ -14,7 +14,6 @@
 namespace kiln {
 namespace {
 
-constexpr char kPortName[] = "org.kiln.control.0";
 // A host that keeps sending garbage must not flood the console.
 constexpr unsigned kMaxLoggedRefusals = 16;
 
@@ -32,7 +31,7 @@ void refused(void*, uint8_t type, const char* why) {
 }
 
 [[noreturn]] void serve(void*) {
-  g_channel = drivers::wait_host_channel(kPortName);
+  g_channel = drivers::wait_host_channel(control::kPortName);
   if (!g_channel) thread_exit();  // no device for it: started by hand, or on another monitor
   auto server = new control::Server(control_requests_set().begin(), control_requests_set().size(),
                                     {nullptr, send, refused});
