@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,6 +32,7 @@ pid_t spawn(const std::vector<std::string>& argv, const SpawnOptions& options) {
 
   // The child reports a failed exec through a close-on-exec pipe: EOF means
   // the exec worked.
+  pid_t parent = ::getpid();
   int report[2];
   if (::pipe2(report, O_CLOEXEC) != 0) throw Failure("cannot run " + argv[0] + ": " + errno_string(errno));
   pid_t pid = ::fork();
@@ -46,12 +49,18 @@ pid_t spawn(const std::vector<std::string>& argv, const SpawnOptions& options) {
       (void)ignored;
       ::_exit(127);
     };
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    sigset_t mask;
+    sigemptyset(&mask);
+    if (options.block_stop_signals)
+      for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&mask, sig);
+    ::sigprocmask(SIG_SETMASK, &mask, nullptr);
     ::signal(SIGINT, SIG_DFL);
     ::signal(SIGTERM, SIG_DFL);
     ::signal(SIGHUP, SIG_DFL);
+    // A parent already gone before the prctl would leave us orphaned.
+    if (options.die_with_parent && (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent))
+      die(ESRCH);
+    if (options.umask) ::umask(*options.umask);
     if (options.new_session && ::setsid() < 0) die(errno);
     if (options.stdin_path) {
       int fd = ::open(options.stdin_path->c_str(), O_RDONLY);
@@ -79,9 +88,14 @@ pid_t spawn(const std::vector<std::string>& argv, const SpawnOptions& options) {
   return pid;
 }
 
+int64_t monotonic_ms() {
+  timespec now{};
+  ::clock_gettime(CLOCK_MONOTONIC, &now);
+  return int64_t(now.tv_sec) * 1000 + now.tv_nsec / 1000000;
+}
+
 std::optional<ExitInfo> wait_child(pid_t pid, int timeout_ms) {
-  timespec start{};
-  ::clock_gettime(CLOCK_MONOTONIC, &start);
+  int64_t start = monotonic_ms();
   for (;;) {
     int wstatus = 0;
     pid_t got = ::waitpid(pid, &wstatus, timeout_ms < 0 ? 0 : WNOHANG);
@@ -91,10 +105,7 @@ std::optional<ExitInfo> wait_child(pid_t pid, int timeout_ms) {
     }
     if (got < 0 && errno != EINTR) return ExitInfo{false, -1};
     if (timeout_ms < 0) continue;
-    timespec now{};
-    ::clock_gettime(CLOCK_MONOTONIC, &now);
-    long elapsed = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
-    if (elapsed >= timeout_ms) return std::nullopt;
+    if (monotonic_ms() - start >= timeout_ms) return std::nullopt;
     timespec nap{0, 2 * 1000 * 1000};  // 2 ms: fast enough for a 30 ms boot
     ::nanosleep(&nap, nullptr);
   }

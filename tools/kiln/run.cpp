@@ -14,6 +14,7 @@
 #include "boot_config.h"
 #include "elf_file.h"
 #include "commands.h"
+#include "control_client.h"
 #include "errors.h"
 #include "help.h"
 #include "instances.h"
@@ -22,6 +23,7 @@
 #include "net_config.h"
 #include "qemu.h"
 #include "run_request.h"
+#include "stop.h"
 
 namespace kiln::cli {
 
@@ -32,8 +34,15 @@ constexpr int kExitNoStatus = 125;
 // How long a background launch watches QEMU for an immediate failure.
 constexpr int kStartupCheckMs = 100;
 
-// microvm's virtio-mmio slots, shared by -b and the network interfaces.
+// microvm's virtio-mmio slots, shared by -b, the network interfaces and
+// the control channel, which gets the last one free.
 constexpr size_t kMaxVirtioDevices = 24;
+// QEMU makes the control socket as it starts, before the guest runs.
+constexpr int kControlSocketWaitMs = 5000;
+// How often a foreground launcher looks at QEMU and at the signals it got.
+constexpr int kTickMs = 10;
+// QEMU's files, the control socket first, are the user's alone.
+constexpr mode_t kQemuUmask = 0177;
 
 // parse_run_request, then what needs the host; nullopt when help was asked for.
 std::optional<RunRequest> parse_run(const Args& args) {
@@ -89,28 +98,91 @@ void check_image(const fs::path& image, uint64_t memory_mb) {
                   std::to_string(need_mb) + " or more");
 }
 
-volatile sig_atomic_t g_child_pid = 0;
-volatile sig_atomic_t g_forwarded = 0;
-
-void forward_signal(int sig) {
-  if (g_child_pid > 0) ::kill(g_child_pid, sig);
-  g_forwarded = sig;
+// SIGINT, SIGTERM and SIGHUP to a foreground launcher: counted here, acted
+// on by its loop (the first stops the guest, the next kill it).
+// RUNDIR/control.sock; none when kiln's own devices fill every virtio slot
+// (the guest can then only be killed).
+fs::path control_socket(const RunRequest& req, const fs::path& dir) {
+  if (req.disks.size() + req.net.interfaces().size() == kMaxVirtioDevices) {
+    std::fprintf(stderr, "kiln: run: %zu block devices and network interfaces fill microvm's virtio slots: "
+                 "no control channel, so stopping this guest kills it\n", kMaxVirtioDevices);
+    return {};
+  }
+  fs::path socket = dir / "control.sock";
+  if (socket.string().size() > max_socket_path())
+    throw Failure("run: " + socket.string() + " is too long for a unix socket (at most " +
+                  std::to_string(max_socket_path()) + " bytes): set XDG_RUNTIME_DIR to a shorter directory");
+  return socket;
 }
 
-int run_foreground(const std::vector<std::string>& argv, const fs::path& dir, const std::string& name) {
+volatile sig_atomic_t g_signals = 0;
+volatile sig_atomic_t g_first_signal = 0;
+
+void note_signal(int sig) {
+  if (!g_first_signal) g_first_signal = sig;
+  g_signals = g_signals + 1;
+}
+
+// The first signal asks the kernel to stop (QEMU does not see the signal:
+// it runs with them blocked); the next one kills. A guest that cannot be
+// asked is killed at once, as before kiln had a control channel.
+void on_stop_signal(std::optional<GuestStop>& stop, pid_t pid, const fs::path& control, const std::string& name) {
+  if (stop) {
+    stop->hurry();
+    return;
+  }
+  std::string why = "it has no control channel";
+  if (!control.empty()) {
+    stop.emplace(control, pid, kDefaultGraceMs, "guest " + name);
+    if (stop->start(&why)) {
+      std::fprintf(stderr, "kiln: stopping guest %s (%s before it is killed; again to kill it now)\n", name.c_str(),
+                   format_grace(kDefaultGraceMs).c_str());
+      return;
+    }
+    stop.reset();
+  }
+  std::fprintf(stderr, "kiln: guest %s cannot be asked to stop (%s): QEMU killed\n", name.c_str(), why.c_str());
+  ::kill(pid, SIGKILL);
+}
+
+// Waits for QEMU, checking its control socket once it appears and turning
+// signals into a stop.
+ExitInfo watch_foreground(pid_t pid, const fs::path& control, const std::string& name) {
+  std::optional<GuestStop> stop;
+  bool socket_checked = control.empty();
+  sig_atomic_t handled = 0;
+  for (;;) {
+    if (auto exit = wait_child(pid, kTickMs)) return *exit;
+    if (!socket_checked) socket_checked = check_control_socket(control);
+    for (; handled < g_signals; handled++) on_stop_signal(stop, pid, control, name);
+    if (stop) stop->tick();
+  }
+}
+
+int run_foreground(const std::vector<std::string>& argv, const fs::path& dir, const fs::path& control,
+                   const std::string& name) {
   struct sigaction sa {};
-  sa.sa_handler = forward_signal;
+  sa.sa_handler = note_signal;
   sigemptyset(&sa.sa_mask);
   struct sigaction old_int {}, old_term {}, old_hup {};
   ::sigaction(SIGINT, &sa, &old_int);
   ::sigaction(SIGTERM, &sa, &old_term);
   ::sigaction(SIGHUP, &sa, &old_hup);
 
-  pid_t pid = spawn(argv, {});
-  g_child_pid = pid;
+  SpawnOptions options;
+  options.umask = kQemuUmask;
+  options.block_stop_signals = true;
+  options.die_with_parent = true;
+  pid_t pid = spawn(argv, options);
   record_pid(dir, pid);
-  ExitInfo exit = *wait_child(pid, -1);
-  g_child_pid = 0;
+  ExitInfo exit;
+  try {
+    exit = watch_foreground(pid, control, name);
+  } catch (...) {
+    ::kill(pid, SIGKILL);
+    (void)wait_child(pid, -1);  // reaped; how it ended says nothing more
+    throw;
+  }
   ::sigaction(SIGINT, &old_int, nullptr);
   ::sigaction(SIGTERM, &old_term, nullptr);
   ::sigaction(SIGHUP, &old_hup, nullptr);
@@ -118,21 +190,51 @@ int run_foreground(const std::vector<std::string>& argv, const fs::path& dir, co
   auto status = read_status(dir / "status");
   remove_run_dir(dir);
   if (status) return *status;
-  if (g_forwarded) {
-    std::fprintf(stderr, "kiln: guest %s stopped by %s\n", name.c_str(), signal_name(g_forwarded).c_str());
-    return 128 + g_forwarded;
+  if (g_first_signal) {
+    std::fprintf(stderr, "kiln: guest %s stopped by %s\n", name.c_str(), signal_name(g_first_signal).c_str());
+    return 128 + g_first_signal;
   }
   std::fprintf(stderr, "kiln: guest %s stopped without reporting an exit status (QEMU %s)\n", name.c_str(),
                exit.describe().c_str());
   return kExitNoStatus;
 }
 
-int run_background(const std::vector<std::string>& argv, const fs::path& dir) {
-  pid_t pid = spawn(argv, {.new_session = true, .stdin_path = "/dev/null", .output_path = dir / "qemu.log"});
+// Watches a background QEMU for an immediate failure and for its control
+// socket, which must be checked before the handle goes out. The exit of
+// a guest that already finished, or nullopt.
+std::optional<ExitInfo> watch_startup(pid_t pid, const fs::path& control) {
+  int64_t start = monotonic_ms();
+  bool socket_checked = control.empty();
+  for (;;) {
+    if (auto exit = wait_child(pid, kTickMs)) return exit;
+    if (!socket_checked) socket_checked = check_control_socket(control);
+    int64_t waited = monotonic_ms() - start;
+    if (socket_checked && waited >= kStartupCheckMs) return std::nullopt;
+    if (waited >= kControlSocketWaitMs)
+      throw Failure("run: QEMU made no control socket " + control.string() + " within " +
+                    std::to_string(kControlSocketWaitMs / 1000) + " s");
+  }
+}
+
+int run_background(const std::vector<std::string>& argv, const fs::path& dir, const fs::path& control) {
+  SpawnOptions options;
+  options.new_session = true;
+  options.stdin_path = "/dev/null";
+  options.output_path = dir / "qemu.log";
+  options.umask = kQemuUmask;
+  pid_t pid = spawn(argv, options);
   record_pid(dir, pid);
+  std::optional<ExitInfo> exit;
+  try {
+    exit = watch_startup(pid, control);
+  } catch (...) {
+    ::kill(pid, SIGKILL);
+    (void)wait_child(pid, -1);  // reaped; how it ended says nothing more
+    throw;
+  }
   // Catch a QEMU that refuses its command line, rather than print the handle
   // of a guest that never existed. A guest that already finished is fine.
-  if (auto exit = wait_child(pid, kStartupCheckMs); exit && !read_status(dir / "status")) {
+  if (exit && !read_status(dir / "status")) {
     std::string log = read_text(dir / "qemu.log");
     while (!log.empty() && log.back() == '\n') log.pop_back();
     if (auto nl = log.find('\n'); nl != std::string::npos) log.resize(nl);
@@ -174,6 +276,7 @@ int cmd_run(const Args& args) {
   fs::path dir = req->dry_run ? runtime_root() / name : create_run_dir(name);
   launch.console_path = dir / "console.log";
   launch.status_path = dir / "status";
+  launch.control_path = control_socket(*req, dir);
   auto argv = qemu_argv(launch);
   if (req->dry_run) {
     std::printf("%s\n", shell_join(argv).c_str());
@@ -182,8 +285,8 @@ int cmd_run(const Args& args) {
   try {
     write_text(dir / "image", launch.image.string() + "\n");
     write_text(dir / "cmd", shell_join(argv) + "\n");
-    if (req->interactive) return run_foreground(argv, dir, name);
-    return run_background(argv, dir);
+    if (req->interactive) return run_foreground(argv, dir, launch.control_path, name);
+    return run_background(argv, dir, launch.control_path);
   } catch (...) {
     remove_run_dir(dir);
     throw;
