@@ -59,6 +59,16 @@ std::optional<ControlReply> control_request(const fs::path& socket, uint8_t type
     *why = "the socket path is too long";
     return std::nullopt;
   }
+  // Only a socket of ours, 0600, is the guest's.
+  try {
+    if (!check_control_socket(socket)) {
+      *why = "there is no " + path;
+      return std::nullopt;
+    }
+  } catch (const Failure& e) {
+    *why = e.what();
+    return std::nullopt;
+  }
   Fd s{::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)};
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;

@@ -17,9 +17,9 @@ struct ControlReply {
 };
 
 // Sends request `type` with `args` (a JSON object's text) and waits up to
-// timeout_ms for its reply. nullopt, with *why, when the socket cannot be
-// reached, the guest does not answer in time, or it answers with a frame
-// that cannot be read (refused, never trusted).
+// timeout_ms for its reply. nullopt, with *why, when the socket is missing,
+// not ours or cannot be reached, the guest does not answer in time, or it
+// answers with a frame that cannot be read (refused, never trusted).
 [[nodiscard]] std::optional<ControlReply> control_request(const fs::path& socket, uint8_t type, const std::string& args,
                                             int timeout_ms, std::string* why);
 
