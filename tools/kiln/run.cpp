@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <iterator>
 
 #include "accel.h"
 #include "blk_devices.h"
@@ -96,8 +97,6 @@ void check_image(const fs::path& image, uint64_t memory_mb) {
                   std::to_string(need_mb) + " or more");
 }
 
-// SIGINT, SIGTERM and SIGHUP to a foreground launcher: counted here, acted
-// on by its loop (the first stops the guest, the next kill it).
 // RUNDIR/control.sock; none when kiln's own devices fill every virtio slot
 // (the guest can then only be killed).
 fs::path control_socket(const RunRequest& req, const fs::path& dir) {
@@ -113,6 +112,8 @@ fs::path control_socket(const RunRequest& req, const fs::path& dir) {
   return socket;
 }
 
+// SIGINT, SIGTERM and SIGHUP to a foreground launcher: counted here, acted
+// on by its loop (the first stops the guest, the next kill it).
 volatile sig_atomic_t g_signals = 0;
 volatile sig_atomic_t g_first_signal = 0;
 
@@ -157,16 +158,29 @@ ExitInfo watch_foreground(pid_t pid, const fs::path& control, const std::string&
   }
 }
 
+// note_signal for the stop signals while it lives; what was there before after.
+class StopSignals {
+ public:
+  StopSignals() {
+    struct sigaction sa {};
+    sa.sa_handler = note_signal;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < std::size(kSignals); i++) ::sigaction(kSignals[i], &sa, &old_[i]);
+  }
+  ~StopSignals() {
+    for (size_t i = 0; i < std::size(kSignals); i++) ::sigaction(kSignals[i], &old_[i], nullptr);
+  }
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+
+ private:
+  static constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
+  struct sigaction old_[std::size(kSignals)] {};
+};
+
 int run_foreground(const std::vector<std::string>& argv, const fs::path& dir, const fs::path& control,
                    const std::string& name) {
-  struct sigaction sa {};
-  sa.sa_handler = note_signal;
-  sigemptyset(&sa.sa_mask);
-  struct sigaction old_int {}, old_term {}, old_hup {};
-  ::sigaction(SIGINT, &sa, &old_int);
-  ::sigaction(SIGTERM, &sa, &old_term);
-  ::sigaction(SIGHUP, &sa, &old_hup);
-
+  StopSignals signals;
   SpawnOptions options;
   options.umask = kQemuUmask;
   options.block_stop_signals = true;
@@ -178,12 +192,9 @@ int run_foreground(const std::vector<std::string>& argv, const fs::path& dir, co
     exit = watch_foreground(pid, control, name);
   } catch (...) {
     ::kill(pid, SIGKILL);
-    (void)wait_child(pid, -1);  // reaped; how it ended says nothing more
+    wait_child(pid, -1);  // reaped; how it ended says nothing more
     throw;
   }
-  ::sigaction(SIGINT, &old_int, nullptr);
-  ::sigaction(SIGTERM, &old_term, nullptr);
-  ::sigaction(SIGHUP, &old_hup, nullptr);
 
   auto status = read_status(dir / "status");
   remove_run_dir(dir);
@@ -223,7 +234,7 @@ int run_background(const std::vector<std::string>& argv, const fs::path& dir, co
     exit = watch_startup(pid, control);
   } catch (...) {
     ::kill(pid, SIGKILL);
-    (void)wait_child(pid, -1);  // reaped; how it ended says nothing more
+    wait_child(pid, -1);  // reaped; how it ended says nothing more
     throw;
   }
   // Catch a QEMU that refuses its command line, rather than print the handle
