@@ -16,7 +16,7 @@ constexpr uint64_t kPollNs = 10'000'000;
 // From SIGKILL to the exit the programs' threads make; past it the stop
 // ends the machine itself.
 constexpr uint64_t kKillPatienceNs = 1'000'000'000;
-constexpr uint64_t kTermSignal = 128 + SIGTERM, kKillStatus = 128 + SIGKILL;
+constexpr int kTermStatus = 128 + SIGTERM, kKillStatus = 128 + SIGKILL;
 constexpr size_t kMaxSignalled = 64;
 
 bool g_started;
@@ -31,10 +31,7 @@ bool signalled(int pid) {
   return false;
 }
 
-bool running(int pid) {
-  Process* p = process_find(pid);
-  return p && p->state == ProcessState::Running && thread_first(p);
-}
+bool running(Process* p) { return p && p->state == ProcessState::Running && thread_first(p); }
 
 // The next program to stop: pid 1 when it is the program; with rc (pid 1
 // the kernel's own), its youngest child not yet sent SIGTERM: pids only
@@ -45,7 +42,7 @@ int next_program() {
   if (thread_first(init)) return signalled(1) ? 0 : 1;
   int youngest = 0;
   for (Process* p = first_process(); p; p = next_process(p))
-    if (p->parent == init && running(p->pid) && !signalled(p->pid) && p->pid > youngest)
+    if (p->parent == init && running(p) && !signalled(p->pid) && p->pid > youngest)
       youngest = p->pid;
   return youngest;
 }
@@ -67,20 +64,20 @@ bool terminate_programs() {
     g_signalled[g_nsignalled++] = pid;
     if (verbose()) kprintf("kiln: stop: SIGTERM to pid %d\n", pid);
     signal_process(process_find(pid), SIGTERM, 0);
-    while (!machine_stopping() && monotonic_ns() < g_kill_at && running(pid)) nap(g_kill_at);
+    while (!machine_stopping() && monotonic_ns() < g_kill_at && running(process_find(pid))) nap(g_kill_at);
   }
   return true;
 }
 
 [[noreturn]] void run(void*) {
   // No program yet (it waits for DHCP): it would have ended by SIGTERM.
-  if (!terminate_programs() && !machine_stopping()) program_exit(kTermSignal);
+  if (!terminate_programs() && !machine_stopping()) program_exit(kTermStatus);
   // The programs are ending: their exit (or rc's) halts the machine.
   while (!machine_stopping() && monotonic_ns() < g_kill_at) nap(g_kill_at);
   if (machine_stopping()) thread_exit();
   kprintf("kiln: stop: SIGKILL to every process\n");
   for (Process* p = first_process(); p; p = next_process(p))
-    if (p->state == ProcessState::Running && thread_first(p)) signal_process(p, SIGKILL, 0);
+    if (running(p)) signal_process(p, SIGKILL, 0);
   uint64_t give_up = monotonic_ns() + kKillPatienceNs;
   while (!machine_stopping() && monotonic_ns() < give_up) nap(give_up);
   if (!machine_stopping()) program_exit(kKillStatus);
@@ -92,7 +89,7 @@ void start(uint64_t kill_at) {
   g_kill_at = kill_at;
   if (thread_create_kernel(run, nullptr)) return;
   kprintf("kiln: stop: out of memory: stopping at once\n");
-  program_exit(kTermSignal);
+  program_exit(kTermStatus);
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 """kiln stop's side of a graceful stop, against a fake QEMU whose "kernel"
 answers on the control socket as told (cases collected by cli_test.py):
-the socket made 0600, a stop obeyed, a program that must be killed once
+the socket 0600 (made so before use when QEMU left it looser), a stop obeyed, a program that must be killed once
 the grace period is over, a guest that does not halt even then (QEMU
 killed), and replies that are garbage or over the bound (refused, and the
 guest stopped the old way)."""
@@ -59,14 +59,22 @@ while True:
 """
 
 
-def start(t, name, mode):
-    qemu = t.write("fake-qemu-control", FAKE_QEMU, 0o755)
-    image = t.write("x.img", fake_image())
-    return t.kiln_run("run", "tcg", "-N", name, image, env={"KILN_QEMU": qemu, "FAKE_CONTROL": mode})
-
-
 def rundir(t, name):
     return os.path.join(t.env["XDG_RUNTIME_DIR"], f"kiln-{os.getuid()}", name)
+
+
+def start(t, name, mode):
+    """kiln run in the background; returns once the fake made its socket
+    (a loaded machine may start Python slower than kiln waits)."""
+    qemu = t.write("fake-qemu-control", FAKE_QEMU, 0o755)
+    image = t.write("x.img", fake_image())
+    result = t.kiln_run("run", "tcg", "-N", name, image, env={"KILN_QEMU": qemu, "FAKE_CONTROL": mode})
+    sock = os.path.join(rundir(t, name), "control.sock")
+    for _ in range(1000):
+        if result[0] != 0 or os.path.lexists(sock):
+            break
+        time.sleep(0.01)
+    return result
 
 
 def stop(t, *args):
@@ -92,8 +100,10 @@ def test_stop_control(t):
     expect_ok(t.kiln_run("stop", "obey"))
     expect(ps_state(t, "obey") is None and not os.path.exists(rundir(t, "obey")), "a second stop left it")
 
-    # QEMU made its socket too open: kiln makes it 0600 before handing out the guest.
+    # QEMU made its socket too open: kiln makes it 0600 before it uses it.
     expect_ok(start(t, "loose", "loose"), "qemu:")
+    (rc, out, err), took = stop(t, "loose")
+    expect(rc == 0 and err == "", f"stop: {rc} {err!r}")
     mode = stat.S_IMODE(os.lstat(os.path.join(rundir(t, "loose"), "control.sock")).st_mode)
     expect(mode == 0o600, f"a loose socket stayed {oct(mode)}")
     expect_ok(t.kiln_run("stop", "loose"))

@@ -38,6 +38,8 @@ constexpr int kStartupCheckMs = 100;
 // microvm's virtio-mmio slots, shared by -b, the network interfaces and
 // the control channel, which gets the last one free.
 constexpr size_t kMaxVirtioDevices = 24;
+// QEMU makes its control socket as it starts, before the guest runs.
+constexpr int kControlSocketWaitMs = 1000;
 // How often a foreground launcher looks at QEMU and at the signals it got.
 constexpr int kTickMs = 10;
 // QEMU's files, the control socket first, are the user's alone.
@@ -209,16 +211,18 @@ int run_foreground(const std::vector<std::string>& argv, const fs::path& dir, co
 }
 
 // Watches a background QEMU for an immediate failure, and checks its
-// control socket once QEMU made it (every later use checks it again).
-// The exit of a guest that already finished, or nullopt.
+// control socket once QEMU made it, waiting a while for it (every later
+// use checks it again: a QEMU slower than that is not refused). The exit
+// of a guest that already finished, or nullopt.
 std::optional<ExitInfo> watch_startup(pid_t pid, const fs::path& control) {
   int64_t start = monotonic_ms();
   bool socket_checked = control.empty();
-  while (monotonic_ms() - start < kStartupCheckMs) {
+  for (;;) {
     if (auto exit = wait_child(pid, kTickMs)) return exit;
     if (!socket_checked) socket_checked = check_control_socket(control);
+    int64_t waited = monotonic_ms() - start;
+    if (waited >= kControlSocketWaitMs || (socket_checked && waited >= kStartupCheckMs)) return std::nullopt;
   }
-  return std::nullopt;
 }
 
 int run_background(const std::vector<std::string>& argv, const fs::path& dir, const fs::path& control) {
