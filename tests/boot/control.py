@@ -5,7 +5,8 @@ console exact), and no node in /dev reaches the channel. On hw_virtio the
 socket itself: mode 0600 and ours; garbage, an oversized frame, a foreign
 version, an unknown request and bad arguments each get their refusal and
 one console line, never a crash; a frame cut short by a closed connection
-is forgotten by the next; hello answers throughout.
+is forgotten by the next; hello answers throughout. And the same driver on
+q35's virtio-serial-pci, QEMU run by hand: hello, then stop.
 
     control.py KILN WAIT_TERM
 """
@@ -97,6 +98,35 @@ def protocol(path):
             REFUSED.format(2, "bad request"), REFUSED.format(1, "payload over the bound")]
 
 
+def on_q35(work, image):
+    """virtio-console over PCI: the port found by name there too."""
+    sock = os.path.join(work, "q35.sock")
+    qemu = subprocess.Popen(
+        ["qemu-system-x86_64", "-M", "q35", "-accel", "tcg", "-cpu", "max", "-m", "128", "-nodefaults",
+         "-no-user-config", "-display", "none", "-no-reboot", "-serial", "stdio",
+         "-device", "isa-debug-exit,iobase=0xf4,iosize=4", "-device", "virtio-serial-pci,id=kc",
+         "-chardev", f"socket,id=ks,path={sock},server=on,wait=off",
+         "-device", "virtserialport,bus=kc.0,nr=1,chardev=ks,name=org.kiln.control.0",
+         "-kernel", image, "-append", "{}"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        out = ""
+        while "ready\n" not in out:
+            line = qemu.stdout.readline()
+            if not line:
+                raise EOFError(f"q35 guest ended:\n{out}")
+            out += line
+        c = Channel(sock)
+        check("q35: hello", c.ask(frame(1, 1))[:4], (2, 1, 0, 1))
+        check("q35: stop", c.ask(frame(2, 2, b'{"grace_ms":2000}')), (2, 2, 0, 2, {"grace_ms": 2000}))
+        out += qemu.communicate(timeout=60)[0]
+    finally:
+        if qemu.poll() is None:
+            qemu.kill()
+    # isa-debug-exit: QEMU exits with (N << 1) | 1.
+    check("q35: console", (qemu.returncode, out.splitlines()),
+          (1, [DEV, "ready", STOP.replace("10000", "2000"), "got SIGTERM", "=== exit(0) ==="]))
+
+
 with tempfile.TemporaryDirectory() as work:
     for config in ("hw_virtio", "hw_virtio_net", "hw_minimal"):
         image = os.path.join(work, f"{config}.img")
@@ -121,6 +151,7 @@ with tempfile.TemporaryDirectory() as work:
             check(f"{config}: ps", len(row) == 1 and "exited 0" in row[0], True)
         finally:
             run("stop", "-t", "0", name)
+    on_q35(work, os.path.join(work, "hw_virtio.img"))
 
 if failures:
     print("FAIL\n" + "\n".join(failures))
