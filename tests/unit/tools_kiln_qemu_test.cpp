@@ -42,7 +42,7 @@ const Words kFileConsole = {"-chardev", "file,id=con,path=/run/kiln/web/console.
 // kernel finds by name, on microvm's slot 0 (the one -device fills last),
 // behind the socket QEMU listens on...
 const Words kControl = {
-    "-device", "virtio-serial-device,id=kilnctl,bus=virtio-mmio-bus.0",
+    "-device", "virtio-serial-device,id=kilnctl,bus=virtio-mmio-bus.0,max_ports=2",
     "-chardev", "socket,id=kilnctlsock,path=/run/kiln/web/control.sock,server=on,wait=off",
     "-device", "virtserialport,bus=kilnctl.0,nr=1,chardev=kilnctlsock,name=org.kiln.control.0",
 };
