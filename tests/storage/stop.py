@@ -4,7 +4,8 @@ stop_writer writes files on an ext2 volume until SIGTERM, then a marker.
 
   - `kiln stop` on a background guest: the program gets SIGTERM, writes its
     marker and exits 0; the disks are synced; `kiln ps` says "exited 0";
-  - SIGTERM to `kiln run -i`: the same, and kiln exits 0;
+  - SIGTERM to `kiln run -i`: the same, and kiln exits 0; a second Ctrl-C
+    (to a program that ignores SIGTERM) kills at once, disks synced;
   - a program that ignores SIGTERM, `kiln stop -t 2`: killed once the 2 s
     are over, and kiln says so; status 137, the disks still synced.
 
@@ -26,6 +27,7 @@ import harness as h
 NAME = "storage.stop"
 STOP_LINE = "kiln: stop: SIGTERM to the program; the host kills after {} ms"
 WROTE = re.compile(r"^wrote f(\d{5})$")
+KILLED = ["kiln: program terminated by signal 9 (SIGKILL)", "syncing disks... done", "=== exit(137) ==="]
 
 
 def body(n):
@@ -116,6 +118,35 @@ def background(kiln_bin, work, img, mode, grace):
     return ext2, console, stop.stderr, took
 
 
+def foreground(kiln_bin, work, img, mode, signals):
+    """`kiln run -i`, `signals` to it 0.3 s apart after five files; returns
+    (volume, console, status, stderr, seconds from the first signal)."""
+    ext2 = os.path.join(work, f"{mode}-fg.ext2")
+    h.mke2fs(ext2, 8)
+    name = f"stop-{os.getpid()}-{mode}-fg"
+    p = subprocess.Popen([kiln_bin, "run", "tcg", "-i", "-N", name, "-b", f"{ext2},/data", "--", img, "/data", mode],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         start_new_session=True)
+    seen = ""
+    try:
+        while "wrote f00005\n" not in seen:
+            line = p.stdout.readline()
+            if not line:
+                raise h.Failure(f"the guest ended before five files:\n{seen}")
+            seen += line
+        t0 = time.monotonic()
+        for i, sig in enumerate(signals):
+            if i:
+                time.sleep(0.3)
+            p.send_signal(sig)
+        out, err = p.communicate(timeout=60)
+        took = time.monotonic() - t0
+    except BaseException:
+        os.killpg(p.pid, signal.SIGKILL)
+        raise
+    return ext2, seen + out, p.returncode, err, took
+
+
 def body_test(work):
     kiln_bin, program = sys.argv[1], sys.argv[2]
     h.need_tools(NAME, "mke2fs", "e2fsck", "debugfs")
@@ -132,36 +163,29 @@ def body_test(work):
     h.log(NAME, f"kiln stop: SIGTERM, {n} files and the marker on the image; stop to exit {took * 1000:.0f} ms")
 
     # SIGTERM to kiln run -i.
-    ext2 = os.path.join(work, "fg.ext2")
-    h.mke2fs(ext2, 8)
-    name = f"stop-{os.getpid()}-fg"
-    p = subprocess.Popen([kiln_bin, "run", "tcg", "-i", "-N", name, "-b", f"{ext2},/data", "--", img, "/data", "term"],
-                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                         start_new_session=True)
-    seen = ""
-    try:
-        while "wrote f00005\n" not in seen:
-            line = p.stdout.readline()
-            if not line:
-                raise h.Failure(f"the guest ended before five files:\n{seen}")
-            seen += line
-        t0 = time.monotonic()
-        p.send_signal(signal.SIGTERM)
-        out, err = p.communicate(timeout=60)
-        took = time.monotonic() - t0
-    except BaseException:
-        os.killpg(p.pid, signal.SIGKILL)
-        raise
-    if p.returncode != 0 or err != f"kiln: stopping guest {name} (10 s before it is killed; again to kill it now)\n":
-        raise h.Failure(f"kiln run -i exited {p.returncode}, stderr {err!r}")
-    n = check_console(seen + out, 10000, ["marker written"] + closing)
+    ext2, console, status, err, took = foreground(kiln_bin, work, img, "term", [signal.SIGTERM])
+    name = f"stop-{os.getpid()}-term-fg"
+    if status != 0 or err != f"kiln: stopping guest {name} (10 s before it is killed; again to kill it now)\n":
+        raise h.Failure(f"kiln run -i exited {status}, stderr {err!r}")
+    n = check_console(console, 10000, ["marker written"] + closing)
     check_volume(work, ext2, n, f"stopped after {n} files\n")
     h.log(NAME, f"SIGTERM to kiln run -i: {n} files and the marker on the image; signal to exit {took * 1000:.0f} ms")
 
+    # A second Ctrl-C kills at once, the disks still synced.
+    ext2, console, status, err, took = foreground(kiln_bin, work, img, "ignore", [signal.SIGINT, signal.SIGINT])
+    name = f"stop-{os.getpid()}-ignore-fg"
+    if status != 137 or err != (f"kiln: stopping guest {name} (10 s before it is killed; again to kill it now)\n"
+                                f"kiln: killing guest {name}\n"):
+        raise h.Failure(f"kiln run -i exited {status}, stderr {err!r}")
+    n = check_console(console, 10000, KILLED)
+    check_volume(work, ext2, n, None)
+    if took >= 2.0:
+        raise h.Failure(f"a second Ctrl-C took {took:.2f} s to end the guest")
+    h.log(NAME, f"Ctrl-C twice to kiln run -i: killed, {n} files on the image; first signal to exit {took * 1000:.0f} ms")
+
     # The program ignores SIGTERM: killed after -t 2, disks synced.
     ext2, console, err, took = background(kiln_bin, work, img, "ignore", 2)
-    n = check_console(console, 2000, ["kiln: program terminated by signal 9 (SIGKILL)", "syncing disks... done",
-                                      "=== exit(137) ==="])
+    n = check_console(console, 2000, KILLED)
     check_volume(work, ext2, n, None)
     name = f"stop-{os.getpid()}-ignore"
     if err != f"kiln: {name} did not stop within 2 s: killed\n":
