@@ -19,6 +19,7 @@
 #include "abi/linux/errno.h"
 #include "proc/exec.h"
 #include "init/shutdown.h"
+#include "init/stop.h"
 #include "file/file.h"
 #include "init/subsystem.h"
 #include "file/pipe.h"
@@ -168,6 +169,12 @@ long reap_one() {
   if (subsystems_starting()) subsystems_wait_ready(monotonic_ns() + kDhcpPatienceNs);
   File* next_in = nullptr;
   for (size_t i = 0; i < g_rc.count; i++) {
+    // Stopping: what has not started never will, as if ended by SIGTERM.
+    if (stop_requested()) {
+      release_pipe_ends(next_in, nullptr);
+      g_rc.last_status = kSIGTERM;
+      break;
+    }
     const RcEntry& e = g_rc.entries[i];
     File* out = nullptr;
     File* in = next_in;

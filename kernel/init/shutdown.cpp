@@ -50,9 +50,19 @@ void sync_disks() {
     kprintf("done\n");
 }
 
+bool g_stopping;
+WaitList g_never;
+
 }  // namespace
 
+bool machine_stopping() { return g_stopping; }
+
 void program_exit(int status) {
+  // A second caller (the host's kill arriving while the program's own
+  // exit syncs the disks) leaves it to the first.
+  if (g_stopping)
+    for (;;) wait_on(g_never, 0);
+  g_stopping = true;
   // As Linux does at exit: file-system calls in flight finish, no other
   // thread runs, every process's descriptors are closed (connections get
   // their FIN, pipes their EOF), and only then the machine stops, once the

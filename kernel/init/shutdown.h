@@ -8,5 +8,7 @@
 namespace kiln {
 
 [[noreturn]] void program_exit(int status);
+// program_exit has begun: the machine is on its way down.
+bool machine_stopping();
 
 }  // namespace kiln

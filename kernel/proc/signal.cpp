@@ -21,11 +21,11 @@ constexpr uint64_t kSynchronous = (1ull << (kSIGSEGV - 1)) | (1ull << (kSIGBUS -
                                   (1ull << (kSIGTRAP - 1));
 
 const char* const kNames[kSIGRTMIN] = {
-    nullptr,   "SIGHUP",  "SIGINT",    "SIGQUIT", "SIGILL",    "SIGTRAP", "SIGABRT",
-    "SIGBUS",  "SIGFPE",  "SIGKILL",   "SIGUSR1", "SIGSEGV",   "SIGUSR2", "SIGPIPE",
-    "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT",   "SIGSTOP", "SIGTSTP",
-    "SIGTTIN", "SIGTTOU", "SIGURG",    "SIGXCPU", "SIGXFSZ",   "SIGVTALRM", "SIGPROF",
-    "SIGWINCH", "SIGIO",  "SIGPWR",    "SIGSYS"};
+    nullptr,   "kSIGHUP",  "kSIGINT",    "kSIGQUIT", "kSIGILL",    "kSIGTRAP", "kSIGABRT",
+    "kSIGBUS",  "kSIGFPE",  "kSIGKILL",   "kSIGUSR1", "kSIGSEGV",   "kSIGUSR2", "kSIGPIPE",
+    "kSIGALRM", "kSIGTERM", "kSIGSTKFLT", "kSIGCHLD", "kSIGCONT",   "kSIGSTOP", "kSIGTSTP",
+    "kSIGTTIN", "kSIGTTOU", "kSIGURG",    "kSIGXCPU", "kSIGXFSZ",   "kSIGVTALRM", "kSIGPROF",
+    "kSIGWINCH", "kSIGIO",  "kSIGPWR",    "kSIGSYS"};
 
 // Stop signals are ignored too: there is no job control in a unikernel.
 bool ignored_by_default(int sig) {
@@ -118,8 +118,10 @@ void send_signal(Thread* t, int sig, int code, int sender_pid, uint64_t addr) {
   bool fatal = sig == kSIGKILL ||
                (owner.actions[sig].handler == kSIG_DFL && !(t->signal_mask & signal_bit(sig)));
   // In the caller's own process nothing can observe it first: end now.
-  // Another process ends when its thread next runs (deliver_signals).
-  if (fatal && &owner == &process()) terminate(sig);
+  // Another process ends when its thread next runs (deliver_signals), and
+  // so does one a kernel thread signals: the kernel thread goes on.
+  Thread* self = current_thread();
+  if (fatal && self && self->process == &owner) terminate(sig);
   t->pending_signals |= signal_bit(sig);
   t->signal_info[sig - 1] = Thread::PendingInfo{code, sender_pid, addr};
   if (t->state == ThreadState::Blocked &&
@@ -127,6 +129,12 @@ void send_signal(Thread* t, int sig, int code, int sender_pid, uint64_t addr) {
     t->interrupted = true;
     wake_thread(t);
   }
+}
+
+bool signal_process(Process* p, int sig, int sender_pid) {
+  if (p->state != ProcessState::Running || !thread_first(p)) return false;
+  send_signal(signal_target(p, sig), sig, kSI_USER, sender_pid, 0);
+  return true;
 }
 
 bool signal_pending() {
@@ -299,14 +307,14 @@ long sys_kill(uint64_t upid, uint64_t sig, uint64_t, uint64_t, uint64_t, uint64_
                               : p->pid == -pid;
     if (chosen && p->state == ProcessState::Running && thread_first(p)) {
       found++;
-      if (sig && p != &self) send_signal(signal_target(p, int(sig)), int(sig), kSI_USER, self.pid, 0);
+      if (sig && p != &self) signal_process(p, int(sig), self.pid);
     }
     p = next;
   }
   if (!found) return -kESRCH;
   // The caller's own signal last: it may end the caller.
   bool self_chosen = pid == 0 || pid == -1 || pid == self.pid || pid == -self.pid;
-  if (sig && self_chosen) send_signal(signal_target(&self, int(sig)), int(sig), kSI_USER, self.pid, 0);
+  if (sig && self_chosen) signal_process(&self, int(sig), self.pid);
   return 0;
 }
 

@@ -22,6 +22,10 @@ void send_signal(Thread* t, int sig, int code, int sender_pid, uint64_t addr);
 // caller if it is p's and does not block it, else p's first thread that
 // does not, else the caller or p's first thread (nullptr: p has none).
 Thread* signal_target(Process* p, int sig);
+// What kill(2) does to one process: `sig` to the thread signal_target
+// picks, from `sender_pid` (0: the kernel, stopping the machine for the
+// host). False when p has no thread left to take it.
+bool signal_process(Process* p, int sig, int sender_pid);
 // A signal is pending and not blocked for the current thread.
 bool signal_pending();
 // Before returning to user mode: runs the first deliverable signal's

@@ -147,7 +147,7 @@ with tempfile.TemporaryDirectory() as work, Netns() as ns:
           " -> ".join(f"{m[1]} kB, {m[4]} kB" for m in memory))
 
     assert curl(ns, url("index.html")) == SITE["index.html"], "httpd stopped serving"
-    guest.proc.send_signal(signal.SIGTERM)  # kiln run forwards it to QEMU
+    guest.proc.send_signal(signal.SIGTERM)  # the kernel passes it on: httpd dies of it
     status, output = guest.finish(60)
     print(program_output(output))
     assert status == 128 + signal.SIGTERM, f"guest status {status}:\n{output}"

@@ -4,7 +4,8 @@
     cli_test.py --bindir BUILD/bin --kernel-dir BUILD/share/kiln/kernel CASE
 
 Each CASE is one function test_CASE, below or in cli_bake_tree.py (bake
---file/--rootfs) and cli_run_devices.py (run -b/-I/-W/-n/-p), with shared
+--file/--rootfs), cli_run_devices.py (run -b/-I/-W/-n/-p) and cli_stop.py
+(stop over the control channel), with shared
 helpers in clilib.py; tests/cli/CMakeLists.txt
 registers one ctest per case (label cli). Exit 0 = pass, 1 = fail, 77 = skip.
 QEMU is replaced by a small fake (fake_qemu) where a case needs a "guest":
@@ -24,6 +25,7 @@ import cli_logs
 import cli_systemd
 import cli_pkg
 import cli_rc
+import cli_stop
 import cli_run_devices
 from clilib import (SKIP, Env, Fail, build_static_hello, dry_run, elf64_header, expect, expect_error, expect_ok,
                     fake_image, option_value, read_cpio)
@@ -403,7 +405,7 @@ def main():
     p.add_argument("--list", action="store_true")
     args = p.parse_args()
     cases = {}
-    for namespace in [globals(), vars(cli_bake_tree), vars(cli_bake_sysroot), vars(cli_pkg), vars(cli_rc), vars(cli_run_devices), vars(cli_logs), vars(cli_systemd)]:
+    for namespace in [globals(), vars(cli_bake_tree), vars(cli_bake_sysroot), vars(cli_pkg), vars(cli_rc), vars(cli_run_devices), vars(cli_logs), vars(cli_systemd), vars(cli_stop)]:
         cases.update({name[5:]: fn for name, fn in namespace.items() if name.startswith("test_")})
     if args.list or not args.case:
         print("\n".join(cases))

@@ -2,12 +2,17 @@
    runs it more than once from one image, in pipelines, in the background. */
 #include <ctype.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+static volatile sig_atomic_t terminated;
+
+static void on_term(int sig) { terminated = sig; }
 
 static void nap_ms(long ms) {
   struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
@@ -16,7 +21,7 @@ static void nap_ms(long ms) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    fprintf(stderr, "usage: rcprog emit N | upper | await FILE | touch FILE | status N | crash | who\n");
+    fprintf(stderr, "usage: rcprog emit N | upper | await FILE | touch FILE | status N | crash | who | term NAME\n");
     return 2;
   }
   const char* role = argv[1];
@@ -63,6 +68,19 @@ int main(int argc, char** argv) {
   if (!strcmp(role, "crash")) {
     fflush(stdout);
     *(volatile int*)16 = 1;
+    return 0;
+  }
+  if (!strcmp(role, "term") && argc == 3) {
+    /* Waits for SIGTERM, then takes a while to end: a program stopped
+       after it must not hear of the stop before it is gone. */
+    signal(SIGTERM, on_term);
+    printf("%s: ready\n", argv[2]);
+    fflush(stdout);
+    while (!terminated) pause();
+    printf("%s: got SIGTERM\n", argv[2]);
+    fflush(stdout);
+    nap_ms(200);
+    printf("%s: exiting\n", argv[2]);
     return 0;
   }
   if (!strcmp(role, "who")) {

@@ -8,6 +8,7 @@ import argparse
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -115,6 +116,34 @@ def case_busybox_pipeline(kiln, prog, work):
     status, out = run(kiln, image, "-r", "busybox sh -c 'for i in 1 2 3 4; do echo word$i; done' |",
                       "-r", "busybox wc -l")
     expect_exact(out, status, "4\n=== exit(0) ===\n", 0)
+
+
+def case_stop(kiln, prog, work):
+    """SIGTERM to kiln run -i stops every program, the last started first,
+    each once the one after it has gone; the status is the last one's."""
+    image = bake(kiln, work, prog)
+    p = subprocess.Popen([kiln, "run", "tcg", "-i", "-N", f"rc-stop-{os.getpid()}", "-r", "rcprog term a &",
+                          "-r", "rcprog term b &", "-r", "rcprog term c", "--", image],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    ready = []
+    try:
+        while len(ready) < 3:
+            line = p.stdout.readline()
+            if not line:
+                raise Fail(f"the programs ended before they were ready: {ready}")
+            ready.append(line)
+        p.send_signal(signal.SIGTERM)
+        out, err = p.communicate(timeout=60)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    if sorted(ready) != ["a: ready\n", "b: ready\n", "c: ready\n"]:
+        raise Fail(f"ready lines: {ready}")
+    want = ("kiln: stop: SIGTERM to each program, the last started first; the host kills after 10000 ms\n"
+            + "".join(f"{n}: got SIGTERM\n{n}: exiting\n" for n in "cba") + "=== exit(0) ===\n")
+    expect_exact(out, p.returncode, want, 0)
+    if not err.startswith("kiln: stopping guest rc-stop-"):
+        raise Fail(f"stderr: {err!r}")
 
 
 def main():

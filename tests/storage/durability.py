@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """fsync, fdatasync, sync, syncfs, O_SYNC and O_DSYNC reach the disk: for
 each, sync_app writes a file on ext2, makes it durable that way, says so and
-waits; the host then stops QEMU (SIGTERM to the launcher, so the kernel's
-own sync at exit never runs) and debugfs must find the file's contents on
+waits; the host then kills QEMU (SIGKILL, found through `kiln ps`: a
+SIGTERM to the launcher would stop the guest gracefully, and the kernel's
+own sync at exit must not run) and debugfs must find the file's contents on
 the image.
 
     durability.py KILN SYNC_APP
@@ -21,9 +22,20 @@ NAME = "storage.durability"
 MODES = ("fsync", "fdatasync", "sync", "syncfs", "o_sync", "o_dsync")
 
 
+def kill_qemu(kiln, name):
+    """SIGKILL to the guest's QEMU, named by its handle in `kiln ps`."""
+    ps = subprocess.run([kiln, "ps"], capture_output=True, text=True).stdout
+    for line in ps.splitlines():
+        if line.startswith(name + " ") and "qemu:" in line:
+            os.kill(int(line.split("qemu:")[1].split()[0]), signal.SIGKILL)
+            return
+    raise h.Failure(f"{name} is not in kiln ps:\n{ps}")
+
+
 def boot_until(kiln, img, disk, args, marker, timeout=120):
-    """Boots, waits for `marker` in the output, then stops the guest."""
-    cmd = [kiln, "run", "tcg", "-i", "-b", disk, "--", img, *args]
+    """Boots, waits for `marker` in the output, then kills the guest."""
+    name = f"durability-{os.getpid()}"
+    cmd = [kiln, "run", "tcg", "-i", "-N", name, "-b", disk, "--", img, *args]
     p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT)
     out = b""
@@ -37,7 +49,7 @@ def boot_until(kiln, img, disk, args, marker, timeout=120):
                     break
                 out += chunk
     finally:
-        p.send_signal(signal.SIGTERM)
+        kill_qemu(kiln, name)
         try:
             rest, _ = p.communicate(timeout=30)
         except subprocess.TimeoutExpired:

@@ -1,6 +1,7 @@
 // The QEMU command line of a kiln guest (tools/kiln/qemu.h), word for word:
-// the microvm machine, the accelerator, memory, console, the exit protocol's
-// devices, -b disks and -I/-W/-p interfaces, gdb and pause, -g extras.
+// the microvm machine, the accelerator, memory, console, the control
+// channel, the exit protocol's devices, -b disks and -I/-W/-p interfaces,
+// gdb and pause, -g extras.
 // The interfaces come from a real NetPlan, so their MACs and options are
 // the ones `kiln run` would pass.
 #include "qemu.h"
@@ -25,6 +26,7 @@ QemuLaunch minimal() {
   l.qemu = "qemu-system-x86_64";
   l.console_path = "/run/kiln/web/console.log";
   l.status_path = "/run/kiln/web/status";
+  l.control_path = "/run/kiln/web/control.sock";
   l.image = "/images/x.img";
   l.append = "{}";
   return l;
@@ -38,8 +40,16 @@ const Words kBoard = {"-smp", "1", "-nodefaults", "-no-user-config", "-display",
 // A background guest's console: the FIFOs console.log.in/.out, which the
 // launcher's console keeper reads (tools/kiln/console_keeper.h).
 const Words kPipeConsole = {"-chardev", "pipe,id=con,path=/run/kiln/web/console.log", "-serial", "chardev:con"};
-// ...and after them: the exit protocol on the ports the kernel writes
-// (include/kiln/image.h), then the image.
+// ...and after them: the control channel, a virtio-console port the
+// kernel finds by name, on microvm's slot 0 (the one -device fills last),
+// behind the socket QEMU listens on...
+const Words kControl = {
+    "-device", "virtio-serial-device,id=kilnctl,bus=virtio-mmio-bus.0,max_ports=2",
+    "-chardev", "socket,id=kilnctlsock,path=/run/kiln/web/control.sock,server=on,wait=off",
+    "-device", "virtserialport,bus=kilnctl.0,nr=1,chardev=kilnctlsock,name=org.kiln.control.0",
+};
+// ...the exit protocol on the ports the kernel writes (include/kiln/image.h),
+// then the image.
 const Words kExitProtocol = {
     "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
     "-chardev", "file,id=kilnstatus,path=/run/kiln/web/status",
@@ -55,7 +65,7 @@ Words concat(std::initializer_list<Words> parts) {
 
 TEST(KilnQemu, MinimalTcgGuest) {
   EXPECT_EQ(qemu_argv(minimal()), concat({kMachine, {"-accel", "tcg", "-cpu", "max", "-m", "64"}, kBoard,
-                                          kPipeConsole, kExitProtocol, kImage}));
+                                          kPipeConsole, kControl, kExitProtocol, kImage}));
 }
 
 TEST(KilnQemu, KvmMemoryAndTheBinary) {
@@ -66,7 +76,7 @@ TEST(KilnQemu, KvmMemoryAndTheBinary) {
   Words machine = kMachine;
   machine[0] = l.qemu;
   EXPECT_EQ(qemu_argv(l), concat({machine, {"-accel", "kvm", "-cpu", "host", "-m", "1048576"}, kBoard,
-                                  kPipeConsole, kExitProtocol, kImage}));
+                                  kPipeConsole, kControl, kExitProtocol, kImage}));
   EXPECT_STREQ(accel_name(Accel::Kvm), "kvm");
   EXPECT_STREQ(accel_name(Accel::Tcg), "tcg");
 }
@@ -79,20 +89,29 @@ TEST(KilnQemu, InteractiveGdbPausedAndExtras) {
   const Words cpu = {"-accel", "tcg", "-cpu", "max", "-m", "64"};
   const Words stdio = {"-chardev", "stdio,id=con,signal=on", "-serial", "chardev:con"};
   // gdb waits for its debugger: paused without -p.
-  EXPECT_EQ(qemu_argv(l), concat({kMachine, cpu, kBoard, stdio, kExitProtocol, kImage,
+  EXPECT_EQ(qemu_argv(l), concat({kMachine, cpu, kBoard, stdio, kControl, kExitProtocol, kImage,
                                   {"-gdb", "tcp::1234", "-S", "-device", "virtio-rng-device", "-name", "a b"}}));
   l = minimal();
   l.paused = true;
-  EXPECT_EQ(qemu_argv(l), concat({kMachine, cpu, kBoard, kPipeConsole, kExitProtocol, kImage, {"-S"}}));
+  EXPECT_EQ(qemu_argv(l), concat({kMachine, cpu, kBoard, kPipeConsole, kControl, kExitProtocol, kImage, {"-S"}}));
   l.gdb_port = 1;
-  EXPECT_EQ(qemu_argv(l), concat({kMachine, cpu, kBoard, kPipeConsole, kExitProtocol, kImage,
+  EXPECT_EQ(qemu_argv(l), concat({kMachine, cpu, kBoard, kPipeConsole, kControl, kExitProtocol, kImage,
                                   {"-gdb", "tcp::1", "-S"}}));
+}
+
+// The KVM probe's guest, and one whose devices fill every slot, have none.
+TEST(KilnQemu, NoControlChannelWithoutItsSocket) {
+  QemuLaunch l = minimal();
+  l.control_path.clear();
+  EXPECT_EQ(qemu_argv(l), concat({kMachine, {"-accel", "tcg", "-cpu", "max", "-m", "64"}, kBoard,
+                                  kPipeConsole, kExitProtocol, kImage}));
 }
 
 TEST(KilnQemu, CommasInPathsAreDoubled) {
   QemuLaunch l = minimal();
   l.console_path = "/run/a,b/console.log";
   l.status_path = "/run/a,b/status";
+  l.control_path = "/run/a,b/control.sock";
   l.disks = {{.file = "/images/we,ird.img", .dev = "vda", .serial = "kiln-vda", .mountpoint = "", .fstype = "raw"}};
   Words argv = qemu_argv(l);
   auto after = [&](const std::string& flag, size_t nth) {
@@ -100,8 +119,9 @@ TEST(KilnQemu, CommasInPathsAreDoubled) {
       if (argv[i] == flag && nth-- == 0) return argv[i + 1];
     return std::string("(no ") + flag + ")";
   };
-  EXPECT_EQ(after("-chardev", 0), "pipe,id=con,path=/run/a,,b/console.log");
-  EXPECT_EQ(after("-chardev", 1), "file,id=kilnstatus,path=/run/a,,b/status");
+  EXPECT_EQ(after("-chardev", 0), "file,id=con,path=/run/a,,b/console.log");
+  EXPECT_EQ(after("-chardev", 1), "socket,id=kilnctlsock,path=/run/a,,b/control.sock,server=on,wait=off");
+  EXPECT_EQ(after("-chardev", 2), "file,id=kilnstatus,path=/run/a,,b/status");
   EXPECT_EQ(after("-drive", 0), "if=none,id=kilnblk0,file=/images/we,,ird.img,format=raw");
 }
 
@@ -142,7 +162,7 @@ TEST(KilnQemu, DisksAndInterfaces) {
                         "-netdev", "user,id=nat,net=192.168.7.0/24,host=192.168.7.1",
                         "-device", std::string("virtio-net-device,netdev=nat,mac=") + kWeb2,
                     },
-                    kExitProtocol, kImage}));
+                    kControl, kExitProtocol, kImage}));
 }
 
 }  // namespace

@@ -74,7 +74,10 @@ ProbeResult run_probe(const std::string& qemu, const fs::path& kernel) {
 
   ProbeResult result{false, ""};
   try {
-    pid_t pid = spawn(qemu_argv(launch), {.stdin_path = "/dev/null", .output_path = dir / "qemu.log"});
+    SpawnOptions options;
+    options.stdin_path = "/dev/null";
+    options.output_path = dir / "qemu.log";
+    pid_t pid = spawn(qemu_argv(launch), options);
     auto exit = wait_child(pid, kProbeTimeoutMs);
     if (!exit) {
       ::kill(pid, SIGKILL);

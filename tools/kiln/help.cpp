@@ -16,7 +16,7 @@ Commands:
   run       boot an image under QEMU (kiln run qemu -i hello.img)
   ps        list the guests started in the background
   logs      print (or follow) the console output of a background guest
-  stop      stop a background guest (Rumprun's rumpstop)
+  stop      stop a guest gracefully, as docker stop does (Rumprun's rumpstop)
   systemd-unit
             write a systemd service that runs a guest (kiln systemd-unit qemu -- web.img)
   pkg       build Debian's applications into images (kiln pkg list)
@@ -119,8 +119,10 @@ Guest options (after PLATFORM, before IMAGE):
                     hostname to NAME (default name: kiln-<launcher pid>)
   -i                interactive: QEMU in the foreground, console on stdout,
                     kiln exits with the program's exit status; Ctrl-C and
-                    SIGTERM stop the guest. Without -i the guest starts in the
-                    background and kiln prints its handle, qemu:PID
+                    SIGTERM stop the guest gracefully (SIGTERM to the program,
+                    killed after 10 s), a second Ctrl-C kills it. Without -i
+                    the guest starts in the background and kiln prints its
+                    handle, qemu:PID
   -d                destroy the guest when it halts (always the case under
                     QEMU; accepted for Rumprun compatibility)
   -p                create the guest paused (QEMU -S)
@@ -189,7 +191,8 @@ The boot configuration (docs/internals.md) is passed to the kernel as JSON:
 
 Files of an instance are in ${XDG_RUNTIME_DIR:-/tmp}/kiln-UID/NAME:
 pid, image, cmd (the QEMU command), console.log (and console.log.1),
-console.times (when each part of it arrived), qemu.log, status.
+console.times (when each part of it arrived), qemu.log, status, and
+control.sock (mode 0600), the channel 'kiln stop' talks to the kernel on.
 
 Exit status: with -i, the program's exit status (125 if the guest stopped
 without reporting one, e.g. a triple fault or a killed QEMU); without -i, 0
@@ -254,12 +257,19 @@ Example:
 
 constexpr std::string_view kStop = R"(usage: kiln stop [-h] [-t SECONDS] NAME|HANDLE...
 
-Stops guests started by 'kiln run' (Rumprun's rumpstop): sends SIGTERM to
-QEMU, then SIGKILL if it has not exited after the grace period, and removes
-the instance's run directory. Also cleans up a guest that has already ended.
+Stops guests started by 'kiln run' gracefully, as docker stop does
+(Rumprun's rumpstop): the guest's kernel sends its program SIGTERM (with
+several programs, each in turn, the last started first), and the guest
+halts once it has exited, its disks synced, with its exit status. When the
+grace period is over the kernel is asked to kill it (SIGKILL, then the
+same exit, status 137), and kiln says so; QEMU is killed only if the guest
+has not halted 5 s later. A guest that halted keeps its run directory, so
+'kiln ps' shows its status, until the next 'kiln stop' removes it; a guest
+that cannot be asked (an image from before the control channel) has its
+QEMU stopped, its disks not synced.
 
 Options:
-  -t SECONDS     grace period before SIGKILL (default 5)
+  -t SECONDS     grace period before the kill (default 10)
   -h, --help     show this help
 )";
 

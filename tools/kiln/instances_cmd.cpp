@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <ctime>
 #include <iostream>
+#include <utility>
+#include <vector>
 
 #include "args.h"
 #include "commands.h"
@@ -16,6 +18,7 @@
 #include "help.h"
 #include "instances.h"
 #include "process.h"
+#include "stop.h"
 
 namespace kiln::cli {
 
@@ -108,10 +111,24 @@ int cmd_logs(const Args& args) {
   return 0;
 }
 
+namespace {
+
+// A guest whose kernel cannot be asked (an image from before the control
+// channel, a paused guest): QEMU is stopped the old way, disks unsynced.
+void stop_qemu(const Instance& inst, uint64_t grace_ms, const std::string& why) {
+  std::fprintf(stderr, "kiln: stop: %s cannot be asked to stop (%s): stopping QEMU, its disks not synced\n",
+               inst.name.c_str(), why.c_str());
+  ::kill(inst.pid, SIGTERM);
+  for (uint64_t waited = 0; process_alive(inst.pid) && waited < grace_ms / 10; ++waited) ::usleep(10000);
+  if (process_alive(inst.pid)) ::kill(inst.pid, SIGKILL);
+}
+
+}  // namespace
+
 int cmd_stop(const Args& args) {
   size_t pos = 0;
   auto parsed = parse_options(args, pos, kStopOptions, "stop");
-  uint64_t grace = 5;
+  uint64_t grace = kDefaultGraceMs / 1000;
   for (const auto& opt : parsed.options) {
     if (opt.key == 'h') {
       std::cout << command_help("stop");
@@ -126,18 +143,33 @@ int cmd_stop(const Args& args) {
   std::vector<Instance> targets;
   for (size_t i = pos; i < args.size(); ++i) targets.push_back(require_instance(args[i], "stop"));
 
+  // All asked first, then watched together: each has its grace period.
+  std::vector<std::pair<const Instance*, GuestStop>> stopping;
   for (const auto& inst : targets) {
-    if (inst.state == Instance::State::Running) {
-      ::kill(inst.pid, SIGTERM);
-      for (uint64_t waited = 0; process_alive(inst.pid) && waited < grace * 100; ++waited) ::usleep(10000);
-      if (process_alive(inst.pid)) {
-        ::kill(inst.pid, SIGKILL);
-        for (int waited = 0; process_alive(inst.pid) && waited < 200; ++waited) ::usleep(10000);
-      }
-      if (process_alive(inst.pid))
-        throw Failure("stop: " + inst.name + " (" + inst.handle() + ") did not die even after SIGKILL");
+    if (inst.state != Instance::State::Running) continue;
+    GuestStop stop(inst.dir / "control.sock", inst.pid, grace * 1000, inst.name);
+    std::string why;
+    if (stop.start(&why))
+      stopping.emplace_back(&inst, std::move(stop));
+    else
+      stop_qemu(inst, grace * 1000, why);
+  }
+  for (bool waiting = true; waiting;) {
+    waiting = false;
+    for (auto& [inst, stop] : stopping) {
+      if (!process_alive(inst->pid)) continue;
+      stop.tick();
+      waiting = true;
     }
-    remove_run_dir(inst.dir);
+    if (waiting) ::usleep(10000);
+  }
+  for (const auto& inst : targets) {
+    for (int waited = 0; process_alive(inst.pid) && waited < 200; ++waited) ::usleep(10000);
+    if (process_alive(inst.pid))
+      throw Failure("stop: " + inst.name + " (" + inst.handle() + ") did not die even after SIGKILL");
+    // A guest that halted keeps its directory, so `kiln ps` shows its
+    // status (and `kiln logs` its console) until the next `kiln stop`.
+    if (inst.state != Instance::State::Running || !read_status(inst.dir / "status")) remove_run_dir(inst.dir);
   }
   return 0;
 }

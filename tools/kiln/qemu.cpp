@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "control/protocol.h"
 #include "kiln/image.h"
 
 namespace kiln::cli {
@@ -76,6 +77,16 @@ std::vector<std::string> qemu_argv(const QemuLaunch& l) {
     if (n.type == "tap") netdev += ",script=no,downscript=no";
     argv.insert(argv.end(), {"-netdev", netdev, "-device", "virtio-net-device,netdev=" + n.tag + ",mac=" + n.mac});
   }
+
+  // The control channel: a virtio-console port the kernel finds by its
+  // name, behind a unix socket that QEMU listens on. Its device takes
+  // microvm's slot 0, the one -device fills last, and has the ports used
+  // and the legacy port 0 only: QEMU makes two queues for each.
+  if (!l.control_path.empty())
+    argv.insert(argv.end(),
+                {"-device", "virtio-serial-device,id=kilnctl,bus=virtio-mmio-bus.0,max_ports=2",
+                 "-chardev", "socket,id=kilnctlsock,path=" + qemu_escape(l.control_path.string()) + ",server=on,wait=off",
+                 "-device", std::string("virtserialport,bus=kilnctl.0,nr=1,chardev=kilnctlsock,name=") + control::kPortName});
 
   // The exit protocol: "exit N\n" on the debugcon port into the status file,
   // then N on isa-debug-exit, which ends QEMU at once.

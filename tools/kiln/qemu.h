@@ -22,6 +22,7 @@ struct QemuLaunch {
   bool console_stdio = false;  // -i: console on stdio; else FIFOs named after console_path
   fs::path console_path;
   fs::path status_path;      // the isa-debugcon status file
+  fs::path control_path;     // the control channel's socket; empty: none
   bool paused = false;       // -p
   unsigned gdb_port = 0;     // -D PORT; 0 = none
   fs::path image;

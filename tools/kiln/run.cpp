@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <iterator>
 
 #include "accel.h"
 #include "blk_devices.h"
@@ -15,6 +16,7 @@
 #include "elf_file.h"
 #include "commands.h"
 #include "console_keeper.h"
+#include "control_client.h"
 #include "errors.h"
 #include "help.h"
 #include "instances.h"
@@ -23,6 +25,7 @@
 #include "net_config.h"
 #include "qemu.h"
 #include "run_request.h"
+#include "stop.h"
 
 namespace kiln::cli {
 
@@ -33,8 +36,15 @@ constexpr int kExitNoStatus = 125;
 // How long a background launch watches QEMU for an immediate failure.
 constexpr int kStartupCheckMs = 100;
 
-// microvm's virtio-mmio slots, shared by -b and the network interfaces.
+// microvm's virtio-mmio slots, shared by -b, the network interfaces and
+// the control channel, which gets the last one free.
 constexpr size_t kMaxVirtioDevices = 24;
+// QEMU makes its control socket as it starts, before the guest runs.
+constexpr int kControlSocketWaitMs = 1000;
+// How often a foreground launcher looks at QEMU and at the signals it got.
+constexpr int kTickMs = 10;
+// QEMU's files, the control socket first, are the user's alone.
+constexpr mode_t kQemuUmask = 0177;
 
 // parse_run_request, then what needs the host; nullopt when help was asked for.
 std::optional<RunRequest> parse_run(const Args& args) {
@@ -90,65 +100,161 @@ void check_image(const fs::path& image, uint64_t memory_mb) {
                   std::to_string(need_mb) + " or more");
 }
 
-volatile sig_atomic_t g_child_pid = 0;
-volatile sig_atomic_t g_forwarded = 0;
-
-void forward_signal(int sig) {
-  if (g_child_pid > 0) ::kill(g_child_pid, sig);
-  g_forwarded = sig;
+// RUNDIR/control.sock; none when kiln's own devices fill every virtio slot
+// (the guest can then only be killed).
+fs::path control_socket(const RunRequest& req, const fs::path& dir) {
+  if (req.disks.size() + req.net.interfaces().size() == kMaxVirtioDevices) {
+    std::fprintf(stderr, "kiln: run: %zu block devices and network interfaces fill microvm's virtio slots: "
+                 "no control channel, so stopping this guest kills it\n", kMaxVirtioDevices);
+    return {};
+  }
+  fs::path socket = dir / "control.sock";
+  if (socket.string().size() > max_socket_path())
+    throw Failure("run: " + socket.string() + " is too long for a unix socket (at most " +
+                  std::to_string(max_socket_path()) + " bytes): set XDG_RUNTIME_DIR to a shorter directory");
+  return socket;
 }
 
-int run_foreground(const std::vector<std::string>& argv, const fs::path& dir, const std::string& name) {
-  struct sigaction sa {};
-  sa.sa_handler = forward_signal;
-  sigemptyset(&sa.sa_mask);
-  struct sigaction old_int {}, old_term {}, old_hup {};
-  ::sigaction(SIGINT, &sa, &old_int);
-  ::sigaction(SIGTERM, &sa, &old_term);
-  ::sigaction(SIGHUP, &sa, &old_hup);
+// SIGINT, SIGTERM and SIGHUP to a foreground launcher: counted here, acted
+// on by its loop (the first stops the guest, the next kill it).
+volatile sig_atomic_t g_signals = 0;
+volatile sig_atomic_t g_first_signal = 0;
 
-  pid_t pid = spawn(argv, {});
-  g_child_pid = pid;
+void note_signal(int sig) {
+  if (!g_first_signal) g_first_signal = sig;
+  g_signals = g_signals + 1;
+}
+
+// The first signal asks the kernel to stop (QEMU does not see the signal:
+// it runs with them blocked); the next one kills. A guest that cannot be
+// asked is killed at once, as before kiln had a control channel.
+void on_stop_signal(std::optional<GuestStop>& stop, pid_t pid, const fs::path& control, const std::string& name) {
+  if (stop) {
+    stop->hurry();
+    return;
+  }
+  std::string why = "it has no control channel";
+  if (!control.empty()) {
+    stop.emplace(control, pid, kDefaultGraceMs, "guest " + name);
+    if (stop->start(&why)) {
+      std::fprintf(stderr, "kiln: stopping guest %s (%s before it is killed; again to kill it now)\n", name.c_str(),
+                   format_grace(kDefaultGraceMs).c_str());
+      return;
+    }
+    stop.reset();
+  }
+  std::fprintf(stderr, "kiln: guest %s cannot be asked to stop (%s): QEMU killed\n", name.c_str(), why.c_str());
+  ::kill(pid, SIGKILL);
+}
+
+// Waits for QEMU, checking its control socket once it appears and turning
+// signals into a stop.
+ExitInfo watch_foreground(pid_t pid, const fs::path& control, const std::string& name) {
+  std::optional<GuestStop> stop;
+  bool socket_checked = control.empty();
+  sig_atomic_t handled = 0;
+  for (;;) {
+    if (auto exit = wait_child(pid, kTickMs)) return *exit;
+    if (!socket_checked) socket_checked = check_control_socket(control);
+    for (; handled < g_signals; handled++) on_stop_signal(stop, pid, control, name);
+    if (stop) stop->tick();
+  }
+}
+
+// note_signal for the stop signals while it lives; what was there before after.
+class StopSignals {
+ public:
+  StopSignals() {
+    struct sigaction sa {};
+    sa.sa_handler = note_signal;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < std::size(kSignals); i++) ::sigaction(kSignals[i], &sa, &old_[i]);
+  }
+  ~StopSignals() {
+    for (size_t i = 0; i < std::size(kSignals); i++) ::sigaction(kSignals[i], &old_[i], nullptr);
+  }
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+
+ private:
+  static constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
+  struct sigaction old_[std::size(kSignals)] {};
+};
+
+int run_foreground(const std::vector<std::string>& argv, const fs::path& dir, const fs::path& control,
+                   const std::string& name) {
+  StopSignals signals;
+  SpawnOptions options;
+  options.umask = kQemuUmask;
+  options.block_stop_signals = true;
+  options.die_with_parent = true;
+  pid_t pid = spawn(argv, options);
   record_pid(dir, pid);
-  ExitInfo exit = *wait_child(pid, -1);
-  g_child_pid = 0;
-  ::sigaction(SIGINT, &old_int, nullptr);
-  ::sigaction(SIGTERM, &old_term, nullptr);
-  ::sigaction(SIGHUP, &old_hup, nullptr);
+  ExitInfo exit;
+  try {
+    exit = watch_foreground(pid, control, name);
+  } catch (...) {
+    ::kill(pid, SIGKILL);
+    wait_child(pid, -1);  // reaped; how it ended says nothing more
+    throw;
+  }
 
   auto status = read_status(dir / "status");
   remove_run_dir(dir);
   if (status) return *status;
-  if (g_forwarded) {
-    std::fprintf(stderr, "kiln: guest %s stopped by %s\n", name.c_str(), signal_name(g_forwarded).c_str());
-    return 128 + g_forwarded;
+  if (g_first_signal) {
+    std::fprintf(stderr, "kiln: guest %s stopped by %s\n", name.c_str(), signal_name(g_first_signal).c_str());
+    return 128 + g_first_signal;
   }
   std::fprintf(stderr, "kiln: guest %s stopped without reporting an exit status (QEMU %s)\n", name.c_str(),
                exit.describe().c_str());
   return kExitNoStatus;
 }
 
-int run_background(const std::vector<std::string>& argv, const fs::path& dir, uint64_t log_bytes) {
+// Watches a background QEMU for an immediate failure, and checks its
+// control socket once QEMU made it, waiting a while for it (every later
+// use checks it again: a QEMU slower than that is not refused). The exit
+// of a guest that already finished, or nullopt.
+std::optional<ExitInfo> watch_startup(pid_t pid, const fs::path& control) {
+  int64_t start = monotonic_ms();
+  bool socket_checked = control.empty();
+  for (;;) {
+    if (auto exit = wait_child(pid, kTickMs)) return exit;
+    if (!socket_checked) socket_checked = check_control_socket(control);
+    int64_t waited = monotonic_ms() - start;
+    if (waited >= kControlSocketWaitMs || (socket_checked && waited >= kStartupCheckMs)) return std::nullopt;
+  }
+}
+
+int run_background(const std::vector<std::string>& argv, const fs::path& dir, const fs::path& control,
+                   uint64_t log_bytes) {
   make_console_fifos(dir);
   ConsoleKeeperFds keeper = open_console_keeper_fds(dir);
+  SpawnOptions options;
+  options.new_session = true;
+  options.stdin_path = "/dev/null";
+  options.output_path = dir / "qemu.log";
+  options.umask = kQemuUmask;
   pid_t pid;
   try {
-    pid = spawn(argv, {.new_session = true, .stdin_path = "/dev/null", .output_path = dir / "qemu.log"});
+    pid = spawn(argv, options);
   } catch (...) {
     keeper.close();
     throw;
   }
   record_pid(dir, pid);
+  std::optional<ExitInfo> exit;
   try {
-    start_console_keeper(keeper, pid, log_bytes);
+    start_console_keeper(keeper, pid, log_bytes);  // with nobody reading its console QEMU would stall
+    exit = watch_startup(pid, control);
   } catch (...) {
-    ::kill(pid, SIGKILL);  // with nobody reading its console it would stall
-    wait_child(pid, -1);
+    ::kill(pid, SIGKILL);
+    wait_child(pid, -1);  // reaped; how it ended says nothing more
     throw;
   }
   // Catch a QEMU that refuses its command line, rather than print the handle
   // of a guest that never existed. A guest that already finished is fine.
-  if (auto exit = wait_child(pid, kStartupCheckMs); exit && !read_status(dir / "status")) {
+  if (exit && !read_status(dir / "status")) {
     std::string log = read_text(dir / "qemu.log");
     while (!log.empty() && log.back() == '\n') log.pop_back();
     if (auto nl = log.find('\n'); nl != std::string::npos) log.resize(nl);
@@ -197,6 +303,7 @@ int cmd_run(const Args& args) {
   fs::path dir = req->dry_run ? runtime_root() / name : create_run_dir(name);
   launch.console_path = dir / "console.log";
   launch.status_path = dir / "status";
+  launch.control_path = control_socket(*req, dir);
   auto argv = qemu_argv(launch);
   if (req->dry_run) {
     std::printf("%s\n", shell_join(argv).c_str());
@@ -205,8 +312,8 @@ int cmd_run(const Args& args) {
   try {
     write_text(dir / "image", launch.image.string() + "\n");
     write_text(dir / "cmd", shell_join(argv) + "\n");
-    if (req->interactive) return run_foreground(argv, dir, name);
-    return run_background(argv, dir, req->log_bytes);
+    if (req->interactive) return run_foreground(argv, dir, launch.control_path, name);
+    return run_background(argv, dir, launch.control_path, req->log_bytes);
   } catch (...) {
     remove_run_dir(dir);
     throw;

@@ -31,6 +31,13 @@ uint32_t first_gsi(int slots) {
   return boot_acpi_rsdp() ? 16 : 5;
 }
 
+// QEMU's I/O APIC model routes its pin 0 to pin 2, as the PC's timer
+// override wants (hw/intc/ioapic.c), on the second I/O APIC too: slot 0's
+// interrupt arrives on slot 2's line, which the two then share.
+uint32_t gsi_of(uint32_t gsi_base, int slot) {
+  return gsi_base + uint32_t(slot == 0 && gsi_base == 24 ? 2 : slot);
+}
+
 }  // namespace
 
 MmioTransport::MmioTransport(volatile uint32_t* regs, uint64_t pa, uint32_t device_type,
@@ -61,7 +68,7 @@ void MmioTransport::probe(void (*found)(Transport* t)) {
               pa, regs[kVersion / 4]);
       continue;
     }
-    auto t = new MmioTransport(regs, pa, id, gsi_base + uint32_t(i));
+    auto t = new MmioTransport(regs, pa, id, gsi_of(gsi_base, i));
     if (t) found(t);
   }
 }
