@@ -62,7 +62,7 @@ bool terminate_programs() {
     int pid = next_program();
     if (!pid) return g_nsignalled > 0;
     g_signalled[g_nsignalled++] = pid;
-    if (verbose()) kprintf("kiln: stop: kSIGTERM to pid %d\n", pid);
+    if (verbose()) kprintf("kiln: stop: SIGTERM to pid %d\n", pid);
     signal_process(process_find(pid), kSIGTERM, 0);
     while (!machine_stopping() && monotonic_ns() < g_kill_at && running(process_find(pid))) nap(g_kill_at);
   }
@@ -75,7 +75,7 @@ bool terminate_programs() {
   // The programs are ending: their exit (or rc's) halts the machine.
   while (!machine_stopping() && monotonic_ns() < g_kill_at) nap(g_kill_at);
   if (machine_stopping()) thread_exit();
-  kprintf("kiln: stop: kSIGKILL to every process\n");
+  kprintf("kiln: stop: SIGKILL to every process\n");
   for (Process* p = first_process(); p; p = next_process(p))
     if (running(p)) signal_process(p, kSIGKILL, 0);
   uint64_t give_up = monotonic_ns() + kKillPatienceNs;
@@ -103,7 +103,7 @@ void stop_machine(uint64_t grace_ns) {
     wake_list(g_wake, -1);
     return;
   }
-  kprintf("kiln: stop: kSIGTERM to %s; the host kills after %lu ms\n",
+  kprintf("kiln: stop: SIGTERM to %s; the host kills after %lu ms\n",
           thread_first(init_process()) ? "the program" : "each program, the last started first",
           grace_ns / 1'000'000);
   start(kill_at);

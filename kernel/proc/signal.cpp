@@ -21,11 +21,11 @@ constexpr uint64_t kSynchronous = (1ull << (kSIGSEGV - 1)) | (1ull << (kSIGBUS -
                                   (1ull << (kSIGTRAP - 1));
 
 const char* const kNames[kSIGRTMIN] = {
-    nullptr,   "kSIGHUP",  "kSIGINT",    "kSIGQUIT", "kSIGILL",    "kSIGTRAP", "kSIGABRT",
-    "kSIGBUS",  "kSIGFPE",  "kSIGKILL",   "kSIGUSR1", "kSIGSEGV",   "kSIGUSR2", "kSIGPIPE",
-    "kSIGALRM", "kSIGTERM", "kSIGSTKFLT", "kSIGCHLD", "kSIGCONT",   "kSIGSTOP", "kSIGTSTP",
-    "kSIGTTIN", "kSIGTTOU", "kSIGURG",    "kSIGXCPU", "kSIGXFSZ",   "kSIGVTALRM", "kSIGPROF",
-    "kSIGWINCH", "kSIGIO",  "kSIGPWR",    "kSIGSYS"};
+    nullptr,   "SIGHUP",  "SIGINT",    "SIGQUIT", "SIGILL",    "SIGTRAP", "SIGABRT",
+    "SIGBUS",  "SIGFPE",  "SIGKILL",   "SIGUSR1", "SIGSEGV",   "SIGUSR2", "SIGPIPE",
+    "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT",   "SIGSTOP", "SIGTSTP",
+    "SIGTTIN", "SIGTTOU", "SIGURG",    "SIGXCPU", "SIGXFSZ",   "SIGVTALRM", "SIGPROF",
+    "SIGWINCH", "SIGIO",  "SIGPWR",    "SIGSYS"};
 
 // Stop signals are ignored too: there is no job control in a unikernel.
 bool ignored_by_default(int sig) {

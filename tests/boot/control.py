@@ -23,7 +23,7 @@ import time
 
 kiln, prog = sys.argv[1:3]
 failures = []
-DEV = "dev: console fd full null pts random shm stderr stdin stdout tty ttyS0 urandom zero"
+DEV = "dev: console fd full log null pts random shm stderr stdin stdout tty ttyS0 urandom zero"
 STOP = "kiln: stop: SIGTERM to the program; the host kills after 10000 ms"
 REFUSED = "kiln: control: refused a message from the host (type {}): {}"
 

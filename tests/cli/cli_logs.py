@@ -12,15 +12,20 @@ from datetime import datetime, timezone
 from clilib import expect, expect_error, expect_ok, fake_image
 
 FAKE_CONSOLE_QEMU = r"""#!/usr/bin/python3
-# Stands in for QEMU: writes $FAKE_CONSOLE ([[delay, text], ...]) into the
-# console FIFO of its -chardev pipe, then $FAKE_STATUS into the status file.
-import json, os, sys, time
+# Stands in for QEMU: listens on the control socket as QEMU does (kiln run
+# checks it), writes $FAKE_CONSOLE ([[delay, text], ...]) into the console
+# FIFO of its -chardev pipe, then $FAKE_STATUS into the status file.
+import json, os, socket, sys, time
 con = status = None
 for a in sys.argv[1:]:
     if a.startswith("pipe,id=con,path="):
         con = a[len("pipe,id=con,path="):]
     if a.startswith("file,id=kilnstatus,path="):
         status = a[len("file,id=kilnstatus,path="):]
+    if a.startswith("socket,id=kilnctlsock,path="):
+        control = socket.socket(socket.AF_UNIX)
+        control.bind(a.split("path=", 1)[1].split(",server=")[0])
+        control.listen(1)
 with open(con + ".out", "wb", buffering=0) as out:
     for delay, text in json.loads(os.environ.get("FAKE_CONSOLE", "[]")):
         time.sleep(delay)

@@ -7,7 +7,7 @@ stop_writer writes files on an ext2 volume until SIGTERM, then a marker.
   - SIGTERM to `kiln run -i`: the same, and kiln exits 0; a second Ctrl-C
     (to a program that ignores SIGTERM) kills at once, disks synced;
   - a program that ignores SIGTERM, `kiln stop -t 2`: killed once the 2 s
-    are over, and kiln says so; status 137, the disks still synced.
+    are over, and kiln says so; status 137 (`kiln ps`: killed (SIGKILL)), the disks still synced.
 
 Each time the console is exact, every file the program said it wrote is
 whole on the image (read by debugfs), and e2fsck -fn is clean.
@@ -109,9 +109,11 @@ def background(kiln_bin, work, img, mode, grace):
         console = kiln(kiln_bin, "logs", name).stdout
     finally:
         kiln(kiln_bin, "stop", "-t", "0", name, check=False)
-    status = 0 if mode == "term" else 137
+    # kiln ps says how it ended: the program's own exit, or the kernel's
+    # SIGKILL at the end of the grace period.
+    state = "exited 0" if mode == "term" else "killed (SIGKILL)"
     row = [l for l in ps.splitlines() if l.startswith(name + " ")]
-    if not row or f"exited {status}" not in row[0]:
+    if not row or state not in row[0]:
         raise h.Failure(f"kiln ps after the stop:\n{ps}")
     if name in kiln(kiln_bin, "ps").stdout:
         raise h.Failure("a second kiln stop left the run directory")

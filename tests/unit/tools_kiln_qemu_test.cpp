@@ -119,7 +119,7 @@ TEST(KilnQemu, CommasInPathsAreDoubled) {
       if (argv[i] == flag && nth-- == 0) return argv[i + 1];
     return std::string("(no ") + flag + ")";
   };
-  EXPECT_EQ(after("-chardev", 0), "file,id=con,path=/run/a,,b/console.log");
+  EXPECT_EQ(after("-chardev", 0), "pipe,id=con,path=/run/a,,b/console.log");
   EXPECT_EQ(after("-chardev", 1), "socket,id=kilnctlsock,path=/run/a,,b/control.sock,server=on,wait=off");
   EXPECT_EQ(after("-chardev", 2), "file,id=kilnstatus,path=/run/a,,b/status");
   EXPECT_EQ(after("-drive", 0), "if=none,id=kilnblk0,file=/images/we,,ird.img,format=raw");
