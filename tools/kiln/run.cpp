@@ -155,7 +155,7 @@ int cmd_run(const Args& args) {
   check_image(req->image, req->memory_mb);
 
   const std::string& name = req->instance;
-  BootConfig boot{.args = req->args, .env = req->env, .hostname = req->name, .verbose = req->verbose,
+  BootConfig boot{.args = req->args, .env = environment_with_defaults(req->env), .hostname = req->name, .verbose = req->verbose,
                   .time_ns = unix_time_ns(), .net = req->net.entries(), .blk = req->disks, .rc = req->rc};
 
   QemuLaunch launch;
