@@ -71,6 +71,17 @@ struct Process : Fallible {
     size_t ngroups = 0;
   } cred;
 
+  // Process group and session (setpgid, setsid); fork inherits them.
+  int pgid = 1;
+  int sid = 1;
+  // Scheduling as sched_setscheduler(2) and setpriority(2) set it. Linux
+  // keeps both per thread; kiln per process (FIXME: per thread, when a
+  // program sets a thread's own). The scheduler is round-robin and does not
+  // weigh them yet: they are what the calls report back and fork passes on.
+  int nice = 0;
+  int policy = 0;          // SCHED_OTHER, SCHED_BATCH or SCHED_IDLE
+  bool reset_on_fork = false;
+
   SigAction actions[65] = {};
   uint32_t umask = 022;
   char hostname[65] = "kiln";

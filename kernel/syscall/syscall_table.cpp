@@ -72,6 +72,10 @@ constexpr Entry kEntries[] = {
     {213, sys_epoll_create}, {217, sys_getdents64}, {232, sys_epoll_wait}, {233, sys_epoll_ctl},
     {270, sys_pselect6}, {271, sys_ppoll}, {281, sys_epoll_pwait}, {284, sys_eventfd},
     {290, sys_eventfd2}, {291, sys_epoll_create1}, {293, sys_pipe2}, {441, sys_epoll_pwait2},
+    {109, sys_setpgid}, {112, sys_setsid}, {140, sys_getpriority}, {141, sys_setpriority},
+    {142, sys_sched_setparam}, {143, sys_sched_getparam}, {144, sys_sched_setscheduler},
+    {145, sys_sched_getscheduler}, {146, sys_sched_get_priority_max},
+    {147, sys_sched_get_priority_min}, {148, sys_sched_rr_get_interval},
     {332, sys_statx}, {334, sys_rseq}, {435, sys_clone3}, {439, sys_faccessat2},
 };
 
