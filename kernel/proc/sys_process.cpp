@@ -15,6 +15,7 @@
 #include "core/thread.h"
 #include "lib/mem.h"
 #include "abi/linux/errno.h"
+#include "abi/linux/wait.h"
 #include "proc/exec.h"
 #include "file/file.h"
 #include "proc/process.h"
@@ -35,9 +36,7 @@ constexpr uint64_t CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400,
 constexpr uint64_t kForkFlags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_VFORK |
                                 CLONE_PARENT | CLONE_SETTLS | CLONE_PARENT_SETTID |
                                 CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | 0xff;
-constexpr int WNOHANG = 1, WUNTRACED = 2, WCONTINUED = 8, WALL = 0x40000000,
-              WCLONE = 0x80000000, WNOTHREAD = 0x20000000;
-constexpr int SIGCHLD = 17, CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3;
+constexpr int SIGCHLD = 17;
 constexpr size_t kArgMax = 256 * 1024;  // bytes of argv and envp strings
 constexpr size_t kMaxArgs = 4096;
 constexpr int kMaxScriptDepth = 4;
@@ -439,24 +438,75 @@ void exit_process(int wait_status) {
   thread_exit();
 }
 
-long wait_child(Process& self, int pid, bool block, int* status) {
+namespace {
+
+// Which children a wait takes: waitid's (idtype, id), wait4's pid turned
+// into one.
+struct WaitFor {
+  int idtype;
+  int id;
+};
+
+bool wanted(const Process& self, const Process& q, WaitFor w) {
+  if (q.parent != &self) return false;
+  switch (w.idtype) {
+    case P_PID: return q.pid == w.id;
+    case P_PGID: return q.pgid == w.id;
+    default: return true;
+  }
+}
+
+// The first wanted child that has ended (all its threads gone), or nullptr
+// with *any telling whether a wanted child exists at all. Stopped and
+// continued children are never reported: kiln does not stop processes.
+Process* ended_child(Process& self, WaitFor w, bool* any) {
+  *any = false;
+  for (Process* q = first_process(); q; q = next_process(q)) {
+    if (!wanted(self, *q, w)) continue;
+    *any = true;
+    if (q->state == ProcessState::Zombie && !thread_first(q)) return q;
+  }
+  return nullptr;
+}
+
+// Blocks (if `block`) until a wanted child has ended: it, or nullptr when
+// none has and !block; -ECHILD, -EINTR in *err.
+Process* wait_ended(Process& self, WaitFor w, bool block, long* err) {
   for (;;) {
     bool any = false;
-    for (Process* q = first_process(); q; q = next_process(q)) {
-      if (q->parent != &self || (pid > 0 && q->pid != pid) || (pid < -1 && q->pid != -pid))
-        continue;
-      any = true;
-      if (q->state != ProcessState::Zombie || thread_first(q)) continue;
-      int found = q->pid;
-      *status = q->wait_status;
-      reap(q);
-      return found;
-    }
-    if (!any) return -ECHILD;
-    if (!block) return 0;
-    if (signal_pending()) return -EINTR;
+    if (Process* q = ended_child(self, w, &any)) return q;
+    *err = !any ? -ECHILD : !block ? 0 : signal_pending() ? -EINTR : 1;
+    if (*err != 1) return nullptr;
     wait_on(self.child_wait, 0);
   }
+}
+
+long wait_until_signal(Process& self) {
+  while (!signal_pending()) wait_on(self.child_wait, 0);
+  return -EINTR;
+}
+
+WaitFor wait4_target(const Process& self, int pid) {
+  if (pid == -1) return {P_ALL, 0};
+  if (pid == 0) return {P_PGID, self.pgid};
+  return pid < 0 ? WaitFor{P_PGID, -pid} : WaitFor{P_PID, pid};
+}
+
+bool clear_rusage(uint64_t rusage) {
+  uint8_t zeros[144] = {};  // struct rusage: times and counters kiln does not keep
+  return !rusage || copy_to_user(rusage, zeros, sizeof zeros);
+}
+
+}  // namespace
+
+long wait_child(Process& self, int pid, bool block, int* status) {
+  long err = 0;
+  Process* q = wait_ended(self, wait4_target(self, pid), block, &err);
+  if (!q) return err;
+  int found = q->pid;
+  *status = q->wait_status;
+  reap(q);
+  return found;
 }
 
 long sys_wait4(uint64_t upid, uint64_t ustatus, uint64_t options, uint64_t rusage, uint64_t,
@@ -468,11 +518,52 @@ long sys_wait4(uint64_t upid, uint64_t ustatus, uint64_t options, uint64_t rusag
   if (found <= 0) return found;
   // As on Linux, the child is reaped even when the status cannot be stored.
   if (ustatus && !put_user(ustatus, int32_t(status))) return -EFAULT;
-  if (rusage) {
-    uint8_t zeros[144] = {};  // struct rusage: times and counters kiln does not keep
-    if (!copy_to_user(rusage, zeros, sizeof zeros)) return -EFAULT;
-  }
+  if (!clear_rusage(rusage)) return -EFAULT;
   return found;
+}
+
+long sys_waitid(uint64_t uidtype, uint64_t uid, uint64_t infop, uint64_t options,
+                uint64_t rusage, uint64_t) {
+  constexpr uint64_t kKnown = WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | WNOTHREAD |
+                              WCLONE | WALL;
+  int idtype = int(uidtype), id = int(uid);
+  if (options & ~kKnown || !(options & (WEXITED | WSTOPPED | WCONTINUED))) return -EINVAL;
+  Process& self = process();
+  switch (idtype) {
+    case P_ALL: break;
+    case P_PID:
+      if (id <= 0) return -EINVAL;
+      break;
+    case P_PGID:
+      if (id < 0) return -EINVAL;
+      if (id == 0) id = self.pgid;
+      break;
+    default: return -EINVAL;  // FIXME: P_PIDFD, with pidfd_open
+  }
+  long err = 0;
+  Process* q = nullptr;
+  if (options & WEXITED) q = wait_ended(self, {idtype, id}, !(options & WNOHANG), &err);
+  else {
+    // Only stops and continues wanted, which never come: ECHILD if there
+    // is nobody to wait for, else nothing now (WNOHANG) or until a signal.
+    bool any = false;
+    (void)ended_child(self, {idtype, id}, &any);
+    err = !any ? -ECHILD : (options & WNOHANG) ? 0 : wait_until_signal(self);
+  }
+  if (!q && err < 0) return err;
+  SigInfoChild info = {};
+  if (q) {
+    int ws = q->wait_status;
+    info = {.signo = SIGCHLD, .errno_ = 0, .code = wait_status_code(ws), .pad = 0,
+            .pid = q->pid, .uid = q->cred.ruid,
+            .status = (ws & 0x7f) ? (ws & 0x7f) : (ws >> 8) & 0xff};
+    if (!(options & WNOWAIT)) reap(q);
+  }
+  // Linux writes these fields (zeros when WNOHANG found nobody), not the
+  // rest of the 128 bytes.
+  if (infop && !copy_to_user(infop, &info, sizeof info)) return -EFAULT;
+  if (!clear_rusage(rusage)) return -EFAULT;
+  return 0;
 }
 
 long sys_getppid(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {

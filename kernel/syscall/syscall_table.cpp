@@ -44,7 +44,7 @@ constexpr Entry kEntries[] = {
     {48, sys_shutdown}, {49, sys_bind}, {50, sys_listen}, {51, sys_getsockname},
     {52, sys_getpeername}, {53, sys_socketpair}, {54, sys_setsockopt}, {55, sys_getsockopt},
     {56, sys_clone}, {57, sys_fork}, {58, sys_vfork}, {59, sys_execve}, {60, sys_exit},
-    {61, sys_wait4}, {62, sys_kill}, {63, sys_uname}, {322, sys_execveat},
+    {61, sys_wait4}, {247, sys_waitid}, {62, sys_kill}, {63, sys_uname}, {322, sys_execveat},
     {72, sys_fcntl}, {73, sys_flock}, {74, sys_fsync}, {75, sys_fdatasync},
     {76, sys_truncate}, {77, sys_ftruncate}, {79, sys_getcwd}, {80, sys_chdir},
     {81, sys_fchdir}, {82, sys_rename}, {83, sys_mkdir}, {84, sys_rmdir}, {85, sys_creat},
