@@ -59,6 +59,10 @@ KILN_SYSCALL(getpriority); KILN_SYSCALL(setpriority); KILN_SYSCALL(sched_getsche
 KILN_SYSCALL(sched_setscheduler); KILN_SYSCALL(sched_getparam); KILN_SYSCALL(sched_setparam);
 KILN_SYSCALL(sched_get_priority_max); KILN_SYSCALL(sched_get_priority_min);
 KILN_SYSCALL(sched_rr_get_interval); KILN_SYSCALL(setpgid); KILN_SYSCALL(setsid);
+KILN_SYSCALL(setxattr); KILN_SYSCALL(lsetxattr); KILN_SYSCALL(fsetxattr); KILN_SYSCALL(getxattr);
+KILN_SYSCALL(lgetxattr); KILN_SYSCALL(fgetxattr); KILN_SYSCALL(listxattr); KILN_SYSCALL(llistxattr);
+KILN_SYSCALL(flistxattr); KILN_SYSCALL(removexattr); KILN_SYSCALL(lremovexattr);
+KILN_SYSCALL(fremovexattr);
 #undef KILN_SYSCALL
 
 }  // namespace kiln

@@ -76,6 +76,10 @@ constexpr Entry kEntries[] = {
     {142, sys_sched_setparam}, {143, sys_sched_getparam}, {144, sys_sched_setscheduler},
     {145, sys_sched_getscheduler}, {146, sys_sched_get_priority_max},
     {147, sys_sched_get_priority_min}, {148, sys_sched_rr_get_interval},
+    {188, sys_setxattr}, {189, sys_lsetxattr}, {190, sys_fsetxattr}, {191, sys_getxattr},
+    {192, sys_lgetxattr}, {193, sys_fgetxattr}, {194, sys_listxattr}, {195, sys_llistxattr},
+    {196, sys_flistxattr}, {197, sys_removexattr}, {198, sys_lremovexattr},
+    {199, sys_fremovexattr},
     {332, sys_statx}, {334, sys_rseq}, {435, sys_clone3}, {439, sys_faccessat2},
 };
 

@@ -1,0 +1,32 @@
+// Linux's fcntl and open constants that the newer calls use (uapi/linux/fcntl.h,
+// uapi/linux/memfd.h). FIXME: the older files keep local copies of O_*; they
+// move here with the rename to kX spellings.
+#pragma once
+
+#include <stdint.h>
+
+namespace kiln {
+
+inline constexpr uint32_t O_PATH_BIT = 010000000;  // O_PATH, as status_flags holds it
+
+// File sealing (memfd_create(2), fcntl(2)).
+enum : int { F_ADD_SEALS = 1033, F_GET_SEALS = 1034 };
+enum : uint32_t {
+  F_SEAL_SEAL = 0x1, F_SEAL_SHRINK = 0x2, F_SEAL_GROW = 0x4, F_SEAL_WRITE = 0x8,
+  F_SEAL_FUTURE_WRITE = 0x10, F_SEAL_EXEC = 0x20,
+};
+
+// memfd_create flags.
+enum : uint32_t {
+  MFD_CLOEXEC = 0x1, MFD_ALLOW_SEALING = 0x2, MFD_HUGETLB = 0x4, MFD_NOEXEC_SEAL = 0x8,
+  MFD_EXEC = 0x10,
+};
+inline constexpr uint64_t kMfdNameMax = 249;  // NAME_MAX - strlen("memfd:")
+
+// posix_fadvise advice.
+enum : int {
+  POSIX_FADV_NORMAL = 0, POSIX_FADV_RANDOM = 1, POSIX_FADV_SEQUENTIAL = 2,
+  POSIX_FADV_WILLNEED = 3, POSIX_FADV_DONTNEED = 4, POSIX_FADV_NOREUSE = 5,
+};
+
+}  // namespace kiln
