@@ -2,6 +2,7 @@
 // seeking, control (ioctl, fcntl), duplication, and stat of an open file.
 #include "lib/mem.h"
 #include "abi/linux/errno.h"
+#include "abi/linux/fcntl.h"
 #include "file/file.h"
 #include "file/file_lock.h"
 #include "core/heap.h"
@@ -242,6 +243,20 @@ long sys_ftruncate(uint64_t fd, uint64_t size, uint64_t, uint64_t, uint64_t, uin
   if (!f) return -EBADF;
   if (int64_t(size) < 0) return -EINVAL;
   return f->truncate(size);
+}
+
+// Advice only: kiln reads ahead and drops nothing on its own, so there is
+// nothing to tune, and Linux too may ignore any advice. What is checked is
+// what Linux checks: the descriptor, a pipe (ESPIPE), a negative length
+// and an unknown advice (EINVAL).
+long sys_fadvise64(uint64_t fd, uint64_t, uint64_t len, uint64_t advice, uint64_t, uint64_t) {
+  FileRef f = fd_table().get(int64_t(fd));
+  if (!f) return -EBADF;
+  LinuxStat st;
+  if (long r = f->stat(&st)) return r;
+  if ((st.mode & 0170000) == 0010000) return -ESPIPE;  // S_IFIFO
+  if (int64_t(len) < 0) return -EINVAL;
+  return advice <= uint64_t(POSIX_FADV_NOREUSE) ? 0 : -EINVAL;
 }
 
 long sys_fallocate(uint64_t fd, uint64_t mode, uint64_t off, uint64_t len, uint64_t, uint64_t) {
