@@ -3,6 +3,8 @@
 #include "lib/mem.h"
 #include "abi/linux/errno.h"
 #include "abi/linux/fcntl.h"
+#include "file/memfd.h"
+#include "fs/node.h"
 #include "file/file.h"
 #include "file/file_lock.h"
 #include "core/heap.h"
@@ -162,6 +164,9 @@ long sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint
     case F_OFD_SETLK:
     case F_OFD_SETLKW:
       return fcntl_lock(f.file(), &t, int(cmd), arg);
+    case F_ADD_SEALS:
+    case F_GET_SEALS:
+      return file_seals(f.file(), int(cmd), arg);
     case F_SETPIPE_SZ:
     case F_GETPIPE_SZ:
       return 65536;  // pipes are a fixed 64 KiB
@@ -267,6 +272,10 @@ long sys_fallocate(uint64_t fd, uint64_t mode, uint64_t off, uint64_t len, uint6
   LinuxStat st;
   if (long r = f->stat(&st)) return r;
   if ((st.mode & 0170000) != 0100000) return (st.mode & 0170000) == 0040000 ? -EISDIR : -ENODEV;
+  // F_SEAL_GROW refuses any range past the end, even with KEEP_SIZE, as Linux's tmpfs.
+  if (uint32_t* seals = f->node() ? f->node()->seals() : nullptr;
+      seals && (*seals & F_SEAL_GROW) && off + len > uint64_t(st.size))
+    return -EPERM;
   // Blocks are allocated when written; growing the size is what programs observe.
   if (!(mode & 1) && off + len > uint64_t(st.size)) return f->truncate(off + len);
   return 0;

@@ -1,5 +1,6 @@
 // mmap(2): the descriptor side; the mapping itself is mm's (mm/vm.h).
 #include "abi/linux/errno.h"
+#include "abi/linux/fcntl.h"
 #include "file/file.h"
 #include "fs/node.h"
 #include "mm/vm.h"
@@ -28,6 +29,13 @@ long mappable_file(File* f, uint64_t prot, uint64_t* flags, fs::Node** out, bool
   if (access == 1) return -EACCES;  // O_WRONLY
   if ((*flags & kMapShared) && (prot & kProtWrite) && access != 2) return -EACCES;
   *may_write = access == 2;
+  // A write-sealed file maps shared only for reading, and for good: the
+  // mapping may not gain PROT_WRITE later (mprotect: EACCES).
+  if (uint32_t* seals = node->seals(); seals && (*seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) &&
+                                       (*flags & kMapShared)) {
+    if (prot & kProtWrite) return -EPERM;
+    *may_write = false;
+  }
   *out = node;
   return 0;
 }

@@ -4,6 +4,7 @@
 #include "fs/vfs.h"
 #include "lib/mem.h"
 #include "abi/linux/errno.h"
+#include "abi/linux/fcntl.h"
 #include "file/file.h"
 #include "proc/process.h"
 #include "file/path_observer.h"
@@ -270,12 +271,20 @@ long do_readlink(int64_t dirfd, uint64_t upath, uint64_t ubuf, uint64_t size) {
   return copy_to_user(ubuf, target, n) ? long(n) : -EFAULT;
 }
 
+// F_SEAL_EXEC: the execute bits stay as they are.
+long exec_sealed(fs::Node* n, const fs::Attr& a, uint32_t which) {
+  uint32_t* seals = n->seals();
+  if (!seals || !(*seals & F_SEAL_EXEC) || !(which & fs::kSetMode)) return 0;
+  return ((mode_of(n) ^ a.mode) & 0111) ? -EPERM : 0;
+}
+
 long set_attr(int64_t dirfd, uint64_t upath, bool follow, bool empty_ok, const fs::Attr& a,
               uint32_t which) {
   Location loc;
   long r = user_path(dirfd, upath, follow ? fs::kFollow : 0, &loc, nullptr, empty_ok);
   if (r < 0) return r;
   r = check_writable(loc);
+  if (r == 0) r = exec_sealed(loc.node, a, which);
   if (r == 0) r = loc.node->setattr(a, which);
   fs::location_put(loc);
   return r;
@@ -286,6 +295,7 @@ long attr_of_fd(uint64_t fd, const fs::Attr& a, uint32_t which) {
   if (!f) return -EBADF;
   if (!f->node()) return which == fs::kSetMode ? 0 : -EINVAL;  // pipes, sockets
   if (f->node()->fs->read_only()) return -EROFS;
+  if (long r = exec_sealed(f->node(), a, which)) return r;
   return f->node()->setattr(a, which);
 }
 

@@ -5,6 +5,7 @@
 #include "fs/vfs.h"
 #include "lib/mem.h"
 #include "abi/linux/errno.h"
+#include "abi/linux/fcntl.h"
 #include "mm/uaccess.h"
 #include "file/vfs.h"
 #include "mm/vm.h"
@@ -88,6 +89,7 @@ class NodeFile : public File {
       if (long r = loc_.node->getattr(&a)) return r;
       off = a.size;
     }
+    if (long r = sealed_write(off, &n)) return r;
     long r = transfer(ubuf, n, off, true);
     // O_SYNC and O_DSYNC (which O_SYNC includes): durable before returning.
     if (r > 0 && (status_flags & O_DSYNC)) {
@@ -157,6 +159,12 @@ class NodeFile : public File {
     if (path_only() || (status_flags & O_ACCMODE) == O_RDONLY) return -EINVAL;
     if (is_dir()) return -EISDIR;
     if (loc_.node->fs->read_only()) return -EROFS;
+    if (uint32_t* seals = loc_.node->seals(); seals && (*seals & (F_SEAL_SHRINK | F_SEAL_GROW))) {
+      fs::Attr a;
+      if (long r = loc_.node->getattr(&a)) return r;
+      if ((size < a.size && (*seals & F_SEAL_SHRINK)) || (size > a.size && (*seals & F_SEAL_GROW)))
+        return -EPERM;
+    }
     return vm_set_file_size(loc_.node, size);
   }
 
@@ -230,6 +238,28 @@ class NodeFile : public File {
     }
     kfree(bounce);
     return done ? long(done) : err;
+  }
+
+  // A sealed file: no writes (F_SEAL_WRITE, F_SEAL_FUTURE_WRITE); with
+  // F_SEAL_GROW, none past the end, cut where Linux cuts it: page by page,
+  // at the first page-sized piece that would end past the size.
+  long sealed_write(uint64_t off, size_t* n) {
+    uint32_t* seals = loc_.node->seals();
+    if (!seals) return 0;
+    if (*seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) return -EPERM;
+    if (!(*seals & F_SEAL_GROW)) return 0;
+    fs::Attr a;
+    if (long r = loc_.node->getattr(&a)) return r;
+    uint64_t end = off, want = off + *n;
+    while (end < want) {
+      uint64_t next = (end / 4096 + 1) * 4096;
+      if (next > want) next = want;
+      if (next > a.size) break;
+      end = next;
+    }
+    if (end == off && *n) return -EPERM;
+    *n = size_t(end - off);
+    return 0;
   }
 
   bool is_dir() const { return (fs::node_mode(loc_.node) & fs::kTypeMask) == fs::kTypeDir; }

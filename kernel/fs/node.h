@@ -112,6 +112,12 @@ class Node {
   [[nodiscard]] virtual long listxattr(char* buf, size_t cap, bool trusted) { (void)buf, (void)cap, (void)trusted; return 0; }
   [[nodiscard]] virtual long removexattr(const char* name) { (void)name; return -EOPNOTSUPP; }
 
+  // File seals (F_SEAL_* bits, memfd_create(2)), where the file system
+  // keeps them: tmpfs does, as Linux's shmem does for every file (which
+  // starts sealed with F_SEAL_SEAL; memfd_create may clear it). nullptr:
+  // this file cannot be sealed (F_GET_SEALS is -EINVAL).
+  virtual uint32_t* seals() { return nullptr; }
+
   // Reference counting: the VFS holds nodes while files are open or paths
   // are being resolved. A file system may cache and reuse nodes.
   void get() { refs_++; }

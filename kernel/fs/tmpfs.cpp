@@ -46,6 +46,7 @@ class TmpNode final : public Node {
   long setxattr(const char* name, const void* value, size_t size, int flags) override;
   long listxattr(char* buf, size_t cap, bool trusted) override;
   long removexattr(const char* name) override;
+  uint32_t* seals() override { return is_dir() ? nullptr : &seals_; }
 
   bool is_dir() const { return (attr_.mode & kTypeMask) == kTypeDir; }
   Attr attr_;
@@ -69,6 +70,7 @@ class TmpNode final : public Node {
   const uint8_t* adopted_ = nullptr;  // read-only contents not yet copied
   Entry* entries_ = nullptr;  // singly linked, insertion order
   XattrList xattrs_;
+  uint32_t seals_ = 1;  // F_SEAL_SEAL
   uint64_t next_cookie_ = 2;
 };
 

@@ -62,7 +62,7 @@ KILN_SYSCALL(sched_rr_get_interval); KILN_SYSCALL(setpgid); KILN_SYSCALL(setsid)
 KILN_SYSCALL(setxattr); KILN_SYSCALL(lsetxattr); KILN_SYSCALL(fsetxattr); KILN_SYSCALL(getxattr);
 KILN_SYSCALL(lgetxattr); KILN_SYSCALL(fgetxattr); KILN_SYSCALL(listxattr); KILN_SYSCALL(llistxattr);
 KILN_SYSCALL(flistxattr); KILN_SYSCALL(removexattr); KILN_SYSCALL(lremovexattr);
-KILN_SYSCALL(fremovexattr); KILN_SYSCALL(fadvise64);
+KILN_SYSCALL(fremovexattr); KILN_SYSCALL(fadvise64); KILN_SYSCALL(memfd_create);
 #undef KILN_SYSCALL
 
 }  // namespace kiln
