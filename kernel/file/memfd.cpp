@@ -23,7 +23,6 @@ constexpr uint32_t kKnownFlags = MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB |
                                  MFD_NOEXEC_SEAL | MFD_EXEC;
 constexpr uint32_t kAllSeals = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE |
                                F_SEAL_FUTURE_WRITE | F_SEAL_EXEC;
-constexpr uint32_t kOpenRdwr = 2, kOpenLargefile = 0100000;
 
 fs::FileSystem* g_memfs;  // made on the first memfd_create
 uint64_t g_serial;
@@ -69,7 +68,7 @@ long sys_memfd_create(uint64_t uname, uint64_t uflags, uint64_t, uint64_t, uint6
   char path[kMfdNameMax + 32];
   format(path, sizeof path, "/memfd:%s (deleted)", name);
   File* f;
-  if ((r = open_node(fs::Location{nullptr, node}, kOpenRdwr | kOpenLargefile, path, &f)) < 0)
+  if ((r = open_node(fs::Location{nullptr, node}, O_RDWR_BITS | O_LARGEFILE_BIT, path, &f)) < 0)
     return r;
   int fd = fd_table().install(f, 0, flags & MFD_CLOEXEC);
   if (fd < 0) f->put();

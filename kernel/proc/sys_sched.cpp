@@ -15,8 +15,6 @@
 namespace kiln {
 namespace {
 
-constexpr uint64_t kSliceNs = 10'000'000;  // core/thread.cpp's round-robin slice
-
 // A pid as these calls take it: 0 is the caller, else any thread id (its
 // process) or a process not yet reaped.
 Process* target(int pid) {

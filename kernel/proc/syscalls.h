@@ -63,6 +63,7 @@ KILN_SYSCALL(setxattr); KILN_SYSCALL(lsetxattr); KILN_SYSCALL(fsetxattr); KILN_S
 KILN_SYSCALL(lgetxattr); KILN_SYSCALL(fgetxattr); KILN_SYSCALL(listxattr); KILN_SYSCALL(llistxattr);
 KILN_SYSCALL(flistxattr); KILN_SYSCALL(removexattr); KILN_SYSCALL(lremovexattr);
 KILN_SYSCALL(fremovexattr); KILN_SYSCALL(fadvise64); KILN_SYSCALL(memfd_create);
+KILN_SYSCALL(pidfd_open); KILN_SYSCALL(pidfd_send_signal);
 #undef KILN_SYSCALL
 
 }  // namespace kiln

@@ -7,7 +7,9 @@
 
 namespace kiln {
 
-inline constexpr uint32_t O_PATH_BIT = 010000000;  // O_PATH, as status_flags holds it
+// Open flags, as File::status_flags holds them (_BIT: the older files'
+// local O_* copies still take the plain names).
+inline constexpr uint32_t O_RDWR_BITS = 2, O_LARGEFILE_BIT = 0100000, O_PATH_BIT = 010000000;
 
 // File sealing (memfd_create(2), fcntl(2)).
 enum : int { F_ADD_SEALS = 1033, F_GET_SEALS = 1034 };
