@@ -304,55 +304,96 @@ long sys_flock(uint64_t fd, uint64_t op, uint64_t, uint64_t, uint64_t, uint64_t)
 // Moves bytes between descriptors through a scratch mapping in the
 // program's address space, so every kind of file works with its ordinary
 // read/write (sendfile, copy_file_range).
-static long copy_between(File* in, File* out, uint64_t uoff, uint64_t count) {
-  int64_t off = 0;
-  if (uoff && !get_user(&off, uoff)) return -EFAULT;
-  if (off < 0) return -EINVAL;
+static long copy_between(File* in, File* out, uint64_t uin_off, uint64_t uout_off,
+                         uint64_t count) {
+  int64_t in_off = 0, out_off = 0;
+  if (uin_off && !get_user(&in_off, uin_off)) return -EFAULT;
+  if (uout_off && !get_user(&out_off, uout_off)) return -EFAULT;
+  if (in_off < 0 || out_off < 0) return -EINVAL;
+  if (!count) return 0;
   constexpr size_t kChunk = 65536;
   long scratch = sys_mmap(0, kChunk, 3, 0x22, uint64_t(-1), 0);  // RW, PRIVATE|ANONYMOUS
   if (scratch < 0) return scratch;
   long done = 0, err = 0;
   while (uint64_t(done) < count) {
     size_t chunk = count - uint64_t(done) < kChunk ? size_t(count - uint64_t(done)) : kChunk;
-    long r = uoff ? in->pread(uint64_t(scratch), chunk, uint64_t(off))
-                  : in->read(uint64_t(scratch), chunk);
+    long r = uin_off ? in->pread(uint64_t(scratch), chunk, uint64_t(in_off))
+                     : in->read(uint64_t(scratch), chunk);
     if (r <= 0) {
       err = r;
       break;
     }
-    long w = out->write(uint64_t(scratch), size_t(r));
+    long w = uout_off ? out->pwrite(uint64_t(scratch), size_t(r), uint64_t(out_off))
+                      : out->write(uint64_t(scratch), size_t(r));
     if (w < 0) {
       err = w;
       break;
     }
     done += w;
-    off += w;
+    in_off += w;
+    out_off += w;
     if (w < r) break;
   }
   (void)sys_munmap(uint64_t(scratch), kChunk);  // this call's own mapping: cannot fail
-  if (uoff && !put_user(uoff, off)) return -EFAULT;
+  if (uin_off && !put_user(uin_off, in_off)) return -EFAULT;
+  if (uout_off && !put_user(uout_off, out_off)) return -EFAULT;
   return done ? done : err;
 }
 
+namespace {
+uint32_t type_of(File* f) {
+  LinuxStat st;
+  return f->stat(&st) < 0 ? 0 : st.mode & 0170000;
+}
+constexpr uint32_t kIfReg = 0100000, kIfDir = 0040000, kIfBlk = 0060000;
+}  // namespace
+
+// Linux's rules: the input is a regular file (or block device) read at
+// *offset or its position, the output anything writable but O_APPEND.
 long sys_sendfile(uint64_t out_fd, uint64_t in_fd, uint64_t uoff, uint64_t count, uint64_t,
                   uint64_t) {
   FileRef in = fd_table().get(int64_t(in_fd));
   FileRef out = fd_table().get(int64_t(out_fd));
   if (!in || !out) return -EBADF;
   if ((in->status_flags & 3) == 1 || (out->status_flags & 3) == 0) return -EBADF;
+  uint32_t type = type_of(in.file());
+  bool seekable = type == kIfReg || type == kIfDir || type == kIfBlk;
+  if (uoff && !seekable) return -ESPIPE;
   if (out->status_flags & O_APPEND) return -EINVAL;
-  return copy_between(in.file(), out.file(), uoff, count);
+  if (type != kIfReg && type != kIfBlk) return -EINVAL;
+  return copy_between(in.file(), out.file(), uoff, 0, count);
 }
 
+// Between regular files of one file system (EXDEV otherwise, as Linux's
+// tmpfs and ext2, which have no copy_file_range of their own), never
+// between overlapping ranges of one file.
 long sys_copy_file_range(uint64_t in_fd, uint64_t uin_off, uint64_t out_fd, uint64_t uout_off,
                          uint64_t count, uint64_t flags) {
   if (flags) return -EINVAL;
   FileRef in = fd_table().get(int64_t(in_fd));
   FileRef out = fd_table().get(int64_t(out_fd));
   if (!in || !out) return -EBADF;
-  if (!in->node() || !out->node()) return -EINVAL;
-  if (uout_off) return -EOPNOTSUPP;  // an explicit output offset is not offered
-  return copy_between(in.file(), out.file(), uin_off, count);
+  uint32_t tin = type_of(in.file()), tout = type_of(out.file());
+  if (tin == kIfDir || tout == kIfDir) return -EISDIR;
+  if (tin != kIfReg || tout != kIfReg || !in->node() || !out->node()) return -EINVAL;
+  if ((in->status_flags & 3) == 1 || (out->status_flags & 3) == 0 ||
+      (out->status_flags & O_APPEND))
+    return -EBADF;
+  if (in->node()->fs != out->node()->fs) return -EXDEV;
+  int64_t pin = 0, pout = 0;
+  if (uin_off && !get_user(&pin, uin_off)) return -EFAULT;
+  if (uout_off && !get_user(&pout, uout_off)) return -EFAULT;
+  if (pin < 0 || pout < 0) return -EOVERFLOW;
+  if (in->node() == out->node()) {
+    // The ranges as Linux compares them: the input's clamped at its end.
+    if (!uin_off) pin = in->seek(0, 1);
+    if (!uout_off) pout = out->seek(0, 1);
+    LinuxStat st;
+    if (long r = in->stat(&st)) return r;
+    uint64_t n = pin >= st.size ? 0 : count < uint64_t(st.size - pin) ? count : uint64_t(st.size - pin);
+    if (n && uint64_t(pin) + n > uint64_t(pout) && uint64_t(pout) + n > uint64_t(pin)) return -EINVAL;
+  }
+  return copy_between(in.file(), out.file(), uin_off, uout_off, count);
 }
 
 }  // namespace kiln
