@@ -32,3 +32,12 @@ enum : int {
 };
 
 }  // namespace kiln
+
+namespace kiln {
+
+// splice, tee and vmsplice flags.
+enum : uint32_t {
+  SPLICE_F_MOVE = 1, SPLICE_F_NONBLOCK = 2, SPLICE_F_MORE = 4, SPLICE_F_GIFT = 8,
+};
+
+}  // namespace kiln
