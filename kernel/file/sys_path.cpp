@@ -498,6 +498,22 @@ long sys_chdir(uint64_t upath, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t)
   return 0;
 }
 
+// Linux's order: the lookup's errors first, then the privilege (root,
+// standing in for CAP_SYS_CHROOT). The working directory stays where it
+// is, possibly outside the new root, as on Linux.
+long sys_chroot(uint64_t upath, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
+  Location loc;
+  long r = user_path(AT_FDCWD, upath, fs::kFollow | fs::kMustDir, &loc);
+  if (r < 0) return r;
+  if (process().cred.euid != 0) {
+    fs::location_put(loc);
+    return -EPERM;
+  }
+  fs::location_put(process().root);
+  process().root = loc;
+  return 0;
+}
+
 long sys_fchdir(uint64_t fd, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
   FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -EBADF;

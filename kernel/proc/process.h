@@ -46,6 +46,7 @@ struct Process : Fallible {
   AddressSpace* mm = nullptr;
   FdTable* fds = nullptr;
   fs::Location cwd;
+  fs::Location root;  // chroot(2)'s; no node: the tree's root
 
   // The program image, kept for /proc/self/exe and symbolized backtraces:
   // the payload's bytes, or `blocks`' when execve read it from a file.

@@ -85,6 +85,7 @@ long fork_process(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t 
   if (!child) return -EAGAIN;
   child->exit_signal = int(flags & 0xff);
   child->cwd = fs::location_dup(parent.cwd);
+  child->root = fs::location_dup(parent.root);
   if (flags & CLONE_VM) {
     child->mm = parent.mm;
     parent.mm->users++;
@@ -299,7 +300,7 @@ long do_execve(int64_t dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp, in
     }
     free_program_file(image, size);
     fs::Location iloc;
-    if (long r = vfs().resolve(cwd(), interp, fs::kFollow, &iloc); r < 0) return r;
+    if (long r = vfs().resolve(cwd(), interp, fs::kFollow, &iloc, nullptr, process_top()); r < 0) return r;
     if (long r = read_program_file(iloc, true, &image, &size); r < 0) return r;
     nprefix = 0;
     prefix[nprefix++] = interp;
@@ -310,7 +311,7 @@ long do_execve(int64_t dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp, in
     if (n >= sizeof exec_path) n = sizeof exec_path - 1;
     memcpy(exec_path, interp, n);
     exec_path[n] = 0;
-    if (vfs().resolve(cwd(), interp, fs::kParent | fs::kFollow, &dir, last) < 0 ||
+    if (vfs().resolve(cwd(), interp, fs::kParent | fs::kFollow, &dir, last, process_top()) < 0 ||
         !executable_path(dir, last, exe, sizeof exe))
       memcpy(exe, exec_path, n + 1);
     if (depth > 0) break;  // nested interpreters: the outer prefix is kept simple
@@ -374,6 +375,7 @@ void process_discard(Process* child) {
     delete child->fds;
   }
   fs::location_put(child->cwd);
+  fs::location_put(child->root);
   mm_put(child->mm);
   process_free(child);
 }
@@ -420,6 +422,8 @@ void exit_process(int wait_status) {
   p.fds->close_all();
   fs::location_put(p.cwd);
   p.cwd = fs::Location{};
+  fs::location_put(p.root);
+  p.root = fs::Location{};
   // Off this memory before the last reference to it goes.
   self->space = 0;
   paging::activate(paging::kernel_space());

@@ -64,7 +64,7 @@ KILN_SYSCALL(lgetxattr); KILN_SYSCALL(fgetxattr); KILN_SYSCALL(listxattr); KILN_
 KILN_SYSCALL(flistxattr); KILN_SYSCALL(removexattr); KILN_SYSCALL(lremovexattr);
 KILN_SYSCALL(fremovexattr); KILN_SYSCALL(fadvise64); KILN_SYSCALL(memfd_create);
 KILN_SYSCALL(pidfd_open); KILN_SYSCALL(pidfd_send_signal);
-KILN_SYSCALL(splice); KILN_SYSCALL(tee); KILN_SYSCALL(vmsplice);
+KILN_SYSCALL(splice); KILN_SYSCALL(tee); KILN_SYSCALL(vmsplice); KILN_SYSCALL(chroot);
 #undef KILN_SYSCALL
 
 }  // namespace kiln

@@ -81,6 +81,7 @@ constexpr Entry kEntries[] = {
     {196, sys_flistxattr}, {197, sys_removexattr}, {198, sys_lremovexattr},
     {199, sys_fremovexattr}, {221, sys_fadvise64}, {319, sys_memfd_create}, {424, sys_pidfd_send_signal},
     {434, sys_pidfd_open}, {275, sys_splice}, {276, sys_tee}, {278, sys_vmsplice},
+    {161, sys_chroot},
     {332, sys_statx}, {334, sys_rseq}, {435, sys_clone3}, {439, sys_faccessat2},
 };
 
