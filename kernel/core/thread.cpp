@@ -17,7 +17,6 @@ namespace kiln {
 namespace {
 
 constexpr uint64_t kStackPages = 4;  // 16 KiB, with an unmapped guard page below
-constexpr uint64_t kSliceNs = 10'000'000;
 
 using AllList = List<Thread, &Thread::all_node>;
 

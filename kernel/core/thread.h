@@ -10,6 +10,9 @@
 
 namespace kiln {
 
+// The round-robin time slice every thread gets (sched_rr_get_interval reports it).
+inline constexpr uint64_t kSliceNs = 10'000'000;
+
 struct TrapFrame;
 struct Process;  // proc/process.h: the core only compares and passes it
 

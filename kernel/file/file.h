@@ -28,7 +28,7 @@ struct PollWatch {
 };
 
 // For the few calls that need a particular kind of file (epoll_ctl, sockets).
-enum class FileKind : uint8_t { Other, Epoll, Socket };
+enum class FileKind : uint8_t { Other, Epoll, Socket, PidFd, Pipe };
 
 class File {
  public:

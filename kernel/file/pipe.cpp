@@ -115,6 +115,7 @@ class PipeEnd final : public File {
   }
 
   bool pollable() const override { return true; }
+  FileKind kind() const override { return FileKind::Pipe; }
 
   long stat(Stat* st) override {
     *st = Stat{};
@@ -132,12 +133,41 @@ class PipeEnd final : public File {
     return put_user(arg, n) ? 0 : -kEFAULT;
   }
 
+  Pipe* pipe() const { return pipe_; }  // for splice (pipe.h)
+  bool reader() const { return reader_; }
+
  private:
   Pipe* pipe_;
   bool reader_;
 };
 
 }  // namespace
+
+size_t pipe_used(File* f) { return static_cast<PipeEnd*>(f)->pipe()->used; }
+size_t pipe_room(File* f) { return kCapacity - static_cast<PipeEnd*>(f)->pipe()->used; }
+
+bool pipe_same(File* a, File* b) {
+  return static_cast<PipeEnd*>(a)->pipe() == static_cast<PipeEnd*>(b)->pipe();
+}
+
+bool pipe_peer_open(File* f) {
+  auto e = static_cast<PipeEnd*>(f);
+  return e->reader() ? e->pipe()->writers > 0 : e->pipe()->readers > 0;
+}
+
+bool pipe_peek(File* f, uint64_t ubuf, size_t n) {
+  Pipe* p = static_cast<PipeEnd*>(f)->pipe();
+  size_t first = kCapacity - p->head < n ? kCapacity - p->head : n;
+  return copy_to_user(ubuf, p->buf + p->head, first) &&
+         (first == n || copy_to_user(ubuf + first, p->buf, n - first));
+}
+
+void pipe_consume(File* f, size_t n) {
+  Pipe* p = static_cast<PipeEnd*>(f)->pipe();
+  p->head = (p->head + n) % kCapacity;
+  p->used -= n;
+  notify_both(p);
+}
 
 long make_pipe(File** read_end, File** write_end) {
   auto p = new Pipe;

@@ -5,7 +5,10 @@
 #include "abi/linux/fcntl.h"
 #include "abi/linux/ioctl.h"
 #include "abi/linux/mman.h"
+#include "abi/linux/stat.h"
 #include "abi/linux/uio.h"
+#include "file/memfd.h"
+#include "fs/node.h"
 #include "file/file.h"
 #include "file/file_lock.h"
 #include "core/heap.h"
@@ -153,6 +156,9 @@ long sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint
     case kF_OFD_SETLK:
     case kF_OFD_SETLKW:
       return fcntl_lock(f.file(), &t, int(cmd), arg);
+    case kF_ADD_SEALS:
+    case kF_GET_SEALS:
+      return file_seals(f.file(), int(cmd), arg);
     case kF_SETPIPE_SZ:
     case kF_GETPIPE_SZ:
       return 65536;  // pipes are a fixed 64 KiB
@@ -236,6 +242,20 @@ long sys_ftruncate(uint64_t fd, uint64_t size, uint64_t, uint64_t, uint64_t, uin
   return f->truncate(size);
 }
 
+// Advice only: kiln reads ahead and drops nothing on its own, so there is
+// nothing to tune, and Linux too may ignore any advice. What is checked is
+// what Linux checks: the descriptor, a pipe (ESPIPE), a negative length
+// and an unknown advice (EINVAL).
+long sys_fadvise64(uint64_t fd, uint64_t, uint64_t len, uint64_t advice, uint64_t, uint64_t) {
+  FileRef f = fd_table().get(int64_t(fd));
+  if (!f) return -kEBADF;
+  Stat st;
+  if (long r = f->stat(&st)) return r;
+  if ((st.mode & kS_IFMT) == kS_IFIFO) return -kESPIPE;
+  if (int64_t(len) < 0) return -kEINVAL;
+  return advice <= uint64_t(kPOSIX_FADV_NOREUSE) ? 0 : -kEINVAL;
+}
+
 long sys_fallocate(uint64_t fd, uint64_t mode, uint64_t off, uint64_t len, uint64_t, uint64_t) {
   FileRef f = fd_table().get(int64_t(fd));
   if (!f) return -kEBADF;
@@ -244,6 +264,10 @@ long sys_fallocate(uint64_t fd, uint64_t mode, uint64_t off, uint64_t len, uint6
   Stat st;
   if (long r = f->stat(&st)) return r;
   if ((st.mode & kS_IFMT) != kS_IFREG) return (st.mode & kS_IFMT) == kS_IFDIR ? -kEISDIR : -kENODEV;
+  // F_SEAL_GROW refuses any range past the end, even with KEEP_SIZE, as Linux's tmpfs.
+  if (uint32_t* seals = f->node() ? f->node()->seals() : nullptr;
+      seals && (*seals & kF_SEAL_GROW) && off + len > uint64_t(st.size))
+    return -kEPERM;
   // Blocks are allocated when written; growing the size is what programs observe.
   if (!(mode & kFALLOC_FL_KEEP_SIZE) && off + len > uint64_t(st.size))
     return f->truncate(off + len);
@@ -272,10 +296,13 @@ long sys_flock(uint64_t fd, uint64_t op, uint64_t, uint64_t, uint64_t, uint64_t)
 // Moves bytes between descriptors through a scratch mapping in the
 // program's address space, so every kind of file works with its ordinary
 // read/write (sendfile, copy_file_range).
-static long copy_between(File* in, File* out, uint64_t uoff, uint64_t count) {
-  int64_t off = 0;
-  if (uoff && !get_user(&off, uoff)) return -kEFAULT;
-  if (off < 0) return -kEINVAL;
+static long copy_between(File* in, File* out, uint64_t uin_off, uint64_t uout_off,
+                         uint64_t count) {
+  int64_t in_off = 0, out_off = 0;
+  if (uin_off && !get_user(&in_off, uin_off)) return -kEFAULT;
+  if (uout_off && !get_user(&out_off, uout_off)) return -kEFAULT;
+  if (in_off < 0 || out_off < 0) return -kEINVAL;
+  if (!count) return 0;
   constexpr size_t kChunk = 65536;
   long scratch = sys_mmap(0, kChunk, kPROT_READ | kPROT_WRITE, kMAP_PRIVATE | kMAP_ANONYMOUS,
                           uint64_t(-1), 0);
@@ -283,26 +310,38 @@ static long copy_between(File* in, File* out, uint64_t uoff, uint64_t count) {
   long done = 0, err = 0;
   while (uint64_t(done) < count) {
     size_t chunk = count - uint64_t(done) < kChunk ? size_t(count - uint64_t(done)) : kChunk;
-    long r = uoff ? in->pread(uint64_t(scratch), chunk, uint64_t(off))
-                  : in->read(uint64_t(scratch), chunk);
+    long r = uin_off ? in->pread(uint64_t(scratch), chunk, uint64_t(in_off))
+                     : in->read(uint64_t(scratch), chunk);
     if (r <= 0) {
       err = r;
       break;
     }
-    long w = out->write(uint64_t(scratch), size_t(r));
+    long w = uout_off ? out->pwrite(uint64_t(scratch), size_t(r), uint64_t(out_off))
+                      : out->write(uint64_t(scratch), size_t(r));
     if (w < 0) {
       err = w;
       break;
     }
     done += w;
-    off += w;
+    in_off += w;
+    out_off += w;
     if (w < r) break;
   }
   (void)sys_munmap(uint64_t(scratch), kChunk);  // this call's own mapping: cannot fail
-  if (uoff && !put_user(uoff, off)) return -kEFAULT;
+  if (uin_off && !put_user(uin_off, in_off)) return -kEFAULT;
+  if (uout_off && !put_user(uout_off, out_off)) return -kEFAULT;
   return done ? done : err;
 }
 
+namespace {
+uint32_t type_of(File* f) {
+  Stat st;
+  return f->stat(&st) < 0 ? 0 : st.mode & kS_IFMT;
+}
+}  // namespace
+
+// Linux's rules: the input is a regular file (or block device) read at
+// *offset or its position, the output anything writable but O_APPEND.
 long sys_sendfile(uint64_t out_fd, uint64_t in_fd, uint64_t uoff, uint64_t count, uint64_t,
                   uint64_t) {
   FileRef in = fd_table().get(int64_t(in_fd));
@@ -310,19 +349,44 @@ long sys_sendfile(uint64_t out_fd, uint64_t in_fd, uint64_t uoff, uint64_t count
   if (!in || !out) return -kEBADF;
   if ((in->status_flags & kO_ACCMODE) == kO_WRONLY || (out->status_flags & kO_ACCMODE) == kO_RDONLY)
     return -kEBADF;
+  uint32_t type = type_of(in.file());
+  bool seekable = type == kS_IFREG || type == kS_IFDIR || type == kS_IFBLK;
+  if (uoff && !seekable) return -kESPIPE;
   if (out->status_flags & kO_APPEND) return -kEINVAL;
-  return copy_between(in.file(), out.file(), uoff, count);
+  if (type != kS_IFREG && type != kS_IFBLK) return -kEINVAL;
+  return copy_between(in.file(), out.file(), uoff, 0, count);
 }
 
+// Between regular files of one file system (EXDEV otherwise, as Linux's
+// tmpfs and ext2, which have no copy_file_range of their own), never
+// between overlapping ranges of one file.
 long sys_copy_file_range(uint64_t in_fd, uint64_t uin_off, uint64_t out_fd, uint64_t uout_off,
                          uint64_t count, uint64_t flags) {
   if (flags) return -kEINVAL;
   FileRef in = fd_table().get(int64_t(in_fd));
   FileRef out = fd_table().get(int64_t(out_fd));
   if (!in || !out) return -kEBADF;
-  if (!in->node() || !out->node()) return -kEINVAL;
-  if (uout_off) return -kEOPNOTSUPP;  // an explicit output offset is not offered
-  return copy_between(in.file(), out.file(), uin_off, count);
+  uint32_t tin = type_of(in.file()), tout = type_of(out.file());
+  if (tin == kS_IFDIR || tout == kS_IFDIR) return -kEISDIR;
+  if (tin != kS_IFREG || tout != kS_IFREG || !in->node() || !out->node()) return -kEINVAL;
+  if ((in->status_flags & kO_ACCMODE) == kO_WRONLY || (out->status_flags & kO_ACCMODE) == kO_RDONLY ||
+      (out->status_flags & kO_APPEND))
+    return -kEBADF;
+  if (in->node()->fs != out->node()->fs) return -kEXDEV;
+  int64_t pin = 0, pout = 0;
+  if (uin_off && !get_user(&pin, uin_off)) return -kEFAULT;
+  if (uout_off && !get_user(&pout, uout_off)) return -kEFAULT;
+  if (pin < 0 || pout < 0) return -kEOVERFLOW;
+  if (in->node() == out->node()) {
+    // The ranges as Linux compares them: the input's clamped at its end.
+    if (!uin_off) pin = in->seek(0, kSEEK_CUR);
+    if (!uout_off) pout = out->seek(0, kSEEK_CUR);
+    Stat st;
+    if (long r = in->stat(&st)) return r;
+    uint64_t n = pin >= st.size ? 0 : count < uint64_t(st.size - pin) ? count : uint64_t(st.size - pin);
+    if (n && uint64_t(pin) + n > uint64_t(pout) && uint64_t(pout) + n > uint64_t(pin)) return -kEINVAL;
+  }
+  return copy_between(in.file(), out.file(), uin_off, uout_off, count);
 }
 
 }  // namespace kiln

@@ -29,6 +29,13 @@ long mappable_file(File* f, uint64_t prot, uint64_t* flags, fs::Node** out, bool
   if (access == kO_WRONLY) return -kEACCES;
   if ((*flags & kMAP_SHARED) && (prot & kPROT_WRITE) && access != kO_RDWR) return -kEACCES;
   *may_write = access == kO_RDWR;
+  // A write-sealed file maps shared only for reading, and for good: the
+  // mapping may not gain PROT_WRITE later (mprotect: EACCES).
+  if (uint32_t* seals = node->seals(); seals && (*seals & (kF_SEAL_WRITE | kF_SEAL_FUTURE_WRITE)) &&
+                                       (*flags & kMAP_SHARED)) {
+    if (prot & kPROT_WRITE) return -kEPERM;
+    *may_write = false;
+  }
   *out = node;
   return 0;
 }

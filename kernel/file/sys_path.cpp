@@ -264,12 +264,20 @@ long do_readlink(int64_t dirfd, uint64_t upath, uint64_t ubuf, uint64_t size) {
   return copy_to_user(ubuf, target, n) ? long(n) : -kEFAULT;
 }
 
+// F_SEAL_EXEC: the execute bits stay as they are.
+long exec_sealed(fs::Node* n, const fs::Attr& a, uint32_t which) {
+  uint32_t* seals = n->seals();
+  if (!seals || !(*seals & kF_SEAL_EXEC) || !(which & fs::kSetMode)) return 0;
+  return ((mode_of(n) ^ a.mode) & 0111) ? -kEPERM : 0;
+}
+
 long set_attr(int64_t dirfd, uint64_t upath, bool follow, bool empty_ok, const fs::Attr& a,
               uint32_t which) {
   Location loc;
   long r = user_path(dirfd, upath, follow ? fs::kFollow : 0, &loc, nullptr, empty_ok);
   if (r < 0) return r;
   r = check_writable(loc);
+  if (r == 0) r = exec_sealed(loc.node, a, which);
   if (r == 0) r = loc.node->setattr(a, which);
   fs::location_put(loc);
   return r;
@@ -280,6 +288,7 @@ long attr_of_fd(uint64_t fd, const fs::Attr& a, uint32_t which) {
   if (!f) return -kEBADF;
   if (!f->node()) return which == fs::kSetMode ? 0 : -kEINVAL;  // pipes, sockets
   if (f->node()->fs->read_only()) return -kEROFS;
+  if (long r = exec_sealed(f->node(), a, which)) return r;
   return f->node()->setattr(a, which);
 }
 
@@ -456,6 +465,22 @@ long sys_chdir(uint64_t upath, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t)
   if (r < 0) return r;
   fs::location_put(cwd());
   cwd() = loc;
+  return 0;
+}
+
+// Linux's order: the lookup's errors first, then the privilege (root,
+// standing in for CAP_SYS_CHROOT). The working directory stays where it
+// is, possibly outside the new root, as on Linux.
+long sys_chroot(uint64_t upath, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
+  Location loc;
+  long r = user_path(kAT_FDCWD, upath, fs::kFollow | fs::kMustDir, &loc);
+  if (r < 0) return r;
+  if (process().cred.euid != 0) {
+    fs::location_put(loc);
+    return -kEPERM;
+  }
+  fs::location_put(process().root);
+  process().root = loc;
   return 0;
 }
 

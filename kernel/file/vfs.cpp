@@ -185,6 +185,10 @@ fs::FileSystem* make_devfs() {
 
 fs::Vfs& vfs() { return g_vfs; }
 fs::Location& cwd() { return process().cwd; }
+const fs::Location* process_top() {
+  const fs::Location& r = process().root;
+  return r.node ? &r : nullptr;
+}
 
 void vfs_init(const uint8_t* archive, size_t size) {
   fs::set_clock(now);
@@ -212,7 +216,7 @@ void vfs_init(const uint8_t* archive, size_t size) {
 long vfs_make_socket_node(const char* path) {
   fs::Location dir;
   char last[256];
-  long r = g_vfs.resolve(cwd(), path, fs::kParent, &dir, last);
+  long r = g_vfs.resolve(cwd(), path, fs::kParent, &dir, last, process_top());
   if (r < 0) return r;
   r = dir.node->create(last, strlen(last), kS_IFSOCK | (0777 & ~process().umask), 0, nullptr);
   fs::location_put(dir);
@@ -221,7 +225,7 @@ long vfs_make_socket_node(const char* path) {
 
 bool vfs_exists(const char* path) {
   fs::Location loc;
-  if (g_vfs.resolve(cwd(), path, fs::kFollow, &loc) < 0) return false;
+  if (g_vfs.resolve(cwd(), path, fs::kFollow, &loc, nullptr, process_top()) < 0) return false;
   fs::location_put(loc);
   return true;
 }
@@ -232,11 +236,17 @@ long location_path(const fs::Location& dir, char* buf, size_t cap) {
   size_t at = cap - 1;
   buf[at] = 0;
   fs::Location cur = fs::location_dup(dir);
-  fs::Location top = g_vfs.root();
+  fs::Location top = process_top() ? fs::location_dup(*process_top()) : g_vfs.root();
+  fs::Location tree = g_vfs.root();
   long r = 0;
+  bool unreachable = false;  // outside a chroot: Linux's "(unreachable)" prefix
   for (int depth = 0; depth < 256; depth++) {
     if (cur.node == top.node || (cur.mnt == top.mnt && fs::node_ino(cur.node) == fs::node_ino(top.node)))
       break;
+    if (cur.node == tree.node) {
+      unreachable = true;
+      break;
+    }
     fs::Location up;
     if ((r = g_vfs.step(cur, "..", 2, &up)) < 0) break;
     bool crossed = up.mnt != cur.mnt;
@@ -273,8 +283,15 @@ long location_path(const fs::Location& dir, char* buf, size_t cap) {
   }
   fs::location_put(cur);
   fs::location_put(top);
+  fs::location_put(tree);
   if (r < 0) return r;
   if (at == cap - 1) buf[--at] = '/';
+  static const char kUnreachable[] = "(unreachable)";
+  if (unreachable) {
+    if (at < sizeof kUnreachable - 1) return -kENAMETOOLONG;
+    at -= sizeof kUnreachable - 1;
+    memcpy(buf + at, kUnreachable, sizeof kUnreachable - 1);
+  }
   size_t len = cap - 1 - at;
   memmove(buf, buf + at, len + 1);
   return long(len);
@@ -301,7 +318,7 @@ long user_path(int64_t raw_dirfd, uint64_t upath, int flags, fs::Location* out, 
   } else {
     fs::Location base;
     if (path[0] == '/' ) {
-      base = g_vfs.root();
+      base = process_top() ? fs::location_dup(*process_top()) : g_vfs.root();
     } else if (dirfd == kAT_FDCWD) {
       base = fs::location_dup(cwd());
     } else {
@@ -321,7 +338,7 @@ long user_path(int64_t raw_dirfd, uint64_t upath, int flags, fs::Location* out, 
       *out = base;  // AT_EMPTY_PATH: dirfd itself
       r = 0;
     } else {
-      r = g_vfs.resolve(base, path, flags, out, last);
+      r = g_vfs.resolve(base, path, flags, out, last, process_top());
       fs::location_put(base);
     }
   }

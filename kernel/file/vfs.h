@@ -11,6 +11,9 @@ namespace kiln {
 
 fs::Vfs& vfs();
 fs::Location& cwd();
+// The calling process's root after chroot(2), or nullptr (the tree's):
+// the `top` of Vfs::resolve for paths the process names.
+const fs::Location* process_top();
 
 // Builds "/": tmpfs filled from the payload archive, a default /etc where
 // the image has none, /tmp, /dev, /proc. Panics only if memory runs out.

@@ -87,6 +87,7 @@ class NodeFile : public File {
       if (long r = loc_.node->getattr(&a)) return r;
       off = a.size;
     }
+    if (long r = sealed_write(off, &n)) return r;
     long r = transfer(ubuf, n, off, true);
     // O_SYNC and O_DSYNC (which O_SYNC includes): durable before returning.
     if (r > 0 && (status_flags & kO_DSYNC)) {
@@ -156,6 +157,12 @@ class NodeFile : public File {
     if (path_only() || (status_flags & kO_ACCMODE) == kO_RDONLY) return -kEINVAL;
     if (is_dir()) return -kEISDIR;
     if (loc_.node->fs->read_only()) return -kEROFS;
+    if (uint32_t* seals = loc_.node->seals(); seals && (*seals & (kF_SEAL_SHRINK | kF_SEAL_GROW))) {
+      fs::Attr a;
+      if (long r = loc_.node->getattr(&a)) return r;
+      if ((size < a.size && (*seals & kF_SEAL_SHRINK)) || (size > a.size && (*seals & kF_SEAL_GROW)))
+        return -kEPERM;
+    }
     return vm_set_file_size(loc_.node, size);
   }
 
@@ -226,6 +233,28 @@ class NodeFile : public File {
     }
     kfree(bounce);
     return done ? long(done) : err;
+  }
+
+  // A sealed file: no writes (F_SEAL_WRITE, F_SEAL_FUTURE_WRITE); with
+  // F_SEAL_GROW, none past the end, cut where Linux cuts it: page by page,
+  // at the first page-sized piece that would end past the size.
+  long sealed_write(uint64_t off, size_t* n) {
+    uint32_t* seals = loc_.node->seals();
+    if (!seals) return 0;
+    if (*seals & (kF_SEAL_WRITE | kF_SEAL_FUTURE_WRITE)) return -kEPERM;
+    if (!(*seals & kF_SEAL_GROW)) return 0;
+    fs::Attr a;
+    if (long r = loc_.node->getattr(&a)) return r;
+    uint64_t end = off, want = off + *n;
+    while (end < want) {
+      uint64_t next = (end / 4096 + 1) * 4096;
+      if (next > want) next = want;
+      if (next > a.size) break;
+      end = next;
+    }
+    if (end == off && *n) return -kEPERM;
+    *n = size_t(end - off);
+    return 0;
   }
 
   bool is_dir() const { return (fs::node_mode(loc_.node) & kS_IFMT) == kS_IFDIR; }

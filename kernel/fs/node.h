@@ -90,6 +90,31 @@ class Node {
   // Symlinks: the target, not NUL-terminated; returns its length.
   [[nodiscard]] virtual long readlink(char* buf, size_t cap) { (void)buf, (void)cap; return -kEINVAL; }
 
+  // Extended attributes, by whole name ("user.mime_type"), NUL-terminated,
+  // its length and the caller's permission already checked (file/sys_xattr.cpp).
+  // A file system without them answers -EOPNOTSUPP, and an empty list, as
+  // Linux's do; one with them answers -EOPNOTSUPP for a namespace it does
+  // not keep. get and list copy out only when cap != 0, and return the
+  // size (-ERANGE when cap is too small); list gives names, each
+  // NUL-terminated, trusted.* only if `trusted`.
+  [[nodiscard]] virtual long getxattr(const char* name, void* buf, size_t cap) {
+    (void)name, (void)buf, (void)cap;
+    return -kEOPNOTSUPP;
+  }
+  // flags: XATTR_CREATE, XATTR_REPLACE.
+  [[nodiscard]] virtual long setxattr(const char* name, const void* value, size_t size, int flags) {
+    (void)name, (void)value, (void)size, (void)flags;
+    return -kEOPNOTSUPP;
+  }
+  [[nodiscard]] virtual long listxattr(char* buf, size_t cap, bool trusted) { (void)buf, (void)cap, (void)trusted; return 0; }
+  [[nodiscard]] virtual long removexattr(const char* name) { (void)name; return -kEOPNOTSUPP; }
+
+  // File seals (F_SEAL_* bits, memfd_create(2)), where the file system
+  // keeps them: tmpfs does, as Linux's shmem does for every file (which
+  // starts sealed with F_SEAL_SEAL; memfd_create may clear it). nullptr:
+  // this file cannot be sealed (F_GET_SEALS is -EINVAL).
+  virtual uint32_t* seals() { return nullptr; }
+
   // Reference counting: the VFS holds nodes while files are open or paths
   // are being resolved. A file system may cache and reuse nodes.
   void get() { refs_++; }

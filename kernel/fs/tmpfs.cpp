@@ -2,6 +2,8 @@
 
 #include "abi/linux/limits.h"
 #include "abi/linux/statfs.h"
+#include "abi/linux/xattr.h"
+#include "fs/xattr_list.h"
 #include "lib/list.h"
 #include "lib/mem.h"
 
@@ -40,6 +42,11 @@ class TmpNode final : public Node {
               size_t to_len) override;
   long readdir(uint64_t* cookie, Emit emit, void* ctx) override;
   long readlink(char* buf, size_t cap) override;
+  long getxattr(const char* name, void* buf, size_t cap) override;
+  long setxattr(const char* name, const void* value, size_t size, int flags) override;
+  long listxattr(char* buf, size_t cap, bool trusted) override;
+  long removexattr(const char* name) override;
+  uint32_t* seals() override { return is_dir() ? nullptr : &seals_; }
 
   bool is_dir() const { return (attr_.mode & kS_IFMT) == kS_IFDIR; }
   Attr attr_;
@@ -62,6 +69,8 @@ class TmpNode final : public Node {
   char* target_ = nullptr;
   const uint8_t* adopted_ = nullptr;  // read-only contents not yet copied
   Entry* entries_ = nullptr;  // singly linked, insertion order
+  XattrList xattrs_;
+  uint32_t seals_ = 1;  // F_SEAL_SEAL
   uint64_t next_cookie_ = 2;
 };
 
@@ -111,6 +120,45 @@ TmpNode::TmpNode(TmpFs* owner, uint64_t number, uint32_t mode, uint64_t rdev) : 
   attr_.rdev = rdev;
   attr_.atime = attr_.mtime = attr_.ctime = g_now();
   owner->nodes_++;
+}
+
+// Linux's tmpfs keeps the user, trusted and security namespaces (user.*
+// since 6.6); system.* would be POSIX ACLs, which kiln does not have.
+bool kept_namespace(const char* name) {
+  static constexpr const char* kKept[] = {kXATTR_USER_PREFIX, kXATTR_TRUSTED_PREFIX,
+                                          kXATTR_SECURITY_PREFIX};
+  for (const char* prefix : kKept)
+    if (!strncmp(name, prefix, strlen(prefix))) return true;
+  return false;
+}
+
+bool is_trusted(const char* name) {
+  return !strncmp(name, kXATTR_TRUSTED_PREFIX, sizeof kXATTR_TRUSTED_PREFIX - 1);
+}
+bool listed_for_root(const char*) { return true; }
+bool listed_for_others(const char* name) { return !is_trusted(name); }
+
+long TmpNode::getxattr(const char* name, void* buf, size_t cap) {
+  if (!kept_namespace(name)) return -kEOPNOTSUPP;
+  return xattrs_.get(name, buf, cap);
+}
+
+long TmpNode::setxattr(const char* name, const void* value, size_t size, int flags) {
+  if (!kept_namespace(name)) return -kEOPNOTSUPP;
+  long r = xattrs_.set(name, value, size, flags);
+  if (r == 0) touch(false);
+  return r;
+}
+
+long TmpNode::listxattr(char* buf, size_t cap, bool trusted) {
+  return xattrs_.list(buf, cap, trusted ? listed_for_root : listed_for_others);
+}
+
+long TmpNode::removexattr(const char* name) {
+  if (!kept_namespace(name)) return -kEOPNOTSUPP;
+  long r = xattrs_.remove(name);
+  if (r == 0) touch(false);
+  return r;
 }
 
 TmpNode::~TmpNode() {

@@ -82,6 +82,8 @@ Location Vfs::root() {
   return Location{m, m->root};
 }
 
+Location Vfs::start_of(const Location* top) { return top ? location_dup(*top) : root(); }
+
 Mount* Vfs::covering(Mount* parent, Node* node) {
   uint64_t ino = 0;
   for (Mount* m = mounts_.front(); m; m = mounts_.next_of(m)) {
@@ -93,9 +95,14 @@ Mount* Vfs::covering(Mount* parent, Node* node) {
   return nullptr;
 }
 
-long Vfs::step(const Location& dir, const char* name, size_t len, Location* out) {
+long Vfs::step(const Location& dir, const char* name, size_t len, Location* out,
+               const Location* top) {
   Location at = location_dup(dir);
   if (len == 2 && name[0] == '.' && name[1] == '.') {
+    if (top && at.node == top->node && at.mnt == top->mnt) {
+      *out = at;  // ".." of the root is the root
+      return 0;
+    }
     // Leaving a mounted file system's root goes to its mount point first.
     while (at.mnt->parent && at.node == at.mnt->root) {
       Mount* m = at.mnt;
@@ -123,17 +130,18 @@ long Vfs::step(const Location& dir, const char* name, size_t len, Location* out)
 }
 
 long Vfs::resolve(const Location& base, const char* path, int flags, Location* out,
-                  char* last) {
+                  char* last, const Location* top) {
   if (!path[0]) return -kENOENT;
   if (strlen(path) >= kPATH_MAX) return -kENAMETOOLONG;
-  Location start = path[0] == '/' ? root() : location_dup(base);
-  return walk(start, path, flags, out, last);
+  Location start = path[0] == '/' ? start_of(top) : location_dup(base);
+  return walk(start, path, flags, out, last, top);
 }
 
 // Consumes `cur` (its reference). Symlinks are expanded in place, into two
 // path buffers used in turn, so the walk is a loop and never a recursion:
 // 40 nested links must fit a 16 KiB kernel stack under any file system.
-long Vfs::walk(Location cur, const char* path, int flags, Location* out, char* last) {
+long Vfs::walk(Location cur, const char* path, int flags, Location* out, char* last,
+               const Location* top) {
   char* bufs[2] = {nullptr, nullptr};
   int in_buf = -1;  // which buffer `p` points into (-1: the caller's path)
   int links = 0;
@@ -166,7 +174,7 @@ long Vfs::walk(Location cur, const char* path, int flags, Location* out, char* l
       // symlink there is followed to the place it names (open O_CREAT
       // through a dangling link creates the target).
       bool symlink = false;
-      if ((trailing_slash || (flags & kFollow)) && step(cur, name, len, &next) == 0) {
+      if ((trailing_slash || (flags & kFollow)) && step(cur, name, len, &next, top) == 0) {
         uint32_t type = node_mode(next.node) & kS_IFMT;
         symlink = type == kS_IFLNK && !trailing_slash;
         if (!symlink) location_put(next);
@@ -181,7 +189,7 @@ long Vfs::walk(Location cur, const char* path, int flags, Location* out, char* l
         break;
       }
     } else {
-      if ((r = step(cur, name, len, &next)) < 0) break;
+      if ((r = step(cur, name, len, &next, top)) < 0) break;
       bool follow = (node_mode(next.node) & kS_IFMT) == kS_IFLNK &&
                     (!final || (flags & (kFollow | kMustDir)) || trailing_slash);
       if (!follow) {
@@ -222,7 +230,7 @@ long Vfs::walk(Location cur, const char* path, int flags, Location* out, char* l
     p = buf;
     if (*p == '/') {
       location_put(cur);
-      cur = root();
+      cur = start_of(top);
       while (*p == '/') p++;
     }
   }

@@ -50,10 +50,14 @@ class Vfs {
   // slash that exists must be a directory (-ENOTDIR), and kParent | kFollow
   // follows a symlink in the last component to the parent of what it names.
   // Returns 0 or -errno.
+  // `top` (nullptr: the root of the tree) is where absolute paths and
+  // symlinks start and ".." stops: a chroot(2)ed process's root.
   [[nodiscard]] long resolve(const Location& base, const char* path, int flags, Location* out,
-               char* last = nullptr);
-  // Looks up one name in a directory, crossing mounts and handling "..".
-  [[nodiscard]] long step(const Location& dir, const char* name, size_t len, Location* out);
+               char* last = nullptr, const Location* top = nullptr);
+  // Looks up one name in a directory, crossing mounts and handling ".."
+  // (which leaves `top`, when given, where it is).
+  [[nodiscard]] long step(const Location& dir, const char* name, size_t len, Location* out,
+                          const Location* top = nullptr);
 
   // Mounts, parents before children (for /proc/mounts, sync and unmount).
   Mount* first_mount() const { return mounts_.front(); }
@@ -62,7 +66,9 @@ class Vfs {
   [[nodiscard]] long sync_all();
 
  private:
-  [[nodiscard]] long walk(Location cur, const char* path, int flags, Location* out, char* last);
+  [[nodiscard]] long walk(Location cur, const char* path, int flags, Location* out, char* last,
+                          const Location* top);
+  Location start_of(const Location* top);  // where an absolute path begins
   Mount* covering(Mount* parent, Node* node);
 
   List<Mount, &Mount::node> mounts_;

@@ -33,6 +33,8 @@ void sync_disks() {
   long r = vfs().sync_all();
   // Working directories may hold nodes of the volumes about to go.
   for (Process* p = first_process(); p; p = next_process(p)) {
+    fs::location_put(p->root);
+    p->root = fs::Location{};
     if (!p->cwd.node) continue;
     fs::location_put(p->cwd);
     p->cwd = vfs().root();

@@ -535,3 +535,18 @@ long sys_madvise(uint64_t addr, uint64_t len, uint64_t advice) {
 }
 
 }  // namespace kiln
+
+namespace kiln {
+
+bool vm_file_mapped_writable(fs::Node* node) {
+  SharedPages* sp = SharedPages::find(node);
+  if (!sp) return false;
+  for (AddressSpace* m = mm_first(); m; m = mm_next(m))
+    for (size_t i = 0; i < m->vmas.size(); i++) {
+      const Vma& v = m->vmas.at(i);
+      if (shared_pages_of(v) == sp && (v.flags & kVmaMayWrite)) return true;
+    }
+  return false;
+}
+
+}  // namespace kiln

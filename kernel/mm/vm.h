@@ -67,6 +67,9 @@ void vm_file_growing(fs::Node* node, uint64_t end);
 // truncate, ftruncate, O_TRUNC: sets the size; pages past the new end leave
 // every mapping (a touch there is SIGBUS, as on Linux).
 [[nodiscard]] long vm_set_file_size(fs::Node* node, uint64_t size);
+// Whether some MAP_SHARED mapping of `node` may write to it (made from a
+// descriptor open for writing): what F_SEAL_WRITE must wait for (EBUSY).
+bool vm_file_mapped_writable(fs::Node* node);
 // fsync: dirty shared pages go to the file system first.
 [[nodiscard]] long vm_file_write_back(fs::Node* node);
 // sync (only: nullptr) and syncfs: the same for every file (of `only`).

@@ -207,7 +207,7 @@ long read_interpreter(const char* path, size_t len, uint8_t** out, size_t* size)
   memcpy(name, path, len);
   name[len] = 0;
   fs::Location loc;
-  long r = vfs().resolve(vfs().root(), name, fs::kFollow, &loc);
+  long r = vfs().resolve(cwd(), name, fs::kFollow, &loc, nullptr, process_top());
   if (r < 0) return r;
   return read_program_file(loc, false, out, size);
 }

@@ -61,6 +61,11 @@ Process* process_new(Process* parent) {
   p->envp = parent->envp;
   p->envc = parent->envc;
   p->cred = parent->cred;
+  p->pgid = parent->pgid;
+  p->sid = parent->sid;
+  // SCHED_RESET_ON_FORK: the child starts from the defaults (sched(7)).
+  p->nice = parent->reset_on_fork && parent->nice < 0 ? 0 : parent->nice;
+  p->policy = parent->reset_on_fork ? 0 : parent->policy;
   memcpy(p->actions, parent->actions, sizeof p->actions);
   p->umask = parent->umask;
   memcpy(p->hostname, parent->hostname, sizeof p->hostname);

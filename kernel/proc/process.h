@@ -42,6 +42,7 @@ struct Process : Fallible {
   AddressSpace* mm = nullptr;
   FdTable* fds = nullptr;
   fs::Location cwd;
+  fs::Location root;  // chroot(2)'s; no node: the tree's root
 
   // The program image, kept for /proc/self/exe and symbolized backtraces:
   // the payload's bytes, or `blocks`' when execve read it from a file.
@@ -66,6 +67,17 @@ struct Process : Fallible {
     uint32_t groups[32] = {};
     size_t ngroups = 0;
   } cred;
+
+  // Process group and session (setpgid, setsid); fork inherits them.
+  int pgid = 1;
+  int sid = 1;
+  // Scheduling as sched_setscheduler(2) and setpriority(2) set it. Linux
+  // keeps both per thread; kiln per process (FIXME: per thread, when a
+  // program sets a thread's own). The scheduler is round-robin and does not
+  // weigh them yet: they are what the calls report back and fork passes on.
+  int nice = 0;
+  int policy = 0;          // SCHED_OTHER, SCHED_BATCH or SCHED_IDLE
+  bool reset_on_fork = false;
 
   Sigaction actions[kSIGRTMAX + 1] = {};  // by signal number
   uint32_t umask = 022;

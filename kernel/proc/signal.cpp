@@ -295,16 +295,17 @@ long sys_sigaltstack(uint64_t uss, uint64_t uold, uint64_t, uint64_t, uint64_t, 
 long sys_kill(uint64_t upid, uint64_t sig, uint64_t, uint64_t, uint64_t, uint64_t) {
   int pid = int(upid);
   if (int(sig) < 0 || sig > kSIGRTMAX) return -kEINVAL;
+  if (uint32_t(upid) == 0x80000000u) return -kESRCH;  // INT_MIN: no group has that number
   Process& self = process();
-  // Every process is its own group and session: 0 is the caller, -N is
-  // process N, -1 is everyone but pid 1 (the caller included).
+  // 0 is the caller's process group, -N is group N, -1 is everyone but
+  // pid 1 (the caller included).
   int found = 0;
+  int group = pid == 0 ? self.pgid : -pid;
   for (Process* p = first_process(); p;) {
     Process* next = next_process(p);  // the caller may end on its own signal
     bool chosen = pid > 0 ? p->pid == pid
-                  : pid == 0 ? p == &self
                   : pid == -1 ? p->pid != 1 || p == &self
-                              : p->pid == -pid;
+                              : p->pgid == group;
     if (chosen && p->state == ProcessState::Running && thread_first(p)) {
       found++;
       if (sig && p != &self) signal_process(p, int(sig), self.pid);
@@ -313,7 +314,7 @@ long sys_kill(uint64_t upid, uint64_t sig, uint64_t, uint64_t, uint64_t, uint64_
   }
   if (!found) return -kESRCH;
   // The caller's own signal last: it may end the caller.
-  bool self_chosen = pid == 0 || pid == -1 || pid == self.pid || pid == -self.pid;
+  bool self_chosen = pid == -1 || pid == self.pid || (pid <= 0 && self.pgid == group);
   if (sig && self_chosen) signal_process(&self, int(sig), self.pid);
   return 0;
 }

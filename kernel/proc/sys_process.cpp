@@ -22,6 +22,7 @@
 #include "abi/linux/sched.h"
 #include "abi/linux/wait.h"
 #include "proc/exec.h"
+#include "proc/pidfd.h"
 #include "file/file.h"
 #include "proc/process.h"
 #include "proc/signal.h"
@@ -84,6 +85,7 @@ long fork_process(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t 
   if (!child) return -kEAGAIN;
   child->exit_signal = int(flags & kCSIGNAL);
   child->cwd = fs::location_dup(parent.cwd);
+  child->root = fs::location_dup(parent.root);
   if (flags & kCLONE_VM) {
     child->mm = parent.mm;
     parent.mm->users++;
@@ -297,7 +299,7 @@ long do_execve(int64_t dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp, in
     }
     free_program_file(image, size);
     fs::Location iloc;
-    if (long r = vfs().resolve(cwd(), interp, fs::kFollow, &iloc); r < 0) return r;
+    if (long r = vfs().resolve(cwd(), interp, fs::kFollow, &iloc, nullptr, process_top()); r < 0) return r;
     if (long r = read_program_file(iloc, true, &image, &size); r < 0) return r;
     nprefix = 0;
     prefix[nprefix++] = interp;
@@ -308,7 +310,7 @@ long do_execve(int64_t dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp, in
     if (n >= sizeof exec_path) n = sizeof exec_path - 1;
     memcpy(exec_path, interp, n);
     exec_path[n] = 0;
-    if (vfs().resolve(cwd(), interp, fs::kParent | fs::kFollow, &dir, last) < 0 ||
+    if (vfs().resolve(cwd(), interp, fs::kParent | fs::kFollow, &dir, last, process_top()) < 0 ||
         !executable_path(dir, last, exe, sizeof exe))
       memcpy(exe, exec_path, n + 1);
     if (depth > 0) break;  // nested interpreters: the outer prefix is kept simple
@@ -372,6 +374,7 @@ void process_discard(Process* child) {
     delete child->fds;
   }
   fs::location_put(child->cwd);
+  fs::location_put(child->root);
   mm_put(child->mm);
   process_free(child);
 }
@@ -423,6 +426,8 @@ void exit_process(int wait_status) {
   p.fds->close_all();
   fs::location_put(p.cwd);
   p.cwd = fs::Location{};
+  fs::location_put(p.root);
+  p.root = fs::Location{};
   // Off this memory before the last reference to it goes.
   self->space = 0;
   paging::activate(paging::kernel_space());
@@ -433,6 +438,7 @@ void exit_process(int wait_status) {
     if (q->parent == &p) q->parent = init_process();
   p.state = ProcessState::Zombie;
   p.wait_status = wait_status;
+  pidfd_process_exited(p.pid);
   if (Process* parent = p.parent) {
     if (p.exit_signal)
       if (Thread* t = signal_target(parent, p.exit_signal))
@@ -442,24 +448,75 @@ void exit_process(int wait_status) {
   thread_exit();
 }
 
-long wait_child(Process& self, int pid, bool block, int* status) {
+namespace {
+
+// Which children a wait takes: waitid's (idtype, id), wait4's pid turned
+// into one.
+struct WaitFor {
+  int idtype;
+  int id;
+};
+
+bool wanted(const Process& self, const Process& q, WaitFor w) {
+  if (q.parent != &self) return false;
+  switch (w.idtype) {
+    case kP_PID: return q.pid == w.id;
+    case kP_PGID: return q.pgid == w.id;
+    default: return true;
+  }
+}
+
+// The first wanted child that has ended (all its threads gone), or nullptr
+// with *any telling whether a wanted child exists at all. Stopped and
+// continued children are never reported: kiln does not stop processes.
+Process* ended_child(Process& self, WaitFor w, bool* any) {
+  *any = false;
+  for (Process* q = first_process(); q; q = next_process(q)) {
+    if (!wanted(self, *q, w)) continue;
+    *any = true;
+    if (q->state == ProcessState::Zombie && !thread_first(q)) return q;
+  }
+  return nullptr;
+}
+
+// Blocks (if `block`) until a wanted child has ended: it, or nullptr when
+// none has and !block; -ECHILD, -EINTR in *err.
+Process* wait_ended(Process& self, WaitFor w, bool block, long* err) {
   for (;;) {
     bool any = false;
-    for (Process* q = first_process(); q; q = next_process(q)) {
-      if (q->parent != &self || (pid > 0 && q->pid != pid) || (pid < -1 && q->pid != -pid))
-        continue;
-      any = true;
-      if (q->state != ProcessState::Zombie || thread_first(q)) continue;
-      int found = q->pid;
-      *status = q->wait_status;
-      reap(q);
-      return found;
-    }
-    if (!any) return -kECHILD;
-    if (!block) return 0;
-    if (signal_pending()) return -kEINTR;
+    if (Process* q = ended_child(self, w, &any)) return q;
+    *err = !any ? -kECHILD : !block ? 0 : signal_pending() ? -kEINTR : 1;
+    if (*err != 1) return nullptr;
     wait_on(self.child_wait, 0);
   }
+}
+
+long wait_until_signal(Process& self) {
+  while (!signal_pending()) wait_on(self.child_wait, 0);
+  return -kEINTR;
+}
+
+WaitFor wait4_target(const Process& self, int pid) {
+  if (pid == -1) return {kP_ALL, 0};
+  if (pid == 0) return {kP_PGID, self.pgid};
+  return pid < 0 ? WaitFor{kP_PGID, -pid} : WaitFor{kP_PID, pid};
+}
+
+bool clear_rusage(uint64_t rusage) {
+  Rusage zeros = {};  // times and counters kiln does not keep
+  return !rusage || copy_to_user(rusage, &zeros, sizeof zeros);
+}
+
+}  // namespace
+
+long wait_child(Process& self, int pid, bool block, int* status) {
+  long err = 0;
+  Process* q = wait_ended(self, wait4_target(self, pid), block, &err);
+  if (!q) return err;
+  int found = q->pid;
+  *status = q->wait_status;
+  reap(q);
+  return found;
 }
 
 long sys_wait4(uint64_t upid, uint64_t ustatus, uint64_t options, uint64_t rusage, uint64_t,
@@ -472,11 +529,66 @@ long sys_wait4(uint64_t upid, uint64_t ustatus, uint64_t options, uint64_t rusag
   if (found <= 0) return found;
   // As on Linux, the child is reaped even when the status cannot be stored.
   if (ustatus && !put_user(ustatus, int32_t(status))) return -kEFAULT;
-  if (rusage) {
-    Rusage zeros = {};  // times and counters kiln does not keep
-    if (!copy_to_user(rusage, &zeros, sizeof zeros)) return -kEFAULT;
-  }
+  if (!clear_rusage(rusage)) return -kEFAULT;
   return found;
+}
+
+long sys_waitid(uint64_t uidtype, uint64_t uid, uint64_t infop, uint64_t options,
+                uint64_t rusage, uint64_t) {
+  constexpr uint64_t kNonblockPidfd = 1ull << 40;  // kiln's own mark, never a Linux bit
+  constexpr uint64_t kKnown = kWNOHANG | kWNOWAIT | kWEXITED | kWSTOPPED | kWCONTINUED | kWNOTHREAD |
+                              kWCLONE | kWALL;
+  int idtype = int(uidtype), id = int(uid);
+  if (options & ~kKnown || !(options & (kWEXITED | kWSTOPPED | kWCONTINUED))) return -kEINVAL;
+  Process& self = process();
+  switch (idtype) {
+    case kP_ALL: break;
+    case kP_PID:
+      if (id <= 0) return -kEINVAL;
+      break;
+    case kP_PGID:
+      if (id < 0) return -kEINVAL;
+      if (id == 0) id = self.pgid;
+      break;
+    case kP_PIDFD: {
+      // A non-blocking pidfd waits as WNOHANG does, but says EAGAIN.
+      FileRef f = self.fds->get(id);
+      long pid = pidfd_pid(f.file());
+      if (pid < 0) return pid;
+      if (f->nonblocking() && !(options & kWNOHANG)) options |= kWNOHANG | kNonblockPidfd;
+      idtype = kP_PID;
+      id = int(pid);
+      break;
+    }
+    default: return -kEINVAL;
+  }
+  long err = 0;
+  Process* q = nullptr;
+  if (options & kWEXITED) q = wait_ended(self, {idtype, id}, !(options & kWNOHANG), &err);
+  else {
+    // Only stops and continues wanted, which never come: ECHILD if there
+    // is nobody to wait for, else nothing now (WNOHANG) or until a signal.
+    bool any = false;
+    (void)ended_child(self, {idtype, id}, &any);
+    err = !any ? -kECHILD : (options & kWNOHANG) ? 0 : wait_until_signal(self);
+  }
+  if (!q && err < 0) return err;
+  if (!q && (options & kNonblockPidfd)) return -kEAGAIN;
+  Siginfo info = {};
+  if (q) {
+    int ws = q->wait_status;
+    info.signo = kSIGCHLD;
+    info.code = wait_status_code(ws);
+    info.u.child = {.pid = q->pid, .uid = q->cred.ruid,
+                    .status = (ws & 0x7f) ? (ws & 0x7f) : (ws >> 8) & 0xff};
+    if (!(options & kWNOWAIT)) reap(q);
+  }
+  // Linux writes these fields (zeros when WNOHANG found nobody), not the
+  // rest of the 128 bytes.
+  constexpr size_t kFilled = __builtin_offsetof(Siginfo, u) + sizeof info.u.child;
+  if (infop && !copy_to_user(infop, &info, kFilled)) return -kEFAULT;
+  if (!clear_rusage(rusage)) return -kEFAULT;
+  return 0;
 }
 
 long sys_getppid(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {

@@ -30,6 +30,8 @@ void process_discard(Process* child);
                   uint64_t);
 [[nodiscard]] long sys_wait4(uint64_t pid, uint64_t status, uint64_t options, uint64_t rusage, uint64_t,
                uint64_t);
+[[nodiscard]] long sys_waitid(uint64_t idtype, uint64_t id, uint64_t infop, uint64_t options,
+                              uint64_t rusage, uint64_t);
 [[nodiscard]] long sys_getppid(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
 }  // namespace kiln

@@ -192,21 +192,24 @@ long sys_sched_yield(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t)
   return 0;
 }
 
+// One CPU: every thread's mask is {0}. The pid is any thread's id (0: the
+// caller). Linux wants a get buffer of whole longs, and copies out as much
+// of its mask as fits (8 bytes here); a set mask may be any length and
+// must name an online CPU.
 long sys_sched_getaffinity(uint64_t pid, uint64_t len, uint64_t mask, uint64_t, uint64_t,
                            uint64_t) {
-  if (pid && int(pid) != current_thread()->tid && int(pid) != 1) return -kESRCH;
   if (len < 8 || (len & 7)) return -kEINVAL;
+  if (int(pid) < 0 || (pid && !thread_find(int(pid)))) return -kESRCH;
   uint64_t one_cpu = 1;
   return put_user(mask, one_cpu) ? 8 : -kEFAULT;
 }
 
 long sys_sched_setaffinity(uint64_t pid, uint64_t len, uint64_t mask, uint64_t, uint64_t,
                            uint64_t) {
-  if (pid && int(pid) != current_thread()->tid && int(pid) != 1) return -kESRCH;
-  uint64_t m = 0;
-  if (len < 8) return -kEINVAL;
-  if (!get_user(&m, mask)) return -kEFAULT;
-  return (m & 1) ? 0 : -kEINVAL;  // CPU 0 is the only one
+  uint8_t first = 0;  // only CPU 0's bit matters
+  if (len && !get_user(&first, mask)) return -kEFAULT;
+  if (int(pid) < 0 || (pid && !thread_find(int(pid)))) return -kESRCH;
+  return (first & 1) ? 0 : -kEINVAL;
 }
 
 long sys_getcpu(uint64_t cpu, uint64_t node, uint64_t, uint64_t, uint64_t, uint64_t) {

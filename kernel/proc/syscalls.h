@@ -55,6 +55,16 @@ KILN_SYSCALL(setuid); KILN_SYSCALL(setgid); KILN_SYSCALL(setreuid); KILN_SYSCALL
 KILN_SYSCALL(setresuid); KILN_SYSCALL(setresgid); KILN_SYSCALL(getresuid); KILN_SYSCALL(getresgid);
 KILN_SYSCALL(setfsuid); KILN_SYSCALL(setfsgid); KILN_SYSCALL(getgroups); KILN_SYSCALL(setgroups);
 KILN_SYSCALL(setitimer); KILN_SYSCALL(getitimer); KILN_SYSCALL(alarm);
+KILN_SYSCALL(getpriority); KILN_SYSCALL(setpriority); KILN_SYSCALL(sched_getscheduler);
+KILN_SYSCALL(sched_setscheduler); KILN_SYSCALL(sched_getparam); KILN_SYSCALL(sched_setparam);
+KILN_SYSCALL(sched_get_priority_max); KILN_SYSCALL(sched_get_priority_min);
+KILN_SYSCALL(sched_rr_get_interval); KILN_SYSCALL(setpgid); KILN_SYSCALL(setsid);
+KILN_SYSCALL(setxattr); KILN_SYSCALL(lsetxattr); KILN_SYSCALL(fsetxattr); KILN_SYSCALL(getxattr);
+KILN_SYSCALL(lgetxattr); KILN_SYSCALL(fgetxattr); KILN_SYSCALL(listxattr); KILN_SYSCALL(llistxattr);
+KILN_SYSCALL(flistxattr); KILN_SYSCALL(removexattr); KILN_SYSCALL(lremovexattr);
+KILN_SYSCALL(fremovexattr); KILN_SYSCALL(fadvise64); KILN_SYSCALL(memfd_create);
+KILN_SYSCALL(pidfd_open); KILN_SYSCALL(pidfd_send_signal);
+KILN_SYSCALL(splice); KILN_SYSCALL(tee); KILN_SYSCALL(vmsplice); KILN_SYSCALL(chroot);
 #undef KILN_SYSCALL
 
 }  // namespace kiln

@@ -94,6 +94,23 @@ constexpr Entry kEntries[] = {
     {kNR_epoll_create1, sys_epoll_create1}, {kNR_pipe2, sys_pipe2},
     {kNR_epoll_pwait2, sys_epoll_pwait2}, {kNR_statx, sys_statx}, {kNR_rseq, sys_rseq},
     {kNR_clone3, sys_clone3}, {kNR_faccessat2, sys_faccessat2},
+    {kNR_waitid, sys_waitid}, {kNR_setpgid, sys_setpgid}, {kNR_setsid, sys_setsid},
+    {kNR_getpriority, sys_getpriority}, {kNR_setpriority, sys_setpriority},
+    {kNR_sched_setparam, sys_sched_setparam}, {kNR_sched_getparam, sys_sched_getparam},
+    {kNR_sched_setscheduler, sys_sched_setscheduler},
+    {kNR_sched_getscheduler, sys_sched_getscheduler},
+    {kNR_sched_get_priority_max, sys_sched_get_priority_max},
+    {kNR_sched_get_priority_min, sys_sched_get_priority_min},
+    {kNR_sched_rr_get_interval, sys_sched_rr_get_interval}, {kNR_setxattr, sys_setxattr},
+    {kNR_lsetxattr, sys_lsetxattr}, {kNR_fsetxattr, sys_fsetxattr}, {kNR_getxattr, sys_getxattr},
+    {kNR_lgetxattr, sys_lgetxattr}, {kNR_fgetxattr, sys_fgetxattr},
+    {kNR_listxattr, sys_listxattr}, {kNR_llistxattr, sys_llistxattr},
+    {kNR_flistxattr, sys_flistxattr}, {kNR_removexattr, sys_removexattr},
+    {kNR_lremovexattr, sys_lremovexattr}, {kNR_fremovexattr, sys_fremovexattr},
+    {kNR_fadvise64, sys_fadvise64}, {kNR_memfd_create, sys_memfd_create},
+    {kNR_pidfd_send_signal, sys_pidfd_send_signal}, {kNR_pidfd_open, sys_pidfd_open},
+    {kNR_splice, sys_splice}, {kNR_tee, sys_tee}, {kNR_vmsplice, sys_vmsplice},
+    {kNR_chroot, sys_chroot},
 };
 
 struct Table {

@@ -35,6 +35,10 @@ const AbiCheck kLibcChecks[] = {
     // The names kernel code uses most, as a program sees them.
     ABI_SAME(ENOENT), ABI_SAME(EAGAIN), ABI_SAME(EINVAL), ABI_SAME(EINPROGRESS),
 
+    // fcntl.h's splice flags (libc's only: no uapi header has them)
+    ABI_SAME(SPLICE_F_MOVE), ABI_SAME(SPLICE_F_NONBLOCK), ABI_SAME(SPLICE_F_MORE),
+    ABI_SAME(SPLICE_F_GIFT),
+
     // stat.h, statfs.h, and fcntl.h's access() modes
     ABI_SAME(S_IFMT), ABI_SAME(S_IFSOCK), ABI_SAME(S_IFLNK), ABI_SAME(S_IFREG), ABI_SAME(S_IFBLK),
     ABI_SAME(S_IFDIR), ABI_SAME(S_IFCHR), ABI_SAME(S_IFIFO), ABI_SAME(S_ISGID), ABI_SAME(UTIME_NOW),

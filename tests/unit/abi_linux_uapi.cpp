@@ -31,6 +31,8 @@
 #include "abi/linux/unistd.h"
 #include "abi/linux/utsname.h"
 #include "abi/linux/wait.h"
+#include "abi/linux/xattr.h"
+#include "abi/linux/pidfd.h"
 #include "abi_linux_check.h"
 
 #include <asm/fcntl.h>
@@ -47,6 +49,11 @@
 #include <linux/close_range.h>
 #include <linux/eventpoll.h>
 #include <linux/falloc.h>
+#include <linux/fadvise.h>
+#include <linux/fcntl.h>
+#include <linux/memfd.h>
+#include <linux/pidfd.h>
+#include <linux/xattr.h>
 #include <linux/fs.h>
 #include <linux/futex.h>
 #include <linux/in.h>
@@ -116,6 +123,17 @@ const AbiCheck kUapiChecks[] = {
     ABI_SAME(AT_SYMLINK_FOLLOW), ABI_SAME(AT_NO_AUTOMOUNT), ABI_SAME(AT_EMPTY_PATH),
     ABI_SAME(AT_STATX_SYNC_TYPE), ABI_SAME(RENAME_NOREPLACE), ABI_SAME(RENAME_EXCHANGE),
     ABI_SAME(RENAME_WHITEOUT), ABI_SAME(FALLOC_FL_KEEP_SIZE), ABI_SAME(CLOSE_RANGE_CLOEXEC),
+    ABI_SAME(F_ADD_SEALS), ABI_SAME(F_GET_SEALS), ABI_SAME(F_SEAL_SEAL), ABI_SAME(F_SEAL_SHRINK),
+    ABI_SAME(F_SEAL_GROW), ABI_SAME(F_SEAL_WRITE), ABI_SAME(F_SEAL_FUTURE_WRITE),
+#ifdef F_SEAL_EXEC
+    ABI_SAME(F_SEAL_EXEC),
+#endif
+    ABI_SAME(MFD_CLOEXEC), ABI_SAME(MFD_ALLOW_SEALING), ABI_SAME(MFD_HUGETLB),
+#ifdef MFD_NOEXEC_SEAL
+    ABI_SAME(MFD_NOEXEC_SEAL), ABI_SAME(MFD_EXEC),
+#endif
+    ABI_SAME(POSIX_FADV_NORMAL), ABI_SAME(POSIX_FADV_RANDOM), ABI_SAME(POSIX_FADV_SEQUENTIAL),
+    ABI_SAME(POSIX_FADV_WILLNEED), ABI_SAME(POSIX_FADV_DONTNEED), ABI_SAME(POSIX_FADV_NOREUSE),
     ABI_SIZE(Flock, struct flock), ABI_FIELD(Flock, type, struct flock, l_type),
     ABI_FIELD(Flock, whence, struct flock, l_whence),
     ABI_FIELD(Flock, start, struct flock, l_start), ABI_FIELD(Flock, len, struct flock, l_len),
@@ -220,6 +238,9 @@ const AbiCheck kUapiChecks[] = {
     ABI_FIELD(Siginfo, signo, siginfo_t, si_signo), ABI_FIELD(Siginfo, errno_, siginfo_t, si_errno),
     ABI_FIELD(Siginfo, code, siginfo_t, si_code), ABI_FIELD(Siginfo, u.kill.pid, siginfo_t, si_pid),
     ABI_FIELD(Siginfo, u.kill.uid, siginfo_t, si_uid),
+    ABI_FIELD(Siginfo, u.child.pid, siginfo_t, si_pid),
+    ABI_FIELD(Siginfo, u.child.uid, siginfo_t, si_uid),
+    ABI_FIELD(Siginfo, u.child.status, siginfo_t, si_status),
     ABI_FIELD(Siginfo, u.addr, siginfo_t, si_addr),
 
     // ucontext.h
@@ -321,7 +342,9 @@ const AbiCheck kUapiChecks[] = {
     ABI_SAME(CLONE_SIGHAND), ABI_SAME(CLONE_PIDFD), ABI_SAME(CLONE_VFORK), ABI_SAME(CLONE_PARENT),
     ABI_SAME(CLONE_THREAD), ABI_SAME(CLONE_SYSVSEM), ABI_SAME(CLONE_SETTLS),
     ABI_SAME(CLONE_PARENT_SETTID), ABI_SAME(CLONE_CHILD_CLEARTID), ABI_SAME(CLONE_DETACHED),
-    ABI_SAME(CLONE_CHILD_SETTID),
+    ABI_SAME(CLONE_CHILD_SETTID), ABI_VALUE(kSCHED_OTHER, SCHED_NORMAL), ABI_SAME(SCHED_FIFO), ABI_SAME(SCHED_RR),
+    ABI_SAME(SCHED_BATCH), ABI_SAME(SCHED_IDLE), ABI_SAME(SCHED_DEADLINE),
+    ABI_SAME(SCHED_RESET_ON_FORK),
     AbiCheck{"sizeof CloneArgs", sizeof(kiln::abi::CloneArgs), CLONE_ARGS_SIZE_VER0},
     ABI_FIELD(CloneArgs, flags, struct clone_args, flags),
     ABI_FIELD(CloneArgs, pidfd, struct clone_args, pidfd),
@@ -348,9 +371,28 @@ const AbiCheck kUapiChecks[] = {
     // wait.h
     ABI_SAME(WNOHANG), ABI_SAME(WUNTRACED), ABI_SAME(WCONTINUED),
     ABI_VALUE(kWNOTHREAD, __WNOTHREAD), ABI_VALUE(kWALL, __WALL), ABI_VALUE(kWCLONE, __WCLONE),
+    ABI_SAME(WSTOPPED), ABI_SAME(WEXITED), ABI_SAME(WNOWAIT), ABI_SAME(P_ALL), ABI_SAME(P_PID),
+    ABI_SAME(P_PGID), ABI_SAME(P_PIDFD),
+
+    // xattr.h
+    ABI_SAME(XATTR_CREATE), ABI_SAME(XATTR_REPLACE), ABI_SAME(XATTR_NAME_MAX),
+    ABI_SAME(XATTR_SIZE_MAX), ABI_SAME(XATTR_LIST_MAX),
+    // The prefixes are strings: a row is 0 when they are equal.
+#define ABI_STRING(X) AbiCheck{#X, __builtin_strcmp(kiln::abi::k##X, X), 0}
+    ABI_STRING(XATTR_USER_PREFIX), ABI_STRING(XATTR_TRUSTED_PREFIX),
+    ABI_STRING(XATTR_SECURITY_PREFIX), ABI_STRING(XATTR_SYSTEM_PREFIX),
+#undef ABI_STRING
+
+    // pidfd.h (PIDFD_SIGNAL_*: Linux 6.9, newer than the host's headers)
+    ABI_SAME(PIDFD_NONBLOCK),
+#ifdef PIDFD_SIGNAL_THREAD
+    ABI_SAME(PIDFD_SIGNAL_THREAD), ABI_SAME(PIDFD_SIGNAL_THREAD_GROUP),
+    ABI_SAME(PIDFD_SIGNAL_PROCESS_GROUP),
+#endif
 
     // resource.h
-    ABI_SAME(RLIMIT_STACK), ABI_SAME(RLIMIT_NOFILE), ABI_SAME(RLIM_NLIMITS),
+    ABI_SAME(RLIMIT_STACK), ABI_SAME(RLIMIT_NOFILE), ABI_SAME(RLIMIT_NICE), ABI_SAME(RLIM_NLIMITS),
+    ABI_SAME(PRIO_PROCESS), ABI_SAME(PRIO_PGRP), ABI_SAME(PRIO_USER),
     ABI_SAME(RLIM_INFINITY), ABI_SAME(RUSAGE_SELF), ABI_SAME(RUSAGE_CHILDREN),
     ABI_SAME(RUSAGE_THREAD), ABI_SIZE(Rlimit, struct rlimit),
     ABI_FIELD(Rlimit, cur, struct rlimit, rlim_cur),

@@ -126,5 +126,26 @@ TEST(KilnRcProgram, TheList) {
   EXPECT_EQ(thrown([] { check_rc_programs({}); }), "nothing thrown");
 }
 
+constexpr const char* kDockerPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+TEST(KilnEnvironment, DefaultsWhenNothingGiven) {
+  EXPECT_EQ(environment_with_defaults({}), (Words{kDockerPath, "HOME=/"}));
+}
+
+TEST(KilnEnvironment, GivenFirstInOrderThenTheMissingDefaults) {
+  EXPECT_EQ(environment_with_defaults({"TZ=UTC", "HOME=/root"}), (Words{"TZ=UTC", "HOME=/root", kDockerPath}));
+  EXPECT_EQ(environment_with_defaults({"PATH=/opt/bin", "A=b"}), (Words{"PATH=/opt/bin", "A=b", "HOME=/"}));
+}
+
+TEST(KilnEnvironment, AnEmptyValueStillWins) {
+  EXPECT_EQ(environment_with_defaults({"PATH=", "HOME="}), (Words{"PATH=", "HOME="}));
+}
+
+TEST(KilnEnvironment, OnlyTheWholeNameCounts) {
+  // PATHX and HOMEDIR are other variables: the defaults still come.
+  EXPECT_EQ(environment_with_defaults({"PATHX=1", "HOMEDIR=/h"}),
+            (Words{"PATHX=1", "HOMEDIR=/h", kDockerPath, "HOME=/"}));
+}
+
 }  // namespace
 }  // namespace kiln::cli

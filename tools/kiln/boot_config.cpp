@@ -41,6 +41,21 @@ void check_rc_programs(const std::vector<RcProgram>& rc) {
     throw UsageError("run: the last -r program ('" + rc.back().bin + "') has nothing to pipe into");
 }
 
+std::vector<std::string> environment_with_defaults(const std::vector<std::string>& given) {
+  static constexpr std::string_view kDefaults[] = {
+      "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+      "HOME=/",
+  };
+  std::vector<std::string> env = given;
+  for (std::string_view def : kDefaults) {
+    std::string_view name = def.substr(0, def.find('=') + 1);  // "PATH="
+    bool set = false;
+    for (const std::string& e : given) set = set || std::string_view(e).starts_with(name);
+    if (!set) env.emplace_back(def);
+  }
+  return env;
+}
+
 std::string boot_json(const BootConfig& config) {
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
   if (config.probe) j["probe"] = true;

@@ -45,6 +45,13 @@ struct BootConfig {
   std::optional<SyslogTarget> syslog;
 };
 
+// The program's environment: `given` (the -e entries, in order) and, after
+// them, Docker's defaults for what it leaves out: PATH (Docker's default
+// search path) and HOME=/. An entry names a variable up to its first '=',
+// so "-e PATH=" (an empty PATH) still wins. The kernel passes the list on
+// as it is; the policy is the launcher's, as a container engine's is.
+std::vector<std::string> environment_with_defaults(const std::vector<std::string>& given);
+
 // Compact JSON; throws UsageError if a string is not valid UTF-8.
 std::string boot_json(const BootConfig& config);
 

@@ -283,9 +283,9 @@ int cmd_run(const Args& args) {
   if (req->syslog)
     syslog = SyslogTarget{.addr = resolve_syslog_host(req->syslog->host), .port = req->syslog->port,
                           .hostname = name};
-  BootConfig boot{.args = req->args, .env = req->env, .hostname = req->name, .verbose = req->verbose,
-                  .time_ns = unix_time_ns(), .net = req->net.entries(), .blk = req->disks, .rc = req->rc,
-                  .syslog = syslog};
+  BootConfig boot{.args = req->args, .env = environment_with_defaults(req->env), .hostname = req->name,
+                  .verbose = req->verbose, .time_ns = unix_time_ns(), .net = req->net.entries(),
+                  .blk = req->disks, .rc = req->rc, .syslog = syslog};
 
   QemuLaunch launch;
   launch.qemu = qemu_binary();

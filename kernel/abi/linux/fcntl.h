@@ -1,6 +1,6 @@
 // open() flags, fcntl() commands, the *at() flags and the other file calls'
 // flags (asm-generic/fcntl.h, linux/fcntl.h, linux/fs.h, linux/falloc.h,
-// linux/close_range.h). Names and namespace as errno.h explains.
+// linux/close_range.h, linux/memfd.h). Names and namespace as errno.h explains.
 #pragma once
 
 #include <stdint.h>
@@ -40,6 +40,24 @@ inline constexpr int kX_OK = 1, kW_OK = 2, kR_OK = 4;
 inline constexpr int kRENAME_NOREPLACE = 1, kRENAME_EXCHANGE = 2, kRENAME_WHITEOUT = 4;
 inline constexpr int kFALLOC_FL_KEEP_SIZE = 1;
 inline constexpr int kCLOSE_RANGE_CLOEXEC = 4;
+
+// File sealing (memfd_create(2), fcntl(2)).
+inline constexpr int kF_ADD_SEALS = 1033, kF_GET_SEALS = 1034;
+inline constexpr uint32_t kF_SEAL_SEAL = 0x1, kF_SEAL_SHRINK = 0x2, kF_SEAL_GROW = 0x4,
+                          kF_SEAL_WRITE = 0x8, kF_SEAL_FUTURE_WRITE = 0x10, kF_SEAL_EXEC = 0x20;
+
+// memfd_create flags.
+inline constexpr uint32_t kMFD_CLOEXEC = 0x1, kMFD_ALLOW_SEALING = 0x2, kMFD_HUGETLB = 0x4,
+                          kMFD_NOEXEC_SEAL = 0x8, kMFD_EXEC = 0x10;
+inline constexpr uint64_t kMfdNameMax = 249;  // Linux's MFD_NAME_MAX_LEN: NAME_MAX - strlen("memfd:")
+
+// posix_fadvise advice.
+inline constexpr int kPOSIX_FADV_NORMAL = 0, kPOSIX_FADV_RANDOM = 1, kPOSIX_FADV_SEQUENTIAL = 2,
+                     kPOSIX_FADV_WILLNEED = 3, kPOSIX_FADV_DONTNEED = 4, kPOSIX_FADV_NOREUSE = 5;
+
+// splice, tee and vmsplice flags.
+inline constexpr uint32_t kSPLICE_F_MOVE = 1, kSPLICE_F_NONBLOCK = 2, kSPLICE_F_MORE = 4,
+                          kSPLICE_F_GIFT = 8;
 
 // struct flock on x86_64.
 struct Flock {

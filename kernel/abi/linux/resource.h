@@ -8,8 +8,11 @@
 
 namespace kiln::inline abi {
 
-inline constexpr int kRLIMIT_STACK = 3, kRLIMIT_NOFILE = 7, kRLIM_NLIMITS = 16;
+inline constexpr int kRLIMIT_STACK = 3, kRLIMIT_NOFILE = 7, kRLIMIT_NICE = 13, kRLIM_NLIMITS = 16;
 inline constexpr uint64_t kRLIM_INFINITY = ~0ull;
+
+// getpriority/setpriority: whose priority.
+inline constexpr int kPRIO_PROCESS = 0, kPRIO_PGRP = 1, kPRIO_USER = 2;
 
 inline constexpr int kRUSAGE_SELF = 0, kRUSAGE_CHILDREN = -1, kRUSAGE_THREAD = 1;
 

@@ -1,4 +1,4 @@
-// clone() flags and struct clone_args (linux/sched.h). Names and namespace
+// clone() flags, struct clone_args and the scheduling policies (linux/sched.h). Names and namespace
 // as errno.h explains.
 #pragma once
 
@@ -20,5 +20,9 @@ struct CloneArgs {
   uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
 };
 static_assert(sizeof(CloneArgs) == 64);
+
+// sched_setscheduler policies, and the flag that may be or'ed into one.
+inline constexpr int kSCHED_OTHER = 0, kSCHED_FIFO = 1, kSCHED_RR = 2, kSCHED_BATCH = 3,
+                     kSCHED_IDLE = 5, kSCHED_DEADLINE = 6, kSCHED_RESET_ON_FORK = 0x40000000;
 
 }  // namespace kiln::inline abi

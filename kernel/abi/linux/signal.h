@@ -61,6 +61,11 @@ struct Siginfo {
       int32_t pid;
       uint32_t uid;
     } kill;
+    struct {  // SIGCHLD's, as waitid fills it
+      int32_t pid;
+      uint32_t uid;
+      int32_t status;
+    } child;
     uint64_t addr;  // of a fault
     uint8_t bytes[112];
   } u;
