@@ -8,7 +8,7 @@
 namespace kiln::drivers {
 namespace {
 
-constexpr size_t kMaxChannels = 8;
+constexpr size_t kMaxChannels = 8, kMaxProviders = 4;
 
 struct Named {
   char name[kMaxChannelName];
@@ -16,7 +16,12 @@ struct Named {
 };
 Named g_channels[kMaxChannels];
 size_t g_count;
-size_t g_providers;
+struct Provider {
+  void (*bring_up)(void* ctx);
+  void* ctx;
+};
+Provider g_providers[kMaxProviders];
+size_t g_nproviders, g_brought_up;
 WaitList g_waiters;
 
 HostChannel* find(const char* name) {
@@ -27,7 +32,13 @@ HostChannel* find(const char* name) {
 
 }  // namespace
 
-void expect_host_channels() { g_providers++; }
+void expect_host_channels(void (*bring_up)(void* ctx), void* ctx) {
+  if (g_nproviders == kMaxProviders) {
+    kprintf("kiln: more than %lu devices with host channels: ignored\n", kMaxProviders);
+    return;
+  }
+  g_providers[g_nproviders++] = Provider{bring_up, ctx};
+}
 
 void add_host_channel(const char* name, HostChannel* ch) {
   if (find(name)) {
@@ -44,7 +55,11 @@ void add_host_channel(const char* name, HostChannel* ch) {
 }
 
 HostChannel* wait_host_channel(const char* name) {
-  if (!g_providers) return nullptr;
+  if (!g_nproviders) return nullptr;
+  while (g_brought_up < g_nproviders) {
+    const Provider& p = g_providers[g_brought_up++];
+    p.bring_up(p.ctx);
+  }
   HostChannel* ch;
   while (!(ch = find(name))) wait_on(g_waiters, 0);
   return ch;

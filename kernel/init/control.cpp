@@ -31,6 +31,9 @@ void refused(void*, uint8_t type, const char* why) {
 }
 
 [[noreturn]] void serve(void*) {
+  // The program first: the channel comes up once it blocks or its first
+  // slice ends, and a program that is done by then never waits for it.
+  yield();
   g_channel = drivers::wait_host_channel(control::kPortName);
   if (!g_channel) thread_exit();  // no device for it: started by hand, or on another monitor
   auto server = new control::Server(control_requests_set().begin(), control_requests_set().size(),
@@ -54,7 +57,13 @@ void start(const BootConfig&) {
     kprintf("kiln: control: out of memory: the host cannot reach this guest\n");
 }
 
-KILN_SET_ENTRY(subsystems, Subsystem, g_control) = {"control", start, nullptr, nullptr, nullptr};
+// The machine is stopping: a reply still on its way (to the stop that
+// caused it) goes out first.
+void drain(uint64_t deadline_ns) {
+  if (g_channel) g_channel->flush(deadline_ns);
+}
+
+KILN_SET_ENTRY(subsystems, Subsystem, g_control) = {"control", start, nullptr, nullptr, drain};
 
 control::Status refuse(control::ReplyWriter& reply, const char* why) {
   reply.raw("{\"error\":");

@@ -124,19 +124,21 @@ def case_stop(kiln, prog, work):
     image = bake(kiln, work, prog)
     p = subprocess.Popen([kiln, "run", "tcg", "-i", "-N", f"rc-stop-{os.getpid()}", "-r", "rcprog term a &",
                           "-r", "rcprog term b &", "-r", "rcprog term c", "--", image],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    ready = []
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # Raw reads: communicate() goes on from the descriptor, past no buffer.
+    seen = b""
     try:
-        while len(ready) < 3:
-            line = p.stdout.readline()
-            if not line:
-                raise Fail(f"the programs ended before they were ready: {ready}")
-            ready.append(line)
+        while seen.count(b"\n") < 3:
+            chunk = os.read(p.stdout.fileno(), 4096)
+            if not chunk:
+                raise Fail(f"the programs ended before they were ready: {seen!r}")
+            seen += chunk
         p.send_signal(signal.SIGTERM)
-        out, err = p.communicate(timeout=60)
+        out, err = (b.decode() for b in p.communicate(timeout=60))
     finally:
         if p.poll() is None:
             p.kill()
+    ready = seen.decode().splitlines(True)
     if sorted(ready) != ["a: ready\n", "b: ready\n", "c: ready\n"]:
         raise Fail(f"ready lines: {ready}")
     want = ("kiln: stop: SIGTERM to each program, the last started first; the host kills after 10000 ms\n"

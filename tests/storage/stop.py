@@ -127,15 +127,16 @@ def foreground(kiln_bin, work, img, mode, signals):
     h.mke2fs(ext2, 8)
     name = f"stop-{os.getpid()}-{mode}-fg"
     p = subprocess.Popen([kiln_bin, "run", "tcg", "-i", "-N", name, "-b", f"{ext2},/data", "--", img, "/data", mode],
-                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          start_new_session=True)
-    seen = ""
+    # Raw reads: communicate() goes on from the descriptor, past no buffer.
+    seen = b""
     try:
-        while "wrote f00005\n" not in seen:
-            line = p.stdout.readline()
-            if not line:
-                raise h.Failure(f"the guest ended before five files:\n{seen}")
-            seen += line
+        while b"wrote f00005\n" not in seen:
+            chunk = os.read(p.stdout.fileno(), 4096)
+            if not chunk:
+                raise h.Failure(f"the guest ended before five files:\n{seen.decode()}")
+            seen += chunk
         t0 = time.monotonic()
         for i, sig in enumerate(signals):
             if i:
@@ -146,7 +147,7 @@ def foreground(kiln_bin, work, img, mode, signals):
     except BaseException:
         os.killpg(p.pid, signal.SIGKILL)
         raise
-    return ext2, seen + out, p.returncode, err, took
+    return ext2, (seen + out).decode(), p.returncode, err.decode(), took
 
 
 def body_test(work):

@@ -50,7 +50,8 @@ class GuestStop {
         clock_(0, grace_ms) {}
 
   // Asks the kernel to stop. False, with *why, when it cannot be asked
-  // (no control channel, no answer: an image baked before it had one).
+  // (no control channel, no answer: an image baked before it had one);
+  // true too when it has halted meanwhile.
   [[nodiscard]] bool start(std::string* why);
   // Call every few milliseconds while QEMU runs: sends the kill, or kills
   // QEMU, when due, and says so on stderr.

@@ -63,7 +63,7 @@ class Port final : public drivers::HostChannel {
  public:
   size_t read(void* buf, size_t cap) override;
   void write(const void* buf, size_t n) override;
-  bool try_write(const void* buf, size_t n) override;
+  bool flush(uint64_t deadline_ns) override;
 
   bool start(Console* dev, uint32_t id);
   // From the interrupt handler.
@@ -239,9 +239,11 @@ void Port::write(const void* buf, size_t n) {
   }
 }
 
-bool Port::try_write(const void* buf, size_t n) {
-  if (n > size_t(free_slots()) * kDataBufferSize) return false;
-  write(buf, n);
+// The device hands a send back once it gave the bytes to the host end
+// (with ioeventfd, in QEMU's main loop, some time after the kick).
+bool Port::flush(uint64_t deadline_ns) {
+  while (free_slots() < kTxSlots)
+    if (!wait_on(writers_, deadline_ns)) return false;
   return true;
 }
 
@@ -270,7 +272,6 @@ bool Console::start() {
   t_->kick_always(kControlRx, &crx_);
   for (uint32_t p = 0; p < nports_; p++) ports_[p].kick_rx();
   if (!send_control(kNoPort, kDeviceReady, 1)) return false;
-  drivers::expect_host_channels();
   if (verbose())
     kprintf("kiln: virtio-console %s irq %u: %u of %u ports driven\n", t_->location(), t_->gsi(),
             nports_, max_ports);
@@ -354,16 +355,23 @@ bool Console::on_interrupt(void* self) {
   return true;
 }
 
+// The device is driven only once its channels are waited for (the control
+// service does that after the program started): the boot does not wait
+// for the queues, the buffers and the handshake.
+void bring_up(void* self) {
+  auto c = static_cast<Console*>(self);
+  if (c->start()) return;
+  c->t_->fail();  // its memory stays with the failed device
+  kprintf("kiln: virtio-console %s: the device did not start\n", c->t_->location());
+}
+
 bool start(Transport* t) {
   auto c = new Console(t);
   if (!c) {
     t->fail();
     return false;
   }
-  if (!c->start()) {
-    t->fail();
-    return false;  // its memory stays with the failed device
-  }
+  drivers::expect_host_channels(bring_up, c);
   return true;
 }
 
