@@ -211,7 +211,9 @@ def test_dry_run(t):
     expect(option_value(argv, "-kernel") == image, "-kernel is not the image")
     boot = json.loads(option_value(argv, "-append"))
     expect(boot["args"] == ["one", "two words", "-x"], f"args {boot.get('args')}")
-    expect(boot["env"] == ["TZ=UTC", "A=b c"], f"env {boot.get('env')}")
+    # -e's variables, then Docker's defaults for what -e left out
+    expect(boot["env"] == ["TZ=UTC", "A=b c", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                           "HOME=/"], f"env {boot.get('env')}")
     expect(boot["hostname"] == "web-1" and boot["verbose"] is True, f"boot config {boot}")
     expect(abs(boot["time"] / 1e9 - time.time()) < 60, f"time {boot['time']}")
     expect(argv[-4:] == ["-device", "virtio-rng-device", "-name", "a b"], f"-g args: {argv[-4:]}")
