@@ -53,15 +53,7 @@ class EventFile final : public File {
 
   bool pollable() const override { return true; }
 
-  long stat(Stat* st) override {
-    *st = Stat{};
-    st->dev = 13;  // anon_inodefs
-    st->ino = 1;
-    st->nlink = 1;
-    st->mode = 0600;
-    st->blksize = 4096;
-    return 0;
-  }
+  long stat(Stat* st) override { return anon_inode_stat(st); }
 
   long ioctl(uint64_t cmd, uint64_t) override { return cmd == kFIONREAD ? -kEINVAL : -kENOTTY; }
 

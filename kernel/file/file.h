@@ -109,6 +109,10 @@ class FileRef : CallRef {
 // hang-up), the deadline passes (0: none) or a signal arrives. Returns the
 // ready events, 0 on timeout, -EINTR on a signal, -EPIPE if `f` went away
 // (only a file the caller holds no reference to can: another socket).
+// What stat says of a file with no inode of its own (eventfd, pidfd), as
+// Linux's anon_inodefs answers: always 0.
+long anon_inode_stat(Stat* st);
+
 [[nodiscard]] long wait_for_file(File* f, uint32_t events, uint64_t deadline_ns);
 
 struct FdTable : Fallible {  // one per process; `new` may yield nullptr

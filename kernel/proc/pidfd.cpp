@@ -29,15 +29,7 @@ class PidFile final : public File {
   long read(uint64_t, size_t) override { return -kEINVAL; }
   long write(uint64_t, size_t) override { return -kEINVAL; }
   long ioctl(uint64_t, uint64_t) override { return -kENOTTY; }
-  long stat(Stat* st) override {
-    *st = Stat{};
-    st->dev = 13;  // anon_inodefs
-    st->ino = 1;
-    st->nlink = 1;
-    st->mode = 0600;
-    st->blksize = 4096;
-    return 0;
-  }
+  long stat(Stat* st) override { return anon_inode_stat(st); }
   void describe(char* buf, size_t cap) override {
     static const char kName[] = "anon_inode:[pidfd]";
     size_t n = sizeof kName - 1 < cap ? sizeof kName - 1 : cap - 1;
