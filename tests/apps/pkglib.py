@@ -29,6 +29,15 @@ def build_package(kiln, packages_dir, name, out_dir, target="all"):
     return out
 
 
+def write_tree(directory, files):
+    """Makes DIRECTORY holding FILES ({name: bytes}); returns DIRECTORY."""
+    os.makedirs(directory)
+    for name, data in files.items():
+        with open(os.path.join(directory, name), "wb") as f:
+            f.write(data)
+    return directory
+
+
 def make_iso(directory, iso, volume="DATA"):
     """An ISO 9660 volume (Rock Ridge and Joliet) holding DIRECTORY's tree."""
     subprocess.run(["xorriso", "-as", "mkisofs", "-quiet", "-R", "-J", "-V", volume, "-o", iso, directory],

@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 
-from pkglib import build_package, make_iso, need_programs
+from pkglib import build_package, make_iso, need_programs, write_tree
 from netns import GUEST4, Netns, skip_unless_root
 
 kiln, packages_dir, out_dir = sys.argv[1:4]
@@ -28,11 +28,7 @@ stdlib = os.path.join(out, "python3.11-data.iso")
 
 with tempfile.TemporaryDirectory() as work, Netns() as ns:
     files = {"hello.txt": b"Hello from python on kiln\n", "blob.bin": os.urandom(300 * 1024 + 7)}
-    www = os.path.join(work, "www")
-    os.makedirs(www)
-    for name, data in files.items():
-        with open(os.path.join(www, name), "wb") as f:
-            f.write(data)
+    www = write_tree(os.path.join(work, "www"), files)
     iso = make_iso(www, os.path.join(work, "www.iso"), "WWW")
     guest = ns.start_guest(kiln, image, ["-M", "256", "-W", "net0,inet,static,10.0.120.120/24",
                                          "-b", stdlib + ",/usr/lib/python3.11", "-b", iso + ",/www"],

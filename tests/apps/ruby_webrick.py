@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 
-from pkglib import build_package, make_iso, need_programs
+from pkglib import build_package, make_iso, need_programs, write_tree
 from netns import GUEST4, Netns, skip_unless_root
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -28,11 +28,7 @@ library = os.path.join(out, "ruby3.1-data.iso")
 
 with tempfile.TemporaryDirectory() as work, Netns() as ns:
     files = {"hello.txt": b"Hello from ruby on kiln\n", "blob.bin": os.urandom(200 * 1024 + 3)}
-    www = os.path.join(work, "www")
-    os.makedirs(www)
-    for name, data in files.items():
-        with open(os.path.join(www, name), "wb") as f:
-            f.write(data)
+    www = write_tree(os.path.join(work, "www"), files)
     shutil.copy(os.path.join(HERE, "data", "ruby_webrick.rb"), os.path.join(www, "server.rb"))
     iso = make_iso(www, os.path.join(work, "www.iso"), "WWW")
     guest = ns.start_guest(kiln, image, ["-M", "64", "-W", "net0,inet,static,10.0.120.120/24",
